@@ -1,0 +1,36 @@
+// The "tag=value; tag=value" syntax of RFC 6376 3.2, shared by DKIM, ARC and DMARC.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senderauth/core/result.hpp"
+
+namespace senderauth {
+
+struct Tag {
+  std::string name;   // as written (tag names are case-sensitive)
+  std::string value;  // folding whitespace around the value removed, inner FWS kept
+};
+
+class TagList {
+ public:
+  // Parses a whole tag-list. Errors name what was wrong: a tag without "=", an empty or invalid
+  // tag name, a duplicate tag, invalid characters in a value. A trailing ";" is allowed.
+  static Result<TagList> parse(std::string_view text);
+
+  const std::vector<Tag>& tags() const { return tags_; }
+  const std::string* find(std::string_view name) const;
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  bool empty() const { return tags_.empty(); }
+
+ private:
+  std::vector<Tag> tags_;
+};
+
+// Removes every whitespace character (SP, HTAB, CR, LF): how b=, bh= and p= values are read.
+std::string strip_whitespace(std::string_view text);
+
+}  // namespace senderauth

@@ -1,0 +1,41 @@
+// libunbound backend, driven from the Asio loop through ub_fd(): no thread per query.
+#pragma once
+
+#include <asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "senderauth/core/result.hpp"
+#include "senderauth/dns/resolver.hpp"
+
+namespace senderauth::dns {
+
+struct UnboundOptions {
+  // "IP" or "IP@PORT". Empty: the forwarders of /etc/resolv.conf (unless `recursion`).
+  std::vector<std::string> forwarders;
+  // Full recursion from the root instead of forwarding.
+  bool recursion = false;
+  // Validate DNSSEC with this trust anchor file (Debian's dns-root-data).
+  bool dnssec = false;
+  std::string trust_anchor_file = "/usr/share/dns/root.key";
+  // Upper bound for one query, enforced by us whatever unbound's own retries do.
+  std::chrono::milliseconds timeout{5000};
+};
+
+class UnboundResolver final : public Resolver {
+ public:
+  static Result<std::unique_ptr<UnboundResolver>> create(asio::any_io_executor executor,
+                                                         UnboundOptions options);
+  ~UnboundResolver() override;
+  asio::awaitable<Answer> query(std::string name, RecordType type) override;
+
+  struct Impl;
+
+ private:
+  explicit UnboundResolver(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace senderauth::dns
