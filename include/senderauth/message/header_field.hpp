@@ -1,0 +1,37 @@
+// One header field of an RFC 5322 message, kept byte for byte as received (after LF line ends
+// have been turned into CRLF): DKIM's "simple" canonicalisation and ARC need the exact bytes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace senderauth::message {
+
+class HeaderField {
+ public:
+  HeaderField() = default;
+  // `raw` is the whole field: name, colon, value, folding, and the terminating CRLF.
+  explicit HeaderField(std::string raw);
+
+  // Exact bytes including the final CRLF.
+  const std::string& raw() const { return raw_; }
+  // The field name as written, without whitespace before the colon.
+  std::string_view name() const;
+  // Everything after the colon up to (not including) the final CRLF, folding kept.
+  std::string_view value() const;
+  // ASCII case-insensitive name comparison.
+  bool is(std::string_view name) const;
+
+ private:
+  std::string raw_;
+  std::size_t colon_ = 0;
+  std::size_t name_end_ = 0;
+};
+
+using HeaderList = std::vector<HeaderField>;
+
+// The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
+std::string unfold(std::string_view value);
+
+}  // namespace senderauth::message

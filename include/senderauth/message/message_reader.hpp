@@ -1,0 +1,90 @@
+// A streaming RFC 5322 reader: fed arbitrary chunks (as a milter receives a message), it splits
+// the header section into fields and hands the body on, chunk by chunk, without keeping it.
+//
+// Line ends: a bare LF is read as CRLF (every DKIM peer does so); a bare CR is kept as data.
+// Both the fields' raw bytes and the body bytes handed on are in that CRLF form.
+// A first line "From " (mbox separator) is skipped. A header line with no colon ends the
+// header section with an error, as does exceeding a limit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senderauth/core/result.hpp"
+#include "senderauth/message/header_field.hpp"
+
+namespace senderauth::message {
+
+struct ReaderLimits {
+  std::size_t max_header_fields = 1000;        // fields in the header section
+  std::size_t max_field_bytes = 64 * 1024;     // one field, folding included
+  std::size_t max_header_bytes = 1024 * 1024;  // the whole header section
+};
+
+// Receives what the reader finds. The body arrives in CRLF form, in chunks of any size.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void on_headers(const HeaderList& headers) { (void)headers; }
+  virtual void on_body(std::string_view chunk) = 0;
+  virtual void on_end() {}
+};
+
+// Forwards to several sinks in order (e.g. DKIM and ARC verifiers over one reading).
+class FanoutSink final : public MessageSink {
+ public:
+  void add(MessageSink& sink) { sinks_.push_back(&sink); }
+  void on_headers(const HeaderList& headers) override;
+  void on_body(std::string_view chunk) override;
+  void on_end() override;
+
+ private:
+  std::vector<MessageSink*> sinks_;
+};
+
+class MessageReader {
+ public:
+  explicit MessageReader(MessageSink* sink = nullptr, ReaderLimits limits = {});
+
+  // Feeds the next bytes. After an error further input is ignored and the error repeated.
+  Result<void> feed(std::string_view chunk);
+  // End of input: completes a header section that had no blank line, flushes the body.
+  Result<void> finish();
+
+  bool headers_complete() const { return state_ == State::body || state_ == State::done; }
+  const HeaderList& headers() const { return headers_; }
+  std::uint64_t body_bytes() const { return body_bytes_; }  // in CRLF form
+  std::uint64_t header_bytes() const { return header_bytes_; }
+
+ private:
+  enum class State : std::uint8_t { start, headers, body, done, failed };
+  Result<void> header_line(std::string_view line);  // one line, CRLF included
+  Result<void> close_field();
+  void end_headers();
+  void emit_body(std::string_view bytes);
+  Result<void> fail(std::string reason);
+
+  MessageSink* sink_;
+  ReaderLimits limits_;
+  State state_ = State::start;
+  HeaderList headers_;
+  std::string field_;          // field being collected (continuation lines may follow)
+  std::string line_;           // partial header line across chunks
+  bool last_body_cr_ = false;  // the last body byte handed on was CR (a following LF is CRLF)
+  std::string body_buf_;       // body bytes converted to CRLF, handed on per feed()
+  std::uint64_t body_bytes_ = 0;
+  std::uint64_t header_bytes_ = 0;
+  std::string error_;
+};
+
+// Reads a whole message held in memory (tests, CLI): headers and the body as one string.
+struct ParsedMessage {
+  HeaderList headers;
+  std::string body;
+};
+Result<ParsedMessage> parse_message(std::string_view bytes, ReaderLimits limits = {});
+
+}  // namespace senderauth::message

@@ -1,0 +1,62 @@
+#include "senderauth/message/header_field.hpp"
+
+#include <utility>
+
+namespace senderauth::message {
+
+namespace {
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+}  // namespace
+
+HeaderField::HeaderField(std::string raw) : raw_(std::move(raw)) {
+  colon_ = raw_.find(':');
+  if (colon_ == std::string::npos) colon_ = raw_.size();
+  name_end_ = colon_;
+  // Obsolete syntax (RFC 5322 4.5) allows whitespace between the name and the colon.
+  while (name_end_ > 0 && is_wsp(raw_[name_end_ - 1])) --name_end_;
+}
+
+std::string_view HeaderField::name() const {
+  return std::string_view(raw_).substr(0, name_end_);
+}
+
+std::string_view HeaderField::value() const {
+  if (colon_ >= raw_.size()) return {};
+  std::string_view v = std::string_view(raw_).substr(colon_ + 1);
+  if (v.size() >= 2 && v.substr(v.size() - 2) == "\r\n") v.remove_suffix(2);
+  return v;
+}
+
+bool HeaderField::is(std::string_view name) const {
+  std::string_view mine = this->name();
+  if (mine.size() != name.size()) return false;
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    if (lower(mine[i]) != lower(name[i])) return false;
+  }
+  return true;
+}
+
+std::string unfold(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    if (value[i] == '\n') continue;
+    out.push_back(value[i]);
+  }
+  std::size_t b = 0;
+  while (b < out.size() && is_wsp(out[b])) ++b;
+  std::size_t e = out.size();
+  while (e > b && is_wsp(out[e - 1])) --e;
+  return out.substr(b, e - b);
+}
+
+}  // namespace senderauth::message

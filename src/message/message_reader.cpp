@@ -1,0 +1,176 @@
+#include "senderauth/message/message_reader.hpp"
+
+#include <cstring>
+#include <utility>
+
+namespace senderauth::message {
+
+void FanoutSink::on_headers(const HeaderList& headers) {
+  for (auto* s : sinks_) s->on_headers(headers);
+}
+void FanoutSink::on_body(std::string_view chunk) {
+  for (auto* s : sinks_) s->on_body(chunk);
+}
+void FanoutSink::on_end() {
+  for (auto* s : sinks_) s->on_end();
+}
+
+MessageReader::MessageReader(MessageSink* sink, ReaderLimits limits)
+    : sink_(sink), limits_(limits) {}
+
+Result<void> MessageReader::fail(std::string reason) {
+  state_ = State::failed;
+  error_ = std::move(reason);
+  return make_error(error_);
+}
+
+Result<void> MessageReader::close_field() {
+  if (field_.empty()) return {};
+  if (headers_.size() >= limits_.max_header_fields) {
+    return fail("more than " + std::to_string(limits_.max_header_fields) + " header fields");
+  }
+  headers_.emplace_back(std::move(field_));
+  field_.clear();
+  return {};
+}
+
+void MessageReader::end_headers() {
+  state_ = State::body;
+  if (sink_) sink_->on_headers(headers_);
+}
+
+Result<void> MessageReader::header_line(std::string_view line) {
+  header_bytes_ += line.size();
+  if (header_bytes_ > limits_.max_header_bytes) {
+    return fail("header section larger than " + std::to_string(limits_.max_header_bytes) +
+                " bytes");
+  }
+  if (state_ == State::start) {
+    state_ = State::headers;
+    if (line.starts_with("From ")) return {};  // mbox separator, not a field
+  }
+  if (line == "\r\n") {
+    if (auto r = close_field(); !r) return r;
+    end_headers();
+    return {};
+  }
+  if (line[0] == ' ' || line[0] == '\t') {
+    if (field_.empty()) return fail("header section starts with a continuation line");
+    field_.append(line);
+  } else {
+    if (auto r = close_field(); !r) return r;
+    if (line.find(':') == std::string_view::npos) {
+      return fail("header line without a colon: " +
+                  std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))));
+    }
+    field_.assign(line);
+  }
+  if (field_.size() > limits_.max_field_bytes) {
+    return fail("header field larger than " + std::to_string(limits_.max_field_bytes) + " bytes");
+  }
+  return {};
+}
+
+void MessageReader::emit_body(std::string_view bytes) {
+  if (bytes.empty()) return;
+  // Fast path: no bare LF in the chunk, hand it on as it is.
+  bool bare_lf = false;
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', end - q))); ++q) {
+    bool cr_before = q > p ? q[-1] == '\r' : last_body_cr_;
+    if (!cr_before) {
+      bare_lf = true;
+      break;
+    }
+  }
+  bool prev_cr = last_body_cr_;
+  last_body_cr_ = bytes.back() == '\r';
+  if (!bare_lf) {
+    body_bytes_ += bytes.size();
+    if (sink_) sink_->on_body(bytes);
+    return;
+  }
+  body_buf_.clear();
+  body_buf_.reserve(bytes.size() + bytes.size() / 16);
+  for (char c : bytes) {
+    if (c == '\n' && !prev_cr) body_buf_.push_back('\r');
+    body_buf_.push_back(c);
+    prev_cr = c == '\r';
+  }
+  body_bytes_ += body_buf_.size();
+  if (sink_) sink_->on_body(body_buf_);
+}
+
+Result<void> MessageReader::feed(std::string_view chunk) {
+  if (state_ == State::failed) return make_error(error_);
+  if (state_ == State::done) return fail("input after the end of the message");
+  std::size_t pos = 0;
+  while (pos < chunk.size() && (state_ == State::start || state_ == State::headers)) {
+    const void* nl = std::memchr(chunk.data() + pos, '\n', chunk.size() - pos);
+    if (!nl) {
+      line_.append(chunk.substr(pos));
+      if (line_.size() > limits_.max_field_bytes) {
+        return fail("header line longer than " + std::to_string(limits_.max_field_bytes) +
+                    " bytes");
+      }
+      return {};
+    }
+    std::size_t at = static_cast<const char*>(nl) - chunk.data();
+    line_.append(chunk.substr(pos, at - pos));
+    pos = at + 1;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    line_.append("\r\n");
+    auto r = header_line(line_);
+    line_.clear();
+    if (!r) return r;
+  }
+  if (state_ == State::body && pos < chunk.size()) {
+    emit_body(chunk.substr(pos));
+  }
+  return {};
+}
+
+Result<void> MessageReader::finish() {
+  if (state_ == State::failed) return make_error(error_);
+  if (state_ == State::done) return {};
+  if (state_ == State::start || state_ == State::headers) {
+    if (!line_.empty()) {
+      // A last header line without a line end: complete it.
+      line_.append("\r\n");
+      auto r = header_line(line_);
+      line_.clear();
+      if (!r) return r;
+    }
+    if (state_ != State::body) {
+      if (auto r = close_field(); !r) return r;
+      end_headers();
+    }
+  }
+  state_ = State::done;
+  if (sink_) sink_->on_end();
+  return {};
+}
+
+namespace {
+class CollectingSink final : public MessageSink {
+ public:
+  explicit CollectingSink(std::string& out) : out_(out) {}
+  void on_body(std::string_view chunk) override { out_.append(chunk); }
+
+ private:
+  std::string& out_;
+};
+}  // namespace
+
+Result<ParsedMessage> parse_message(std::string_view bytes, ReaderLimits limits) {
+  ParsedMessage parsed;
+  CollectingSink sink(parsed.body);
+  MessageReader reader(&sink, limits);
+  if (auto r = reader.feed(bytes); !r) return r.error();
+  if (auto r = reader.finish(); !r) return r.error();
+  parsed.headers = reader.headers();
+  return parsed;
+}
+
+}  // namespace senderauth::message

@@ -1,0 +1,161 @@
+#include "senderauth/message/message_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace senderauth::message {
+namespace {
+
+class Collect final : public MessageSink {
+ public:
+  void on_headers(const HeaderList& h) override { headers = h, saw_headers++; }
+  void on_body(std::string_view chunk) override { body.append(chunk), chunks++; }
+  void on_end() override { ended = true; }
+  HeaderList headers;
+  std::string body;
+  int saw_headers = 0;
+  int chunks = 0;
+  bool ended = false;
+};
+
+Collect read_in_chunks(std::string_view text, std::size_t chunk, ReaderLimits limits = {}) {
+  Collect sink;
+  MessageReader reader(&sink, limits);
+  for (std::size_t i = 0; i < text.size(); i += chunk) {
+    EXPECT_TRUE(reader.feed(text.substr(i, chunk)).ok());
+  }
+  EXPECT_TRUE(reader.finish().ok());
+  return sink;
+}
+
+constexpr std::string_view kMessage =
+    "From: Joe <joe@example.com>\r\n"
+    "Subject: a\r\n"
+    " folded\tline \r\n"
+    "To : x@example.org\r\n"
+    "\r\n"
+    "body line 1\r\n"
+    "\r\n"
+    "last\r\n";
+
+TEST(MessageReader, KeepsRawFieldBytesWhateverTheChunkSize) {
+  for (std::size_t chunk : {1u, 2u, 3u, 7u, 64u, 4096u}) {
+    Collect c = read_in_chunks(kMessage, chunk);
+    ASSERT_EQ(c.headers.size(), 3u) << chunk;
+    EXPECT_EQ(c.headers[0].raw(), "From: Joe <joe@example.com>\r\n");
+    EXPECT_EQ(c.headers[1].raw(), "Subject: a\r\n folded\tline \r\n");
+    EXPECT_EQ(c.headers[1].value(), " a\r\n folded\tline ");
+    EXPECT_EQ(c.headers[2].name(), "To");
+    EXPECT_TRUE(c.headers[2].is("to"));
+    EXPECT_EQ(c.body, "body line 1\r\n\r\nlast\r\n");
+    EXPECT_EQ(c.saw_headers, 1);
+    EXPECT_TRUE(c.ended);
+  }
+}
+
+TEST(MessageReader, LfOnlyInputBecomesCrlf) {
+  std::string lf = "From: a@example.com\nSubject: x\n y\n\nline\n\nend\n";
+  for (std::size_t chunk : {1u, 3u, 100u}) {
+    Collect c = read_in_chunks(lf, chunk);
+    ASSERT_EQ(c.headers.size(), 2u);
+    EXPECT_EQ(c.headers[1].raw(), "Subject: x\r\n y\r\n");
+    EXPECT_EQ(c.body, "line\r\n\r\nend\r\n");
+  }
+}
+
+TEST(MessageReader, MixedLineEndsAndBareCrKept) {
+  Collect c = read_in_chunks("A: 1\r\nB: 2\n\r\na\rb\nc\r\n", 1);
+  ASSERT_EQ(c.headers.size(), 2u);
+  EXPECT_EQ(c.body, "a\rb\r\nc\r\n");
+}
+
+TEST(MessageReader, NoBodyAndNoBlankLine) {
+  Collect c = read_in_chunks("From: a@example.com\r\nSubject: x", 5);
+  ASSERT_EQ(c.headers.size(), 2u);
+  EXPECT_EQ(c.headers[1].raw(), "Subject: x\r\n");
+  EXPECT_EQ(c.body, "");
+}
+
+TEST(MessageReader, SkipsMboxSeparator) {
+  Collect c = read_in_chunks("From joe Mon Jan 1\nFrom: a@example.com\n\nx\n", 4);
+  ASSERT_EQ(c.headers.size(), 1u);
+  EXPECT_EQ(c.headers[0].name(), "From");
+}
+
+TEST(MessageReader, BodyIsStreamedNotCollected) {
+  Collect sink;
+  MessageReader reader(&sink);
+  ASSERT_TRUE(reader.feed("From: a@example.com\r\n\r\n").ok());
+  std::string block(8192, 'x');
+  block += "\r\n";
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(reader.feed(block).ok());
+  ASSERT_TRUE(reader.finish().ok());
+  EXPECT_EQ(sink.chunks, 100);
+  EXPECT_EQ(reader.body_bytes(), 100u * block.size());
+}
+
+TEST(MessageReader, LimitOnFieldCount) {
+  ReaderLimits limits;
+  limits.max_header_fields = 2;
+  MessageReader reader(nullptr, limits);
+  auto r = reader.feed("A: 1\r\nB: 2\r\nC: 3\r\n\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("more than 2 header fields"), std::string::npos);
+  EXPECT_FALSE(reader.feed("x").ok());
+}
+
+TEST(MessageReader, LimitOnFieldSize) {
+  ReaderLimits limits;
+  limits.max_field_bytes = 20;
+  MessageReader reader(nullptr, limits);
+  auto r = reader.feed("Subject: 0123456789\r\n 0123456789\r\n\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("larger than 20"), std::string::npos);
+  MessageReader reader2(nullptr, limits);
+  EXPECT_FALSE(reader2.feed(std::string(100, 'a')).ok());  // one unterminated line
+}
+
+TEST(MessageReader, LimitOnHeaderSection) {
+  ReaderLimits limits;
+  limits.max_header_bytes = 30;
+  MessageReader reader(nullptr, limits);
+  EXPECT_FALSE(reader.feed("A: 0123456789\r\nB: 0123456789\r\nC: 1\r\n\r\n").ok());
+}
+
+TEST(MessageReader, RejectsLineWithoutColon) {
+  auto r = parse_message("From: a@example.com\r\nnot a header\r\n\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("without a colon"), std::string::npos);
+  EXPECT_FALSE(parse_message(" leading continuation\r\n\r\n").ok());
+}
+
+TEST(MessageReader, ParseMessageConvenience) {
+  auto r = parse_message(kMessage);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->headers.size(), 3u);
+  EXPECT_EQ(r->body, "body line 1\r\n\r\nlast\r\n");
+}
+
+TEST(MessageReader, FanoutFeedsEverySink) {
+  Collect a, b;
+  FanoutSink fan;
+  fan.add(a);
+  fan.add(b);
+  MessageReader reader(&fan);
+  ASSERT_TRUE(reader.feed(kMessage).ok());
+  ASSERT_TRUE(reader.finish().ok());
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.headers.size(), 3u);
+  EXPECT_TRUE(b.ended);
+}
+
+TEST(HeaderField, Unfold) {
+  EXPECT_EQ(unfold(" a\r\n\tb  "), "a\tb");
+  HeaderField f("Name  : v\r\n");
+  EXPECT_EQ(f.name(), "Name");
+  EXPECT_EQ(f.value(), " v");
+}
+
+}  // namespace
+}  // namespace senderauth::message
