@@ -1,0 +1,78 @@
+// The cryptography DKIM needs, over OpenSSL 3 but without exposing it: streaming digests,
+// public keys decoded from key records, private keys from PEM, sign/verify of a digest.
+// Keys are immutable handles: copies share one OpenSSL key (decoding one costs ~100 µs,
+// verifying with it ~15 µs, so callers keep them; see KeyCache).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "senderauth/core/result.hpp"
+#include "senderauth/dkim/algorithm.hpp"
+#include "senderauth/dkim/key_record.hpp"
+
+struct evp_pkey_st;
+struct evp_md_ctx_st;
+
+namespace senderauth::dkim {
+
+class Hasher {
+ public:
+  explicit Hasher(HashAlgorithm hash = HashAlgorithm::sha256);
+  ~Hasher();
+  Hasher(Hasher&&) noexcept;
+  Hasher& operator=(Hasher&&) noexcept;
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void update(std::string_view bytes);
+  std::string finish();  // the raw digest; the hasher is reset for reuse
+  HashAlgorithm algorithm() const { return hash_; }
+
+ private:
+  HashAlgorithm hash_;
+  evp_md_ctx_st* ctx_ = nullptr;
+};
+
+std::string digest(HashAlgorithm hash, std::string_view bytes);
+
+class PublicKey {
+ public:
+  // RSA: p= as SubjectPublicKeyInfo or bare PKCS#1 RSAPublicKey; Ed25519: the raw 32 bytes.
+  static Result<PublicKey> from_record(const KeyRecord& record);
+  static Result<PublicKey> from_der(KeyType type, std::string_view der);
+
+  KeyType type() const { return type_; }
+  int bits() const;
+  // RSA: PKCS#1 v1.5 over the digest; Ed25519: PureEdDSA over the 32-byte SHA-256 digest
+  // (RFC 8463 3). False for any failure, including a malformed signature.
+  bool verify(Algorithm algorithm, std::string_view digest, std::string_view signature) const;
+
+ private:
+  KeyType type_ = KeyType::rsa;
+  std::shared_ptr<evp_pkey_st> key_;
+};
+
+class PrivateKey {
+ public:
+  // PKCS#1, PKCS#8 or SEC1-style PEM of an RSA or Ed25519 key.
+  static Result<PrivateKey> from_pem(std::string_view pem);
+  // An Ed25519 key from its 32-byte seed (RFC 8032), raw or base64.
+  static Result<PrivateKey> from_ed25519_seed(std::string_view seed);
+  static Result<PrivateKey> generate(KeyType type, int bits = 2048);
+
+  KeyType type() const { return type_; }
+  int bits() const;
+  std::string to_pem() const;  // PKCS#8
+  // The p= bytes: SubjectPublicKeyInfo DER for RSA, the raw 32 bytes for Ed25519.
+  std::string public_key_der() const;
+  Result<std::string> sign(Algorithm algorithm, std::string_view digest) const;
+
+ private:
+  KeyType type_ = KeyType::rsa;
+  std::shared_ptr<evp_pkey_st> key_;
+};
+
+}  // namespace senderauth::dkim

@@ -1,0 +1,89 @@
+// DKIM verification of one message (RFC 6376 6, RFC 8301, RFC 8463).
+//
+// Usage: a DkimVerifier is a message::MessageSink. Feed it through a MessageReader (headers,
+// then the body in chunks: the body is hashed as it streams, never kept), then
+// co_await verify(resolver) for one result per DKIM-Signature field, top to bottom.
+// Keys are fetched once per (selector, domain) and all concurrently.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dkim/result.hpp"
+#include "senderauth/dns/resolver.hpp"
+#include "senderauth/message/message_reader.hpp"
+
+namespace senderauth::dkim {
+
+struct VerifyOptions {
+  // Unix time to verify at (t=, x=); empty: the system clock.
+  std::optional<std::int64_t> now;
+  // Tolerated difference between our clock and the signer's for x= (expiry).
+  std::chrono::seconds clock_skew{300};
+  // How far t= may lie in the future. RFC 6376 only allows (MAY) ignoring such signatures,
+  // and real signers' clocks are off by hours (time-zone slips), hence a day by default.
+  std::chrono::seconds future_skew{86400};
+  // DKIM-Signature fields verified per message; later ones get `policy`.
+  std::size_t max_signatures = 16;
+  // RFC 8301: RSA keys below 1024 bits are not accepted.
+  int min_rsa_bits = 1024;
+};
+
+// Parsed public keys shared between messages, keyed by query name and record text, so a key
+// is decoded once while its record is unchanged (honours the answer's TTL). Not thread-safe.
+class KeyCache {
+ public:
+  explicit KeyCache(std::size_t max_entries = 1000) : max_entries_(max_entries) {}
+  std::optional<PublicKey> find(const std::string& name, const std::string& record,
+                                std::chrono::steady_clock::time_point now) const;
+  void store(const std::string& name, const std::string& record, PublicKey key,
+             std::chrono::steady_clock::time_point expires);
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    PublicKey key;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::size_t max_entries_;
+  std::unordered_map<std::string, Entry> entries_;  // name + NUL + record text
+};
+
+class DkimVerifier final : public message::MessageSink {
+ public:
+  explicit DkimVerifier(VerifyOptions options = {}, KeyCache* cache = nullptr);
+  ~DkimVerifier() override;
+  DkimVerifier(const DkimVerifier&) = delete;
+  DkimVerifier& operator=(const DkimVerifier&) = delete;
+
+  void on_headers(const message::HeaderList& headers) override;
+  void on_body(std::string_view chunk) override;
+  void on_end() override;
+
+  // Number of DKIM-Signature fields seen (known after on_headers).
+  std::size_t signature_count() const;
+  // Call once after on_end(). Empty when the message carries no DKIM-Signature.
+  asio::awaitable<std::vector<DkimResult>> verify(dns::Resolver& resolver);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Convenience for tests and the CLI: reads `message` (whole, in memory) and verifies it.
+// A message the reader rejects gives one permerror per signature it could find (or none).
+asio::awaitable<std::vector<DkimResult>> verify_message(std::string_view message,
+                                                        dns::Resolver& resolver,
+                                                        VerifyOptions options = {},
+                                                        KeyCache* cache = nullptr);
+
+}  // namespace senderauth::dkim

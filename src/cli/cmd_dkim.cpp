@@ -1,0 +1,297 @@
+// senderauth dkim verify | sign | keygen
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <asio/io_context.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command_registry.hpp"
+#include "cli/resolver_options.hpp"
+#include "senderauth/dkim/key_record.hpp"
+#include "senderauth/dkim/signature.hpp"
+#include "senderauth/dkim/signer.hpp"
+#include "senderauth/dkim/verifier.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/message/message_reader.hpp"
+
+namespace senderauth::cli {
+namespace {
+
+std::string read_all(const std::string& path) {
+  if (path == "-") {
+    std::string data;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
+    return data;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError(path + ": " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Streams a file through the reader into the verifier in 64 KiB chunks: the body is never
+// held whole.
+std::vector<dkim::DkimResult> verify_file(const std::string& path, dns::Resolver& resolver,
+                                          asio::io_context& io,
+                                          const dkim::VerifyOptions& options) {
+  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) throw CliError(path + ": " + std::strerror(errno));
+  dkim::DkimVerifier verifier(options);
+  message::MessageReader reader(&verifier);
+  Result<void> status;
+  char buf[65536];
+  std::size_t n;
+  while (status && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    status = reader.feed(std::string_view(buf, n));
+  }
+  if (f != stdin) std::fclose(f);
+  if (status) status = reader.finish();
+  if (!status) {
+    std::vector<dkim::DkimResult> results;
+    for (const auto& h : reader.headers()) {
+      if (!h.is("DKIM-Signature")) continue;
+      dkim::DkimResult r;
+      r.status = dkim::DkimStatus::permerror;
+      r.reason = "message not readable: " + status.reason();
+      results.push_back(std::move(r));
+    }
+    return results;
+  }
+  return dns::run_sync(io, verifier.verify(resolver));
+}
+
+std::string text_line(const dkim::DkimResult& r) {
+  std::string line(dkim::to_string(r.status));
+  if (!r.domain.empty()) line += " d=" + r.domain;
+  if (!r.selector.empty()) line += " s=" + r.selector;
+  if (!r.algorithm.empty()) line += " a=" + r.algorithm;
+  if (!r.header_b.empty()) line += " b=" + r.header_b;
+  if (!r.identity.empty()) line += " i=" + r.identity;
+  if (!r.reason.empty()) line += " (" + r.reason + ")";
+  return line;
+}
+
+nlohmann::json json_result(const dkim::DkimResult& r) {
+  return {{"result", std::string(dkim::to_string(r.status))},
+          {"reason", r.reason},
+          {"d", r.domain},
+          {"i", r.identity},
+          {"s", r.selector},
+          {"a", r.algorithm},
+          {"b", r.header_b},
+          {"testing", r.testing},
+          {"authentication_results", dkim::ar_clause(r)}};
+}
+
+void add_verify(CLI::App& dkim_cmd, CliState& state) {
+  struct Options {
+    ResolverOptions resolver;
+    std::optional<std::int64_t> now;
+    bool json = false;
+    int skew = 300;
+    int future_skew = 86400;
+    std::size_t max_signatures = 16;
+    std::vector<std::string> messages;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = dkim_cmd.add_subcommand("verify", "Verify the DKIM signatures of messages");
+  o->resolver.add_to(*c);
+  c->add_option("--now", o->now, "Verify at this Unix time (t=, x=)");
+  c->add_option("--clock-skew", o->skew, "Seconds an expired x= is still accepted (default 300)")
+      ->check(CLI::Range(0, 86400));
+  c->add_option("--future-skew", o->future_skew, "Seconds t= may lie ahead (default 86400)")
+      ->check(CLI::Range(0, 31536000));
+  c->add_option("--max-signatures", o->max_signatures, "Signatures verified per message")
+      ->check(CLI::Range(1, 1000));
+  c->add_flag("--json", o->json, "One JSON object per message");
+  c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();
+  c->callback([o, &state] {
+    asio::io_context io;
+    auto resolver = o->resolver.make(io);
+    dkim::VerifyOptions options;
+    options.now = o->now;
+    options.clock_skew = std::chrono::seconds(o->skew);
+    options.future_skew = std::chrono::seconds(o->future_skew);
+    options.max_signatures = o->max_signatures;
+    for (const auto& path : o->messages) {
+      auto results = verify_file(path, *resolver, io, options);
+      if (o->json) {
+        nlohmann::json out = {{"message", path}, {"results", nlohmann::json::array()}};
+        for (const auto& r : results) out["results"].push_back(json_result(r));
+        if (results.empty()) out["result"] = "none";
+        std::cout << out.dump() << "\n";
+        continue;
+      }
+      std::string suffix = o->messages.size() > 1 ? " message=" + path : "";
+      if (results.empty()) std::cout << "none" << suffix << "\n";
+      for (const auto& r : results) std::cout << text_line(r) << suffix << "\n";
+    }
+    std::cout.flush();
+    state.exit_code = 0;
+  });
+}
+
+std::optional<dkim::Canonicalization> canon_part(std::string_view s) {
+  return dkim::parse_canonicalization(s);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto colon = text.find_first_of(":,", pos);
+    std::string item =
+        text.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    if (!item.empty()) out.push_back(item);
+    if (colon == std::string::npos) break;
+    pos = colon + 1;
+  }
+  return out;
+}
+
+void add_sign(CLI::App& dkim_cmd, CliState& state) {
+  struct Options {
+    std::vector<std::string> keys, selectors, algorithms;
+    std::string domain, canon = "relaxed/relaxed", headers, oversign, identity, input = "-";
+    bool body_length = false;
+    std::optional<std::int64_t> timestamp;
+    std::optional<std::int64_t> expire_after;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = dkim_cmd.add_subcommand(
+      "sign", "Sign a message (standard input to standard output); repeat --key to dual-sign");
+  c->add_option("--key", o->keys, "PEM private key (RSA or Ed25519); repeatable")->required();
+  c->add_option("--domain", o->domain, "Signing domain (d=)")->required();
+  c->add_option("--selector", o->selectors, "Selector (s=); one, or one per --key")->required();
+  c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key");
+  c->add_option("--canon", o->canon, "header/body canonicalization (default relaxed/relaxed)");
+  c->add_option("--headers", o->headers, "Colon-separated header names to sign");
+  c->add_option("--oversign", o->oversign, "Colon-separated names signed once more than present");
+  c->add_option("--identity", o->identity, "i= (an address at the domain)");
+  c->add_flag("--body-length", o->body_length, "Add l= (off by default)");
+  c->add_option("--timestamp", o->timestamp, "t= (default: now)");
+  c->add_option("--expire-after", o->expire_after, "Add x= this many seconds after t=");
+  c->add_option("--in", o->input, "Read the message from this file instead of standard input");
+  c->callback([o, &state] {
+    if (o->selectors.size() != 1 && o->selectors.size() != o->keys.size()) {
+      throw CliError("give one --selector, or one per --key");
+    }
+    if (!o->algorithms.empty() && o->algorithms.size() != o->keys.size()) {
+      throw CliError("give --algorithm once per --key, or not at all");
+    }
+    auto slash = o->canon.find('/');
+    auto hc = canon_part(o->canon.substr(0, slash));
+    auto bc = slash == std::string::npos ? std::optional(dkim::Canonicalization::simple)
+                                         : canon_part(o->canon.substr(slash + 1));
+    if (!hc || !bc) throw CliError("--canon must be simple|relaxed[/simple|relaxed]");
+    std::vector<dkim::SignerConfig> configs;
+    for (std::size_t i = 0; i < o->keys.size(); ++i) {
+      auto key = dkim::PrivateKey::from_pem(read_all(o->keys[i]));
+      if (!key) throw CliError(o->keys[i] + ": " + key.reason());
+      dkim::SignerConfig cfg;
+      cfg.key = *key;
+      cfg.domain = o->domain;
+      cfg.selector = o->selectors.size() == 1 ? o->selectors[0] : o->selectors[i];
+      if (!o->algorithms.empty()) {
+        auto a = dkim::parse_algorithm(o->algorithms[i]);
+        if (!a) throw CliError("unknown algorithm " + o->algorithms[i]);
+        cfg.algorithm = *a;
+      }
+      cfg.header_canon = *hc;
+      cfg.body_canon = *bc;
+      if (!o->headers.empty()) cfg.headers = split_list(o->headers);
+      if (!o->oversign.empty()) cfg.oversign = split_list(o->oversign);
+      if (o->oversign == "none") cfg.oversign.clear();
+      cfg.identity = o->identity;
+      cfg.body_length = o->body_length;
+      std::int64_t t =
+          o->timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+      cfg.timestamp = t;
+      if (o->expire_after) cfg.expiration = t + *o->expire_after;
+      configs.push_back(std::move(cfg));
+    }
+    std::string input = read_all(o->input);
+    dkim::DkimSigner signer(std::move(configs));
+    message::MessageReader reader(&signer);
+    auto status = reader.feed(input);
+    if (status) status = reader.finish();
+    if (!status) throw CliError("message: " + status.reason());
+    auto fields = signer.signatures();
+    if (!fields) throw CliError(fields.reason());
+    // Keep the input's line ends: LF-only input gets LF-terminated signature fields.
+    bool lf_only = input.find("\r\n") == std::string::npos;
+    std::string out;
+    for (const auto& f : *fields) {
+      if (!lf_only) {
+        out += f;
+        continue;
+      }
+      for (char ch : f) {
+        if (ch != '\r') out.push_back(ch);
+      }
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fwrite(input.data(), 1, input.size(), stdout);
+    std::fflush(stdout);
+    state.exit_code = 0;
+  });
+}
+
+void add_keygen(CLI::App& dkim_cmd, CliState& state) {
+  struct Options {
+    std::string type = "rsa", selector, domain, out;
+    int bits = 2048;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c =
+      dkim_cmd.add_subcommand("keygen", "Generate a signing key; print the TXT record to publish");
+  c->add_option("--type", o->type, "rsa or ed25519")->check(CLI::IsMember({"rsa", "ed25519"}));
+  c->add_option("--bits", o->bits, "RSA key size (default 2048)")->check(CLI::Range(1024, 8192));
+  c->add_option("--selector", o->selector, "Selector")->required();
+  c->add_option("--domain", o->domain, "Domain")->required();
+  c->add_option("--out", o->out, "Private key file to write (mode 0600)")->required();
+  c->callback([o, &state] {
+    if (!dkim::is_valid_dns_name(o->selector)) throw CliError("invalid selector " + o->selector);
+    if (!dkim::is_valid_dns_name(o->domain)) throw CliError("invalid domain " + o->domain);
+    auto type = o->type == "rsa" ? dkim::KeyType::rsa : dkim::KeyType::ed25519;
+    auto key = dkim::PrivateKey::generate(type, o->bits);
+    if (!key) throw CliError(key.reason());
+    std::string pem = key->to_pem();
+    int fd = ::open(o->out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw CliError(o->out + ": " + std::strerror(errno));
+    // An existing file keeps its mode on O_TRUNC: tighten it before writing the secret.
+    bool ok = ::fchmod(fd, 0600) == 0 &&
+              ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
+    ok = (::close(fd) == 0) && ok;
+    if (!ok) throw CliError(o->out + ": " + std::strerror(errno));
+    std::string record = dkim::format_key_record(type, key->public_key_der());
+    std::string line = o->selector + "._domainkey." + o->domain + ". IN TXT (";
+    for (const auto& s : dkim::split_txt_strings(record)) line += "\n  \"" + s + "\"";
+    std::cout << line << " )\n";
+    state.exit_code = 0;
+  });
+}
+
+CommandRegistration reg("dkim", [](CLI::App& app, CliState& state) {
+  auto* c = app.add_subcommand("dkim", "DKIM: verify, sign, generate keys (RFC 6376, 8301, 8463)");
+  c->require_subcommand(1);
+  add_verify(*c, state);
+  add_sign(*c, state);
+  add_keygen(*c, state);
+});
+
+}  // namespace
+}  // namespace senderauth::cli

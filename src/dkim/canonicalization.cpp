@@ -1,0 +1,217 @@
+#include "senderauth/dkim/canonicalization.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace senderauth::dkim {
+
+namespace {
+
+constexpr std::size_t kBufferSize = 16 * 1024;
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Bytes that interrupt a run of ordinary body text under relaxed rules.
+constexpr std::array<bool, 256> kRelaxedSpecial = [] {
+  std::array<bool, 256> t{};
+  t[' '] = t['\t'] = t['\r'] = true;
+  return t;
+}();
+
+}  // namespace
+
+void canonicalize_header(Canonicalization canon, std::string_view raw, std::string& out) {
+  if (canon == Canonicalization::simple) {
+    out.append(raw);
+    if (!raw.ends_with("\r\n")) out.append("\r\n");
+    return;
+  }
+  // relaxed (RFC 6376 3.4.2): lower-case name, unfold, WSP runs to one SP, no WSP at the end
+  // of the value nor around the colon.
+  auto colon = raw.find(':');
+  std::string_view name = raw.substr(0, colon);
+  while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);
+  for (char c : name) out.push_back(lower(c));
+  out.push_back(':');
+  if (colon == std::string_view::npos) {
+    out.append("\r\n");
+    return;
+  }
+  bool pending_space = false;
+  bool started = false;
+  for (std::size_t i = colon + 1; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\r' || c == '\n') continue;  // unfolding (and the final CRLF)
+    if (is_wsp(c)) {
+      pending_space = started;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    started = true;
+    out.push_back(c);
+  }
+  out.append("\r\n");
+}
+
+BodyCanonicalizer::BodyCanonicalizer(Canonicalization canon, Output out,
+                                     std::optional<std::uint64_t> limit)
+    : canon_(canon), out_(std::move(out)), limit_(limit) {
+  buffer_.reserve(kBufferSize);
+}
+
+void BodyCanonicalizer::emit(std::string_view bytes) {
+  std::uint64_t start = length_;
+  length_ += bytes.size();
+  if (limit_) {
+    if (start >= *limit_) return;
+    if (length_ > *limit_) bytes = bytes.substr(0, *limit_ - start);
+  }
+  if (buffer_.size() + bytes.size() > kBufferSize) {
+    flush_buffer();
+    if (bytes.size() >= kBufferSize) {
+      out_(bytes);
+      return;
+    }
+  }
+  buffer_.append(bytes);
+}
+
+void BodyCanonicalizer::flush_buffer() {
+  if (!buffer_.empty()) out_(buffer_);
+  buffer_.clear();
+}
+
+// Before data: the held-back CRLFs were not trailing after all, and (relaxed) a WSP run
+// inside a line becomes one SP.
+void BodyCanonicalizer::flush_pending() {
+  static constexpr std::string_view kCrlfs =
+      "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n";
+  while (crlfs_ > 0) {
+    std::uint64_t n = std::min<std::uint64_t>(crlfs_, kCrlfs.size() / 2);
+    emit(kCrlfs.substr(0, n * 2));
+    crlfs_ -= n;
+  }
+  if (wsp_) {
+    emit(" ");
+    wsp_ = false;
+  }
+  any_ = true;
+}
+
+void BodyCanonicalizer::update_simple(const char* p, const char* end) {
+  while (p < end) {
+    if (cr_) {
+      cr_ = false;
+      if (*p == '\n') {
+        ++crlfs_;
+        ++p;
+        continue;
+      }
+      flush_pending();
+      emit("\r");
+    }
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', end - p));
+    const char* stop = cr ? cr : end;
+    if (stop > p) {
+      flush_pending();
+      emit(std::string_view(p, stop - p));
+    }
+    if (!cr) break;
+    cr_ = true;
+    p = cr + 1;
+  }
+}
+
+void BodyCanonicalizer::update_relaxed(const char* p, const char* end) {
+  while (p < end) {
+    char c = *p;
+    if (cr_) {
+      cr_ = false;
+      if (c == '\n') {
+        wsp_ = false;  // whitespace at the end of a line is dropped
+        ++crlfs_;
+        ++p;
+        continue;
+      }
+      flush_pending();
+      emit("\r");
+    }
+    if (is_wsp(c)) {
+      wsp_ = true;
+      ++p;
+      continue;
+    }
+    if (c == '\r') {
+      cr_ = true;
+      ++p;
+      continue;
+    }
+    const char* q = p + 1;
+    while (q < end && !kRelaxedSpecial[static_cast<unsigned char>(*q)]) ++q;
+    flush_pending();
+    emit(std::string_view(p, q - p));
+    p = q;
+  }
+}
+
+void BodyCanonicalizer::update(std::string_view bytes) {
+  if (canon_ == Canonicalization::simple) {
+    update_simple(bytes.data(), bytes.data() + bytes.size());
+  } else {
+    update_relaxed(bytes.data(), bytes.data() + bytes.size());
+  }
+}
+
+void BodyCanonicalizer::finish() {
+  if (cr_) {
+    cr_ = false;
+    flush_pending();
+    emit("\r");
+  }
+  wsp_ = false;
+  // The last line with content ends in exactly one CRLF, whether or not it had one; a simple
+  // body with no content at all is a single CRLF, a relaxed one is empty (RFC 6376 3.4.3-4).
+  if (any_ || canon_ == Canonicalization::simple) emit("\r\n");
+  crlfs_ = 0;
+  flush_buffer();
+}
+
+BodyHasher::BodyHasher(Canonicalization canon, HashAlgorithm hash,
+                       std::optional<std::uint64_t> limit)
+    : hasher_(hash),
+      canon_(
+          canon, [this](std::string_view b) { hasher_.update(b); }, limit) {}
+
+std::string BodyHasher::finish() {
+  canon_.finish();
+  return hasher_.finish();
+}
+
+std::string header_hash_input(Canonicalization canon, const message::HeaderList& headers,
+                              const std::vector<std::string>& names,
+                              std::string_view signature_field) {
+  std::string out;
+  std::vector<bool> used(headers.size(), false);
+  for (const auto& name : names) {
+    for (std::size_t i = headers.size(); i-- > 0;) {
+      if (!used[i] && headers[i].is(name)) {
+        used[i] = true;
+        canonicalize_header(canon, headers[i].raw(), out);
+        break;
+      }
+    }
+  }
+  std::size_t before = out.size();
+  canonicalize_header(canon, signature_field, out);
+  if (out.size() >= before + 2) out.resize(out.size() - 2);  // no CRLF after the signature
+  return out;
+}
+
+}  // namespace senderauth::dkim

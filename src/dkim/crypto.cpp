@@ -1,0 +1,251 @@
+#include "senderauth/dkim/crypto.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "senderauth/core/base64.hpp"
+
+namespace senderauth::dkim {
+
+namespace {
+
+// Fetched once: implicit fetches per EVP_DigestInit cost a lock and a lookup.
+const EVP_MD* md_for(HashAlgorithm hash) {
+  static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return hash == HashAlgorithm::sha256 ? sha256 : sha1;
+}
+
+std::shared_ptr<EVP_PKEY> own(EVP_PKEY* key) {
+  return std::shared_ptr<EVP_PKEY>(key, [](EVP_PKEY* k) { EVP_PKEY_free(k); });
+}
+
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+struct PkeyCtx {
+  EVP_PKEY_CTX* ctx;
+  explicit PkeyCtx(EVP_PKEY* key) : ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr)) {}
+  ~PkeyCtx() { EVP_PKEY_CTX_free(ctx); }
+};
+
+struct MdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+};
+
+struct Bio {
+  BIO* bio;
+  explicit Bio(BIO* b) : bio(b) {}
+  ~Bio() { BIO_free(bio); }
+};
+
+}  // namespace
+
+Hasher::Hasher(HashAlgorithm hash) : hash_(hash), ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(ctx_, md_for(hash_), nullptr);
+}
+Hasher::~Hasher() {
+  EVP_MD_CTX_free(ctx_);
+}
+Hasher::Hasher(Hasher&& other) noexcept : hash_(other.hash_), ctx_(other.ctx_) {
+  other.ctx_ = nullptr;
+}
+Hasher& Hasher::operator=(Hasher&& other) noexcept {
+  std::swap(hash_, other.hash_);
+  std::swap(ctx_, other.ctx_);
+  return *this;
+}
+
+void Hasher::update(std::string_view data) {
+  if (!data.empty()) EVP_DigestUpdate(ctx_, data.data(), data.size());
+}
+
+std::string Hasher::finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_, out, &len);
+  EVP_DigestInit_ex(ctx_, md_for(hash_), nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string digest(HashAlgorithm hash, std::string_view data) {
+  Hasher h(hash);
+  h.update(data);
+  return h.finish();
+}
+
+Result<PublicKey> PublicKey::from_record(const KeyRecord& record) {
+  if (record.revoked()) return make_error("key revoked (empty p=)");
+  return from_der(record.key_type, record.public_key);
+}
+
+Result<PublicKey> PublicKey::from_der(KeyType type, std::string_view der) {
+  PublicKey key;
+  key.type_ = type;
+  if (type == KeyType::ed25519) {
+    if (der.size() != 32) {
+      return make_error("ed25519 public key has " + std::to_string(der.size()) + " bytes, not 32");
+    }
+    EVP_PKEY* k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(der), 32);
+    if (!k) return make_error("ed25519 public key rejected by OpenSSL");
+    key.key_ = own(k);
+    return key;
+  }
+  const unsigned char* p = bytes(der);
+  EVP_PKEY* k = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (!k || p != bytes(der) + der.size()) {
+    EVP_PKEY_free(k);
+    // RFC 6376 3.6.1's wording allows a bare PKCS#1 RSAPublicKey; some publish that.
+    p = bytes(der);
+    k = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size()));
+    if (!k || p != bytes(der) + der.size()) {
+      EVP_PKEY_free(k);
+      return make_error("p= is not a valid RSA public key");
+    }
+  }
+  if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
+    EVP_PKEY_free(k);
+    return make_error("p= holds a non-RSA key in a k=rsa record");
+  }
+  key.key_ = own(k);
+  return key;
+}
+
+int PublicKey::bits() const {
+  return key_ ? EVP_PKEY_get_bits(key_.get()) : 0;
+}
+
+bool PublicKey::verify(Algorithm algorithm, std::string_view digest,
+                       std::string_view signature) const {
+  if (!key_ || key_type_of(algorithm) != type_) return false;
+  if (type_ == KeyType::ed25519) {
+    MdCtx m;
+    if (EVP_DigestVerifyInit(m.ctx, nullptr, nullptr, nullptr, key_.get()) != 1) return false;
+    return EVP_DigestVerify(m.ctx, bytes(signature), signature.size(), bytes(digest),
+                            digest.size()) == 1;
+  }
+  PkeyCtx c(key_.get());
+  if (!c.ctx || EVP_PKEY_verify_init(c.ctx) != 1) return false;
+  if (EVP_PKEY_CTX_set_rsa_padding(c.ctx, RSA_PKCS1_PADDING) != 1) return false;
+  if (EVP_PKEY_CTX_set_signature_md(c.ctx, md_for(hash_of(algorithm))) != 1) return false;
+  return EVP_PKEY_verify(c.ctx, bytes(signature), signature.size(), bytes(digest), digest.size()) ==
+         1;
+}
+
+Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
+  Bio b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b.bio, nullptr, nullptr, nullptr);
+  if (!k) return make_error("not a PEM private key (PKCS#1 or PKCS#8, unencrypted)");
+  PrivateKey key;
+  key.key_ = own(k);
+  switch (EVP_PKEY_get_base_id(k)) {
+    case EVP_PKEY_RSA:
+      key.type_ = KeyType::rsa;
+      break;
+    case EVP_PKEY_ED25519:
+      key.type_ = KeyType::ed25519;
+      break;
+    default:
+      return make_error("private key is neither RSA nor Ed25519");
+  }
+  return key;
+}
+
+Result<PrivateKey> PrivateKey::from_ed25519_seed(std::string_view seed) {
+  std::string raw(seed);
+  if (raw.size() != 32) {
+    auto decoded = base64_decode(seed);
+    if (!decoded || decoded->size() != 32) return make_error("ed25519 seed is not 32 bytes");
+    raw = std::move(*decoded);
+  }
+  EVP_PKEY* k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes(raw), 32);
+  if (!k) return make_error("ed25519 seed rejected by OpenSSL");
+  PrivateKey key;
+  key.type_ = KeyType::ed25519;
+  key.key_ = own(k);
+  return key;
+}
+
+Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {
+  EVP_PKEY* k = nullptr;
+  if (type == KeyType::rsa) {
+    if (bits < 1024 || bits > 8192) return make_error("RSA key size must be 1024..8192 bits");
+    k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
+  } else {
+    k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  }
+  if (!k) return make_error("key generation failed");
+  PrivateKey key;
+  key.type_ = type;
+  key.key_ = own(k);
+  return key;
+}
+
+int PrivateKey::bits() const {
+  return key_ ? EVP_PKEY_get_bits(key_.get()) : 0;
+}
+
+std::string PrivateKey::to_pem() const {
+  if (!key_) return {};
+  Bio b(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PrivateKey(b.bio, key_.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(b.bio, &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string PrivateKey::public_key_der() const {
+  if (!key_) return {};
+  if (type_ == KeyType::ed25519) {
+    unsigned char raw[32];
+    size_t len = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(key_.get(), raw, &len) != 1) return {};
+    return std::string(reinterpret_cast<char*>(raw), len);
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key_.get(), &der);
+  if (len <= 0) return {};
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+Result<std::string> PrivateKey::sign(Algorithm algorithm, std::string_view digest) const {
+  if (!key_) return make_error("no private key");
+  if (key_type_of(algorithm) != type_) {
+    return make_error(std::string(to_string(algorithm)) + " needs a " +
+                      std::string(to_string(key_type_of(algorithm))) + " key");
+  }
+  if (type_ == KeyType::ed25519) {
+    MdCtx m;
+    unsigned char sig[64];
+    size_t len = sizeof sig;
+    if (EVP_DigestSignInit(m.ctx, nullptr, nullptr, nullptr, key_.get()) != 1 ||
+        EVP_DigestSign(m.ctx, sig, &len, bytes(digest), digest.size()) != 1) {
+      return make_error("ed25519 signing failed");
+    }
+    return std::string(reinterpret_cast<char*>(sig), len);
+  }
+  PkeyCtx c(key_.get());
+  size_t len = 0;
+  if (!c.ctx || EVP_PKEY_sign_init(c.ctx) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(c.ctx, RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(c.ctx, md_for(hash_of(algorithm))) != 1 ||
+      EVP_PKEY_sign(c.ctx, nullptr, &len, bytes(digest), digest.size()) != 1) {
+    return make_error("RSA signing failed");
+  }
+  std::string sig(len, '\0');
+  if (EVP_PKEY_sign(c.ctx, reinterpret_cast<unsigned char*>(sig.data()), &len, bytes(digest),
+                    digest.size()) != 1) {
+    return make_error("RSA signing failed");
+  }
+  sig.resize(len);
+  return sig;
+}
+
+}  // namespace senderauth::dkim

@@ -1,0 +1,265 @@
+#include "senderauth/dkim/signature.hpp"
+
+#include <charconv>
+
+#include "senderauth/core/base64.hpp"
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/tag_list.hpp"
+
+namespace senderauth::dkim {
+
+namespace {
+
+bool is_fws(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view trim_fws(std::string_view s) {
+  while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Decimal of at most `max_digits` digits.
+template <class T>
+std::optional<T> parse_decimal(std::string_view text, std::size_t max_digits) {
+  text = trim_fws(text);
+  if (text.empty() || text.size() > max_digits) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  T value{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// RFC 6376 2.11 dkim-quoted-printable: "=XX" escapes, whitespace ignored.
+std::optional<std::string> decode_dkim_qp(std::string_view text) {
+  std::string out;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (is_fws(c)) continue;
+    if (c == '=') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool is_field_name_char(char c) {
+  return static_cast<unsigned char>(c) > 32 && static_cast<unsigned char>(c) < 127 && c != ':';
+}
+
+Error tag_error(std::string_view tag, std::string_view what) {
+  return make_error(std::string(tag) + "= " + std::string(what));
+}
+
+}  // namespace
+
+bool is_valid_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || u >= 0x80;
+    if (!ok || ++label > 63) return false;
+  }
+  return label > 0;
+}
+
+std::string_view Signature::identity_domain() const {
+  auto at = identity.rfind('@');
+  return at == std::string::npos ? std::string_view(identity)
+                                 : std::string_view(identity).substr(at + 1);
+}
+
+Result<Signature> parse_signature(std::string_view value) {
+  auto parsed = TagList::parse(value);
+  if (!parsed) return make_error("signature tag-list syntax: " + parsed.reason());
+  const TagList& tags = *parsed;
+  Signature sig;
+
+  const std::string* v = tags.find("v");
+  if (!v) return make_error("v= tag missing");
+  if (trim_fws(*v) != "1") return tag_error("v", "is \"" + *v + "\", not 1");
+
+  const std::string* a = tags.find("a");
+  if (!a) return make_error("a= tag missing");
+  auto algorithm = parse_algorithm(trim_fws(*a));
+  if (!algorithm) return tag_error("a", "names an unknown algorithm \"" + *a + "\"");
+  sig.algorithm = *algorithm;
+
+  const std::string* b = tags.find("b");
+  if (!b) return make_error("b= tag missing");
+  auto b_bytes = base64_decode(*b);
+  if (!b_bytes) return tag_error("b", "is not base64: " + b_bytes.reason());
+  if (b_bytes->empty()) return tag_error("b", "is empty");
+  sig.signature = std::move(*b_bytes);
+  sig.signature_text = strip_whitespace(*b);
+
+  const std::string* bh = tags.find("bh");
+  if (!bh) return make_error("bh= tag missing");
+  auto bh_bytes = base64_decode(*bh);
+  if (!bh_bytes) return tag_error("bh", "is not base64: " + bh_bytes.reason());
+  if (bh_bytes->size() != digest_size(hash_of(sig.algorithm))) {
+    return tag_error(
+        "bh", "has " + std::to_string(bh_bytes->size()) + " bytes, not the size of the digest");
+  }
+  sig.body_hash = std::move(*bh_bytes);
+
+  if (const std::string* c = tags.find("c")) {
+    std::string_view text = trim_fws(*c);
+    auto slash = text.find('/');
+    auto header = parse_canonicalization(text.substr(0, slash));
+    if (!header) return tag_error("c", "has an unknown header canonicalization");
+    sig.header_canon = *header;
+    if (slash != std::string_view::npos) {
+      auto body = parse_canonicalization(text.substr(slash + 1));
+      if (!body) return tag_error("c", "has an unknown body canonicalization");
+      sig.body_canon = *body;
+    }
+  }
+
+  const std::string* d = tags.find("d");
+  if (!d) return make_error("d= tag missing");
+  std::string_view domain = trim_fws(*d);
+  if (!is_valid_dns_name(domain)) return tag_error("d", "is not a domain name");
+  sig.domain = ascii_lower(domain);
+
+  const std::string* h = tags.find("h");
+  if (!h) return make_error("h= tag missing");
+  bool has_from = false;
+  std::string_view list = *h;
+  while (true) {
+    auto colon = list.find(':');
+    std::string_view name = trim_fws(list.substr(0, colon));
+    if (name.empty()) return tag_error("h", "has an empty header name");
+    for (char ch : name) {
+      if (!is_field_name_char(ch)) return tag_error("h", "has an invalid header name");
+    }
+    if (iequals(name, "from")) has_from = true;
+    sig.signed_headers.emplace_back(name);
+    if (colon == std::string_view::npos) break;
+    list.remove_prefix(colon + 1);
+  }
+  if (!has_from) return tag_error("h", "does not include From");
+
+  if (const std::string* i = tags.find("i")) {
+    auto decoded = decode_dkim_qp(*i);
+    if (!decoded) return tag_error("i", "has a bad quoted-printable escape");
+    auto at = decoded->rfind('@');
+    if (at == std::string::npos) return tag_error("i", "has no \"@\"");
+    std::string_view idomain = std::string_view(*decoded).substr(at + 1);
+    if (!is_valid_dns_name(idomain)) return tag_error("i", "has an invalid domain");
+    if (!domain_is_subdomain_of(idomain, sig.domain)) {
+      return tag_error("i", "domain is not d= or a subdomain of it");
+    }
+    sig.identity = std::move(*decoded);
+    sig.identity_given = true;
+  } else {
+    sig.identity = "@" + sig.domain;
+  }
+
+  if (const std::string* l = tags.find("l")) {
+    auto length = parse_decimal<std::uint64_t>(*l, 19);
+    if (!length) return tag_error("l", "is not a decimal number of at most 19 digits");
+    sig.body_length = *length;
+  }
+
+  if (const std::string* q = tags.find("q")) {
+    bool dns_txt = false;
+    std::string_view methods = *q;
+    while (true) {
+      auto colon = methods.find(':');
+      std::string_view m = trim_fws(methods.substr(0, colon));
+      if (iequals(m, "dns/txt")) dns_txt = true;
+      if (colon == std::string_view::npos) break;
+      methods.remove_prefix(colon + 1);
+    }
+    if (!dns_txt) return tag_error("q", "does not offer dns/txt");
+  }
+
+  const std::string* s = tags.find("s");
+  if (!s) return make_error("s= tag missing");
+  std::string_view selector = trim_fws(*s);
+  if (!is_valid_dns_name(selector)) return tag_error("s", "is not a valid selector");
+  sig.selector = ascii_lower(selector);
+
+  if (const std::string* t = tags.find("t")) {
+    auto ts = parse_decimal<std::int64_t>(*t, 18);
+    if (!ts) return tag_error("t", "is not a decimal timestamp");
+    sig.timestamp = *ts;
+  }
+  if (const std::string* x = tags.find("x")) {
+    auto xs = parse_decimal<std::int64_t>(*x, 18);
+    if (!xs) return tag_error("x", "is not a decimal timestamp");
+    sig.expiration = *xs;
+    if (sig.timestamp && *xs < *sig.timestamp) return tag_error("x", "is before t=");
+  }
+  if (const std::string* z = tags.find("z")) sig.copied_headers = *z;
+  return sig;
+}
+
+SignatureSummary summarize_signature(std::string_view value) {
+  SignatureSummary summary;
+  auto parsed = TagList::parse(value);
+  if (!parsed) return summary;
+  auto get = [&](std::string_view name) {
+    const std::string* v = parsed->find(name);
+    return v ? std::string(trim_fws(*v)) : std::string();
+  };
+  summary.domain = get("d");
+  summary.selector = get("s");
+  summary.algorithm = get("a");
+  summary.identity = get("i");
+  if (const std::string* b = parsed->find("b")) summary.signature_text = strip_whitespace(*b);
+  return summary;
+}
+
+std::string remove_signature_value(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  auto colon = raw.find(':');
+  if (colon == std::string_view::npos) return std::string(raw);
+  out.append(raw.substr(0, colon + 1));
+  std::size_t pos = colon + 1;
+  // Tag by tag: the value of the tag named exactly "b" is dropped up to the next ";" (or up to
+  // the final CRLF), whitespace included.
+  while (pos <= raw.size()) {
+    std::size_t semi = raw.find(';', pos);
+    std::size_t end = semi == std::string_view::npos ? raw.size() : semi;
+    std::string_view segment = raw.substr(pos, end - pos);
+    auto eq = segment.find('=');
+    if (eq != std::string_view::npos && trim_fws(segment.substr(0, eq)) == "b") {
+      out.append(segment.substr(0, eq + 1));
+      if (semi == std::string_view::npos && raw.ends_with("\r\n")) out.append("\r\n");
+    } else {
+      out.append(segment);
+    }
+    if (semi == std::string_view::npos) break;
+    out.push_back(';');
+    pos = semi + 1;
+  }
+  return out;
+}
+
+}  // namespace senderauth::dkim

@@ -1,0 +1,227 @@
+#include "senderauth/dkim/signer.hpp"
+
+#include <chrono>
+
+#include "senderauth/core/base64.hpp"
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/dkim/canonicalization.hpp"
+#include "senderauth/dkim/signature.hpp"
+
+namespace senderauth::dkim {
+
+std::vector<std::string> default_signed_headers() {
+  return {"from",
+          "reply-to",
+          "subject",
+          "date",
+          "to",
+          "cc",
+          "message-id",
+          "in-reply-to",
+          "references",
+          "mime-version",
+          "content-type",
+          "content-transfer-encoding",
+          "content-disposition",
+          "list-id",
+          "list-unsubscribe",
+          "list-unsubscribe-post",
+          "sender"};
+}
+
+std::vector<std::string> default_oversigned_headers() {
+  return {"from",  "reply-to",   "subject",      "date",         "to",
+          "cc",    "message-id", "mime-version", "content-type", "content-transfer-encoding",
+          "sender"};
+}
+
+namespace {
+
+constexpr std::size_t kLineWidth = 76;
+
+struct BodyEntry {
+  Canonicalization canon;
+  std::unique_ptr<BodyHasher> hasher;
+  std::string digest;
+  std::uint64_t length = 0;
+};
+
+// Appends `items` joined by `sep`, folding (CRLF TAB) before an item that would pass the width.
+void append_folded(std::string& out, std::size_t& column, const std::vector<std::string>& items,
+                   char sep) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::size_t need = items[i].size() + 1;
+    if (i > 0 && column + need > kLineWidth) {
+      out += "\r\n\t";
+      column = 8;
+    }
+    out += items[i];
+    column += items[i].size();
+    if (i + 1 < items.size()) {
+      out.push_back(sep);
+      ++column;
+    }
+  }
+}
+
+}  // namespace
+
+struct DkimSigner::State {
+  std::vector<SignerConfig> configs;
+  message::HeaderList headers;
+  std::vector<BodyEntry> bodies;  // one per body canonicalisation in use
+  std::vector<std::size_t> body_of;
+  bool ended = false;
+};
+
+DkimSigner::DkimSigner(std::vector<SignerConfig> configs) : state_(std::make_unique<State>()) {
+  state_->configs = std::move(configs);
+  for (const auto& c : state_->configs) {
+    std::size_t index = state_->bodies.size();
+    for (std::size_t i = 0; i < state_->bodies.size(); ++i) {
+      if (state_->bodies[i].canon == c.body_canon) index = i;
+    }
+    if (index == state_->bodies.size()) {
+      state_->bodies.push_back(BodyEntry{
+          c.body_canon, std::make_unique<BodyHasher>(c.body_canon, HashAlgorithm::sha256), {}, 0});
+    }
+    state_->body_of.push_back(index);
+  }
+}
+
+DkimSigner::~DkimSigner() = default;
+
+void DkimSigner::on_headers(const message::HeaderList& headers) {
+  state_->headers = headers;
+}
+
+void DkimSigner::on_body(std::string_view chunk) {
+  for (auto& b : state_->bodies) b.hasher->update(chunk);
+}
+
+void DkimSigner::on_end() {
+  if (state_->ended) return;
+  state_->ended = true;
+  for (auto& b : state_->bodies) {
+    b.digest = b.hasher->finish();
+    b.length = b.hasher->canonical_length();
+  }
+}
+
+Result<std::vector<std::string>> DkimSigner::signatures() {
+  on_end();
+  const State& st = *state_;
+  bool has_from = false;
+  for (const auto& h : st.headers) has_from = has_from || h.is("from");
+  if (!has_from) return make_error("the message has no From field to sign");
+
+  std::vector<std::string> fields;
+  for (std::size_t ci = 0; ci < st.configs.size(); ++ci) {
+    const SignerConfig& c = st.configs[ci];
+    Algorithm algorithm = c.algorithm.value_or(
+        c.key.type() == KeyType::rsa ? Algorithm::rsa_sha256 : Algorithm::ed25519_sha256);
+    if (algorithm == Algorithm::rsa_sha1)
+      return make_error("rsa-sha1 signing is refused (RFC 8301)");
+    if (key_type_of(algorithm) != c.key.type()) {
+      return make_error(std::string(to_string(algorithm)) + " needs a " +
+                        std::string(to_string(key_type_of(algorithm))) + " key");
+    }
+    if (c.key.type() == KeyType::rsa && c.key.bits() < 1024) {
+      return make_error("RSA keys below 1024 bits are refused (RFC 8301)");
+    }
+    if (!is_valid_dns_name(c.domain)) return make_error("invalid signing domain: " + c.domain);
+    if (!is_valid_dns_name(c.selector)) return make_error("invalid selector: " + c.selector);
+    if (!c.identity.empty()) {
+      auto at = c.identity.rfind('@');
+      if (at == std::string::npos ||
+          !domain_is_subdomain_of(std::string_view(c.identity).substr(at + 1), c.domain)) {
+        return make_error("i= must be an address at d= or a subdomain of it");
+      }
+    }
+
+    // h=: each listed name once per instance present, once more if oversigned.
+    std::vector<std::string> names;
+    auto count = [&](std::string_view name) {
+      std::size_t n = 0;
+      for (const auto& h : st.headers) n += h.is(name) ? 1 : 0;
+      return n;
+    };
+    auto listed = [&](const std::vector<std::string>& list, std::string_view name) {
+      for (const auto& x : list) {
+        if (iequals(x, name)) return true;
+      }
+      return false;
+    };
+    auto add_name = [&](const std::string& name) {
+      std::size_t n = count(name) + (listed(c.oversign, name) ? 1 : 0);
+      for (std::size_t i = 0; i < n; ++i) names.push_back(ascii_lower(name));
+    };
+    for (const auto& name : c.headers) add_name(name);
+    for (const auto& name : c.oversign) {
+      if (!listed(c.headers, name)) add_name(name);
+    }
+    if (!listed(c.headers, "from") && !listed(c.oversign, "from"))
+      names.insert(names.begin(), "from");
+
+    const BodyEntry& body = st.bodies[st.body_of[ci]];
+    std::string f = "DKIM-Signature: v=1; a=" + std::string(to_string(algorithm)) +
+                    "; c=" + std::string(to_string(c.header_canon)) + "/" +
+                    std::string(to_string(c.body_canon)) + "; d=" + ascii_lower(c.domain) +
+                    "; s=" + ascii_lower(c.selector) + ";\r\n\t";
+    std::vector<std::string> tags;
+    std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+    tags.push_back("t=" + std::to_string(now) + ";");
+    if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
+    if (!c.identity.empty()) tags.push_back("i=" + c.identity + ";");
+    if (c.body_length) tags.push_back("l=" + std::to_string(body.length) + ";");
+    std::size_t column = 8;
+    append_folded(f, column, tags, ' ');
+    f += "\r\n\th=";
+    column = 10;
+    append_folded(f, column, names, ':');
+    f += ";\r\n\tbh=" + base64_encode(body.digest) + ";\r\n\tb=";
+
+    std::string input = header_hash_input(c.header_canon, st.headers, names, f + "\r\n");
+    auto signature = c.key.sign(algorithm, digest(hash_of(algorithm), input));
+    if (!signature) return signature.error();
+    std::string b = base64_encode(*signature);
+    for (std::size_t i = 0; i < b.size(); i += 70) {
+      if (i > 0) f += "\r\n\t ";
+      f += b.substr(i, 70);
+    }
+    f += "\r\n";
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+namespace {
+class BodyCollector final : public message::MessageSink {
+ public:
+  void on_body(std::string_view chunk) override { body.append(chunk); }
+  std::string body;
+};
+}  // namespace
+
+Result<std::string> sign_message(std::string_view message, std::vector<SignerConfig> configs) {
+  DkimSigner signer(std::move(configs));
+  BodyCollector collector;
+  message::FanoutSink fan;
+  fan.add(signer);
+  fan.add(collector);
+  message::MessageReader reader(&fan);
+  if (auto r = reader.feed(message); !r) return r.error();
+  if (auto r = reader.finish(); !r) return r.error();
+  auto fields = signer.signatures();
+  if (!fields) return fields.error();
+  std::string out;
+  for (const auto& f : *fields) out += f;
+  for (const auto& h : reader.headers()) out += h.raw();
+  out += "\r\n";
+  out += collector.body;
+  return out;
+}
+
+}  // namespace senderauth::dkim

@@ -1,0 +1,347 @@
+#include "senderauth/dkim/verifier.hpp"
+
+#include <chrono>
+#include <map>
+#include <utility>
+
+#include "dkim/concurrent.hpp"
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/dkim/canonicalization.hpp"
+#include "senderauth/dkim/key_record.hpp"
+#include "senderauth/dkim/signature.hpp"
+
+namespace senderauth::dkim {
+
+// ---- KeyCache -------------------------------------------------------------------------------
+
+std::optional<PublicKey> KeyCache::find(const std::string& name, const std::string& record,
+                                        std::chrono::steady_clock::time_point now) const {
+  auto it = entries_.find(name + '\0' + record);
+  if (it == entries_.end() || it->second.expires <= now) return std::nullopt;
+  return it->second.key;
+}
+
+void KeyCache::store(const std::string& name, const std::string& record, PublicKey key,
+                     std::chrono::steady_clock::time_point expires) {
+  if (entries_.size() >= max_entries_) {
+    auto now = std::chrono::steady_clock::now();
+    std::erase_if(entries_, [&](const auto& e) { return e.second.expires <= now; });
+    if (entries_.size() >= max_entries_ && !entries_.empty()) entries_.erase(entries_.begin());
+  }
+  if (max_entries_ == 0) return;
+  entries_.insert_or_assign(name + '\0' + record, Entry{std::move(key), expires});
+}
+
+// ---- DkimVerifier ---------------------------------------------------------------------------
+
+namespace {
+
+struct SignatureState {
+  std::size_t field = 0;  // index in the header list
+  std::optional<Signature> sig;
+  DkimResult result;
+  bool decided = false;
+  std::size_t body = 0;  // index in bodies
+};
+
+struct BodyEntry {
+  Canonicalization canon;
+  HashAlgorithm hash;
+  std::optional<std::uint64_t> limit;
+  std::unique_ptr<BodyHasher> hasher;
+  std::string digest;
+  std::uint64_t length = 0;
+};
+
+void decide(SignatureState& s, DkimStatus status, std::string reason) {
+  s.result.status = status;
+  s.result.reason = std::move(reason);
+  s.decided = true;
+}
+
+std::string key_name(const Signature& sig) {
+  return sig.selector + "._domainkey." + sig.domain;
+}
+
+}  // namespace
+
+struct DkimVerifier::State {
+  VerifyOptions options;
+  KeyCache* cache = nullptr;
+  message::HeaderList headers;
+  std::vector<SignatureState> sigs;
+  std::vector<BodyEntry> bodies;
+  bool ended = false;
+  std::int64_t now = 0;
+
+  void check_signature(SignatureState& s);
+  void verify_with_key(SignatureState& s, const PublicKey& key, const KeyRecord& record);
+};
+
+void DkimVerifier::State::check_signature(SignatureState& s) {
+  const message::HeaderField& field = headers[s.field];
+  auto parsed = parse_signature(field.value());
+  if (!parsed) {
+    SignatureSummary summary = summarize_signature(field.value());
+    s.result.domain = ascii_lower(summary.domain);
+    s.result.selector = summary.selector;
+    s.result.algorithm = summary.algorithm;
+    s.result.identity = summary.identity;
+    s.result.signature_text = summary.signature_text;
+    decide(s, DkimStatus::neutral, "signature syntax: " + parsed.reason());
+    return;
+  }
+  const Signature& sig = *parsed;
+  s.result.domain = sig.domain;
+  s.result.selector = sig.selector;
+  s.result.algorithm = std::string(to_string(sig.algorithm));
+  s.result.identity = sig.identity;
+  s.result.signature_text = sig.signature_text;
+  s.sig = std::move(*parsed);
+  const auto skew = options.clock_skew.count();
+  if (sig.algorithm == Algorithm::rsa_sha1) {
+    decide(s, DkimStatus::permerror, "rsa-sha1 is not accepted (RFC 8301)");
+    return;
+  }
+  if (sig.expiration && *sig.expiration + skew < now) {
+    decide(s, DkimStatus::permerror,
+           "signature expired (x=" + std::to_string(*sig.expiration) + ")");
+    return;
+  }
+  if (sig.timestamp && *sig.timestamp > now + options.future_skew.count()) {
+    decide(s, DkimStatus::permerror,
+           "signature timestamp in the future (t=" + std::to_string(*sig.timestamp) + ")");
+    return;
+  }
+  // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
+  HashAlgorithm hash = hash_of(sig.algorithm);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&
+        bodies[i].limit == sig.body_length) {
+      s.body = i;
+      return;
+    }
+  }
+  bodies.push_back(BodyEntry{sig.body_canon,
+                             hash,
+                             sig.body_length,
+                             std::make_unique<BodyHasher>(sig.body_canon, hash, sig.body_length),
+                             {},
+                             0});
+  s.body = bodies.size() - 1;
+}
+
+void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& key,
+                                          const KeyRecord& record) {
+  const Signature& sig = *s.sig;
+  s.result.testing = record.testing;
+  if (key.type() == KeyType::rsa && key.bits() < options.min_rsa_bits) {
+    decide(s, DkimStatus::permerror,
+           "RSA key of " + std::to_string(key.bits()) + " bits is below the " +
+               std::to_string(options.min_rsa_bits) + "-bit minimum (RFC 8301)");
+    return;
+  }
+  const BodyEntry& body = bodies[s.body];
+  if (sig.body_length && *sig.body_length > body.length) {
+    decide(s, DkimStatus::fail,
+           "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
+               std::to_string(body.length) + " canonical bytes)");
+    return;
+  }
+  if (body.digest != sig.body_hash) {
+    decide(s, DkimStatus::fail, "body hash did not verify");
+    return;
+  }
+  std::string input = header_hash_input(sig.header_canon, headers, sig.signed_headers,
+                                        remove_signature_value(headers[s.field].raw()));
+  std::string hashed = digest(hash_of(sig.algorithm), input);
+  if (!key.verify(sig.algorithm, hashed, sig.signature)) {
+    decide(s, DkimStatus::fail, "signature did not verify");
+    return;
+  }
+  std::string what = key.type() == KeyType::rsa ? std::to_string(key.bits()) + "-bit rsa key"
+                                                : std::string("ed25519 key");
+  if (record.testing) what += ", key in test mode";
+  decide(s, DkimStatus::pass, what);
+}
+
+DkimVerifier::DkimVerifier(VerifyOptions options, KeyCache* cache)
+    : state_(std::make_unique<State>()) {
+  state_->options = options;
+  state_->cache = cache;
+}
+
+DkimVerifier::~DkimVerifier() = default;
+
+void DkimVerifier::on_headers(const message::HeaderList& headers) {
+  State& st = *state_;
+  st.headers = headers;
+  st.now = st.options.now ? *st.options.now
+                          : std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  for (std::size_t i = 0; i < st.headers.size(); ++i) {
+    if (!st.headers[i].is("DKIM-Signature")) continue;
+    SignatureState s;
+    s.field = i;
+    if (st.sigs.size() >= st.options.max_signatures) {
+      SignatureSummary summary = summarize_signature(st.headers[i].value());
+      s.result.domain = ascii_lower(summary.domain);
+      s.result.selector = summary.selector;
+      s.result.algorithm = summary.algorithm;
+      s.result.signature_text = summary.signature_text;
+      decide(
+          s, DkimStatus::policy,
+          "not verified: more than " + std::to_string(st.options.max_signatures) + " signatures");
+    } else {
+      st.check_signature(s);
+    }
+    st.sigs.push_back(std::move(s));
+  }
+}
+
+void DkimVerifier::on_body(std::string_view chunk) {
+  for (auto& b : state_->bodies) b.hasher->update(chunk);
+}
+
+void DkimVerifier::on_end() {
+  if (state_->ended) return;
+  state_->ended = true;
+  for (auto& b : state_->bodies) {
+    b.digest = b.hasher->finish();
+    b.length = b.hasher->canonical_length();
+  }
+}
+
+std::size_t DkimVerifier::signature_count() const {
+  return state_->sigs.size();
+}
+
+asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& resolver) {
+  State& st = *state_;
+  on_end();
+  // Each key once, all at the same time.
+  std::map<std::string, std::size_t> names;
+  std::vector<std::string> order;
+  for (auto& s : st.sigs) {
+    if (s.decided) continue;
+    std::string name = key_name(*s.sig);
+    if (names.emplace(name, order.size()).second) order.push_back(name);
+  }
+  std::vector<asio::awaitable<dns::Answer>> queries;
+  for (const auto& name : order) queries.push_back(resolver.query(name, dns::RecordType::TXT));
+  std::vector<dns::Answer> answers;
+  if (!queries.empty()) answers = co_await detail::gather(std::move(queries));
+
+  // Parsed per name once per message (several signatures may share a key).
+  struct Key {
+    Result<KeyRecord> record = make_error("not looked up");
+    Result<PublicKey> key = make_error("not looked up");
+    bool done = false;
+  };
+  std::vector<Key> keys(order.size());
+  const auto clock_now = std::chrono::steady_clock::now();
+
+  for (auto& s : st.sigs) {
+    if (s.decided) continue;
+    std::size_t index = names.at(key_name(*s.sig));
+    const dns::Answer& answer = answers[index];
+    const std::string& name = order[index];
+    if (answer.temporary_failure()) {
+      decide(s, DkimStatus::temperror,
+             "key lookup at " + name + ": " + std::string(dns::to_string(answer.status)));
+      continue;
+    }
+    std::vector<std::string> txt = answer.ok() ? answer.joined_txt() : std::vector<std::string>{};
+    if (txt.empty()) {
+      decide(s, DkimStatus::permerror, "no key record at " + name);
+      continue;
+    }
+    Key& k = keys[index];
+    if (!k.done) {
+      k.done = true;
+      k.record = parse_key_record(txt.front());
+      if (k.record) {
+        std::optional<PublicKey> cached;
+        if (st.cache) cached = st.cache->find(name, txt.front(), clock_now);
+        if (cached) {
+          k.key = std::move(*cached);
+        } else {
+          k.key = PublicKey::from_record(*k.record);
+          if (k.key && st.cache) {
+            st.cache->store(name, txt.front(), *k.key,
+                            clock_now + std::chrono::seconds(answer.ttl));
+          }
+        }
+      }
+    }
+    if (!k.record) {
+      decide(s, DkimStatus::permerror, k.record.reason() + " (" + name + ")");
+      continue;
+    }
+    const KeyRecord& record = *k.record;
+    const Signature& sig = *s.sig;
+    if (record.revoked()) {
+      decide(s, DkimStatus::permerror, "key revoked (empty p= at " + name + ")");
+      continue;
+    }
+    if (record.key_type != key_type_of(sig.algorithm)) {
+      decide(s, DkimStatus::permerror,
+             "key type " + std::string(to_string(record.key_type)) +
+                 " does not match a=" + std::string(to_string(sig.algorithm)));
+      continue;
+    }
+    if (!record.allows_hash(hash_of(sig.algorithm))) {
+      decide(s, DkimStatus::permerror, "key h= does not allow the signature's hash");
+      continue;
+    }
+    if (!record.allows_email()) {
+      decide(s, DkimStatus::permerror, "key s= does not include email");
+      continue;
+    }
+    if (record.strict && !domain_equal(sig.identity_domain(), sig.domain)) {
+      decide(s, DkimStatus::permerror, "key t=s: i= domain must equal d=");
+      continue;
+    }
+    if (!k.key) {
+      decide(s, DkimStatus::permerror, k.key.reason() + " (" + name + ")");
+      continue;
+    }
+    st.verify_with_key(s, *k.key, record);
+  }
+
+  std::vector<DkimResult> results;
+  results.reserve(st.sigs.size());
+  for (auto& s : st.sigs) results.push_back(s.result);
+  assign_unique_b_prefixes(results);
+  co_return results;
+}
+
+asio::awaitable<std::vector<DkimResult>> verify_message(std::string_view message,
+                                                        dns::Resolver& resolver,
+                                                        VerifyOptions options, KeyCache* cache) {
+  DkimVerifier verifier(options, cache);
+  message::MessageReader reader(&verifier);
+  auto fed = reader.feed(message);
+  if (fed) fed = reader.finish();
+  if (!fed) {
+    std::vector<DkimResult> results;
+    for (const auto& h : reader.headers()) {
+      if (!h.is("DKIM-Signature")) continue;
+      DkimResult r;
+      SignatureSummary summary = summarize_signature(h.value());
+      r.domain = ascii_lower(summary.domain);
+      r.selector = summary.selector;
+      r.algorithm = summary.algorithm;
+      r.signature_text = summary.signature_text;
+      r.status = DkimStatus::permerror;
+      r.reason = "message not readable: " + fed.reason();
+      results.push_back(std::move(r));
+    }
+    assign_unique_b_prefixes(results);
+    co_return results;
+  }
+  co_return co_await verifier.verify(resolver);
+}
+
+}  // namespace senderauth::dkim

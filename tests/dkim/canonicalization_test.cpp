@@ -1,0 +1,172 @@
+#include "senderauth/dkim/canonicalization.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "senderauth/core/base64.hpp"
+
+namespace senderauth::dkim {
+namespace {
+
+std::string canon_body(Canonicalization c, std::string_view body, std::size_t chunk = 0,
+                       std::optional<std::uint64_t> limit = std::nullopt) {
+  std::string out;
+  BodyCanonicalizer canon(
+      c, [&](std::string_view b) { out.append(b); }, limit);
+  if (chunk == 0) chunk = body.size() + 1;
+  for (std::size_t i = 0; i < body.size(); i += chunk) canon.update(body.substr(i, chunk));
+  canon.finish();
+  return out;
+}
+
+// Straight from RFC 6376 3.4.3/3.4.4, over the whole body at once: the reference.
+std::string reference(Canonicalization c, std::string body) {
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  std::string tail;
+  while (true) {
+    auto crlf = body.find("\r\n", pos);
+    if (crlf == std::string::npos) {
+      tail = body.substr(pos);
+      break;
+    }
+    lines.push_back(body.substr(pos, crlf - pos));
+    pos = crlf + 2;
+  }
+  if (!tail.empty()) lines.push_back(tail);  // last line without CRLF
+  if (c == Canonicalization::relaxed) {
+    for (auto& l : lines) {
+      std::string r;
+      bool ws = false;
+      for (char ch : l) {
+        if (ch == ' ' || ch == '\t') {
+          ws = true;
+          continue;
+        }
+        if (ws) r.push_back(' ');
+        ws = false;
+        r.push_back(ch);
+      }
+      l = r;
+    }
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::string out;
+  for (auto& l : lines) out += l + "\r\n";
+  if (out.empty() && c == Canonicalization::simple) out = "\r\n";
+  return out;
+}
+
+TEST(BodyCanonicalization, Rfc6376Example) {
+  std::string body = " C \r\nD \t E\r\n\r\n\r\n";
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, body), " C\r\nD E\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::simple, body), " C \r\nD \t E\r\n");
+}
+
+TEST(BodyCanonicalization, EmptyBodies) {
+  EXPECT_EQ(canon_body(Canonicalization::simple, ""), "\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, ""), "");
+  EXPECT_EQ(canon_body(Canonicalization::simple, "\r\n\r\n"), "\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, " \r\n\t\r\n"), "");
+  // Known digests of the empty body.
+  BodyHasher s(Canonicalization::simple, HashAlgorithm::sha256);
+  EXPECT_EQ(base64_encode(s.finish()), "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY=");
+  BodyHasher r(Canonicalization::relaxed, HashAlgorithm::sha256);
+  EXPECT_EQ(base64_encode(r.finish()), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+}
+
+TEST(BodyCanonicalization, MissingFinalCrlfIsAdded) {
+  EXPECT_EQ(canon_body(Canonicalization::simple, "abc"), "abc\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, "abc  "), "abc\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::simple, "a\r\n\r\nb"), "a\r\n\r\nb\r\n");
+}
+
+TEST(BodyCanonicalization, BareCrIsData) {
+  EXPECT_EQ(canon_body(Canonicalization::simple, "a\rb\r\n\r"), "a\rb\r\n\r\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, "a \r b\r\n"), "a \r b\r\n");
+}
+
+TEST(BodyCanonicalization, LengthLimitCountsCanonicalBytes) {
+  std::string body = "a  b\r\nc\r\n\r\n";
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, body, 0, 3), "a b");
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, body, 1, 0), "");
+  EXPECT_EQ(canon_body(Canonicalization::simple, body, 2, 100), "a  b\r\nc\r\n");
+  std::string out;
+  BodyCanonicalizer c(
+      Canonicalization::relaxed, [&](std::string_view b) { out += b; }, 2);
+  c.update(body);
+  c.finish();
+  EXPECT_EQ(c.canonical_length(), 8u);  // "a b\r\nc\r\n" whatever the limit
+}
+
+TEST(BodyCanonicalization, StreamingMatchesReferenceForEveryChunkSize) {
+  std::mt19937 rng(42);
+  const char alphabet[] = {'a', 'b', ' ', '\t', '\r', '\n', 'x'};
+  for (int round = 0; round < 300; ++round) {
+    std::string body;
+    std::size_t n = rng() % 60;
+    for (std::size_t i = 0; i < n; ++i) {
+      int pick = static_cast<int>(rng() % 9);
+      if (pick >= 7) {
+        body += "\r\n";
+      } else {
+        body.push_back(alphabet[pick]);
+      }
+    }
+    for (auto c : {Canonicalization::simple, Canonicalization::relaxed}) {
+      // The reference splits lines on CRLF only; a bare CR/LF is data in both.
+      std::string want = reference(c, body);
+      for (std::size_t chunk = 1; chunk <= body.size() + 1; ++chunk) {
+        ASSERT_EQ(canon_body(c, body, chunk), want)
+            << "canon " << static_cast<int>(c) << " chunk " << chunk << " body "
+            << ::testing::PrintToString(body);
+      }
+    }
+  }
+}
+
+TEST(BodyCanonicalization, LargeBodyGoesThroughInBlocks) {
+  std::string line(998, 'x');
+  std::string body;
+  for (int i = 0; i < 200; ++i) body += line + "  \r\n";
+  std::size_t blocks = 0;
+  std::size_t total = 0;
+  BodyCanonicalizer c(Canonicalization::relaxed, [&](std::string_view b) {
+    ++blocks;
+    total += b.size();
+  });
+  c.update(body);
+  c.finish();
+  EXPECT_EQ(total, 200u * 1000u);
+  EXPECT_LT(blocks, 20u);
+}
+
+TEST(HeaderCanonicalization, Relaxed) {
+  std::string out;
+  canonicalize_header(Canonicalization::relaxed, "SubJect \t:  A  \t b\r\n\tc  \r\n", out);
+  EXPECT_EQ(out, "subject:A b c\r\n");
+  out.clear();
+  canonicalize_header(Canonicalization::relaxed, "X:\r\n", out);
+  EXPECT_EQ(out, "x:\r\n");
+}
+
+TEST(HeaderCanonicalization, SimpleKeepsBytes) {
+  std::string out;
+  canonicalize_header(Canonicalization::simple, "SubJect :  A\r\n\tb \r\n", out);
+  EXPECT_EQ(out, "SubJect :  A\r\n\tb \r\n");
+}
+
+TEST(HeaderHash, BottomUpSelectionAndOversigning) {
+  message::HeaderList headers = {message::HeaderField("Received: 1\r\n"),
+                                 message::HeaderField("From: a@example.test\r\n"),
+                                 message::HeaderField("Received: 2\r\n")};
+  std::string input = header_hash_input(Canonicalization::relaxed, headers,
+                                        {"received", "Received", "received", "from", "to"},
+                                        "DKIM-Signature: v=1; b=\r\n");
+  EXPECT_EQ(input, "received:2\r\nreceived:1\r\nfrom:a@example.test\r\ndkim-signature:v=1; b=");
+}
+
+}  // namespace
+}  // namespace senderauth::dkim

@@ -1,0 +1,131 @@
+// The `senderauth dkim` subcommands, run as a user would.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/conformance.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+CliRun run(const std::string& args) {
+  std::string cmd = std::string(SENDERAUTH_CLI_PATH) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  CliRun r;
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/senderauth-dkim-cli-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  fs::path path;
+};
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+const std::string kMessage =
+    "From: Joe <joe@example.test>\nTo: x@example.org\nSubject: hi\n\nHello.\n";
+
+// The key record printed by keygen, as one "name value" DNS line.
+std::string dns_line(const std::string& keygen_output) {
+  std::string name = keygen_output.substr(0, keygen_output.find(". IN TXT"));
+  std::string value;
+  for (std::size_t q = keygen_output.find('"'); q != std::string::npos;) {
+    auto end = keygen_output.find('"', q + 1);
+    value += keygen_output.substr(q + 1, end - q - 1);
+    q = keygen_output.find('"', end + 1);
+  }
+  return name + " " + value + "\n";
+}
+
+TEST(DkimCli, KeygenSignVerifyRoundTrip) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  std::string dns;
+  for (std::string type : {"rsa", "ed25519"}) {
+    std::string key = dir.file(type + ".pem");
+    CliRun k = run("dkim keygen --type " + type + " --selector " + type +
+                   " --domain example.test --out " + key);
+    ASSERT_EQ(k.status, 0) << k.out;
+    EXPECT_TRUE(k.out.starts_with(type + "._domainkey.example.test. IN TXT (")) << k.out;
+    struct stat st {};
+    ASSERT_EQ(stat(key.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600);
+    // Every quoted string fits a TXT character-string.
+    for (std::size_t q = k.out.find('"'); q != std::string::npos;) {
+      auto end = k.out.find('"', q + 1);
+      EXPECT_LE(end - q - 1, 255u);
+      q = k.out.find('"', end + 1);
+    }
+    dns += dns_line(k.out);
+  }
+  write(dir.file("dns.txt"), dns);
+  CliRun s = run("dkim sign --key " + dir.file("rsa.pem") + " --selector rsa --key " +
+                 dir.file("ed25519.pem") + " --selector ed25519 --domain example.test --in " +
+                 dir.file("msg.eml") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("signed.eml"));
+  ASSERT_EQ(v.status, 0) << v.out;
+  EXPECT_TRUE(v.out.starts_with("pass d=example.test s=rsa a=rsa-sha256")) << v.out;
+  EXPECT_NE(v.out.find("\npass d=example.test s=ed25519 a=ed25519-sha256"), std::string::npos)
+      << v.out;
+  CliRun j = run("dkim verify --json --zone " + dir.file("dns.txt") + " " + dir.file("signed.eml"));
+  EXPECT_NE(j.out.find("\"result\":\"pass\""), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"authentication_results\":\"dkim=pass"), std::string::npos) << j.out;
+}
+
+TEST(DkimCli, UnsignedMessagePrintsNone) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  write(dir.file("dns.txt"), "# empty\n");
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("msg.eml"));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out, "none\n");
+}
+
+TEST(DkimCli, VerifiesRfc8463AtAFixedTime) {
+  SENDERAUTH_NEED_CONFORMANCE("dkim/rfc8463");
+  auto dir = senderauth::testing::conformance_path("dkim/rfc8463");
+  CliRun v = run("dkim verify --now 1528637909 --zone " + (dir / "dns.txt").string() + " " +
+                 (dir / "signed.eml").string());
+  EXPECT_EQ(v.status, 0);
+  EXPECT_TRUE(v.out.starts_with("pass d=football.example.com s=brisbane a=ed25519-sha256"))
+      << v.out;
+  EXPECT_NE(v.out.find("\npass d=football.example.com s=test a=rsa-sha256"), std::string::npos);
+}
+
+TEST(DkimCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("dkim verify").status, 2);
+  EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
+  EXPECT_EQ(run("dkim keygen --type dsa --selector s --domain d.test --out /tmp/x").status, 2);
+  CliRun s = run("dkim sign --key /nonexistent.pem --selector s --domain example.test");
+  EXPECT_EQ(s.status, 2);
+  EXPECT_TRUE(s.out.starts_with("senderauth: ")) << s.out;
+}
+
+}  // namespace

@@ -1,0 +1,160 @@
+#include "senderauth/dkim/signature.hpp"
+
+#include <gtest/gtest.h>
+
+#include "senderauth/dkim/key_record.hpp"
+
+namespace senderauth::dkim {
+namespace {
+
+const std::string kBh = "bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;";
+const std::string kGood =
+    " v=1; a=rsa-sha256; c=relaxed/simple; d=Example.TEST;\r\n s=Sel; "
+    "t=100; x=200; l=5; q=dns/txt; i=joe=40x@sub.example.test;\r\n h=from "
+    ": to:subject; " +
+    kBh + " b=AAAA\r\n BBBB";
+
+TEST(SignatureParse, AllTags) {
+  auto sig = parse_signature(kGood);
+  ASSERT_TRUE(sig.ok()) << sig.reason();
+  EXPECT_EQ(sig->algorithm, Algorithm::rsa_sha256);
+  EXPECT_EQ(sig->header_canon, Canonicalization::relaxed);
+  EXPECT_EQ(sig->body_canon, Canonicalization::simple);
+  EXPECT_EQ(sig->domain, "example.test");
+  EXPECT_EQ(sig->selector, "sel");
+  EXPECT_EQ(sig->signed_headers, (std::vector<std::string>{"from", "to", "subject"}));
+  EXPECT_EQ(sig->identity, "joe@x@sub.example.test");
+  EXPECT_EQ(sig->identity_domain(), "sub.example.test");
+  EXPECT_EQ(sig->body_length, 5u);
+  EXPECT_EQ(sig->timestamp, 100);
+  EXPECT_EQ(sig->expiration, 200);
+  EXPECT_EQ(sig->signature_text, "AAAABBBB");
+  EXPECT_EQ(sig->signature.size(), 6u);
+}
+
+TEST(SignatureParse, Defaults) {
+  auto sig =
+      parse_signature("v=1; a=ed25519-sha256; d=example.test; s=s; h=From; " + kBh + " b=AAAA");
+  ASSERT_TRUE(sig.ok()) << sig.reason();
+  EXPECT_EQ(sig->header_canon, Canonicalization::simple);
+  EXPECT_EQ(sig->body_canon, Canonicalization::simple);
+  EXPECT_EQ(sig->identity, "@example.test");
+  EXPECT_FALSE(sig->body_length);
+}
+
+struct BadCase {
+  std::string text;
+  std::string reason;
+};
+
+class SignatureParseErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(SignatureParseErrors, NameWhatIsWrong) {
+  auto sig = parse_signature(GetParam().text);
+  ASSERT_FALSE(sig.ok()) << GetParam().text;
+  EXPECT_NE(sig.reason().find(GetParam().reason), std::string::npos) << sig.reason();
+}
+
+const std::string kRest = "d=example.test; s=s; h=from; " + kBh + " b=AAAA";
+INSTANTIATE_TEST_SUITE_P(
+    EveryTag, SignatureParseErrors,
+    ::testing::Values(
+        BadCase{"a=rsa-sha256; " + kRest, "v= tag missing"},
+        BadCase{"v=2; a=rsa-sha256; " + kRest, "v= is"}, BadCase{"v=1; " + kRest, "a= tag missing"},
+        BadCase{"v=1; a=rsa-md5; " + kRest, "unknown algorithm"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=from; " + kBh, "b= tag missing"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=from; " + kBh + " b=A!A",
+                "b= is not base64"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=from; b=AAAA", "bh= tag missing"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=from; bh=AAAA; b=AAAA",
+                "not the size of the digest"},
+        BadCase{"v=1; a=rsa-sha256; c=fancy; " + kRest, "c= has an unknown header"},
+        BadCase{"v=1; a=rsa-sha256; c=simple/x; " + kRest, "c= has an unknown body"},
+        BadCase{"v=1; a=rsa-sha256; s=s; h=from; " + kBh + " b=AAAA", "d= tag missing"},
+        BadCase{
+            "v=1; a=rsa-sha256; d=legitimate.com(.attacker.com; s=s; h=from; " + kBh + " b=AAAA",
+            "d= is not a domain name"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; " + kBh + " b=AAAA", "h= tag missing"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=to:subject; " + kBh + " b=AAAA",
+                "does not include From"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=s; h=from::to; " + kBh + " b=AAAA",
+                "empty header name"},
+        BadCase{"v=1; a=rsa-sha256; i=joe@example.org; " + kRest, "not d= or a subdomain"},
+        BadCase{"v=1; a=rsa-sha256; i=joe; " + kRest, "i= has no"},
+        BadCase{"v=1; a=rsa-sha256; l=-1; " + kRest, "l= is not"},
+        BadCase{"v=1; a=rsa-sha256; l=99999999999999999999; " + kRest, "l= is not"},
+        BadCase{"v=1; a=rsa-sha256; q=http; " + kRest, "q= does not offer dns/txt"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; h=from; " + kBh + " b=AAAA", "s= tag missing"},
+        BadCase{"v=1; a=rsa-sha256; d=example.test; s=a..b; h=from; " + kBh + " b=AAAA",
+                "s= is not"},
+        BadCase{"v=1; a=rsa-sha256; t=abc; " + kRest, "t= is not"},
+        BadCase{"v=1; a=rsa-sha256; x=1x; " + kRest, "x= is not"},
+        BadCase{"v=1; a=rsa-sha256; t=200; x=100; " + kRest, "x= is before t="},
+        BadCase{"v=1; a=rsa-sha256; v=1; " + kRest, "syntax"},
+        BadCase{"v=1; a=rsa-sha256 " + kRest, "a= names an unknown"}));
+
+TEST(SignatureValue, RemovedWithSurroundingWhitespace) {
+  EXPECT_EQ(remove_signature_value("DKIM-Signature: v=1; b= ab\r\n cd ; bh=xyz; d=x\r\n"),
+            "DKIM-Signature: v=1; b=; bh=xyz; d=x\r\n");
+  EXPECT_EQ(remove_signature_value("DKIM-Signature: v=1; bh=xyz;\r\n b=ab\r\n cd\r\n"),
+            "DKIM-Signature: v=1; bh=xyz;\r\n b=\r\n");
+}
+
+TEST(SignatureSummary, ReadsWhatItCan) {
+  auto s = summarize_signature("v=1; d=example.test; s=sel; a=rsa-sha1; b=Ab Cd");
+  EXPECT_EQ(s.domain, "example.test");
+  EXPECT_EQ(s.selector, "sel");
+  EXPECT_EQ(s.signature_text, "AbCd");
+}
+
+TEST(KeyRecordParse, Good) {
+  auto k = parse_key_record("v=DKIM1; k=ed25519; h=sha256; s=email:*; t=y:s; p=AAAA");
+  ASSERT_TRUE(k.ok()) << k.reason();
+  EXPECT_EQ(k->key_type, KeyType::ed25519);
+  EXPECT_TRUE(k->testing);
+  EXPECT_TRUE(k->strict);
+  EXPECT_TRUE(k->allows_hash(HashAlgorithm::sha256));
+  EXPECT_FALSE(k->allows_hash(HashAlgorithm::sha1));
+  EXPECT_TRUE(k->allows_email());
+  EXPECT_EQ(k->public_key.size(), 3u);
+}
+
+TEST(KeyRecordParse, DefaultsAndRevoked) {
+  auto k = parse_key_record("p=");
+  ASSERT_TRUE(k.ok()) << k.reason();
+  EXPECT_EQ(k->key_type, KeyType::rsa);
+  EXPECT_TRUE(k->revoked());
+  EXPECT_TRUE(k->allows_email());
+  EXPECT_TRUE(k->allows_hash(HashAlgorithm::sha1));
+}
+
+TEST(KeyRecordParse, Errors) {
+  EXPECT_NE(parse_key_record("k=rsa; v=DKIM1; p=AAAA").reason().find("not the first"),
+            std::string::npos);
+  EXPECT_NE(parse_key_record("v=DKIM1:; p=AAAA").reason().find("not DKIM1"), std::string::npos);
+  EXPECT_NE(parse_key_record("v=DKIM1; k=foobar; p=AAAA").reason().find("unknown key type"),
+            std::string::npos);
+  EXPECT_NE(parse_key_record("v=DKIM1; k=rsa").reason().find("no p="), std::string::npos);
+  EXPECT_NE(parse_key_record("v=DKIM1; p=AA!A").reason().find("not base64"), std::string::npos);
+  EXPECT_FALSE(parse_key_record("v=DKIM1; p").ok());
+}
+
+TEST(KeyRecordParse, ServiceAndHashRestrictions) {
+  auto k = parse_key_record("s=tlsrpt; h=sha1; p=AAAA");
+  ASSERT_TRUE(k.ok());
+  EXPECT_FALSE(k->allows_email());
+  EXPECT_FALSE(k->allows_hash(HashAlgorithm::sha256));
+}
+
+TEST(KeyRecordFormat, SplitsIntoTxtStrings) {
+  std::string text(600, 'a');
+  auto parts = split_txt_strings(text);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].size(), 255u);
+  EXPECT_EQ(parts[2].size(), 90u);
+  EXPECT_EQ(split_txt_strings("").size(), 1u);
+  EXPECT_EQ(format_key_record(KeyType::ed25519, "abc"), "v=DKIM1; k=ed25519; p=YWJj");
+}
+
+}  // namespace
+}  // namespace senderauth::dkim

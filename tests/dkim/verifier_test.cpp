@@ -1,0 +1,287 @@
+#include "senderauth/dkim/verifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include "senderauth/core/base64.hpp"
+#include "senderauth/dkim/signature.hpp"
+#include "test_support.hpp"
+
+namespace senderauth::dkim {
+namespace {
+
+using test::config;
+using test::kMessage;
+using test::publish;
+
+struct Fixture : ::testing::Test {
+  void SetUp() override {
+    publish(zone, "sel", "example.test", test::rsa_key());
+    publish(zone, "ed", "example.test", test::ed25519_key());
+    options.now = 1700000100;
+  }
+  std::vector<DkimResult> verify(std::string_view message) {
+    return test::verify(message, zone, options);
+  }
+  std::string sign(std::vector<SignerConfig> configs, std::string_view message = kMessage) {
+    auto signed_message = sign_message(message, std::move(configs));
+    EXPECT_TRUE(signed_message.ok()) << signed_message.reason();
+    return signed_message.ok() ? *signed_message : std::string();
+  }
+  dns::ZoneResolver zone;
+  VerifyOptions options;
+};
+
+using Verifier = Fixture;
+
+TEST_F(Verifier, NoSignatureGivesNoResult) {
+  EXPECT_TRUE(verify(kMessage).empty());
+}
+
+TEST_F(Verifier, RsaAndEd25519InOnePassBothVerify) {
+  auto ed = config(test::ed25519_key(), "ed");
+  std::string m = sign({config(test::rsa_key()), ed});
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  EXPECT_EQ(r[0].algorithm, "rsa-sha256");
+  EXPECT_EQ(r[0].reason, "2048-bit rsa key");
+  EXPECT_EQ(r[1].status, DkimStatus::pass) << r[1].reason;
+  EXPECT_EQ(r[1].algorithm, "ed25519-sha256");
+  EXPECT_EQ(r[0].header_b.size(), 8u);
+}
+
+TEST_F(Verifier, EveryCanonicalizationPair) {
+  for (auto h : {Canonicalization::simple, Canonicalization::relaxed}) {
+    for (auto b : {Canonicalization::simple, Canonicalization::relaxed}) {
+      auto c = config(test::rsa_key());
+      c.header_canon = h;
+      c.body_canon = b;
+      auto r = verify(sign({c}));
+      ASSERT_EQ(r.size(), 1u);
+      EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+    }
+  }
+}
+
+TEST_F(Verifier, AlteredBodyFailsOnBodyHash) {
+  std::string m = sign({config(test::rsa_key())});
+  m.replace(m.find("hungry"), 6, "HUNGRY");
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::fail);
+  EXPECT_EQ(r[0].reason, "body hash did not verify");
+}
+
+TEST_F(Verifier, AlteredHeaderFailsOnSignature) {
+  std::string m = sign({config(test::ed25519_key(), "ed")});
+  m.replace(m.find("dinner"), 6, "supper");
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::fail);
+  EXPECT_EQ(r[0].reason, "signature did not verify");
+}
+
+TEST_F(Verifier, OversignedHeaderCannotBeAdded) {
+  std::string m = sign({config(test::rsa_key())});
+  auto r = verify(m);
+  ASSERT_EQ(r[0].status, DkimStatus::pass);
+  // A second Subject added on top (where a reader may show it) breaks the signature; so does
+  // an added Reply-To, absent when signed but oversigned.
+  std::string extra_subject = m;
+  extra_subject.insert(extra_subject.find("From:"), "Subject: Pay me\r\n");
+  EXPECT_EQ(verify(extra_subject)[0].status, DkimStatus::fail);
+  std::string extra_reply_to = m;
+  extra_reply_to.insert(extra_reply_to.find("From:"), "Reply-To: x@example.org\r\n");
+  EXPECT_EQ(verify(extra_reply_to)[0].status, DkimStatus::fail);
+  // A field neither signed nor oversigned may be added.
+  std::string received = m;
+  received.insert(0, "Received: from x\r\n");
+  EXPECT_EQ(verify(received)[0].status, DkimStatus::pass);
+}
+
+TEST_F(Verifier, BodyLengthAllowsAppendedText) {
+  auto c = config(test::rsa_key());
+  c.body_length = true;
+  std::string m = sign({c});
+  EXPECT_NE(m.find("l=54;"), std::string::npos);
+  m += "Appended by a list\r\n";
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
+}
+
+TEST_F(Verifier, LfOnlyCopyVerifies) {
+  std::string m = sign({config(test::rsa_key())});
+  std::string lf;
+  for (char c : m) {
+    if (c != '\r') lf.push_back(c);
+  }
+  EXPECT_EQ(verify(lf)[0].status, DkimStatus::pass);
+}
+
+TEST_F(Verifier, KeysFetchedOncePerSelectorAndConcurrently) {
+  std::string m =
+      sign({config(test::rsa_key()), config(test::rsa_key()), config(test::ed25519_key(), "ed")});
+  zone.clear_query_log();
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 3u);
+  for (const auto& x : r) EXPECT_EQ(x.status, DkimStatus::pass) << x.reason;
+  EXPECT_EQ(zone.query_count(), 2u);
+}
+
+TEST_F(Verifier, KeyCacheDecodesOnce) {
+  KeyCache cache;
+  std::string m = sign({config(test::rsa_key())});
+  for (int i = 0; i < 3; ++i) {
+    asio::io_context io;
+    auto r = dns::run_sync(io, verify_message(m, zone, options, &cache));
+    EXPECT_EQ(r[0].status, DkimStatus::pass);
+  }
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST_F(Verifier, CapOnSignatures) {
+  options.max_signatures = 2;
+  std::string m = sign({config(test::rsa_key()), config(test::rsa_key()), config(test::rsa_key())});
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[1].status, DkimStatus::pass);
+  EXPECT_EQ(r[2].status, DkimStatus::policy);
+  EXPECT_NE(r[2].reason.find("more than 2"), std::string::npos);
+}
+
+TEST_F(Verifier, ExpiryAndFutureTimestampWithSkew) {
+  auto c = config(test::rsa_key());
+  c.timestamp = 1700000000;
+  c.expiration = 1700000050;
+  std::string m = sign({c});
+  options.clock_skew = std::chrono::seconds(0);
+  options.now = 1700000051;
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::permerror);
+  EXPECT_NE(verify(m)[0].reason.find("expired"), std::string::npos);
+  options.clock_skew = std::chrono::seconds(10);
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
+  options.now = 1699999980;
+  options.future_skew = std::chrono::seconds(20);
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
+  options.future_skew = std::chrono::seconds(19);
+  EXPECT_NE(verify(m)[0].reason.find("in the future"), std::string::npos);
+}
+
+TEST_F(Verifier, DnsOutcomes) {
+  std::string m = sign({config(test::rsa_key(), "gone")});
+  auto r = verify(m);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_EQ(r[0].reason, "no key record at gone._domainkey.example.test");
+  zone.inject_failure("gone._domainkey.example.test", dns::Status::servfail);
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::temperror);
+}
+
+TEST_F(Verifier, KeyRecordProblems) {
+  auto check = [&](std::string record, std::string_view want) {
+    dns::ZoneResolver z;
+    z.add_txt("k._domainkey.example.test", split_txt_strings(record));
+    auto r = test::verify(sign({config(test::rsa_key(), "k")}), z, options);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_NE(r[0].status, DkimStatus::pass) << record;
+    EXPECT_NE(r[0].reason.find(want), std::string::npos) << r[0].reason;
+  };
+  std::string p = base64_encode(test::rsa_key().public_key_der());
+  check("v=DKIM1; k=rsa; p=", "revoked");
+  check("v=DKIM1; k=ed25519; p=" + p, "does not match");
+  check("v=DKIM1; h=sha1; p=" + p, "h= does not allow");
+  check("v=DKIM1; s=tlsrpt; p=" + p, "s= does not include email");
+  check("v=DKIM1; p=" + p.substr(0, 40), "not a valid RSA public key");
+  check("v=DKIM2; p=" + p, "not DKIM1");
+  auto strict = config(test::rsa_key(), "k");
+  strict.identity = "joe@sub.example.test";
+  dns::ZoneResolver z;
+  z.add_txt("k._domainkey.example.test", split_txt_strings("t=s; p=" + p));
+  auto r = test::verify(sign({strict}), z, options);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_NE(r[0].reason.find("t=s"), std::string::npos);
+}
+
+TEST_F(Verifier, Rsa1024MinimumAndSha1Refused) {
+  auto small = PrivateKey::generate(KeyType::rsa, 1024).value();
+  publish(zone, "small", "example.test", small);
+  options.min_rsa_bits = 2048;
+  auto r = verify(sign({config(small, "small")}));
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_NE(r[0].reason.find("below the 2048-bit minimum"), std::string::npos);
+  // An rsa-sha1 signature is refused before any lookup.
+  std::string m = std::string(
+                      "DKIM-Signature: v=1; a=rsa-sha1; d=example.test; s=sel; h=from; "
+                      "bh=2jmj7l5rSw0yVb/vlWAYkK/YBwk=; b=AAAA\r\n") +
+                  std::string(kMessage);
+  zone.clear_query_log();
+  r = verify(m);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_EQ(r[0].reason, "rsa-sha1 is not accepted (RFC 8301)");
+  EXPECT_EQ(zone.query_count(), 0u);
+}
+
+TEST_F(Verifier, SyntaxErrorIsNeutralWithWhatCouldBeRead) {
+  std::string m =
+      "DKIM-Signature: v=1; a=rsa-sha256; d=example.test; s=sel; h=to; bh=x; "
+      "b=AAAA\r\n" +
+      std::string(kMessage);
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::neutral);
+  EXPECT_EQ(r[0].domain, "example.test");
+  EXPECT_EQ(r[0].selector, "sel");
+}
+
+TEST_F(Verifier, StreamedInTinyChunks) {
+  std::string m = sign({config(test::rsa_key()), config(test::ed25519_key(), "ed")});
+  DkimVerifier verifier(options);
+  message::MessageReader reader(&verifier);
+  for (char c : m) ASSERT_TRUE(reader.feed(std::string_view(&c, 1)).ok());
+  ASSERT_TRUE(reader.finish().ok());
+  asio::io_context io;
+  auto r = dns::run_sync(io, verifier.verify(zone));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[1].status, DkimStatus::pass);
+}
+
+TEST_F(Verifier, SignerRefusals) {
+  EXPECT_FALSE(sign_message("To: x@example.org\r\n\r\nbody\r\n", {config(test::rsa_key())}).ok());
+  auto sha1 = config(test::rsa_key());
+  sha1.algorithm = Algorithm::rsa_sha1;
+  EXPECT_FALSE(sign_message(kMessage, {sha1}).ok());
+  auto mismatch = config(test::rsa_key());
+  mismatch.algorithm = Algorithm::ed25519_sha256;
+  EXPECT_FALSE(sign_message(kMessage, {mismatch}).ok());
+  auto bad_i = config(test::rsa_key());
+  bad_i.identity = "joe@example.org";
+  EXPECT_FALSE(sign_message(kMessage, {bad_i}).ok());
+}
+
+TEST(ArClause, PropertiesAndUniquePrefix) {
+  std::vector<DkimResult> results(2);
+  results[0].status = DkimStatus::pass;
+  results[0].domain = "example.test";
+  results[0].identity = "@example.test";
+  results[0].selector = "sel";
+  results[0].algorithm = "rsa-sha256";
+  results[0].signature_text = "AbCdEfGhIjK1";
+  results[1].status = DkimStatus::fail;
+  results[1].reason = "body hash (did) not verify";
+  results[1].signature_text = "AbCdEfGhIjK2";
+  assign_unique_b_prefixes(results);
+  EXPECT_EQ(results[0].header_b, "AbCdEfGhIjK1");
+  EXPECT_EQ(ar_clause(results[0]),
+            "dkim=pass header.d=example.test header.i=@example.test header.s=sel "
+            "header.a=rsa-sha256 header.b=AbCdEfGhIjK1");
+  EXPECT_EQ(ar_clause(results[1]),
+            "dkim=fail (body hash \\(did\\) not verify) header.b=AbCdEfGhIjK2");
+  results[1].signature_text = "Zb/dEfGhIjK2";
+  assign_unique_b_prefixes(results);
+  EXPECT_EQ(results[0].header_b, "AbCdEfGh");
+  EXPECT_EQ(ar_clause(results[1]),
+            "dkim=fail (body hash \\(did\\) not verify) header.b=\"Zb/dEfGh\"");
+}
+
+}  // namespace
+}  // namespace senderauth::dkim
