@@ -1,0 +1,48 @@
+// The outcome of ARC chain validation (RFC 8617 5.2) and its Authentication-Results clause.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "senderauth/arc/arc_fields.hpp"
+#include "senderauth/core/ip_address.hpp"
+
+namespace senderauth::arc {
+
+// What was learnt about one ARC Set. Checks not run (the chain failed earlier, or the AMS of an
+// older set was not needed) stay empty.
+struct ArcSetReport {
+  int instance = 0;
+  ChainStatus seal_cv = ChainStatus::none;  // cv= of this set's ARC-Seal
+  std::string seal_domain;                  // AS d=
+  std::string seal_selector;                // AS s=
+  std::string ams_domain;                   // AMS d=
+  std::string ams_selector;                 // AMS s=
+  std::string authserv_id;                  // AAR authserv-id
+  std::optional<bool> ams_valid;
+  std::optional<bool> seal_valid;
+  std::string ams_reason;   // why the AMS did not verify
+  std::string seal_reason;  // why the AS did not verify
+};
+
+struct ArcResult {
+  ChainStatus status = ChainStatus::none;
+  int instances = 0;  // N, the highest instance (0: no ARC header field)
+  // RFC 8617 5.2 step 5: the lowest instance whose AMS (and every newer one) still verifies;
+  // 0 when all of them do. Meaningful when status is pass.
+  int oldest_pass = 0;
+  std::string reason;              // why fail (or "no ARC header fields" / "chain verified")
+  std::vector<ArcSetReport> sets;  // i=1 first; empty when the structure was broken
+
+  // The ARC-Seal d= values, newest first: what arc.chain lists and trusted-forwarder rules read.
+  std::vector<std::string> sealing_domains() const;
+};
+
+// The "arc=" resinfo for Authentication-Results (RFC 8601 2.7 / RFC 8617 10.1), e.g.
+//   arc=pass (i=2) header.oldest-pass=0 smtp.remote-ip=192.0.2.1 arc.chain=lists.example:d1.example
+// fail carries the reason as a comment; none is just "arc=none".
+std::string authres_clause(const ArcResult& result,
+                           const std::optional<IpAddress>& remote_ip = std::nullopt);
+
+}  // namespace senderauth::arc

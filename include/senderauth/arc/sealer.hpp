@@ -1,0 +1,81 @@
+// ARC sealing (RFC 8617 5.1): adding this hop's ARC Set (ARC-Authentication-Results copying our
+// Authentication-Results, ARC-Message-Signature, ARC-Seal) on top of a message.
+//
+// The output reproduces dkimpy's arc_sign(standardize=True) byte for byte in what is signed:
+// tags in alphabetical order, "; " between them, c=relaxed/relaxed, lower-case values; so the
+// public ARC signing suite's b= values come out identical.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senderauth/arc/arc_fields.hpp"
+#include "senderauth/core/result.hpp"
+#include "senderauth/dkim/crypto.hpp"
+#include "senderauth/message/message_reader.hpp"
+
+namespace senderauth::arc {
+
+// Signed when present: what the AMS covers unless told otherwise.
+std::vector<std::string> default_sealed_headers();
+
+struct SealOptions {
+  std::string domain;       // d= of AMS and AS
+  std::string selector;     // s=
+  std::string authserv_id;  // ours: the Authentication-Results fields copied into the AAR
+  dkim::PrivateKey key;     // RSA (rsa-sha256) or Ed25519 (ed25519-sha256)
+  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal.
+  std::vector<std::string> headers;
+  std::optional<std::int64_t> timestamp;  // t=; unset: now
+  // This hop's verdict on the chain it received. Unset: read from the arc= result in our
+  // Authentication-Results (as dkimpy does), "none" when there is none and no ARC set yet.
+  std::optional<ChainStatus> chain_status;
+  // The AAR payload after "i=N; authserv-id;" when our A-R is not (yet) in the message, e.g.
+  // "spf=pass smtp.mailfrom=a.example; dkim=pass header.d=a.example; arc=pass". Unset: the
+  // results of every Authentication-Results field whose authserv-id is ours, merged.
+  std::optional<std::string> auth_results;
+};
+
+struct SealResult {
+  bool sealed = false;
+  std::string reason;  // when not sealed: why no set was added (RFC 8617 5.1: a failed chain
+                       // without our own verdict is not continued)
+  int instance = 0;
+  ChainStatus chain_status = ChainStatus::none;
+  // Whole fields, "Name: value" with CRLF line ends and a final CRLF.
+  std::string arc_seal;
+  std::string message_signature;
+  std::string auth_results;
+
+  // AS, AMS, AAR: the bytes to put on top of the message (empty when not sealed).
+  std::string fields() const;
+};
+
+class ArcSealer final : public message::MessageSink {
+ public:
+  explicit ArcSealer(SealOptions options);
+  ~ArcSealer() override;
+  ArcSealer(const ArcSealer&) = delete;
+  ArcSealer& operator=(const ArcSealer&) = delete;
+
+  void on_headers(const message::HeaderList& headers) override;
+  void on_body(std::string_view chunk) override;
+  void on_end() override;
+
+  // After on_end(). Errors: options unusable (no From signed, bad domain/selector, key),
+  // instance 50 already used, no results to copy into the AAR.
+  Result<SealResult> result();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Seals a message held in memory (LF or CRLF); returns what to prepend.
+Result<SealResult> seal_message(std::string_view message, SealOptions options);
+
+}  // namespace senderauth::arc

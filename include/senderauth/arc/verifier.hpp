@@ -1,0 +1,55 @@
+// ARC chain validation (RFC 8617 5.2). The verifier is a MessageSink, so it can share one
+// streaming read of the message with the DKIM verifier; finish() then does the DNS lookups and
+// signature checks.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "senderauth/arc/arc_result.hpp"
+#include "senderauth/dkim/verifier.hpp"
+#include "senderauth/dns/resolver.hpp"
+#include "senderauth/message/message_reader.hpp"
+
+namespace senderauth::arc {
+
+struct VerifyOptions {
+  // Unix time used for the AMS x= expiry check; unset means the system clock.
+  std::optional<std::int64_t> now;
+  // RSA keys shorter than this fail (RFC 8301 3.2: at least 1024 bits).
+  unsigned min_rsa_bits = 1024;
+  // Step 5 of RFC 8617 5.2 is optional: it costs one more DNS lookup and AMS check per set.
+  bool compute_oldest_pass = true;
+};
+
+class ArcVerifier final : public message::MessageSink {
+ public:
+  // `key_cache` (optional, may be the DKIM verifier's) keeps decoded keys across messages.
+  explicit ArcVerifier(VerifyOptions options = {}, dkim::KeyCache* key_cache = nullptr);
+  ~ArcVerifier() override;
+  ArcVerifier(const ArcVerifier&) = delete;
+  ArcVerifier& operator=(const ArcVerifier&) = delete;
+
+  void on_headers(const message::HeaderList& headers) override;
+  void on_body(std::string_view chunk) override;
+  void on_end() override;
+
+  // Call once, after on_end(). DNS trouble for a key makes that signature fail.
+  asio::awaitable<ArcResult> finish(dns::Resolver& resolver);
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// Whole-message convenience: reads `message` (LF or CRLF line ends) and validates its chain.
+// A message the reader rejects gives fail with the reader's reason.
+asio::awaitable<ArcResult> verify_arc(std::string_view message, dns::Resolver& resolver,
+                                      VerifyOptions options = {},
+                                      dkim::KeyCache* key_cache = nullptr);
+
+}  // namespace senderauth::arc

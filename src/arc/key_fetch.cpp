@@ -1,0 +1,137 @@
+#include "key_fetch.hpp"
+
+#include <chrono>
+#include <optional>
+
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <memory>
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/dkim/key_record.hpp"
+#include "senderauth/dkim/signature.hpp"
+
+namespace senderauth::arc::detail {
+namespace {
+
+// Runs the TXT queries concurrently. (dns/gather.hpp would do, but it includes
+// <asio/as_tuple.hpp>, which Debian 12's Asio 1.22 only has under experimental/.)
+asio::awaitable<std::vector<dns::Answer>> query_all(dns::Resolver& resolver,
+                                                    const std::vector<std::string>& names) {
+  struct State {
+    explicit State(asio::any_io_executor ex, std::size_t n)
+        : timer(ex, asio::steady_timer::time_point::max()), answers(n) {}
+    asio::steady_timer timer;
+    std::vector<dns::Answer> answers;
+    std::size_t remaining = 0;
+  };
+  auto executor = co_await asio::this_coro::executor;
+  auto state = std::make_shared<State>(executor, names.size());
+  state->remaining = names.size();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    asio::co_spawn(executor, resolver.query(names[i], dns::RecordType::TXT),
+                   [state, i, name = names[i]](std::exception_ptr e, dns::Answer answer) {
+                     if (e) {
+                       answer = dns::Answer{};
+                       answer.name = name;
+                       answer.status = dns::Status::error;
+                       answer.error_text = "resolver threw";
+                     }
+                     state->answers[i] = std::move(answer);
+                     if (--state->remaining == 0) state->timer.cancel();
+                   });
+  }
+  if (state->remaining > 0) {
+    asio::error_code ignored;
+    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return std::move(state->answers);
+}
+
+}  // namespace
+
+Result<std::string> key_record_name(const std::string& selector, const std::string& domain) {
+  if (!dkim::is_valid_dns_name(selector)) return make_error("s=" + selector + " is not a selector");
+  std::string name = ascii_lower(selector) + "._domainkey." + domain;
+  if (!dkim::is_valid_dns_name(name)) return make_error(name + " is not a valid DNS name");
+  return name;
+}
+
+asio::awaitable<void> KeyFetcher::fetch(
+    dns::Resolver& resolver, const std::vector<std::pair<std::string, std::string>>& wanted) {
+  std::vector<std::string> names;
+  for (const auto& [selector, domain] : wanted) {
+    auto name = key_record_name(selector, domain);
+    if (!name) continue;  // key_for() reports it
+    if (records_.contains(*name)) continue;
+    records_.emplace(*name, Records{});
+    names.push_back(*name);
+  }
+  auto answers = co_await query_all(resolver, names);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const dns::Answer& answer = answers[i];
+    Records& slot = records_.at(names[i]);
+    slot.ttl = answer.ttl;
+    if (answer.ok()) {
+      slot.texts = answer.joined_txt();
+    } else if (answer.empty_result()) {
+      slot.texts = make_error("no key record at " + names[i] + " (" +
+                              std::string(dns::to_string(answer.status)) + ")");
+    } else {
+      slot.texts = make_error("key lookup for " + names[i] + " failed temporarily (" +
+                              std::string(dns::to_string(answer.status)) + ")");
+    }
+  }
+}
+
+namespace {
+
+// `cached`: the key already decoded from this very record text, if any.
+Result<dkim::PublicKey> usable_key(const std::string& text, SigningAlgorithm algorithm,
+                                   unsigned min_rsa_bits, std::optional<dkim::PublicKey> cached) {
+  auto record = dkim::parse_key_record(text);
+  if (!record) return make_error("key record: " + record.reason());
+  if (record->revoked()) return make_error("key revoked (empty p=)");
+  if (record->key_type != dkim::key_type_of(algorithm)) {
+    return make_error("key is k=" + std::string(dkim::to_string(record->key_type)) + ", not for " +
+                      std::string(dkim::to_string(algorithm)));
+  }
+  if (!record->allows_hash(dkim::hash_of(algorithm))) return make_error("key h= excludes sha256");
+  if (!record->allows_email()) return make_error("key s= excludes email");
+  auto key = cached ? Result<dkim::PublicKey>(*cached) : dkim::PublicKey::from_record(*record);
+  if (!key) return make_error("key: " + key.reason());
+  if (key->type() == dkim::KeyType::rsa && key->bits() < static_cast<int>(min_rsa_bits)) {
+    return make_error("RSA key of " + std::to_string(key->bits()) + " bits is below " +
+                      std::to_string(min_rsa_bits));
+  }
+  return key;
+}
+
+}  // namespace
+
+Result<dkim::PublicKey> KeyFetcher::key_for(const std::string& selector, const std::string& domain,
+                                            SigningAlgorithm algorithm) const {
+  auto name = key_record_name(selector, domain);
+  if (!name) return name.error();
+  auto it = records_.find(*name);
+  if (it == records_.end()) return make_error("key " + *name + " was not fetched");
+  if (!it->second.texts) return it->second.texts.error();
+  const auto& texts = *it->second.texts;
+  if (texts.size() != 1) {
+    // RFC 6376 3.6.2.2: several key records give undefined results; refuse rather than guess.
+    return make_error(std::to_string(texts.size()) + " TXT records at " + *name);
+  }
+  auto now = std::chrono::steady_clock::now();
+  std::optional<dkim::PublicKey> cached;
+  if (cache_ != nullptr) cached = cache_->find(*name, texts.front(), now);
+  auto key = usable_key(texts.front(), algorithm, min_rsa_bits_, cached);
+  if (!key) return make_error("key " + *name + ": " + key.reason());
+  if (cache_ != nullptr && !cached) {
+    cache_->store(*name, texts.front(), *key, now + std::chrono::seconds(it->second.ttl));
+  }
+  return key;
+}
+
+}  // namespace senderauth::arc::detail

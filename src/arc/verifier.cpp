@@ -1,0 +1,256 @@
+#include "senderauth/arc/verifier.hpp"
+
+#include <chrono>
+#include <map>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "arc_chain.hpp"
+#include "arc_signing_input.hpp"
+#include "key_fetch.hpp"
+#include "senderauth/dkim/canonicalization.hpp"
+#include "senderauth/dkim/crypto.hpp"
+
+namespace senderauth::arc {
+
+using detail::ArcSetFields;
+
+struct ArcVerifier::State {
+  VerifyOptions options;
+  bool headers_seen = false;
+  bool ended = false;
+  message::HeaderList headers;
+  std::vector<ArcSetFields> sets;
+  std::optional<std::string> structure_error;  // set: the chain fails before any crypto
+  // One hasher per distinct (canonicalisation, l=) among the AMSs that will be checked.
+  using BodyKey = std::pair<Canonicalization, std::optional<std::uint64_t>>;
+  std::map<BodyKey, dkim::BodyHasher> hashers;
+  dkim::KeyCache* key_cache = nullptr;
+  std::map<BodyKey, std::string> body_hashes;
+};
+
+namespace {
+
+std::string instance_text(int i) {
+  return "i=" + std::to_string(i);
+}
+
+// RFC 8617 5.2 steps 2 and 3.2-3.3: the cv= values the seals must carry.
+std::optional<std::string> check_chain_status(const std::vector<ArcSetFields>& sets) {
+  const auto& newest = sets.back().seal;
+  if (newest.chain_status == ChainStatus::fail) {
+    return "ARC-Seal " + instance_text(newest.instance) + " says cv=fail";
+  }
+  for (const auto& set : sets) {
+    ChainStatus cv = set.seal.chain_status;
+    if (cv == ChainStatus::fail) {
+      return "ARC-Seal " + instance_text(set.instance) + " says cv=fail";
+    }
+    if (set.instance == 1 && cv != ChainStatus::none) {
+      return "ARC-Seal i=1 says cv=" + std::string(to_string(cv)) + ", not none";
+    }
+    if (set.instance > 1 && cv != ChainStatus::pass) {
+      return "ARC-Seal " + instance_text(set.instance) + " says cv=" + std::string(to_string(cv)) +
+             ", not pass";
+    }
+  }
+  return std::nullopt;
+}
+
+ArcSetReport make_report(const ArcSetFields& set) {
+  ArcSetReport report;
+  report.instance = set.instance;
+  report.seal_cv = set.seal.chain_status;
+  report.seal_domain = set.seal.domain;
+  report.seal_selector = set.seal.selector;
+  report.ams_domain = set.ams.domain;
+  report.ams_selector = set.ams.selector;
+  report.authserv_id = set.aar.authserv_id;
+  return report;
+}
+
+std::int64_t unix_now(const VerifyOptions& options) {
+  if (options.now) return *options.now;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ArcVerifier::ArcVerifier(VerifyOptions options, dkim::KeyCache* key_cache)
+    : state_(std::make_unique<State>()) {
+  state_->options = options;
+  state_->key_cache = key_cache;
+}
+
+ArcVerifier::~ArcVerifier() = default;
+
+void ArcVerifier::on_headers(const message::HeaderList& headers) {
+  State& s = *state_;
+  s.headers_seen = true;
+  s.headers = headers;
+  auto sets = detail::collect_arc_sets(s.headers);
+  if (!sets) {
+    s.structure_error = sets.reason();
+    return;
+  }
+  s.sets = std::move(sets).value();
+  if (s.sets.empty()) return;
+  if (auto problem = check_chain_status(s.sets)) {
+    s.structure_error = *problem;
+    return;
+  }
+  // The newest AMS is always checked; older ones only for oldest-pass.
+  std::size_t first = s.options.compute_oldest_pass ? 0 : s.sets.size() - 1;
+  for (std::size_t k = first; k < s.sets.size(); ++k) {
+    const auto& ams = s.sets[k].ams;
+    State::BodyKey key{ams.body_canon, ams.body_length};
+    if (!s.hashers.contains(key)) {
+      s.hashers.emplace(
+          std::piecewise_construct, std::forward_as_tuple(key),
+          std::forward_as_tuple(ams.body_canon, dkim::HashAlgorithm::sha256, ams.body_length));
+    }
+  }
+}
+
+void ArcVerifier::on_body(std::string_view chunk) {
+  for (auto& [key, hasher] : state_->hashers) hasher.update(chunk);
+}
+
+void ArcVerifier::on_end() {
+  State& s = *state_;
+  if (s.ended) return;
+  s.ended = true;
+  for (auto& [key, hasher] : s.hashers) s.body_hashes[key] = hasher.finish();
+}
+
+namespace {
+
+// Checks one AMS: time, body hash, key, signature. Empty optional means it verified.
+std::optional<std::string> check_ams(const ArcVerifier::State& s, const ArcSetFields& set,
+                                     const detail::KeyFetcher& keys) {
+  const ArcMessageSignature& ams = set.ams;
+  if (ams.expiration && *ams.expiration < unix_now(s.options)) {
+    return "AMS " + instance_text(set.instance) + " expired (x=" + std::to_string(*ams.expiration) +
+           ")";
+  }
+  if (ams.expiration && ams.timestamp && *ams.expiration < *ams.timestamp) {
+    return "AMS " + instance_text(set.instance) + " has x= before t=";
+  }
+  auto body = s.body_hashes.find({ams.body_canon, ams.body_length});
+  if (body == s.body_hashes.end() || body->second != ams.body_hash) {
+    return "AMS " + instance_text(set.instance) + " body hash did not verify";
+  }
+  auto key = keys.key_for(ams.selector, ams.domain, ams.algorithm);
+  if (!key) return "AMS " + instance_text(set.instance) + ": " + key.reason();
+  std::string data = detail::ams_signing_input(s.headers, *set.ams_field, ams);
+  if (!key->verify(ams.algorithm, dkim::digest(dkim::HashAlgorithm::sha256, data), ams.signature)) {
+    return "AMS " + instance_text(set.instance) + " signature did not verify";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_seal(const std::vector<ArcSetFields>& sets, std::size_t index,
+                                      const detail::KeyFetcher& keys) {
+  const ArcSetFields& set = sets[index];
+  auto key = keys.key_for(set.seal.selector, set.seal.domain, set.seal.algorithm);
+  if (!key) return "ARC-Seal " + instance_text(set.instance) + ": " + key.reason();
+  std::string data = detail::seal_signing_input(sets, index);
+  if (!key->verify(set.seal.algorithm, dkim::digest(dkim::HashAlgorithm::sha256, data),
+                   set.seal.signature)) {
+    return "ARC-Seal " + instance_text(set.instance) + " signature did not verify";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
+  State& s = *state_;
+  on_end();
+  ArcResult result;
+  if (s.structure_error) {
+    result.status = ChainStatus::fail;
+    result.instances = static_cast<int>(s.sets.size());
+    result.reason = *s.structure_error;
+    for (const auto& set : s.sets) result.sets.push_back(make_report(set));
+    co_return result;
+  }
+  if (s.sets.empty()) {
+    result.status = ChainStatus::none;
+    result.reason = "no ARC header fields";
+    co_return result;
+  }
+  const std::size_t n = s.sets.size();
+  result.instances = static_cast<int>(n);
+  for (const auto& set : s.sets) result.sets.push_back(make_report(set));
+
+  // Every key the checks below may need, fetched concurrently.
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (std::size_t k = 0; k < n; ++k) {
+    wanted.emplace_back(s.sets[k].seal.selector, s.sets[k].seal.domain);
+    if (k == n - 1 || s.options.compute_oldest_pass) {
+      wanted.emplace_back(s.sets[k].ams.selector, s.sets[k].ams.domain);
+    }
+  }
+  detail::KeyFetcher keys(s.options.min_rsa_bits, s.key_cache);
+  co_await keys.fetch(resolver, wanted);
+
+  // Step 4: the newest AMS must verify.
+  if (auto problem = check_ams(s, s.sets[n - 1], keys)) {
+    result.sets[n - 1].ams_valid = false;
+    result.sets[n - 1].ams_reason = *problem;
+    result.status = ChainStatus::fail;
+    result.reason = *problem;
+    co_return result;
+  }
+  result.sets[n - 1].ams_valid = true;
+
+  // Step 5: oldest-pass.
+  result.oldest_pass = 0;
+  if (s.options.compute_oldest_pass) {
+    for (std::size_t k = n - 1; k-- > 0;) {
+      auto problem = check_ams(s, s.sets[k], keys);
+      result.sets[k].ams_valid = !problem.has_value();
+      if (problem) {
+        result.sets[k].ams_reason = *problem;
+        result.oldest_pass = static_cast<int>(k) + 2;
+        break;
+      }
+    }
+  }
+
+  // Step 6: every seal, newest first.
+  for (std::size_t k = n; k-- > 0;) {
+    auto problem = check_seal(s.sets, k, keys);
+    result.sets[k].seal_valid = !problem.has_value();
+    if (problem) {
+      result.sets[k].seal_reason = *problem;
+      result.status = ChainStatus::fail;
+      result.reason = *problem;
+      co_return result;
+    }
+  }
+  result.status = ChainStatus::pass;
+  result.reason = "chain of " + std::to_string(n) + " ARC set" + (n == 1 ? "" : "s") + " verified";
+  co_return result;
+}
+
+asio::awaitable<ArcResult> verify_arc(std::string_view message, dns::Resolver& resolver,
+                                      VerifyOptions options, dkim::KeyCache* key_cache) {
+  ArcVerifier verifier(options, key_cache);
+  message::MessageReader reader(&verifier);
+  auto fed = reader.feed(message);
+  if (fed) fed = reader.finish();
+  if (!fed) {
+    ArcResult result;
+    result.status = ChainStatus::fail;
+    result.reason = "message could not be read: " + fed.reason();
+    co_return result;
+  }
+  co_return co_await verifier.finish(resolver);
+}
+
+}  // namespace senderauth::arc

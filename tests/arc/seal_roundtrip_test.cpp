@@ -1,0 +1,232 @@
+// Sealing and validating multi-hop chains with RSA and Ed25519 keys, and what breaks them.
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+
+#include "senderauth/arc/sealer.hpp"
+#include "senderauth/arc/verifier.hpp"
+#include "senderauth/dkim/key_record.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/zone_resolver.hpp"
+
+namespace senderauth::arc {
+namespace {
+
+const std::string kMessage =
+    "From: Alice <alice@origin.example>\r\n"
+    "To: list@lists.example.org\r\n"
+    "Subject: hello\r\n"
+    "Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n"
+    "Message-ID: <1@origin.example>\r\n"
+    "\r\n"
+    "Hello, world.\r\n";
+
+struct Keys {
+  dkim::PrivateKey rsa = dkim::PrivateKey::generate(dkim::KeyType::rsa, 1024).value();
+  dkim::PrivateKey ed = dkim::PrivateKey::generate(dkim::KeyType::ed25519).value();
+};
+
+const Keys& keys() {
+  static const Keys k;
+  return k;
+}
+
+class ArcRoundTrip : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    zone_.add_txt("rsa._domainkey.a.example",
+                  dkim::split_txt_strings(
+                      dkim::format_key_record(dkim::KeyType::rsa, keys().rsa.public_key_der())));
+    zone_.add_txt("ed._domainkey.b.example",
+                  {dkim::format_key_record(dkim::KeyType::ed25519, keys().ed.public_key_der())});
+  }
+
+  SealOptions hop_a() const {
+    SealOptions o;
+    o.domain = "a.example";
+    o.selector = "rsa";
+    o.authserv_id = "mx.a.example";
+    o.key = keys().rsa;
+    o.timestamp = 1700000000;
+    return o;
+  }
+  SealOptions hop_b() const {
+    SealOptions o;
+    o.domain = "b.example";
+    o.selector = "ed";
+    o.authserv_id = "mx.b.example";
+    o.key = keys().ed;
+    o.timestamp = 1700000100;
+    return o;
+  }
+
+  // Adds our A-R and seals; returns the sealed message.
+  std::string seal(const std::string& message, const SealOptions& o, const std::string& results) {
+    std::string with_ar =
+        "Authentication-Results: " + o.authserv_id + "; " + results + "\r\n" + message;
+    auto sealed = seal_message(with_ar, o);
+    EXPECT_TRUE(sealed.ok()) << sealed.reason();
+    if (!sealed.ok()) return with_ar;
+    EXPECT_TRUE(sealed->sealed) << sealed->reason;
+    return sealed->fields() + with_ar;
+  }
+
+  ArcResult verify(const std::string& message) {
+    asio::io_context io;
+    return dns::run_sync(io, verify_arc(message, zone_, VerifyOptions{}));
+  }
+
+  dns::ZoneResolver zone_;
+};
+
+TEST_F(ArcRoundTrip, FirstHopRsa) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  EXPECT_NE(one.find("ARC-Seal: a=rsa-sha256;"), std::string::npos);
+  EXPECT_NE(one.find("cv=none; d=a.example; i=1; s=rsa; t=1700000000"), std::string::npos);
+  EXPECT_NE(one.find("ARC-Authentication-Results: i=1; mx.a.example; spf=pass"), std::string::npos);
+  ArcResult r = verify(one);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_EQ(r.instances, 1);
+  ASSERT_EQ(r.sets.size(), 1u);
+  EXPECT_EQ(r.sets[0].authserv_id, "mx.a.example");
+  EXPECT_EQ(r.sets[0].seal_valid, true);
+  EXPECT_EQ(r.sets[0].ams_valid, true);
+}
+
+TEST_F(ArcRoundTrip, SecondHopEd25519) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one, hop_b(), "arc=pass; dmarc=fail header.from=origin.example");
+  EXPECT_NE(two.find("ARC-Seal: a=ed25519-sha256;"), std::string::npos);
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_EQ(r.instances, 2);
+  EXPECT_EQ(r.oldest_pass, 0);
+  EXPECT_EQ(r.sealing_domains(), (std::vector<std::string>{"b.example", "a.example"}));
+}
+
+TEST_F(ArcRoundTrip, BodyChangedBetweenHopsMovesOldestPass) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string changed = one + "-- \r\nlist footer\r\n";
+  std::string two = seal(changed, hop_b(), "arc=pass");
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_EQ(r.oldest_pass, 2);
+  EXPECT_EQ(r.sets[0].ams_valid, false);
+}
+
+TEST_F(ArcRoundTrip, BodyChangedAfterLastHopFails) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  ArcResult r = verify(one + "appended\r\n");
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("body hash"), std::string::npos) << r.reason;
+}
+
+TEST_F(ArcRoundTrip, TamperedOlderAarFailsTheSeal) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one, hop_b(), "arc=pass");
+  auto at = two.find("i=1; mx.a.example; spf=pass");
+  ASSERT_NE(at, std::string::npos);
+  two.replace(at, 27, "i=1; mx.a.example; spf=fail");
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("ARC-Seal i="), std::string::npos) << r.reason;
+}
+
+TEST_F(ArcRoundTrip, FailedChainIsSealedWithCvFailAndStaysFailed) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one + "changed\r\n", hop_b(), "arc=fail");
+  EXPECT_NE(two.find("cv=fail"), std::string::npos);
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("cv=fail"), std::string::npos) << r.reason;
+}
+
+TEST_F(ArcRoundTrip, MissingKeyAndTemporaryDnsFailure) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  dns::ZoneResolver empty;
+  asio::io_context io;
+  ArcResult r = dns::run_sync(io, verify_arc(one, empty, VerifyOptions{}));
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("no key record"), std::string::npos) << r.reason;
+  zone_.inject_failure("rsa._domainkey.a.example", dns::Status::servfail);
+  r = verify(one);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("temporarily"), std::string::npos) << r.reason;
+}
+
+TEST_F(ArcRoundTrip, NoChainNoArcHeaders) {
+  ArcResult r = verify(kMessage);
+  EXPECT_EQ(r.status, ChainStatus::none);
+  EXPECT_EQ(authres_clause(r), "arc=none");
+}
+
+TEST_F(ArcRoundTrip, SealerNeedsOurResults) {
+  auto sealed = seal_message(kMessage, hop_a());
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  EXPECT_FALSE(sealed->sealed);
+  EXPECT_NE(sealed->reason.find("mx.a.example"), std::string::npos);
+  SealOptions given = hop_a();
+  given.auth_results = "spf=pass smtp.mailfrom=origin.example";
+  sealed = seal_message(kMessage, given);
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  EXPECT_TRUE(sealed->sealed);
+  EXPECT_EQ(verify(sealed->fields() + kMessage).status, ChainStatus::pass);
+}
+
+TEST_F(ArcRoundTrip, ExistingChainWithoutOurVerdictIsNotContinued) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string with_ar = "Authentication-Results: mx.b.example; spf=pass\r\n" + one;
+  auto sealed = seal_message(with_ar, hop_b());
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  EXPECT_FALSE(sealed->sealed);
+  SealOptions explicit_pass = hop_b();
+  explicit_pass.chain_status = ChainStatus::pass;
+  sealed = seal_message(with_ar, explicit_pass);
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  ASSERT_TRUE(sealed->sealed);
+  EXPECT_EQ(sealed->instance, 2);
+  EXPECT_EQ(verify(sealed->fields() + with_ar).status, ChainStatus::pass);
+}
+
+TEST_F(ArcRoundTrip, SealerRefusesBadOptions) {
+  SealOptions no_from = hop_a();
+  no_from.headers = {"to", "subject"};
+  no_from.auth_results = "none";
+  EXPECT_FALSE(seal_message(kMessage, no_from).ok());
+  SealOptions seal_in_h = hop_a();
+  seal_in_h.headers = {"from", "arc-seal"};
+  seal_in_h.auth_results = "none";
+  EXPECT_FALSE(seal_message(kMessage, seal_in_h).ok());
+  SealOptions bad_domain = hop_a();
+  bad_domain.domain = "a..example";
+  bad_domain.auth_results = "none";
+  EXPECT_FALSE(seal_message(kMessage, bad_domain).ok());
+  SealOptions fresh_pass = hop_a();
+  fresh_pass.chain_status = ChainStatus::pass;
+  fresh_pass.auth_results = "none";
+  EXPECT_FALSE(seal_message(kMessage, fresh_pass).ok());
+}
+
+TEST_F(ArcRoundTrip, FiftyInstancesAreTheLimit) {
+  std::string message = "ARC-Authentication-Results: i=50; x.example; none\r\n" + kMessage;
+  SealOptions o = hop_a();
+  o.auth_results = "arc=fail";
+  auto sealed = seal_message(message, o);
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_NE(sealed.reason().find("50"), std::string::npos);
+}
+
+TEST_F(ArcRoundTrip, StructureErrors) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  // A second AAR claiming i=1.
+  ArcResult dup = verify("ARC-Authentication-Results: i=1; x.example; none\r\n" + one);
+  EXPECT_EQ(dup.status, ChainStatus::fail);
+  EXPECT_NE(dup.reason.find("more than one"), std::string::npos) << dup.reason;
+  // A lone set claiming i=3: instances 1..2 missing.
+  ArcResult gap = verify("ARC-Authentication-Results: i=3; x.example; none\r\n" + one);
+  EXPECT_EQ(gap.status, ChainStatus::fail);
+  EXPECT_NE(gap.reason.find("ARC set 2 has no"), std::string::npos) << gap.reason;
+}
+
+}  // namespace
+}  // namespace senderauth::arc
