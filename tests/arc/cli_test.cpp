@@ -1,0 +1,108 @@
+// senderauth arc seal | verify, run as a user would (the built binary through popen).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dkim/key_record.hpp"
+
+namespace senderauth::arc {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+CliRun run(const std::string& command) {
+  CliRun r;
+  FILE* p = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int raw = ::pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+class ArcCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(SENDERAUTH_CLI_PATH)) GTEST_SKIP() << "senderauth binary not built";
+    dir_ = fs::temp_directory_path() / ("arc-cli-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    auto key = dkim::PrivateKey::generate(dkim::KeyType::ed25519).value();
+    write(dir_ / "key.pem", key.to_pem());
+    write(dir_ / "zone.txt",
+          "ed._domainkey.relay.example " +
+              dkim::format_key_record(dkim::KeyType::ed25519, key.public_key_der()) + "\n");
+    write(dir_ / "in.eml",
+          "Authentication-Results: mx.relay.example; spf=pass smtp.mailfrom=a.example\n"
+          "From: a@a.example\nTo: b@b.example\nSubject: hi\n\nbody\n");
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  std::string cli() const { return std::string(SENDERAUTH_CLI_PATH); }
+  fs::path dir_;
+};
+
+TEST_F(ArcCli, SealThenVerify) {
+  CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                    " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                    " --timestamp 1700000000 < " + (dir_ / "in.eml").string() + " > " +
+                    (dir_ / "out.eml").string());
+  ASSERT_EQ(seal.status, 0);
+  std::ifstream in(dir_ / "out.eml", std::ios::binary);
+  std::string sealed((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(sealed.rfind("ARC-Seal: a=ed25519-sha256;", 0), 0u) << sealed;
+  EXPECT_EQ(sealed.find('\r'), std::string::npos) << "LF input gives LF output";
+
+  CliRun verify = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() +
+                      " --remote-ip 192.0.2.1 " + (dir_ / "out.eml").string());
+  EXPECT_EQ(verify.status, 0);
+  EXPECT_EQ(verify.out.rfind("arc=pass (i=1) header.oldest-pass=0 smtp.remote-ip=192.0.2.1 "
+                             "arc.chain=relay.example\n",
+                             0),
+            0u)
+      << verify.out;
+
+  CliRun json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+                    (dir_ / "in.eml").string());
+  EXPECT_NE(json.out.find("\"result\":\"none\""), std::string::npos) << json.out;
+}
+
+TEST_F(ArcCli, UsageErrors) {
+  EXPECT_EQ(
+      run(cli() + " arc seal --domain d.example --selector s --authserv-id x < /dev/null").status,
+      2);
+  EXPECT_EQ(run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                " --domain relay.example --selector ed --authserv-id x --cv maybe < /dev/null")
+                .status,
+            2);
+  EXPECT_EQ(run(cli() + " arc verify --zone /nonexistent " + (dir_ / "in.eml").string()).status, 2);
+}
+
+TEST_F(ArcCli, NothingToCopyPassesTheMessageThrough) {
+  CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                    " --domain relay.example --selector ed --authserv-id mx.other.example < " +
+                    (dir_ / "in.eml").string());
+  EXPECT_EQ(seal.status, 1);
+  EXPECT_EQ(seal.out.rfind("Authentication-Results: mx.relay.example", 0), 0u) << seal.out;
+}
+
+}  // namespace
+}  // namespace senderauth::arc
