@@ -39,8 +39,13 @@ ZoneFileFormat detect_zone_file_format(std::string_view path, std::string_view t
   if (has_extension(path, ".txt") || has_extension(path, ".dat") || has_extension(path, ".dns")) {
     return ZoneFileFormat::name_value;
   }
+  // A YAML key line is one word (or a quoted key) and a colon; a master-file line has fields
+  // (even when it ends in ':' like "host AAAA 2001:db8::").
   const auto line = first_significant_line(text);
-  if (line == "---" || (!line.empty() && line.back() == ':')) return ZoneFileFormat::spf_yaml;
+  const bool key_line = !line.empty() && line.back() == ':' &&
+                        (line.find_first_of(" \t") == std::string_view::npos ||
+                         line.front() == '\'' || line.front() == '"');
+  if (line == "---" || key_line) return ZoneFileFormat::spf_yaml;
   return ZoneFileFormat::master_file;
 }
 

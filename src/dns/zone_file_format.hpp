@@ -8,8 +8,8 @@ namespace senderauth::dns {
 enum class ZoneFileFormat { master_file, spf_yaml, name_value };
 
 // By extension: .yml/.yaml → YAML zonedata, .txt/.dat/.dns → "name value"; otherwise by
-// content: a first significant line "---" or ending in ':' (a YAML key) → YAML; else a master
-// file.
+// content: a first significant line "---" or "key:" (one word or a quoted key) → YAML; else a
+// master file.
 ZoneFileFormat detect_zone_file_format(std::string_view path, std::string_view text);
 
 }  // namespace senderauth::dns

@@ -45,6 +45,12 @@ TEST_F(ZoneFile, YamlByExtensionOrContent) {
   }
 }
 
+TEST_F(ZoneFile, MasterFileLineEndingInColonIsNotYaml) {
+  auto zone = load_zone_resolver(write("plain", "host.example.test. AAAA 2001:db8::\n"));
+  ASSERT_TRUE(zone.ok()) << zone.reason();
+  EXPECT_EQ((*zone)->lookup("host.example.test", RecordType::AAAA).status, Status::ok);
+}
+
 TEST_F(ZoneFile, YamlScenarioDocumentUsesItsZonedata) {
   auto zone = load_zone_resolver(
       write("scenario.yml",
