@@ -1,0 +1,126 @@
+#include "senderauth/core/base64.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/limits.hpp"
+
+namespace senderauth {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<std::int8_t, 256> make_decode_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& entry : table) entry = -1;
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  return table;
+}
+constexpr auto kDecode = make_decode_table();
+
+bool is_base64_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string describe_byte(unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (c >= 0x21 && c <= 0x7e) return std::string("'") + static_cast<char>(c) + "'";
+  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
+}
+
+}  // namespace
+
+Result<std::string> base64_decode(std::string_view text) {
+  if (text.size() > core_limits::kMaxBase64Input) {
+    return make_error("base64 text longer than " + std::to_string(core_limits::kMaxBase64Input) +
+                      " bytes");
+  }
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t group = 0;  // up to four 6-bit values
+  int in_group = 0;         // data characters in the current group
+  int padding = 0;          // '=' seen so far
+  std::size_t symbols = 0;  // data and '=' characters, whitespace excluded
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_base64_space(static_cast<char>(c))) continue;
+    ++symbols;
+    if (c == '=') {
+      // Padding may only fill the last one or two places of a group.
+      if (in_group < 2) {
+        return make_error("base64 padding '=' at offset " + std::to_string(i) +
+                          " where data was expected");
+      }
+      ++padding;
+      if (in_group + padding > 4) {
+        return make_error("too much base64 padding at offset " + std::to_string(i));
+      }
+      continue;
+    }
+    if (kDecode[c] < 0) {
+      return make_error("invalid base64 character " + describe_byte(c) + " at offset " +
+                        std::to_string(i));
+    }
+    if (padding > 0) {
+      return make_error("base64 data after padding at offset " + std::to_string(i));
+    }
+    group = (group << 6) | static_cast<std::uint32_t>(kDecode[c]);
+    if (++in_group == 4) {
+      out.push_back(static_cast<char>((group >> 16) & 0xff));
+      out.push_back(static_cast<char>((group >> 8) & 0xff));
+      out.push_back(static_cast<char>(group & 0xff));
+      group = 0;
+      in_group = 0;
+    }
+  }
+  if (in_group == 0 && padding == 0) return out;
+  if (in_group + padding != 4) {
+    return make_error("base64 text ends in an incomplete group (" + std::to_string(symbols % 4) +
+                      " of 4 characters; missing padding?)");
+  }
+  // 2 data characters carry 1 byte, 3 carry 2; the unused low bits are ignored (RFC 4648 3.5
+  // permits rejecting them, but real keys occasionally have them set).
+  if (in_group == 2) {
+    out.push_back(static_cast<char>((group >> 4) & 0xff));
+  } else {
+    out.push_back(static_cast<char>((group >> 10) & 0xff));
+    out.push_back(static_cast<char>((group >> 2) & 0xff));
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out += "==";
+  } else if (rest == 2) {
+    const std::uint32_t v =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+}  // namespace senderauth

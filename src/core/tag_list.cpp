@@ -1,0 +1,166 @@
+#include "senderauth/core/tag_list.hpp"
+
+#include <string>
+
+#include "core/limits.hpp"
+
+namespace senderauth {
+namespace {
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnumpunc(char c) {
+  return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+// RFC 6376 3.2 VALCHAR: %x21-3A / %x3C-7E, i.e. visible ASCII except ';'.
+bool is_valchar(char c) {
+  return c >= 0x21 && c <= 0x7e && c != ';';
+}
+
+std::string describe_byte(unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (c >= 0x21 && c <= 0x7e) return std::string("'") + static_cast<char>(c) + "'";
+  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  Result<std::vector<Tag>> run() {
+    std::vector<Tag> tags;
+    if (auto fws = skip_fws(); !fws) return fws.error();
+    if (at_end()) return tags;  // nothing but whitespace: an empty list
+    while (true) {
+      if (at_end()) break;  // after a trailing ';'
+      if (text_[pos_] == ';') return make_error("empty tag-spec at offset " + offset());
+      auto tag = parse_tag_spec();
+      if (!tag) return tag.error();
+      for (const Tag& seen : tags) {
+        if (seen.name == tag->name) return make_error("duplicate tag '" + tag->name + "'");
+      }
+      if (tags.size() == core_limits::kMaxTags) {
+        return make_error("more than " + std::to_string(core_limits::kMaxTags) + " tags");
+      }
+      tags.push_back(std::move(*tag));
+      if (at_end()) break;
+      ++pos_;  // the ';' that ended the value
+      if (auto fws = skip_fws(); !fws) return fws.error();
+    }
+    return tags;
+  }
+
+ private:
+  bool at_end() const { return pos_ >= text_.size(); }
+  std::string offset() const { return std::to_string(pos_); }
+
+  // True when a CR LF WSP fold starts at `at`.
+  bool fold_at(std::size_t at) const {
+    return at + 2 < text_.size() && text_[at] == '\r' && text_[at + 1] == '\n' &&
+           is_wsp(text_[at + 2]);
+  }
+
+  Result<void> bad_line_break() const {
+    if (text_[pos_] == '\n') return make_error("bare LF at offset " + offset());
+    return make_error("line break at offset " + offset() + " is not followed by whitespace");
+  }
+
+  // [FWS]: any run of WSP and CRLF-WSP folds.
+  Result<void> skip_fws() {
+    while (!at_end()) {
+      if (is_wsp(text_[pos_])) {
+        ++pos_;
+      } else if (fold_at(pos_)) {
+        pos_ += 3;
+      } else if (text_[pos_] == '\r' || text_[pos_] == '\n') {
+        return bad_line_break();
+      } else {
+        break;
+      }
+    }
+    return {};
+  }
+
+  Result<Tag> parse_tag_spec() {
+    Tag tag;
+    const std::size_t name_start = pos_;
+    if (!is_alpha(text_[pos_])) {
+      return make_error("tag name must start with a letter, found " +
+                        describe_byte(static_cast<unsigned char>(text_[pos_])) + " at offset " +
+                        offset());
+    }
+    while (!at_end() && is_alnumpunc(text_[pos_])) ++pos_;
+    tag.name = std::string(text_.substr(name_start, pos_ - name_start));
+    if (auto fws = skip_fws(); !fws) return fws.error();
+    if (at_end() || text_[pos_] == ';') return make_error("tag '" + tag.name + "' has no '='");
+    if (text_[pos_] != '=') {
+      return make_error("invalid character " +
+                        describe_byte(static_cast<unsigned char>(text_[pos_])) +
+                        " after tag name '" + tag.name + "' at offset " + offset());
+    }
+    ++pos_;
+    if (auto fws = skip_fws(); !fws) return fws.error();
+    const std::size_t value_start = pos_;
+    std::size_t value_end = pos_;  // one past the last VALCHAR
+    while (!at_end() && text_[pos_] != ';') {
+      const char c = text_[pos_];
+      if (is_valchar(c)) {
+        ++pos_;
+        value_end = pos_;
+      } else if (is_wsp(c)) {
+        ++pos_;
+      } else if (fold_at(pos_)) {
+        pos_ += 3;
+      } else if (c == '\r' || c == '\n') {
+        auto error = bad_line_break();
+        return make_error("in value of tag '" + tag.name + "': " + error.reason());
+      } else {
+        const auto byte = static_cast<unsigned char>(c);
+        return make_error("invalid " + std::string(byte >= 0x80 ? "non-ASCII " : "control ") +
+                          describe_byte(byte) + " in value of tag '" + tag.name + "' at offset " +
+                          offset());
+      }
+    }
+    tag.value = std::string(text_.substr(value_start, value_end - value_start));
+    return tag;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<TagList> TagList::parse(std::string_view text) {
+  if (text.size() > core_limits::kMaxTagListLength) {
+    return make_error("tag-list of " + std::to_string(text.size()) + " bytes exceeds the " +
+                      std::to_string(core_limits::kMaxTagListLength) + "-byte limit");
+  }
+  auto tags = Parser(text).run();
+  if (!tags) return tags.error();
+  TagList list;
+  list.tags_ = std::move(*tags);
+  return list;
+}
+
+const std::string* TagList::find(std::string_view name) const {
+  for (const Tag& tag : tags_) {
+    if (tag.name == name) return &tag.value;
+  }
+  return nullptr;
+}
+
+std::string strip_whitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace senderauth

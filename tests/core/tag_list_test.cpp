@@ -1,0 +1,144 @@
+#include "senderauth/core/tag_list.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/limits.hpp"
+
+namespace senderauth {
+namespace {
+
+std::string reason_of(std::string_view text) {
+  auto r = TagList::parse(text);
+  EXPECT_FALSE(r.ok()) << text;
+  return r.ok() ? std::string() : r.reason();
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(TagList, ParsesSimpleList) {
+  auto list = TagList::parse("v=1; a=rsa-sha256; d=example.com").value();
+  ASSERT_EQ(list.tags().size(), 3u);
+  EXPECT_EQ(list.tags()[0].name, "v");
+  EXPECT_EQ(list.tags()[0].value, "1");
+  EXPECT_EQ(*list.find("a"), "rsa-sha256");
+  EXPECT_TRUE(list.has("d"));
+  EXPECT_FALSE(list.has("s"));
+  EXPECT_EQ(list.find("s"), nullptr);
+}
+
+TEST(TagList, KeepsOrderAndUnknownTags) {
+  auto list = TagList::parse("z=1;x_y2=two;a=3").value();
+  ASSERT_EQ(list.tags().size(), 3u);
+  EXPECT_EQ(list.tags()[0].name, "z");
+  EXPECT_EQ(list.tags()[1].name, "x_y2");
+  EXPECT_EQ(list.tags()[2].name, "a");
+}
+
+TEST(TagList, TagNamesAreCaseSensitive) {
+  auto list = TagList::parse("v=1; V=2").value();
+  EXPECT_EQ(*list.find("v"), "1");
+  EXPECT_EQ(*list.find("V"), "2");
+}
+
+TEST(TagList, AllowsTrailingSemicolonAndEmptyInput) {
+  EXPECT_EQ(TagList::parse("v=1;").value().tags().size(), 1u);
+  EXPECT_EQ(TagList::parse("v=1; \r\n ").value().tags().size(), 1u);
+  EXPECT_TRUE(TagList::parse("").value().empty());
+  EXPECT_TRUE(TagList::parse(" \t\r\n ").value().empty());
+}
+
+TEST(TagList, AllowsEmptyValues) {
+  auto list = TagList::parse("p=; t = ;x=").value();
+  EXPECT_EQ(*list.find("p"), "");
+  EXPECT_EQ(*list.find("t"), "");
+  EXPECT_EQ(*list.find("x"), "");
+}
+
+TEST(TagList, FoldingWhitespaceAroundTagsAndValues) {
+  auto list = TagList::parse(" \r\n\tv \r\n = \r\n 1 \r\n ;\r\n b\t=\tab\r\n cd \t; c=x y").value();
+  EXPECT_EQ(*list.find("v"), "1");
+  EXPECT_EQ(*list.find("b"), "ab\r\n cd") << "inner FWS kept";
+  EXPECT_EQ(*list.find("c"), "x y");
+}
+
+TEST(TagList, ValuesMayContainEqualsAndPrintables) {
+  auto list = TagList::parse("b=abc+/==; h=From:To; z=|~!\"#$%&'()*,-.<>?@[\\]^_`{}").value();
+  EXPECT_EQ(*list.find("b"), "abc+/==");
+  EXPECT_EQ(*list.find("h"), "From:To");
+  EXPECT_EQ(*list.find("z"), "|~!\"#$%&'()*,-.<>?@[\\]^_`{}");
+}
+
+TEST(TagList, RejectsDuplicateTag) {
+  EXPECT_TRUE(contains(reason_of("v=1; a=2; v=1"), "duplicate tag 'v'"));
+}
+
+TEST(TagList, RejectsTagWithoutEquals) {
+  EXPECT_TRUE(contains(reason_of("v=1; abc; d=x"), "tag 'abc' has no '='"));
+  EXPECT_TRUE(contains(reason_of("v=1; abc"), "tag 'abc' has no '='"));
+  EXPECT_TRUE(contains(reason_of("v"), "has no '='"));
+}
+
+TEST(TagList, RejectsBadTagNames) {
+  EXPECT_TRUE(contains(reason_of("=1"), "must start with a letter"));
+  EXPECT_TRUE(contains(reason_of("1a=1"), "must start with a letter, found '1'"));
+  EXPECT_TRUE(contains(reason_of("_a=1"), "found '_'"));
+  EXPECT_TRUE(contains(reason_of("a-b=1"), "invalid character '-' after tag name 'a'"));
+  EXPECT_TRUE(contains(reason_of("a b=1"), "after tag name 'a'"));
+  EXPECT_TRUE(contains(reason_of("\xc3\xa9=1"), "0xc3"));
+}
+
+TEST(TagList, RejectsEmptyTagSpecs) {
+  EXPECT_TRUE(contains(reason_of("v=1;;a=2"), "empty tag-spec"));
+  EXPECT_TRUE(contains(reason_of(";"), "empty tag-spec"));
+  EXPECT_TRUE(contains(reason_of("; v=1"), "empty tag-spec"));
+  EXPECT_TRUE(contains(reason_of("v=1; ;"), "empty tag-spec"));
+}
+
+TEST(TagList, RejectsControlAndNonAsciiInValues) {
+  const std::string control =
+      reason_of(std::string("v=1; a=b\x01"
+                            "c",
+                            11));
+  EXPECT_TRUE(contains(control, "control byte 0x01 in value of tag 'a'")) << control;
+  EXPECT_TRUE(contains(reason_of(std::string("a=b\0c", 5)), "0x00"));
+  EXPECT_TRUE(contains(reason_of("a=b\x7f"), "0x7f"));
+  const std::string high = reason_of("n=caf\xc3\xa9");
+  EXPECT_TRUE(contains(high, "non-ASCII byte 0xc3 in value of tag 'n'")) << high;
+}
+
+TEST(TagList, RejectsLineBreaksThatAreNotFolding) {
+  EXPECT_TRUE(contains(reason_of("a=b\r\nc=d"), "not followed by whitespace"));
+  EXPECT_TRUE(contains(reason_of("a=b\nc"), "bare LF"));
+  EXPECT_TRUE(contains(reason_of("a=b\r c"), "not followed by whitespace"));
+  EXPECT_TRUE(contains(reason_of("a=b;\r\nc=d"), "not followed by whitespace"));
+  EXPECT_TRUE(contains(reason_of("a=b\r\n"), "not followed by whitespace"));
+  EXPECT_TRUE(contains(reason_of("a\n=b"), "bare LF"));
+}
+
+TEST(TagList, EnforcesTagCountLimit) {
+  std::string text;
+  for (std::size_t i = 0; i < core_limits::kMaxTags; ++i) text += "t" + std::to_string(i) + "=x;";
+  EXPECT_EQ(TagList::parse(text).value().tags().size(), core_limits::kMaxTags);
+  text += "extra=1";
+  EXPECT_TRUE(contains(reason_of(text), "more than 64 tags"));
+}
+
+TEST(TagList, EnforcesLengthLimit) {
+  const std::string prefix = "p=";
+  const std::string at_limit = prefix + std::string(core_limits::kMaxTagListLength - 2, 'A');
+  EXPECT_TRUE(TagList::parse(at_limit).ok());
+  EXPECT_TRUE(contains(reason_of(at_limit + "A"), "exceeds the 65536-byte limit"));
+}
+
+TEST(StripWhitespace, RemovesSpTabCrLfOnly) {
+  EXPECT_EQ(strip_whitespace(" MIIB\r\n\tIjAN Bgkq \r\n"), "MIIBIjANBgkq");
+  EXPECT_EQ(strip_whitespace(""), "");
+  EXPECT_EQ(strip_whitespace("a\vb"), "a\vb");
+}
+
+}  // namespace
+}  // namespace senderauth
