@@ -1,0 +1,60 @@
+// RFC 5322 address lists (3.4) as From:, Sender: and To: carry them: display names (phrases,
+// quoted strings, RFC 2047 encoded words), nested comments, groups (RFC 6854 allows them in
+// From:), angle addresses with obsolete routes, and the obsolete forms of 4.4 (empty list
+// elements, CFWS between dots, phrases with dots).
+//
+// Two documented leniencies, both of which leave the domain unambiguous:
+//  - a group whose closing ";" is missing at the very end of the value is accepted;
+//  - a local part whose words are separated by whitespace instead of dots ("\"x\" joe@d") is
+//    accepted as one local part (Python's email package and OpenDMARC read it the same way).
+// Everything else that is not RFC 5322 is an error whose reason names the position.
+//
+// Domains: lower-cased in ASCII only. A-labels ("xn--...") are kept as written; U-labels
+// (RFC 6532 UTF-8) are kept byte for byte (no IDNA conversion here), only validated as UTF-8.
+// Labels must be 1..63 octets and must not begin or end with a hyphen; the name must not end
+// with a dot and must be at most 253 octets. A domain literal ("[192.0.2.1]") is kept with its
+// brackets and flagged.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senderauth/core/result.hpp"
+
+namespace senderauth::message {
+
+struct AddressLimits {
+  std::size_t max_input_bytes = 64 * 1024;  // one field value, folding included
+  std::size_t max_mailboxes = 256;          // in the whole list, groups included
+  std::size_t max_comment_depth = 16;       // nested "( ( ... ) )"
+};
+
+struct Mailbox {
+  std::string display_name;  // unfolded, quotes removed, encoded words decoded to UTF-8
+  std::string local_part;    // semantic form: quotes and quoted-pairs removed
+  std::string domain;        // normalised as described above
+  bool domain_literal = false;
+  std::string group;  // name of the group the mailbox was listed in, if any
+
+  // "local@domain", the local part re-quoted when it is not a dot-atom.
+  std::string address() const;
+};
+
+struct AddressList {
+  std::vector<Mailbox> mailboxes;    // groups flattened, in order
+  std::size_t groups = 0;            // how many groups were listed (empty ones included)
+  std::vector<std::string> defects;  // leniencies used, for logs
+};
+
+// Parses a whole field value (what follows the colon; folding may be present).
+Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits = {});
+
+// Checks and normalises one domain as it follows "@" (no CFWS, no brackets).
+Result<std::string> normalize_address_domain(std::string_view domain);
+
+// True when `text` is a valid RFC 5322 dot-atom (what a local part needs to go unquoted).
+bool is_dot_atom(std::string_view text);
+
+}  // namespace senderauth::message

@@ -1,0 +1,406 @@
+// A recursive-descent reader of RFC 5322 3.4 address lists with the 4.4 obsolete forms. It
+// tokenises "phrases" (atoms, quoted strings, dots) first and decides what they were by the
+// character that follows: "<" a display name, "@" a local part, ":" a group name.
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "senderauth/message/address.hpp"
+#include "senderauth/message/address_encoded_word.hpp"
+
+namespace senderauth::message {
+
+namespace {
+
+bool is_atext(unsigned char c) {
+  if (c >= 0x80) return true;  // RFC 6532 UTF8-non-ascii
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr;
+}
+
+bool is_fws_char(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct PhraseItem {
+  enum class Kind : std::uint8_t { atom, quoted, dot };
+  Kind kind = Kind::atom;
+  std::string text;
+  bool space_before = false;  // whitespace or a comment separated it from the previous item
+};
+
+class Parser {
+ public:
+  Parser(std::string_view in, const AddressLimits& limits) : in_(in), limits_(limits) {}
+
+  Result<AddressList> run() {
+    if (in_.size() > limits_.max_input_bytes) {
+      return make_error("address list longer than " + std::to_string(limits_.max_input_bytes) +
+                        " bytes");
+    }
+    while (true) {
+      if (auto r = skip_cfws(); !r) return r.error();
+      if (at_end()) break;
+      if (peek() == ',') {  // obs-addr-list: empty elements
+        ++pos_;
+        continue;
+      }
+      if (auto r = address(true, ""); !r) return r.error();
+      if (auto r = skip_cfws(); !r) return r.error();
+      if (at_end()) break;
+      if (peek() != ',') return fail("expected ',' between addresses");
+      ++pos_;
+    }
+    if (out_.mailboxes.empty() && out_.groups == 0) return make_error("no address found");
+    return std::move(out_);
+  }
+
+ private:
+  bool at_end() const { return pos_ >= in_.size(); }
+  char peek() const { return in_[pos_]; }
+
+  Error fail(std::string what) const {
+    return make_error(std::move(what) + " at offset " + std::to_string(pos_));
+  }
+
+  // Skips folding whitespace and (nested) comments. Returns whether anything was skipped
+  // through `skipped`.
+  Result<void> skip_cfws(bool* skipped = nullptr) {
+    const std::size_t start = pos_;
+    while (!at_end()) {
+      const char c = peek();
+      if (is_fws_char(c)) {
+        ++pos_;
+      } else if (c == '(') {
+        std::size_t depth = 0;
+        const std::size_t open = pos_;
+        while (true) {
+          if (at_end()) {
+            pos_ = open;
+            return fail("unterminated comment");
+          }
+          const char d = peek();
+          if (d == '(') {
+            if (++depth > limits_.max_comment_depth) {
+              return fail("comments nested deeper than " +
+                          std::to_string(limits_.max_comment_depth));
+            }
+          } else if (d == ')') {
+            if (--depth == 0) {
+              ++pos_;
+              break;
+            }
+          } else if (d == '\\') {
+            ++pos_;  // quoted-pair: the next character is literal (checked on the next turn)
+            if (at_end()) continue;
+          }
+          ++pos_;
+        }
+      } else {
+        break;
+      }
+    }
+    if (skipped != nullptr) *skipped = pos_ != start;
+    return {};
+  }
+
+  Result<std::string> quoted_string() {
+    const std::size_t open = pos_;
+    ++pos_;  // opening quote
+    std::string text;
+    while (true) {
+      if (at_end()) {
+        pos_ = open;
+        return fail("unterminated quoted string");
+      }
+      const char c = peek();
+      if (c == '"') {
+        ++pos_;
+        return text;
+      }
+      if (c == '\\') {
+        if (pos_ + 1 >= in_.size()) {
+          pos_ = open;
+          return fail("unterminated quoted string");
+        }
+        text.push_back(in_[pos_ + 1]);
+        pos_ += 2;
+        continue;
+      }
+      if (c != '\r' && c != '\n') text.push_back(c);  // folding inside quotes: unfold
+      ++pos_;
+    }
+  }
+
+  std::string atom() {
+    const std::size_t start = pos_;
+    while (!at_end() && is_atext(static_cast<unsigned char>(peek()))) ++pos_;
+    return std::string(in_.substr(start, pos_ - start));
+  }
+
+  // Atoms, quoted strings and dots up to the first other character; CFWS in between skipped.
+  Result<std::vector<PhraseItem>> phrase() {
+    std::vector<PhraseItem> items;
+    while (true) {
+      bool skipped = false;
+      if (auto r = skip_cfws(&skipped); !r) return r.error();
+      if (at_end()) break;
+      const char c = peek();
+      PhraseItem item;
+      item.space_before = skipped;
+      if (c == '"') {
+        auto q = quoted_string();
+        if (!q) return q.error();
+        item.kind = PhraseItem::Kind::quoted;
+        item.text = std::move(*q);
+      } else if (c == '.') {
+        ++pos_;
+        item.kind = PhraseItem::Kind::dot;
+        item.text = ".";
+      } else if (is_atext(static_cast<unsigned char>(c))) {
+        item.text = atom();
+      } else {
+        break;
+      }
+      items.push_back(std::move(item));
+    }
+    return items;
+  }
+
+  // Display name: words joined by one space, encoded words decoded; whitespace between two
+  // encoded words dropped (RFC 2047 6.2). Encoded words inside quotes stay as written (5.3).
+  static std::string display_name(const std::vector<PhraseItem>& items) {
+    std::string out;
+    bool previous_encoded = false;
+    for (const PhraseItem& item : items) {
+      std::string text = item.text;
+      bool encoded = false;
+      if (item.kind == PhraseItem::Kind::atom) {
+        if (auto decoded = decode_encoded_word(item.text)) {
+          text = std::move(*decoded);
+          encoded = true;
+        }
+      }
+      const bool glue = encoded && previous_encoded;
+      if (item.space_before && !out.empty() && !glue) out.push_back(' ');
+      out += text;
+      previous_encoded = encoded;
+    }
+    return out;
+  }
+
+  // Local part from phrase items: word *("." word), with the leniencies listed in the header.
+  Result<std::string> local_part(const std::vector<PhraseItem>& items) {
+    if (items.empty()) return fail("empty local part");
+    std::string out;
+    bool previous_word = false;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const PhraseItem& item = items[i];
+      if (item.kind == PhraseItem::Kind::dot) {
+        if (!previous_word) out_.defects.push_back("local part has an empty word between dots");
+        out.push_back('.');
+        previous_word = false;
+        continue;
+      }
+      if (previous_word) {
+        out_.defects.push_back("missing '.' between words of a local part");
+        out.push_back(' ');
+      }
+      out += item.text;
+      previous_word = true;
+    }
+    if (!previous_word) out_.defects.push_back("local part ends with '.'");
+    return out;
+  }
+
+  Result<void> domain(Mailbox& mailbox) {
+    if (auto r = skip_cfws(); !r) return r;
+    if (at_end()) return fail("missing domain after '@'");
+    if (peek() == '[') {
+      const std::size_t open = pos_;
+      std::string literal = "[";
+      ++pos_;
+      while (true) {
+        if (at_end()) {
+          pos_ = open;
+          return fail("unterminated domain literal");
+        }
+        const char c = peek();
+        if (c == ']') break;
+        if (c == '[') return fail("'[' inside a domain literal");
+        if (c == '\\' && pos_ + 1 < in_.size()) ++pos_;  // obs-dtext quoted-pair
+        if (!is_fws_char(c) || c == ' ' || c == '\t') literal.push_back(in_[pos_]);
+        ++pos_;
+      }
+      ++pos_;
+      literal.push_back(']');
+      mailbox.domain = std::move(literal);
+      mailbox.domain_literal = true;
+      return skip_cfws();
+    }
+    std::string name;
+    while (true) {
+      if (at_end() || !is_atext(static_cast<unsigned char>(peek()))) {
+        return fail(name.empty() ? "missing domain after '@'" : "empty label in domain");
+      }
+      name += atom();
+      if (auto r = skip_cfws(); !r) return r;  // obs-domain: CFWS around the dots
+      if (at_end() || peek() != '.') break;
+      ++pos_;
+      name.push_back('.');
+      if (auto r = skip_cfws(); !r) return r;
+    }
+    auto normalised = normalize_address_domain(name);
+    if (!normalised) return fail("bad domain '" + name + "': " + normalised.reason());
+    mailbox.domain = std::move(*normalised);
+    return {};
+  }
+
+  // At "<": [obs-route] addr-spec ">".
+  Result<void> angle_addr(Mailbox& mailbox) {
+    ++pos_;
+    if (auto r = skip_cfws(); !r) return r;
+    if (!at_end() && (peek() == '@' || peek() == ',')) {  // obs-route: "@a,@b:" is dropped
+      while (true) {
+        if (auto r = skip_cfws(); !r) return r;
+        if (at_end()) return fail("unterminated route in angle address");
+        if (peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        if (peek() == ':') {
+          ++pos_;
+          break;
+        }
+        if (peek() != '@') return fail("bad route in angle address");
+        ++pos_;
+        Mailbox ignored;
+        if (auto r = domain(ignored); !r) return r;
+      }
+    }
+    auto items = phrase();
+    if (!items) return items.error();
+    if (at_end() || peek() != '@') {
+      return fail(items->empty() ? "empty angle address" : "missing '@' in angle address");
+    }
+    auto local = local_part(*items);
+    if (!local) return local.error();
+    mailbox.local_part = std::move(*local);
+    ++pos_;
+    if (auto r = domain(mailbox); !r) return r;
+    if (at_end() || peek() != '>') return fail("missing '>' after address");
+    ++pos_;
+    return {};
+  }
+
+  Result<void> push(Mailbox mailbox) {
+    if (out_.mailboxes.size() >= limits_.max_mailboxes) {
+      return fail("more than " + std::to_string(limits_.max_mailboxes) + " mailboxes");
+    }
+    out_.mailboxes.push_back(std::move(mailbox));
+    return {};
+  }
+
+  Result<void> group(std::string name) {
+    ++pos_;  // ':'
+    ++out_.groups;
+    while (true) {
+      if (auto r = skip_cfws(); !r) return r;
+      if (at_end()) {
+        out_.defects.push_back("group '" + name + "' not closed with ';'");
+        return {};
+      }
+      const char c = peek();
+      if (c == ';') {
+        ++pos_;
+        return {};
+      }
+      if (c == ',') {  // obs-group-list / obs-mbox-list: empty elements
+        ++pos_;
+        continue;
+      }
+      if (auto r = address(false, name); !r) return r;
+      if (auto r = skip_cfws(); !r) return r;
+      if (!at_end() && peek() != ',' && peek() != ';') {
+        return fail("expected ',' or ';' in group '" + name + "'");
+      }
+    }
+  }
+
+  // mailbox, or group when `allow_group`.
+  Result<void> address(bool allow_group, const std::string& group_name) {
+    const std::size_t start = pos_;
+    auto items = phrase();
+    if (!items) return items.error();
+    if (at_end()) {
+      pos_ = start;
+      return fail(items->empty() ? "missing address"
+                                 : "no address after '" + display_name(*items) + "'");
+    }
+    Mailbox mailbox;
+    mailbox.group = group_name;
+    const char c = peek();
+    if (c == '<') {
+      mailbox.display_name = display_name(*items);
+      if (auto r = angle_addr(mailbox); !r) return r;
+      return push(std::move(mailbox));
+    }
+    if (c == '@') {
+      auto local = local_part(*items);
+      if (!local) return local.error();
+      mailbox.local_part = std::move(*local);
+      ++pos_;
+      if (auto r = domain(mailbox); !r) return r;
+      return push(std::move(mailbox));
+    }
+    if (c == ':' && !items->empty()) {
+      if (!allow_group) return fail("group inside a group");
+      return group(display_name(*items));
+    }
+    return fail(std::string("unexpected '") + c + "'");
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  const AddressLimits& limits_;
+  AddressList out_;
+};
+
+}  // namespace
+
+Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits) {
+  return Parser(value, limits).run();
+}
+
+bool is_dot_atom(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  char previous = 0;
+  for (char c : text) {
+    if (c == '.') {
+      if (previous == '.') return false;
+    } else if (!is_atext(static_cast<unsigned char>(c))) {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
+}
+
+std::string Mailbox::address() const {
+  std::string out;
+  if (is_dot_atom(local_part)) {
+    out = local_part;
+  } else {
+    out.push_back('"');
+    for (char c : local_part) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('@');
+  out += domain;
+  return out;
+}
+
+}  // namespace senderauth::message

@@ -1,0 +1,225 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "senderauth/message/address.hpp"
+#include "senderauth/message/address_encoded_word.hpp"
+
+namespace senderauth::message {
+namespace {
+
+Mailbox only(std::string_view value) {
+  auto list = parse_address_list(value);
+  EXPECT_TRUE(list.ok()) << value << ": " << (list.ok() ? "" : list.reason());
+  if (!list.ok() || list->mailboxes.size() != 1) {
+    ADD_FAILURE() << "expected one mailbox in " << value;
+    return {};
+  }
+  return list->mailboxes.front();
+}
+
+TEST(AddressParser, BareAddrSpec) {
+  const Mailbox m = only("joe@example.com");
+  EXPECT_EQ(m.local_part, "joe");
+  EXPECT_EQ(m.domain, "example.com");
+  EXPECT_EQ(m.display_name, "");
+}
+
+TEST(AddressParser, DisplayNameWithAngleAddr) {
+  const Mailbox m = only(" Joe Q. Public <john.q.public@Example.COM>");
+  EXPECT_EQ(m.display_name, "Joe Q. Public");
+  EXPECT_EQ(m.local_part, "john.q.public");
+  EXPECT_EQ(m.domain, "example.com");
+}
+
+TEST(AddressParser, QuotedDisplayNameWithCommaAndAngles) {
+  const Mailbox m = only("\"Johnson, Joe <evil@attacker.example>\" <joe@example.org>");
+  EXPECT_EQ(m.display_name, "Johnson, Joe <evil@attacker.example>");
+  EXPECT_EQ(m.domain, "example.org");
+}
+
+TEST(AddressParser, QuotedPairsInDisplayName) {
+  const Mailbox m = only(R"("a \"quoted\" \\ name" <a@example.net>)");
+  EXPECT_EQ(m.display_name, R"(a "quoted" \ name)");
+}
+
+TEST(AddressParser, NestedComments) {
+  const Mailbox m = only(
+      "(outer (inner (deepest) x) y) Pete(A nice \\) chap) <pete(his account)@silly.test(his "
+      "host)>");
+  EXPECT_EQ(m.display_name, "Pete");
+  EXPECT_EQ(m.local_part, "pete");
+  EXPECT_EQ(m.domain, "silly.test");
+}
+
+TEST(AddressParser, CommentTooDeepIsAnError) {
+  std::string value = "a@example.com ";
+  for (int i = 0; i < 20; ++i) value += "(";
+  for (int i = 0; i < 20; ++i) value += ")";
+  auto list = parse_address_list(value);
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.reason().find("nested"), std::string::npos);
+}
+
+TEST(AddressParser, UnterminatedCommentAndQuote) {
+  EXPECT_FALSE(parse_address_list("a@example.com (oops").ok());
+  EXPECT_FALSE(parse_address_list("\"oops <a@example.com>").ok());
+}
+
+TEST(AddressParser, QuotedLocalPart) {
+  const Mailbox m = only("\"john doe\"@example.com");
+  EXPECT_EQ(m.local_part, "john doe");
+  EXPECT_EQ(m.address(), "\"john doe\"@example.com");
+}
+
+TEST(AddressParser, Groups) {
+  auto list = parse_address_list(
+      "A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;, Mary <mary@x.test>");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  ASSERT_EQ(list->mailboxes.size(), 4u);
+  EXPECT_EQ(list->groups, 1u);
+  EXPECT_EQ(list->mailboxes[0].group, "A Group");
+  EXPECT_EQ(list->mailboxes[2].domain, "one.test");
+  EXPECT_EQ(list->mailboxes[3].group, "");
+}
+
+TEST(AddressParser, EmptyGroup) {
+  auto list = parse_address_list("Undisclosed recipients:;");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  EXPECT_TRUE(list->mailboxes.empty());
+  EXPECT_EQ(list->groups, 1u);
+}
+
+TEST(AddressParser, UnclosedGroupAtEndIsADefect) {
+  auto list = parse_address_list("Mail From:<joe@joe.test>");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  ASSERT_EQ(list->mailboxes.size(), 1u);
+  EXPECT_EQ(list->mailboxes[0].domain, "joe.test");
+  EXPECT_FALSE(list->defects.empty());
+}
+
+TEST(AddressParser, GroupInsideGroupIsAnError) {
+  EXPECT_FALSE(parse_address_list("a: b: c@d.test;;").ok());
+}
+
+TEST(AddressParser, ObsoleteRouteAndEmptyElements) {
+  auto list = parse_address_list(",, <@route1.test,@route2.test:joe@example.com> ,,");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  ASSERT_EQ(list->mailboxes.size(), 1u);
+  EXPECT_EQ(list->mailboxes[0].domain, "example.com");
+}
+
+TEST(AddressParser, ObsoleteCfwsAroundDots) {
+  const Mailbox m = only("joe . q @ mail . example . com");
+  EXPECT_EQ(m.local_part, "joe.q");
+  EXPECT_EQ(m.domain, "mail.example.com");
+}
+
+TEST(AddressParser, FoldedValue) {
+  const Mailbox m = only("\r\n \"Folded\r\n Name\"\r\n\t<f@example.com>");
+  EXPECT_EQ(m.display_name, "Folded Name");
+  EXPECT_EQ(m.domain, "example.com");
+}
+
+TEST(AddressParser, MissingDotBetweenLocalWordsIsADefect) {
+  auto list = parse_address_list("\"( bob@bob.test)\" joe@joe.test");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  ASSERT_EQ(list->mailboxes.size(), 1u);
+  EXPECT_EQ(list->mailboxes[0].domain, "joe.test");
+  EXPECT_FALSE(list->defects.empty());
+}
+
+TEST(AddressParser, EncodedWordsInDisplayName) {
+  const Mailbox b = only("=?UTF-8?B?QmVkIEJhdGggJiBCZXlvbmQ=?=<BdBth&Byond@example.com>");
+  EXPECT_EQ(b.display_name, "Bed Bath & Beyond");
+  EXPECT_EQ(b.local_part, "BdBth&Byond");
+  const Mailbox q = only("=?iso-8859-1?q?Andr=E9?= =?iso-8859-1?q?_Pirard?= <pirard@vm1.test>");
+  EXPECT_EQ(q.display_name, "Andr\xC3\xA9 Pirard");
+  const Mailbox mixed = only("Keld =?ISO-8859-1?Q?J=F8rn?= Simonsen <keld@dkuug.test>");
+  EXPECT_EQ(mixed.display_name, "Keld J\xC3\xB8rn Simonsen");
+}
+
+TEST(AddressParser, EncodedWordInsideQuotesIsNotDecoded) {
+  const Mailbox m = only("\"=?UTF-8?B?QQ==?=\" <a@example.com>");
+  EXPECT_EQ(m.display_name, "=?UTF-8?B?QQ==?=");
+}
+
+TEST(AddressParser, DomainLiteral) {
+  const Mailbox m = only("joe@[192.0.2.1]");
+  EXPECT_TRUE(m.domain_literal);
+  EXPECT_EQ(m.domain, "[192.0.2.1]");
+}
+
+TEST(AddressParser, Hyphens) {
+  EXPECT_EQ(only("a@my-domain.example").domain, "my-domain.example");
+  EXPECT_EQ(only("a@xn--bcher-kva.example").domain, "xn--bcher-kva.example");
+  EXPECT_FALSE(parse_address_list("a@-bad.example").ok());
+  EXPECT_FALSE(parse_address_list("a@bad-.example").ok());
+}
+
+TEST(AddressParser, IdnULabelsKeptAndAsciiLowered) {
+  EXPECT_EQ(only("a@B\xC3\xBC"
+                 "cher.EXAMPLE")
+                .domain,
+            "b\xC3\xBC"
+            "cher.example");
+  EXPECT_FALSE(parse_address_list("a@b\xC3"
+                                  "cher.example")
+                   .ok());  // broken UTF-8
+}
+
+TEST(AddressParser, BadDomains) {
+  EXPECT_FALSE(parse_address_list("a@").ok());
+  EXPECT_FALSE(parse_address_list("a@example..com").ok());
+  EXPECT_FALSE(parse_address_list("a@example.com.").ok());
+  EXPECT_FALSE(parse_address_list("a@exa$mple.com").ok());
+  EXPECT_FALSE(parse_address_list("a@" + std::string(64, 'x') + ".example").ok());
+  std::string long_name;
+  for (int i = 0; i < 50; ++i) long_name += "abcde.";
+  EXPECT_FALSE(parse_address_list("a@" + long_name + "example").ok());
+}
+
+TEST(AddressParser, Garbage) {
+  EXPECT_FALSE(parse_address_list("").ok());
+  EXPECT_FALSE(parse_address_list("   ").ok());
+  EXPECT_FALSE(parse_address_list("\"Test User\"").ok());
+  EXPECT_FALSE(parse_address_list("<<<><joe@joe.test>>>").ok());
+  EXPECT_FALSE(parse_address_list("<>").ok());
+  EXPECT_FALSE(parse_address_list("a@b.test c@d.test").ok());
+  EXPECT_FALSE(parse_address_list("Name <a@b.test").ok());
+}
+
+TEST(AddressParser, Limits) {
+  std::string many;
+  for (int i = 0; i < 300; ++i) many += "a@b.test,";
+  auto list = parse_address_list(many);
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.reason().find("mailboxes"), std::string::npos);
+  AddressLimits small;
+  small.max_input_bytes = 10;
+  EXPECT_FALSE(parse_address_list("abcdef@example.com", small).ok());
+}
+
+TEST(AddressParser, ErrorsNameThePosition) {
+  auto list = parse_address_list("a@b.test; x");
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.reason().find("offset"), std::string::npos);
+}
+
+TEST(EncodedWord, DecodesAndRejects) {
+  EXPECT_EQ(decode_encoded_word("=?utf-8?q?a_b=3Dc?=").value_or(""), "a b=c");
+  EXPECT_EQ(decode_encoded_word("=?UTF-8*en?B?SGk?=").value_or(""), "Hi");  // no padding
+  EXPECT_FALSE(decode_encoded_word("=?utf-8?x?abc?=").has_value());
+  EXPECT_FALSE(decode_encoded_word("=?utf-8?q?a=Z1?=").has_value());
+  EXPECT_FALSE(decode_encoded_word("plain").has_value());
+  EXPECT_FALSE(decode_encoded_word("=?no-such-charset?q?a?=").has_value());
+  EXPECT_EQ(decode_encoded_word("=?windows-1252?q?=80?=").value_or(""), "\xE2\x82\xAC");
+}
+
+TEST(EncodedWord, Phrase) {
+  EXPECT_EQ(decode_phrase("=?utf-8?q?a?= =?utf-8?q?b?= c"), "ab c");
+  EXPECT_EQ(decode_phrase("x =?utf-8?q?a?="), "x a");
+}
+
+}  // namespace
+}  // namespace senderauth::message
