@@ -1,0 +1,112 @@
+// DMARC evaluation of one message: policy discovery, identifier alignment, the policy that
+// applies (p, sp or np), t=y and RFC 7489 pct, and the resulting disposition.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senderauth/dmarc/discovery.hpp"
+#include "senderauth/dmarc/record.hpp"
+#include "senderauth/dns/resolver.hpp"
+#include "senderauth/message/address_author.hpp"
+
+namespace senderauth::dmarc {
+
+// The underlying results DMARC consumes; only pass counts toward alignment.
+enum class AuthOutcome : std::uint8_t {
+  pass,
+  fail,
+  softfail,
+  neutral,
+  none,
+  temperror,
+  permerror,
+  policy,
+};
+// The first word of an RFC 8601 result ("pass", "fail (signature expired)"); unknown: none.
+AuthOutcome parse_auth_outcome(std::string_view text);
+
+struct SpfIdentity {
+  std::string domain;  // MAIL FROM domain, or the HELO domain when MAIL FROM was empty
+  AuthOutcome result = AuthOutcome::none;
+};
+
+struct DkimIdentity {
+  std::string domain;  // d=
+  AuthOutcome result = AuthOutcome::none;
+};
+
+struct DmarcInput {
+  std::string from_domain;  // the author domain (see message::author_domains)
+  std::optional<SpfIdentity> spf;
+  std::vector<DkimIdentity> dkim;
+};
+
+struct DmarcOptions {
+  DiscoveryOptions discovery;
+  bool apply_testing = true;  // t=y lowers the policy one level (RFC 9989)
+  bool apply_pct = true;      // RFC 7489 pct sampling, for records that carry pct
+  // Returns a number in [0, 100); a message is sampled in when it is below pct. Empty: a
+  // std::random_device-seeded generator.
+  std::function<unsigned()> percent_roll;
+  // Look up A/AAAA/MX for the author domain when np would change the outcome.
+  bool check_nonexistent = true;
+  // How several From fields or mailboxes are handled by evaluate_authors().
+  message::MultipleFromPolicy multiple_from = message::MultipleFromPolicy::reject;
+};
+
+enum class DmarcStatus : std::uint8_t { none, pass, fail, temperror, permerror };
+enum class PolicySource : std::uint8_t { none, p, sp, np };
+
+struct DmarcResult {
+  DmarcStatus status = DmarcStatus::none;
+  std::string reason;         // why, in words (also the A-R comment)
+  std::string from_domain;    // header.from; empty when no author domain could be found
+  std::string policy_domain;  // where the record was found
+  std::string org_domain;     // of the author domain
+  std::string record_text;
+  std::optional<DmarcRecord> record;
+  std::optional<Policy> policy;  // the requested policy that applies (policy.dmarc)
+  PolicySource policy_source = PolicySource::none;
+  Policy disposition = Policy::none;  // what to do with the message, after t=y / pct
+  bool lowered_by_testing = false;
+  bool sampled_out = false;  // pct sampling left the message out: policy lowered one level
+  bool author_domain_exists = true;
+  bool spf_aligned = false;
+  bool dkim_aligned = false;
+  std::string aligned_dkim_domain;
+  std::vector<std::string> dns_queries;  // "_dmarc.<name>" and existence checks, in order
+
+  // "dmarc=fail (reason) header.from=example.com policy.dmarc=reject" (no field name, no
+  // folding; policy.dmarc only when a policy applied).
+  std::string authres_clause() const;
+};
+
+std::string_view to_string(DmarcStatus status);
+std::string_view to_string(PolicySource source);
+
+// Strict: the names are equal. Relaxed: their organisational domains are equal.
+bool aligned(std::string_view author_org, std::string_view author, std::string_view id_org,
+             std::string_view id, AlignmentMode mode);
+
+asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
+                                      const DmarcOptions& options);
+
+// From the raw From field values: author domains by options.multiple_from (an error gives a
+// permerror result naming it), each evaluated with `identities` (from_domain ignored); the
+// strictest result is returned (disposition first, then fail > temperror > permerror > none >
+// pass).
+asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
+                                              const std::vector<std::string>& from_values,
+                                              const DmarcInput& identities,
+                                              const DmarcOptions& options);
+
+// True when `a` is stricter than `b` by the ordering above.
+bool stricter(const DmarcResult& a, const DmarcResult& b);
+
+}  // namespace senderauth::dmarc

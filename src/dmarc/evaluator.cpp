@@ -1,0 +1,318 @@
+#include "senderauth/dmarc/evaluator.hpp"
+
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/answer.hpp"
+
+namespace senderauth::dmarc {
+
+namespace {
+
+std::string normalise(std::string_view domain) {
+  std::string out = ascii_lower(domain);
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+unsigned default_percent_roll() {
+  static std::mutex mutex;
+  static std::mt19937 generator{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  return std::uniform_int_distribution<unsigned>(0, 99)(generator);
+}
+
+Policy lower_one_level(Policy policy) {
+  switch (policy) {
+    case Policy::reject:
+      return Policy::quarantine;
+    case Policy::quarantine:
+      return Policy::none;
+    case Policy::none:
+      return Policy::none;
+  }
+  return Policy::none;
+}
+
+// Does the author domain exist (RFC 9989: any answer for A, AAAA or MX)? nullopt: DNS failure.
+// Sequential on purpose: the first answer usually settles it, and dns/gather.hpp does not build
+// with Debian's Asio 1.22 (asio/as_tuple.hpp is still experimental there).
+asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
+                                                   const std::string& domain,
+                                                   std::vector<std::string>& log) {
+  bool failure = false;
+  for (dns::RecordType type : {dns::RecordType::A, dns::RecordType::AAAA, dns::RecordType::MX}) {
+    log.push_back(domain + " " + std::string(dns::to_string(type)));
+    const dns::Answer a = co_await resolver.query(domain, type);
+    if (a.ok()) co_return true;
+    if (a.temporary_failure()) failure = true;
+  }
+  if (failure) co_return std::nullopt;
+  co_return false;
+}
+
+// Relaxed alignment needs organisational domains; strict and identical names do not.
+asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
+                                                     const std::string& author,
+                                                     const std::string& author_org,
+                                                     const std::string& id, AlignmentMode mode) {
+  const std::string id_norm = normalise(id);
+  if (id_norm.empty()) co_return false;
+  if (id_norm == author) co_return true;
+  if (mode == AlignmentMode::strict) co_return false;
+  // Names without a common last label cannot share an organisational domain: skip the walk.
+  const auto last_label = [](std::string_view d) { return d.substr(d.rfind('.') + 1); };
+  if (last_label(id_norm) != last_label(author)) co_return false;
+  const OrgDomainResult org = co_await finder.organizational_domain(id_norm);
+  if (org.temperror) co_return std::nullopt;
+  co_return aligned(author_org, author, org.domain, id_norm, mode);
+}
+
+std::string escape_comment(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
+    if (c == '\r' || c == '\n') c = ' ';
+    out.push_back(c);
+  }
+  return out;
+}
+
+int status_rank(DmarcStatus s) {
+  switch (s) {
+    case DmarcStatus::fail:
+      return 4;
+    case DmarcStatus::temperror:
+      return 3;
+    case DmarcStatus::permerror:
+      return 2;
+    case DmarcStatus::none:
+      return 1;
+    case DmarcStatus::pass:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+AuthOutcome parse_auth_outcome(std::string_view text) {
+  std::size_t end = 0;
+  while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '(') ++end;
+  const std::string word = ascii_lower(text.substr(0, end));
+  if (word == "pass") return AuthOutcome::pass;
+  if (word == "fail" || word == "hardfail") return AuthOutcome::fail;
+  if (word == "softfail") return AuthOutcome::softfail;
+  if (word == "neutral") return AuthOutcome::neutral;
+  if (word == "temperror") return AuthOutcome::temperror;
+  if (word == "permerror") return AuthOutcome::permerror;
+  if (word == "policy") return AuthOutcome::policy;
+  return AuthOutcome::none;
+}
+
+bool aligned(std::string_view author_org, std::string_view author, std::string_view id_org,
+             std::string_view id, AlignmentMode mode) {
+  if (domain_equal(author, id)) return true;
+  if (mode == AlignmentMode::strict) return false;
+  return !author_org.empty() && domain_equal(author_org, id_org);
+}
+
+std::string_view to_string(DmarcStatus status) {
+  switch (status) {
+    case DmarcStatus::none:
+      return "none";
+    case DmarcStatus::pass:
+      return "pass";
+    case DmarcStatus::fail:
+      return "fail";
+    case DmarcStatus::temperror:
+      return "temperror";
+    case DmarcStatus::permerror:
+      return "permerror";
+  }
+  return "none";
+}
+
+std::string_view to_string(PolicySource source) {
+  switch (source) {
+    case PolicySource::none:
+      return "none";
+    case PolicySource::p:
+      return "p";
+    case PolicySource::sp:
+      return "sp";
+    case PolicySource::np:
+      return "np";
+  }
+  return "none";
+}
+
+std::string DmarcResult::authres_clause() const {
+  std::string out = "dmarc=";
+  out += to_string(status);
+  if (!reason.empty()) out += " (" + escape_comment(reason) + ")";
+  if (!from_domain.empty()) {
+    out += " header.from=";
+    const bool token = from_domain.find_first_of(" \t\"()<>@,;:\\/[]?=") == std::string::npos;
+    out += token ? from_domain : "\"" + from_domain + "\"";
+  }
+  if (policy) {
+    out += " policy.dmarc=";
+    out += to_string(*policy);
+  }
+  return out;
+}
+
+bool stricter(const DmarcResult& a, const DmarcResult& b) {
+  if (a.disposition != b.disposition) return a.disposition > b.disposition;
+  return status_rank(a.status) > status_rank(b.status);
+}
+
+asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
+                                      const DmarcOptions& options) {
+  DmarcResult out;
+  out.from_domain = normalise(input.from_domain);
+  if (out.from_domain.empty()) {
+    out.status = DmarcStatus::permerror;
+    out.reason = "no author domain";
+    co_return out;
+  }
+  PolicyFinder finder(resolver, options.discovery);
+  const PolicyDiscovery found = co_await finder.discover(out.from_domain);
+  out.policy_domain = found.policy_domain;
+  out.record_text = found.record_text;
+  const OrgDomainResult org = co_await finder.organizational_domain(out.from_domain);
+  out.org_domain = org.domain;
+  std::vector<std::string> existence_log;
+
+  switch (found.status) {
+    case PolicyDiscovery::Status::none:
+      out.status = DmarcStatus::none;
+      out.reason = found.reason;
+      break;
+    case PolicyDiscovery::Status::temperror:
+      out.status = DmarcStatus::temperror;
+      out.reason = found.reason;
+      break;
+    case PolicyDiscovery::Status::permerror:
+      out.status = DmarcStatus::permerror;
+      out.reason = found.reason;
+      break;
+    case PolicyDiscovery::Status::found:
+      break;
+  }
+  if (found.status != PolicyDiscovery::Status::found) {
+    out.dns_queries = finder.queries();
+    co_return out;
+  }
+  out.record = found.record;
+  const DmarcRecord& record = *out.record;
+
+  // Which tag's policy applies (RFC 9989 4.10 / 5.3.x): p at the author domain itself; for a
+  // subdomain np when it does not exist, else sp; each falling back to the broader one.
+  if (found.policy_domain == out.from_domain) {
+    out.policy = record.domain_policy();
+    out.policy_source = PolicySource::p;
+  } else {
+    out.policy = record.subdomain_policy();
+    out.policy_source = record.sp ? PolicySource::sp : PolicySource::p;
+    if (options.check_nonexistent && record.np &&
+        record.nonexistent_policy() != record.subdomain_policy()) {
+      const std::optional<bool> exists =
+          co_await domain_exists(resolver, out.from_domain, existence_log);
+      if (!exists) {
+        out.status = DmarcStatus::temperror;
+        out.reason = "DNS failure checking whether " + out.from_domain + " exists";
+        out.dns_queries = finder.queries();
+        out.dns_queries.insert(out.dns_queries.end(), existence_log.begin(), existence_log.end());
+        co_return out;
+      }
+      out.author_domain_exists = *exists;
+      if (!*exists) {
+        out.policy = record.nonexistent_policy();
+        out.policy_source = PolicySource::np;
+      }
+    }
+  }
+
+  // Alignment. A walk that failed for an identifier makes the result temperror only when no
+  // other identifier aligned.
+  bool alignment_temperror = org.temperror;
+  if (input.spf && input.spf->result == AuthOutcome::pass) {
+    const auto a = co_await check_alignment(finder, out.from_domain, out.org_domain,
+                                            input.spf->domain, record.aspf);
+    if (!a) alignment_temperror = true;
+    out.spf_aligned = a.value_or(false);
+  }
+  for (const DkimIdentity& d : input.dkim) {
+    if (d.result != AuthOutcome::pass) continue;
+    const auto a =
+        co_await check_alignment(finder, out.from_domain, out.org_domain, d.domain, record.adkim);
+    if (!a) alignment_temperror = true;
+    if (a.value_or(false)) {
+      out.dkim_aligned = true;
+      out.aligned_dkim_domain = normalise(d.domain);
+      break;
+    }
+  }
+
+  const std::string where = out.policy_domain == out.from_domain
+                                ? std::string("record at the author domain")
+                                : "record at " + out.policy_domain;
+  if (out.spf_aligned || out.dkim_aligned) {
+    out.status = DmarcStatus::pass;
+    out.reason = out.dkim_aligned ? "aligned DKIM d=" + out.aligned_dkim_domain
+                                  : "aligned SPF " + normalise(input.spf->domain);
+    out.reason += "; " + where;
+  } else if (alignment_temperror) {
+    out.status = DmarcStatus::temperror;
+    out.reason = "DNS failure finding an organisational domain; " + where;
+  } else {
+    out.status = DmarcStatus::fail;
+    out.disposition = *out.policy;
+    out.reason = "no aligned SPF or DKIM pass; " + std::string(to_string(out.policy_source)) + "=" +
+                 std::string(to_string(*out.policy)) + " from " + where;
+    if (options.apply_pct && record.pct && *record.pct < 100) {
+      const unsigned roll = options.percent_roll ? options.percent_roll() : default_percent_roll();
+      if (roll >= *record.pct) {
+        out.sampled_out = true;
+        out.disposition = lower_one_level(out.disposition);
+        out.reason += "; pct=" + std::to_string(*record.pct) + " sampled out";
+      }
+    }
+    if (options.apply_testing && record.testing && !out.sampled_out) {
+      out.lowered_by_testing = out.disposition != Policy::none;
+      out.disposition = lower_one_level(out.disposition);
+      out.reason += "; t=y";
+    }
+  }
+  out.dns_queries = finder.queries();
+  out.dns_queries.insert(out.dns_queries.end(), existence_log.begin(), existence_log.end());
+  co_return out;
+}
+
+asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
+                                              const std::vector<std::string>& from_values,
+                                              const DmarcInput& identities,
+                                              const DmarcOptions& options) {
+  auto authors = message::author_domains(from_values, options.multiple_from);
+  if (!authors) {
+    DmarcResult out;
+    out.status = DmarcStatus::permerror;
+    out.reason = authors.reason();
+    co_return out;
+  }
+  std::optional<DmarcResult> strictest;
+  for (const std::string& domain : authors->domains) {
+    DmarcInput input = identities;
+    input.from_domain = domain;
+    DmarcResult r = co_await evaluate(resolver, input, options);
+    if (!strictest || stricter(r, *strictest)) strictest = std::move(r);
+  }
+  co_return std::move(*strictest);
+}
+
+}  // namespace senderauth::dmarc

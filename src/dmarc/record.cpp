@@ -1,0 +1,366 @@
+#include "senderauth/dmarc/record.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/tag_list.hpp"
+
+namespace senderauth::dmarc {
+
+namespace {
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string without_whitespace(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (!is_wsp(c)) out.push_back(c);
+  }
+  return out;
+}
+
+// Real records carry ";;" and "; ;": empty tag-specs the RFC 6376 grammar has no room for.
+std::string drop_empty_tag_specs(std::string_view text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t semi = text.find(';', start);
+    if (semi == std::string_view::npos) semi = text.size();
+    const std::string_view spec = text.substr(start, semi - start);
+    if (!trim(spec).empty()) {
+      if (!out.empty()) out.push_back(';');
+      out += spec;
+    }
+    start = semi + 1;
+  }
+  return out;
+}
+
+bool parse_uint(std::string_view s, std::uint64_t& out) {
+  s = trim(s);
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+// "scheme:rest" with an RFC 3986 scheme and something after the colon.
+bool plausible_uri(std::string_view uri) {
+  const std::size_t colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= uri.size()) return false;
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(uri[0])) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const char c = uri[i];
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+// One URI of rua/ruf, with the obsolete "!size[kmgt]" suffix.
+std::optional<ReportUri> parse_report_uri(std::string_view item) {
+  ReportUri out;
+  const std::size_t bang = item.rfind('!');
+  out.uri = without_whitespace(item.substr(0, bang));
+  if (!plausible_uri(out.uri)) return std::nullopt;
+  if (bang != std::string_view::npos) {
+    std::string size = without_whitespace(item.substr(bang + 1));
+    std::uint64_t unit = 1;
+    if (!size.empty()) {
+      switch (size.back()) {
+        case 'k':
+        case 'K':
+          unit = 1ULL << 10;
+          break;
+        case 'm':
+        case 'M':
+          unit = 1ULL << 20;
+          break;
+        case 'g':
+        case 'G':
+          unit = 1ULL << 30;
+          break;
+        case 't':
+        case 'T':
+          unit = 1ULL << 40;
+          break;
+        default:
+          break;
+      }
+      if (unit != 1) size.pop_back();
+    }
+    std::uint64_t number = 0;
+    if (!parse_uint(size, number) || number > (UINT64_MAX / unit)) return std::nullopt;
+    out.max_size = number * unit;
+  }
+  return out;
+}
+
+std::vector<ReportUri> parse_uri_list(std::string_view value, const std::string& tag,
+                                      std::vector<std::string>& warnings) {
+  std::vector<ReportUri> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t comma = value.find(',', start);
+    if (comma == std::string_view::npos) comma = value.size();
+    const std::string_view item = trim(value.substr(start, comma - start));
+    if (auto uri = parse_report_uri(item)) {
+      out.push_back(std::move(*uri));
+    } else {
+      warnings.push_back(tag + ": invalid URI '" + std::string(item) + "' ignored");
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+// fo: 0 / 1 / d / s separated by ':'.
+bool valid_fo(std::string_view value) {
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t colon = value.find(':', start);
+    if (colon == std::string_view::npos) colon = value.size();
+    const std::string_view option = trim(value.substr(start, colon - start));
+    if (option != "0" && option != "1" && option != "d" && option != "s") return false;
+    start = colon + 1;
+  }
+  return true;
+}
+
+// rf: report formats separated by ':'; RFC 7489 registered afrf (and iodef was once used).
+bool valid_rf(std::string_view value) {
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t colon = value.find(':', start);
+    if (colon == std::string_view::npos) colon = value.size();
+    const std::string option = ascii_lower(trim(value.substr(start, colon - start)));
+    if (option != "afrf" && option != "iodef") return false;
+    start = colon + 1;
+  }
+  return true;
+}
+
+std::optional<AlignmentMode> parse_mode(std::string_view v) {
+  const std::string s = ascii_lower(trim(v));
+  if (s == "r") return AlignmentMode::relaxed;
+  if (s == "s") return AlignmentMode::strict;
+  return std::nullopt;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool is_dmarc_record(std::string_view text) {
+  std::size_t i = 0;
+  const auto skip = [&] {
+    while (i < text.size() && is_wsp(text[i])) ++i;
+  };
+  skip();
+  if (i >= text.size() || text[i] != 'v') return false;
+  ++i;
+  skip();
+  if (i >= text.size() || text[i] != '=') return false;
+  ++i;
+  skip();
+  if (text.substr(i, 6) != "DMARC1") return false;
+  i += 6;
+  return i == text.size() || text[i] == ';' || is_wsp(text[i]);
+}
+
+std::optional<Policy> parse_policy(std::string_view text) {
+  const std::string s = ascii_lower(trim(text));
+  if (s == "none") return Policy::none;
+  if (s == "quarantine") return Policy::quarantine;
+  if (s == "reject") return Policy::reject;
+  return std::nullopt;
+}
+
+Result<DmarcRecord> parse_record(std::string_view text) {
+  if (trim(text).empty()) return make_error("empty record");
+  if (!is_dmarc_record(text)) return make_error("record does not start with v=DMARC1");
+  auto tags = TagList::parse(drop_empty_tag_specs(text));
+  if (!tags) return make_error("bad tag list: " + tags.reason());
+
+  DmarcRecord record;
+  bool p_seen = false;
+  std::vector<std::string>& warnings = record.warnings;
+  const auto bad = [&](const Tag& tag) {
+    warnings.push_back(tag.name + "=" + tag.value + ": invalid value ignored");
+  };
+  for (const Tag& tag : tags->tags()) {
+    const std::string& n = tag.name;
+    const std::string_view v = tag.value;
+    if (n == "v") {
+      continue;  // checked above; TagList refuses a second one
+    } else if (n == "p" || n == "sp" || n == "np") {
+      if (n == "p") p_seen = true;
+      auto policy = parse_policy(v);
+      if (!policy) {
+        bad(tag);
+        continue;
+      }
+      if (n == "p") record.p = policy;
+      if (n == "sp") record.sp = policy;
+      if (n == "np") record.np = policy;
+    } else if (n == "adkim" || n == "aspf") {
+      auto mode = parse_mode(v);
+      if (!mode) {
+        bad(tag);
+        continue;
+      }
+      (n == "adkim" ? record.adkim : record.aspf) = *mode;
+    } else if (n == "psd") {
+      const std::string s = ascii_lower(trim(v));
+      if (s == "y") {
+        record.psd = PsdFlag::yes;
+      } else if (s == "n") {
+        record.psd = PsdFlag::no;
+      } else if (s == "u") {
+        record.psd = PsdFlag::unset;
+      } else {
+        bad(tag);
+      }
+    } else if (n == "t") {
+      const std::string s = ascii_lower(trim(v));
+      if (s == "y" || s == "n") {
+        record.testing = s == "y";
+      } else {
+        bad(tag);
+      }
+    } else if (n == "fo") {
+      if (valid_fo(ascii_lower(v))) {
+        record.fo = without_whitespace(ascii_lower(v));
+      } else {
+        bad(tag);
+      }
+    } else if (n == "rua") {
+      record.rua = parse_uri_list(v, n, warnings);
+    } else if (n == "ruf") {
+      record.ruf = parse_uri_list(v, n, warnings);
+    } else if (n == "pct") {
+      std::uint64_t pct = 0;
+      if (parse_uint(v, pct) && pct <= 100) {
+        record.pct = static_cast<unsigned>(pct);
+      } else {
+        bad(tag);
+      }
+    } else if (n == "rf") {
+      if (valid_rf(v)) {
+        record.rf = ascii_lower(without_whitespace(v));
+      } else {
+        bad(tag);
+      }
+    } else if (n == "ri") {
+      std::uint64_t ri = 0;
+      if (parse_uint(v, ri) && ri <= UINT32_MAX) {
+        record.ri = static_cast<std::uint32_t>(ri);
+      } else {
+        bad(tag);
+      }
+    } else {
+      record.unknown_tags.push_back(n);
+    }
+  }
+  if (!record.p) {
+    // RFC 9989 4.7 / RFC 7489 6.6.3: without a usable p the record still counts as p=none
+    // when it names somewhere to send reports.
+    if (record.rua.empty()) {
+      return make_error(p_seen ? "invalid p tag and no valid rua tag"
+                               : "no p tag and no valid rua tag");
+    }
+    warnings.push_back("no valid p tag: treated as p=none because rua is valid");
+  }
+  return record;
+}
+
+std::string ReportUri::mailbox() const {
+  if (uri.size() < 7 || ascii_lower(std::string_view(uri).substr(0, 7)) != "mailto:") return {};
+  std::string out;
+  for (std::size_t i = 7; i < uri.size(); ++i) {
+    if (uri[i] == '%' && i + 2 < uri.size() && hex_digit(uri[i + 1]) >= 0 &&
+        hex_digit(uri[i + 2]) >= 0) {
+      const char c = static_cast<char>(hex_digit(uri[i + 1]) * 16 + hex_digit(uri[i + 2]));
+      if (!is_wsp(c)) out.push_back(c);
+      i += 2;
+    } else {
+      out.push_back(uri[i]);
+    }
+  }
+  return out;
+}
+
+std::string_view to_string(Policy policy) {
+  switch (policy) {
+    case Policy::none:
+      return "none";
+    case Policy::quarantine:
+      return "quarantine";
+    case Policy::reject:
+      return "reject";
+  }
+  return "none";
+}
+
+std::string_view to_string(AlignmentMode mode) {
+  return mode == AlignmentMode::strict ? "s" : "r";
+}
+
+std::string_view to_string(PsdFlag flag) {
+  switch (flag) {
+    case PsdFlag::yes:
+      return "y";
+    case PsdFlag::no:
+      return "n";
+    case PsdFlag::unset:
+      return "u";
+  }
+  return "u";
+}
+
+std::string to_string(const DmarcRecord& r) {
+  std::string out = "v=DMARC1";
+  const auto add = [&](std::string_view tag, std::string_view value) {
+    out += "; ";
+    out += tag;
+    out += '=';
+    out += value;
+  };
+  if (r.p) add("p", to_string(*r.p));
+  if (r.sp) add("sp", to_string(*r.sp));
+  if (r.np) add("np", to_string(*r.np));
+  add("adkim", to_string(r.adkim));
+  add("aspf", to_string(r.aspf));
+  if (r.psd != PsdFlag::unset) add("psd", to_string(r.psd));
+  if (r.testing) add("t", "y");
+  add("fo", r.fo);
+  const auto uris = [](const std::vector<ReportUri>& list) {
+    std::string s;
+    for (const ReportUri& u : list) {
+      if (!s.empty()) s += ',';
+      s += u.uri;
+    }
+    return s;
+  };
+  if (!r.rua.empty()) add("rua", uris(r.rua));
+  if (!r.ruf.empty()) add("ruf", uris(r.ruf));
+  if (r.pct) add("pct", std::to_string(*r.pct));
+  if (r.rf) add("rf", *r.rf);
+  if (r.ri) add("ri", std::to_string(*r.ri));
+  return out;
+}
+
+}  // namespace senderauth::dmarc

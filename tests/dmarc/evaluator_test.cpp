@@ -1,0 +1,298 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dmarc_test_support.hpp"
+
+namespace senderauth::dmarc {
+namespace {
+
+using test::from;
+using test::run;
+using test::with_dkim;
+using test::with_spf;
+
+class Evaluator : public ::testing::Test {
+ protected:
+  void record(const std::string& domain, const std::string& text) {
+    zone.add_txt("_dmarc." + domain, {text});
+  }
+  void exists(const std::string& domain) {
+    zone.add_address(domain, IpAddress::parse("192.0.2.10").value());
+  }
+  dns::ZoneResolver zone;
+};
+
+TEST_F(Evaluator, NoRecordIsNone) {
+  const DmarcResult r = run(zone, with_spf(from("example.com"), "example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::none);
+  EXPECT_FALSE(r.policy.has_value());
+  EXPECT_EQ(r.authres_clause().rfind("dmarc=none (", 0), 0u) << r.authres_clause();
+}
+
+TEST_F(Evaluator, StrictAndRelaxedSpf) {
+  record("example.com", "v=DMARC1; p=reject");
+  EXPECT_EQ(run(zone, with_spf(from("example.com"), "mail.example.com")).status, DmarcStatus::pass);
+  zone = {};
+  record("example.com", "v=DMARC1; p=reject; aspf=s");
+  const DmarcResult strict = run(zone, with_spf(from("example.com"), "mail.example.com"));
+  EXPECT_EQ(strict.status, DmarcStatus::fail);
+  EXPECT_EQ(strict.disposition, Policy::reject);
+  EXPECT_EQ(run(zone, with_spf(from("example.com"), "EXAMPLE.com.")).status, DmarcStatus::pass);
+}
+
+TEST_F(Evaluator, StrictAndRelaxedDkim) {
+  record("example.com", "v=DMARC1; p=quarantine; adkim=s");
+  const DmarcInput in = with_dkim(with_dkim(from("news.example.com"), "example.com"),
+                                  "news.example.com", AuthOutcome::fail);
+  EXPECT_EQ(run(zone, in).status, DmarcStatus::fail);
+  zone = {};
+  record("example.com", "v=DMARC1; p=quarantine");
+  const DmarcResult relaxed = run(zone, in);
+  EXPECT_EQ(relaxed.status, DmarcStatus::pass);
+  EXPECT_TRUE(relaxed.dkim_aligned);
+  EXPECT_EQ(relaxed.aligned_dkim_domain, "example.com");
+}
+
+TEST_F(Evaluator, OnlyPassingIdentifiersCount) {
+  record("example.com", "v=DMARC1; p=reject");
+  DmarcInput in = with_spf(from("example.com"), "example.com", AuthOutcome::softfail);
+  in = with_dkim(in, "example.com", AuthOutcome::fail);
+  EXPECT_EQ(run(zone, in).status, DmarcStatus::fail);
+}
+
+TEST_F(Evaluator, UnrelatedDomainsNeverAlign) {
+  record("example.com", "v=DMARC1; p=reject");
+  const DmarcResult r = run(zone, with_dkim(from("example.com"), "example.net"));
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+}
+
+TEST_F(Evaluator, SubdomainPolicy) {
+  record("example.com", "v=DMARC1; p=reject; sp=quarantine");
+  exists("sub.example.com");
+  const DmarcResult r = run(zone, from("sub.example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+  EXPECT_EQ(r.policy, Policy::quarantine);
+  EXPECT_EQ(r.policy_source, PolicySource::sp);
+  EXPECT_EQ(r.policy_domain, "example.com");
+}
+
+TEST_F(Evaluator, NonexistentSubdomainPolicy) {
+  record("example.com", "v=DMARC1; p=none; sp=quarantine; np=reject");
+  const DmarcResult r = run(zone, from("ghost.example.com"));
+  EXPECT_EQ(r.policy, Policy::reject);
+  EXPECT_EQ(r.policy_source, PolicySource::np);
+  EXPECT_FALSE(r.author_domain_exists);
+  exists("real.example.com");
+  EXPECT_EQ(run(zone, from("real.example.com")).policy, Policy::quarantine);
+}
+
+TEST_F(Evaluator, NoExistenceQueriesWhenNpChangesNothing) {
+  record("example.com", "v=DMARC1; p=reject; np=reject");
+  const DmarcResult r = run(zone, from("ghost.example.com"));
+  EXPECT_EQ(r.policy, Policy::reject);
+  for (const std::string& q : r.dns_queries) EXPECT_EQ(q.rfind("_dmarc.", 0), 0u) << q;
+}
+
+TEST_F(Evaluator, AuthorRecordBeatsParent) {
+  record("example.com", "v=DMARC1; p=reject");
+  record("sub.example.com", "v=DMARC1; p=none");
+  const DmarcResult r = run(zone, from("sub.example.com"));
+  EXPECT_EQ(r.policy, Policy::none);
+  EXPECT_EQ(r.policy_source, PolicySource::p);
+}
+
+TEST_F(Evaluator, TestingLowersOneLevel) {
+  record("example.com", "v=DMARC1; p=reject; t=y");
+  const DmarcResult r = run(zone, from("example.com"));
+  EXPECT_EQ(r.policy, Policy::reject);
+  EXPECT_EQ(r.disposition, Policy::quarantine);
+  EXPECT_TRUE(r.lowered_by_testing);
+  DmarcOptions ignore;
+  ignore.apply_testing = false;
+  EXPECT_EQ(run(zone, from("example.com"), ignore).disposition, Policy::reject);
+}
+
+TEST_F(Evaluator, PctSamplingWithInjectedRandom) {
+  record("example.com", "v=DMARC1; p=quarantine; pct=30");
+  DmarcOptions in_sample;
+  in_sample.percent_roll = [] { return 29u; };
+  EXPECT_EQ(run(zone, from("example.com"), in_sample).disposition, Policy::quarantine);
+  DmarcOptions out_of_sample;
+  out_of_sample.percent_roll = [] { return 30u; };
+  const DmarcResult r = run(zone, from("example.com"), out_of_sample);
+  EXPECT_EQ(r.disposition, Policy::none);
+  EXPECT_TRUE(r.sampled_out);
+  out_of_sample.apply_pct = false;
+  EXPECT_EQ(run(zone, from("example.com"), out_of_sample).disposition, Policy::quarantine);
+}
+
+TEST_F(Evaluator, PctAndTestingLowerOnlyOnce) {
+  record("example.com", "v=DMARC1; p=reject; pct=0; t=y");
+  DmarcOptions o;
+  o.percent_roll = [] { return 50u; };
+  EXPECT_EQ(run(zone, from("example.com"), o).disposition, Policy::quarantine);
+}
+
+TEST_F(Evaluator, PassHasNoDisposition) {
+  record("example.com", "v=DMARC1; p=reject");
+  const DmarcResult r = run(zone, with_dkim(from("example.com"), "example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::pass);
+  EXPECT_EQ(r.disposition, Policy::none);
+  EXPECT_EQ(r.policy, Policy::reject);
+  const std::string clause = r.authres_clause();
+  EXPECT_NE(clause.find(" header.from=example.com policy.dmarc=reject"), std::string::npos)
+      << clause;
+}
+
+TEST_F(Evaluator, TemperrorOnDnsFailure) {
+  zone.inject_failure("_dmarc.example.com", dns::Status::servfail);
+  const DmarcResult r = run(zone, from("example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::temperror);
+  EXPECT_EQ(r.disposition, Policy::none);
+}
+
+TEST_F(Evaluator, TemperrorOnExistenceCheckFailure) {
+  record("example.com", "v=DMARC1; p=none; np=reject");
+  zone.inject_failure("ghost.example.com", dns::Status::timeout);
+  EXPECT_EQ(run(zone, from("ghost.example.com")).status, DmarcStatus::temperror);
+}
+
+TEST_F(Evaluator, PermerrorOnBrokenRecord) {
+  record("example.com", "v=DMARC1; p=none; reject");
+  const DmarcResult r = run(zone, from("example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::permerror);
+  EXPECT_NE(r.reason.find("_dmarc.example.com"), std::string::npos);
+}
+
+TEST_F(Evaluator, RecordWithoutPolicyIsNone) {
+  record("example.com", "v=DMARC1; sp=reject");
+  EXPECT_EQ(run(zone, from("example.com")).status, DmarcStatus::none);
+}
+
+TEST_F(Evaluator, MultipleRecordsAreDiscarded) {
+  zone.add_txt("_dmarc.sub.example.com", {"v=DMARC1; p=none"});
+  zone.add_txt("_dmarc.sub.example.com", {"v=DMARC1; p=reject"});
+  zone.add_txt("_dmarc.example.com", {"v=spf1 -all"});
+  EXPECT_EQ(run(zone, from("sub.example.com")).status, DmarcStatus::none);
+  record("example.com", "v=DMARC1; p=quarantine");
+  exists("sub.example.com");
+  EXPECT_EQ(run(zone, from("sub.example.com")).policy, Policy::quarantine);
+}
+
+TEST_F(Evaluator, TreeWalkQueriesAtMostEight) {
+  record("example.com", "v=DMARC1; p=reject");
+  const DmarcResult r = run(zone, from("a.b.c.d.e.f.g.h.i.j.mail.example.com"));
+  std::size_t txt = 0;
+  for (const std::string& q : r.dns_queries) txt += q.rfind("_dmarc.", 0) == 0;
+  EXPECT_LE(txt, 8u);
+  EXPECT_EQ(r.policy_domain, "example.com");
+  EXPECT_EQ(r.org_domain, "example.com");
+}
+
+TEST_F(Evaluator, TreeWalkNames) {
+  EXPECT_EQ(tree_walk_names("example.com"), (std::vector<std::string>{"example.com", "com"}));
+  EXPECT_EQ(tree_walk_names("com"), (std::vector<std::string>{"com"}));
+  EXPECT_EQ(tree_walk_names("a.b.c.d.e.f.g.h").size(), 8u);
+  EXPECT_EQ(tree_walk_names("a.b.c.d.e.f.g.h")[1], "b.c.d.e.f.g.h");
+  EXPECT_EQ(tree_walk_names("1.2.3.4.5.6.7.8.9.example")[1], "4.5.6.7.8.9.example");
+  EXPECT_EQ(tree_walk_names("a.b.c.d.e.f.g.h.i.j", 3).size(), 3u);
+}
+
+TEST_F(Evaluator, OrgDomainPsdNoAndPsdYes) {
+  record("mail.example.com", "v=DMARC1; p=none; psd=n");
+  record("bank.example", "v=DMARC1; p=reject; psd=y");
+  asio::io_context io;
+  PolicyFinder finder(zone, {});
+  EXPECT_EQ(dns::run_sync(io, finder.organizational_domain("x.y.mail.example.com")).domain,
+            "mail.example.com");
+  EXPECT_EQ(dns::run_sync(io, finder.organizational_domain("a.giant.bank.example")).domain,
+            "giant.bank.example");
+  EXPECT_EQ(dns::run_sync(io, finder.organizational_domain("bank.example")).domain, "bank.example");
+  EXPECT_EQ(dns::run_sync(io, finder.organizational_domain("nothing.test")).domain, "nothing.test");
+}
+
+TEST_F(Evaluator, PslMethod) {
+  auto psl = PublicSuffixList::load(
+      senderauth::testing::conformance_path("dmarc/psl/public_suffix_list.dat").string());
+  if (!psl) GTEST_SKIP() << psl.reason();
+  record("example.co.uk", "v=DMARC1; p=reject; sp=quarantine");
+  exists("a.b.example.co.uk");
+  DmarcOptions o;
+  o.discovery.method = OrgDomainMethod::public_suffix_list;
+  o.discovery.psl = *psl;
+  const DmarcResult r = run(zone, with_spf(from("a.b.example.co.uk"), "x.example.co.uk"), o);
+  EXPECT_EQ(r.status, DmarcStatus::pass);
+  EXPECT_EQ(r.org_domain, "example.co.uk");
+  EXPECT_EQ(r.policy_source, PolicySource::sp);
+  EXPECT_LE(r.dns_queries.size(), 2u);  // the author domain, then the org domain
+  const DmarcResult fail = run(zone, from("a.b.example.co.uk"), o);
+  EXPECT_EQ(fail.policy, Policy::quarantine);
+}
+
+TEST_F(Evaluator, PslMethodWithoutListIsPermerror) {
+  DmarcOptions o;
+  o.discovery.method = OrgDomainMethod::public_suffix_list;
+  EXPECT_EQ(run(zone, from("example.com"), o).status, DmarcStatus::permerror);
+}
+
+TEST_F(Evaluator, EmptyAuthorDomainIsPermerror) {
+  EXPECT_EQ(run(zone, from("")).status, DmarcStatus::permerror);
+}
+
+TEST_F(Evaluator, AuthresClauseEscapesComment) {
+  DmarcResult r;
+  r.status = DmarcStatus::permerror;
+  r.reason = "bad (x) \\ y";
+  EXPECT_EQ(r.authres_clause(), "dmarc=permerror (bad \\(x\\) \\\\ y)");
+}
+
+TEST(AuthOutcome, Parse) {
+  EXPECT_EQ(parse_auth_outcome("pass"), AuthOutcome::pass);
+  EXPECT_EQ(parse_auth_outcome("fail (signature expired)"), AuthOutcome::fail);
+  EXPECT_EQ(parse_auth_outcome("TempError"), AuthOutcome::temperror);
+  EXPECT_EQ(parse_auth_outcome("whatever"), AuthOutcome::none);
+}
+
+TEST(Strictness, Ordering) {
+  DmarcResult reject;
+  reject.status = DmarcStatus::fail;
+  reject.disposition = Policy::reject;
+  DmarcResult none_fail;
+  none_fail.status = DmarcStatus::fail;
+  DmarcResult pass;
+  pass.status = DmarcStatus::pass;
+  EXPECT_TRUE(stricter(reject, none_fail));
+  EXPECT_TRUE(stricter(none_fail, pass));
+  EXPECT_FALSE(stricter(pass, reject));
+}
+
+class Authors : public Evaluator {};
+
+TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
+  record("example.org", "v=DMARC1; p=none");
+  record("example.com", "v=DMARC1; p=reject");
+  const std::vector<std::string> values = {"Bad <spoof@example.org>, Good <a@example.com>"};
+  const DmarcInput ids = with_dkim(DmarcInput{}, "example.org");
+  asio::io_context io;
+  DmarcOptions reject;
+  const DmarcResult r = dns::run_sync(io, evaluate_authors(zone, values, ids, reject));
+  EXPECT_EQ(r.status, DmarcStatus::permerror);
+  EXPECT_NE(r.reason.find("2 mailboxes"), std::string::npos);
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  const DmarcResult e = dns::run_sync(io, evaluate_authors(zone, values, ids, each));
+  EXPECT_EQ(e.status, DmarcStatus::fail);
+  EXPECT_EQ(e.from_domain, "example.com");
+  EXPECT_EQ(e.disposition, Policy::reject);
+}
+
+TEST_F(Authors, NoFromIsPermerror) {
+  asio::io_context io;
+  const DmarcResult r = dns::run_sync(io, evaluate_authors(zone, {}, {}, {}));
+  EXPECT_EQ(r.status, DmarcStatus::permerror);
+  EXPECT_EQ(r.authres_clause(), "dmarc=permerror (no From field)");
+}
+
+}  // namespace
+}  // namespace senderauth::dmarc
