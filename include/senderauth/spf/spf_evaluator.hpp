@@ -1,0 +1,51 @@
+// check_host() (RFC 7208 4): fetch the policy, evaluate it, apply every processing limit.
+// DNS goes through dns::Resolver only; independent lookups (MX host addresses, PTR name
+// validation) run concurrently with dns::gather.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "senderauth/core/ip_address.hpp"
+#include "senderauth/dns/resolver.hpp"
+#include "senderauth/spf/spf_result.hpp"
+
+namespace senderauth::spf {
+
+struct SpfOptions {
+  int max_dns_terms = 10;    // include, a, mx, ptr, exists, redirect (4.6.4); beyond: permerror
+  int max_void_lookups = 2;  // terms whose lookup found nothing (4.6.4); beyond: permerror
+  int max_mx_names = 10;     // MX records one mx term may use; beyond: permerror (4.6.4)
+  int max_ptr_names = 10;    // PTR names one ptr term or %{p} looks at; the rest are ignored
+  int max_depth = 32;        // include/redirect nesting, a backstop below the term limit
+  std::chrono::milliseconds time_budget{20000};  // whole check; beyond: temperror (4.6.4)
+  std::string receiver = "unknown";              // %{r}
+  // Used when a fail has no (usable) exp=; macro-expanded like an explanation.
+  std::string default_explanation = "%{i} is not one of %{d}'s designated mail servers.";
+  bool want_explanation = true;  // false: skip the exp= lookup on fail
+  std::int64_t timestamp = 0;    // %{t}; 0 = now
+};
+
+struct SpfRequest {
+  IpAddress client_ip;
+  std::string helo;
+  std::string mail_from;  // reverse-path; empty for the null sender
+  SpfIdentity identity = SpfIdentity::mailfrom;
+};
+
+// Checks the request's identity: MAIL FROM (postmaster@HELO when null) or HELO. Never throws
+// for DNS or policy trouble: everything comes back in the result. Arguments are taken by value
+// so the (lazily started) awaitable owns them; only the resolver must outlive it.
+asio::awaitable<SpfResult> check_host(dns::Resolver& resolver, SpfRequest request,
+                                      SpfOptions options = {});
+
+// The RFC's check_host(<ip>, <domain>, <sender>) for callers that chose domain and sender
+// themselves (no identity rules applied; an invalid domain gives "none").
+asio::awaitable<SpfResult> check_host(dns::Resolver& resolver, IpAddress client_ip,
+                                      std::string domain, std::string sender, std::string helo,
+                                      SpfOptions options = {});
+
+}  // namespace senderauth::spf

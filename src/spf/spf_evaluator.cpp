@@ -1,0 +1,566 @@
+#include "senderauth/spf/spf_evaluator.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/spf/spf_identity.hpp"
+#include "senderauth/spf/spf_macro.hpp"
+#include "senderauth/spf/spf_record.hpp"
+#include "spf_gather.hpp"
+
+namespace senderauth::spf {
+
+namespace {
+
+using dns::Answer;
+using dns::RecordType;
+using Clock = std::chrono::steady_clock;
+
+// The verdict of one check_host() level and what decided it.
+struct Outcome {
+  SpfVerdict verdict = SpfVerdict::none;
+  std::string mechanism;
+  std::string explanation;
+  std::string problem;
+};
+
+Outcome error_outcome(SpfVerdict verdict, std::string problem) {
+  Outcome o;
+  o.verdict = verdict;
+  o.problem = std::move(problem);
+  return o;
+}
+
+// A mechanism either matches, does not, or ends the evaluation (temperror/permerror).
+struct MatchOutcome {
+  bool matched = false;
+  std::optional<Outcome> abort;
+};
+
+MatchOutcome no_match() {
+  return {};
+}
+MatchOutcome matched() {
+  return MatchOutcome{true, std::nullopt};
+}
+MatchOutcome aborted(SpfVerdict verdict, std::string problem) {
+  return MatchOutcome{false, error_outcome(verdict, std::move(problem))};
+}
+
+std::string strip_dot(std::string name) {
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  return name;
+}
+
+// A name DNS can carry: labels of 1..63 octets, at most 253 in all. Anything else cannot
+// exist, so a mechanism aimed at it simply does not match.
+bool usable_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+
+std::string dns_problem(const Answer& answer, std::string_view name, RecordType type) {
+  std::string text = "DNS ";
+  text += dns::to_string(answer.status);
+  text += " looking up ";
+  text += dns::to_string(type);
+  text += " of ";
+  text += name;
+  if (!answer.error_text.empty()) {
+    text += ": ";
+    text += answer.error_text;
+  }
+  return text;
+}
+
+class Evaluation {
+ public:
+  Evaluation(dns::Resolver& resolver, const SpfOptions& options, const IpAddress& ip,
+             std::string sender, std::string local_part, std::string sender_domain,
+             std::string helo)
+      : resolver_(resolver),
+        options_(options),
+        ip_(ip.unmapped()),
+        sender_(std::move(sender)),
+        local_part_(std::move(local_part)),
+        sender_domain_(std::move(sender_domain)),
+        helo_(std::move(helo)),
+        deadline_(Clock::now() + options.time_budget),
+        timestamp_(options.timestamp != 0 ? options.timestamp
+                                          : std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count()) {}
+
+  asio::awaitable<Outcome> check(std::string domain, bool want_exp, int depth);
+
+  int terms() const { return terms_; }
+  int voids() const { return voids_; }
+  int queries() const { return queries_; }
+  bool out_of_time() const { return out_of_time_; }
+  const IpAddress& ip() const { return ip_; }
+
+ private:
+  asio::awaitable<Answer> query(std::string name, RecordType type);
+  asio::awaitable<MatchOutcome> match(const Mechanism& mech, const std::string& domain, int depth);
+  asio::awaitable<MatchOutcome> match_addresses(const Mechanism& mech, std::string target);
+  asio::awaitable<MatchOutcome> match_mx(const Mechanism& mech, std::string target);
+  asio::awaitable<MatchOutcome> match_ptr(std::string target);
+  asio::awaitable<MatchOutcome> match_exists(std::string target);
+  asio::awaitable<MatchOutcome> match_include(std::string target, int depth);
+  // Expands a domain-spec for `domain` (resolving %{p} first when used), truncated to 253.
+  asio::awaitable<Result<std::string>> expand_domain(const std::string& spec,
+                                                     std::string_view domain);
+  // The client's PTR names whose addresses lead back to the client (5.5), at most
+  // max_ptr_names of them looked at; `within`, when set, keeps only names at or below it.
+  struct Validated {
+    bool ptr_empty = false;
+    std::vector<std::string> names;
+  };
+  asio::awaitable<Validated> validated_names(std::optional<std::string_view> within);
+  asio::awaitable<std::string> validated_client_name(std::string_view domain);
+  asio::awaitable<std::string> explain(const std::optional<std::string>& exp,
+                                       std::string_view domain);
+  std::string default_explanation(std::string_view domain) const;
+  MacroContext context(std::string_view domain) const;
+  // Counts a lookup that found nothing; false once the void limit is exceeded.
+  bool count_void() { return ++voids_ <= options_.max_void_lookups; }
+  RecordType address_type() const { return ip_.is_v4() ? RecordType::A : RecordType::AAAA; }
+
+  dns::Resolver& resolver_;
+  const SpfOptions& options_;
+  IpAddress ip_;
+  std::string sender_;
+  std::string local_part_;
+  std::string sender_domain_;
+  std::string helo_;
+  Clock::time_point deadline_;
+  std::int64_t timestamp_;
+  int terms_ = 0;
+  int voids_ = 0;
+  int queries_ = 0;
+  bool out_of_time_ = false;
+};
+
+asio::awaitable<Answer> Evaluation::query(std::string name, RecordType type) {
+  if (out_of_time_ || Clock::now() >= deadline_) {
+    out_of_time_ = true;
+    Answer refused;
+    refused.name = std::move(name);
+    refused.type = type;
+    refused.status = dns::Status::timeout;
+    refused.error_text = "SPF time budget exhausted";
+    co_return refused;
+  }
+  ++queries_;
+  co_return co_await resolver_.query(std::move(name), type);
+}
+
+MacroContext Evaluation::context(std::string_view domain) const {
+  MacroContext ctx;
+  ctx.sender = sender_;
+  ctx.local_part = local_part_;
+  ctx.sender_domain = sender_domain_;
+  ctx.domain = domain;
+  ctx.client_ip = ip_;
+  ctx.helo = helo_;
+  ctx.receiver = options_.receiver;
+  ctx.timestamp = timestamp_;
+  return ctx;
+}
+
+asio::awaitable<Result<std::string>> Evaluation::expand_domain(const std::string& spec,
+                                                               std::string_view domain) {
+  MacroContext ctx = context(domain);
+  std::string validated;
+  if (uses_validated_name(spec)) {
+    validated = co_await validated_client_name(domain);
+    ctx.validated_name = validated;
+  }
+  auto expanded = expand_macro_string(spec, ctx, MacroUse::domain_spec);
+  if (!expanded) co_return expanded.error();
+  co_return strip_dot(truncate_domain(std::move(*expanded)));
+}
+
+asio::awaitable<Evaluation::Validated> Evaluation::validated_names(
+    std::optional<std::string_view> within) {
+  Validated out;
+  std::string reverse = ip_.reverse_name();
+  Answer ptr = co_await query(reverse, RecordType::PTR);
+  if (!ptr.ok()) {
+    // An error on the PTR lookup makes ptr fail to match (5.5); no names is a void lookup.
+    out.ptr_empty = ptr.empty_result();
+    co_return out;
+  }
+  std::vector<std::string> candidates;
+  const auto limit = static_cast<std::size_t>(std::max(0, options_.max_ptr_names));
+  for (std::size_t i = 0; i < ptr.names.size() && i < limit; ++i) {
+    std::string name = strip_dot(ptr.names[i]);
+    if (!usable_dns_name(name)) continue;
+    if (within && !domain_is_subdomain_of(name, *within)) continue;
+    candidates.push_back(std::move(name));
+  }
+  if (candidates.empty()) co_return out;
+  // Each name's address lookup is independent: ask them all at once.
+  std::vector<asio::awaitable<Answer>> lookups;
+  lookups.reserve(candidates.size());
+  for (const auto& name : candidates) lookups.push_back(query(name, address_type()));
+  std::vector<Answer> answers = co_await detail::gather(std::move(lookups));
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    // A failed lookup skips that name (5.5).
+    const auto& addrs = answers[i].addresses;
+    if (answers[i].ok() && std::find(addrs.begin(), addrs.end(), ip_) != addrs.end()) {
+      out.names.push_back(std::move(candidates[i]));
+    }
+  }
+  co_return out;
+}
+
+asio::awaitable<std::string> Evaluation::validated_client_name(std::string_view domain) {
+  Validated v = co_await validated_names(std::nullopt);
+  // Prefer the domain itself, then a name below it, then any validated name (7.3).
+  for (const auto& n : v.names) {
+    if (domain_equal(n, domain)) co_return n;
+  }
+  for (const auto& n : v.names) {
+    if (domain_is_subdomain_of(n, domain)) co_return n;
+  }
+  if (!v.names.empty()) co_return v.names.front();
+  co_return std::string("unknown");
+}
+
+std::string Evaluation::default_explanation(std::string_view domain) const {
+  auto text =
+      expand_macro_string(options_.default_explanation, context(domain), MacroUse::explanation);
+  return text ? *text : options_.default_explanation;
+}
+
+asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string>& exp,
+                                                 std::string_view domain) {
+  if (!exp) co_return default_explanation(domain);
+  // Any trouble with exp= leaves the default explanation (6.2); it never changes the result.
+  auto target = co_await expand_domain(*exp, domain);
+  if (!target || !usable_dns_name(*target)) co_return default_explanation(domain);
+  Answer answer = co_await query(*target, RecordType::TXT);
+  if (!answer.ok()) co_return default_explanation(domain);
+  auto texts = answer.joined_txt();
+  if (texts.size() != 1) co_return default_explanation(domain);
+  for (unsigned char c : texts.front()) {
+    if (c < 0x20 || c > 0x7e) co_return default_explanation(domain);
+  }
+  MacroContext ctx = context(domain);
+  std::string validated;
+  if (uses_validated_name(texts.front())) {
+    validated = co_await validated_client_name(domain);
+    ctx.validated_name = validated;
+  }
+  auto text = expand_macro_string(texts.front(), ctx, MacroUse::explanation);
+  if (!text) co_return default_explanation(domain);
+  co_return std::move(*text);
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match_addresses(const Mechanism& mech,
+                                                          std::string target) {
+  Answer answer = co_await query(target, address_type());
+  if (answer.temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, address_type()));
+  }
+  if (answer.empty_result() || answer.addresses.empty()) {
+    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    co_return no_match();
+  }
+  const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
+  for (const auto& address : answer.addresses) {
+    if (address.family() == ip_.family() && ip_.in_network(address, prefix)) co_return matched();
+  }
+  co_return no_match();
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::string target) {
+  Answer answer = co_await query(target, RecordType::MX);
+  if (answer.temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, RecordType::MX));
+  }
+  if (answer.empty_result() || answer.mx.empty()) {
+    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    co_return no_match();
+  }
+  if (static_cast<int>(answer.mx.size()) > options_.max_mx_names) {
+    co_return aborted(SpfVerdict::permerror, "more than " + std::to_string(options_.max_mx_names) +
+                                                 " MX records at " + target);
+  }
+  std::vector<std::string> hosts;
+  for (const auto& mx : answer.mx) {
+    std::string host = strip_dot(mx.exchange);
+    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
+    bool seen = std::any_of(hosts.begin(), hosts.end(),
+                            [&](const std::string& h) { return domain_equal(h, host); });
+    if (!seen) hosts.push_back(std::move(host));
+  }
+  if (hosts.empty()) co_return no_match();
+  std::vector<Answer> addresses;
+  if (hosts.size() == 1) {
+    addresses.push_back(co_await query(hosts.front(), address_type()));
+  } else {
+    // The MX hosts' address lookups are independent: ask them all at once.
+    std::vector<asio::awaitable<Answer>> lookups;
+    lookups.reserve(hosts.size());
+    for (const auto& host : hosts) lookups.push_back(query(host, address_type()));
+    addresses = co_await detail::gather(std::move(lookups));
+  }
+  const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
+  const Answer* failed = nullptr;
+  for (const auto& a : addresses) {
+    if (a.temporary_failure() && !failed) failed = &a;
+    for (const auto& address : a.addresses) {
+      if (address.family() == ip_.family() && ip_.in_network(address, prefix)) {
+        co_return matched();
+      }
+    }
+  }
+  if (failed) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(*failed, failed->name, address_type()));
+  }
+  co_return no_match();
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match_ptr(std::string target) {
+  Validated v = co_await validated_names(std::string_view(target));
+  if (v.ptr_empty && !count_void()) {
+    co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+  }
+  co_return v.names.empty() ? no_match() : matched();
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match_exists(std::string target) {
+  // exists always asks for A records, whatever the client's address family (5.7).
+  Answer answer = co_await query(target, RecordType::A);
+  if (answer.temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, RecordType::A));
+  }
+  if (answer.empty_result() || answer.addresses.empty()) {
+    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    co_return no_match();
+  }
+  co_return matched();
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match_include(std::string target, int depth) {
+  Outcome inner = co_await check(std::move(target), false, depth + 1);
+  switch (inner.verdict) {
+    case SpfVerdict::pass:
+      co_return matched();
+    case SpfVerdict::fail:
+    case SpfVerdict::softfail:
+    case SpfVerdict::neutral:
+      co_return no_match();
+    case SpfVerdict::temperror:
+      co_return MatchOutcome{false, std::move(inner)};
+    case SpfVerdict::none:
+      co_return aborted(SpfVerdict::permerror,
+                        "included domain has no SPF record (" + inner.problem + ")");
+    case SpfVerdict::permerror:
+      co_return MatchOutcome{false, std::move(inner)};
+  }
+  co_return no_match();
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match(const Mechanism& mech, const std::string& domain,
+                                                int depth) {
+  switch (mech.kind) {
+    case MechanismKind::all:
+      co_return matched();
+    case MechanismKind::ip4:
+      co_return (ip_.is_v4() && ip_.in_network(mech.network, mech.cidr4)) ? matched() : no_match();
+    case MechanismKind::ip6:
+      co_return (ip_.is_v6() && ip_.in_network(mech.network, mech.cidr6)) ? matched() : no_match();
+    default:
+      break;
+  }
+  std::string target;
+  if (mech.domain_spec.empty()) {
+    target = domain;
+  } else if (!mech.has_macros) {
+    target = strip_dot(mech.domain_spec);
+  } else {
+    auto expanded = co_await expand_domain(mech.domain_spec, domain);
+    if (!expanded) {
+      co_return aborted(SpfVerdict::permerror, "in \"" + mech.text + "\": " + expanded.reason());
+    }
+    target = std::move(*expanded);
+  }
+  if (mech.kind == MechanismKind::include)
+    co_return co_await match_include(std::move(target), depth);
+  // A name that cannot exist in the DNS matches nothing.
+  if (!usable_dns_name(target)) co_return no_match();
+  switch (mech.kind) {
+    case MechanismKind::a:
+      co_return co_await match_addresses(mech, std::move(target));
+    case MechanismKind::mx:
+      co_return co_await match_mx(mech, std::move(target));
+    case MechanismKind::ptr:
+      co_return co_await match_ptr(std::move(target));
+    case MechanismKind::exists:
+      co_return co_await match_exists(std::move(target));
+    default:
+      co_return no_match();
+  }
+}
+
+asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, int depth) {
+  if (depth > options_.max_depth) {
+    co_return error_outcome(SpfVerdict::permerror, "include/redirect nested deeper than " +
+                                                       std::to_string(options_.max_depth));
+  }
+  domain = strip_dot(std::move(domain));
+  if (!is_checkable_domain(domain)) {
+    co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
+  }
+  Answer txt = co_await query(domain, RecordType::TXT);
+  if (txt.temporary_failure()) {
+    co_return error_outcome(SpfVerdict::temperror, dns_problem(txt, domain, RecordType::TXT));
+  }
+  std::optional<std::string> selected;
+  int spf_records = 0;
+  if (txt.ok()) {
+    for (const auto& strings : txt.txt) {
+      std::string joined;
+      for (const auto& s : strings) joined += s;
+      if (is_spf_record(joined)) {
+        ++spf_records;
+        selected = std::move(joined);
+      }
+    }
+  }
+  if (spf_records == 0) co_return error_outcome(SpfVerdict::none, "no SPF record at " + domain);
+  if (spf_records > 1) {
+    co_return error_outcome(SpfVerdict::permerror, "more than one SPF record at " + domain);
+  }
+  auto record = SpfRecord::parse(*selected);
+  if (!record) {
+    co_return error_outcome(SpfVerdict::permerror,
+                            "SPF record of " + domain + ": " + record.reason());
+  }
+
+  for (const auto& mech : record->mechanisms) {
+    if (mech.queries_dns() && ++terms_ > options_.max_dns_terms) {
+      co_return error_outcome(
+          SpfVerdict::permerror,
+          "more than " + std::to_string(options_.max_dns_terms) + " DNS-querying terms");
+    }
+    MatchOutcome m = co_await match(mech, domain, depth);
+    if (m.abort) co_return std::move(*m.abort);
+    if (!m.matched) continue;
+    Outcome outcome;
+    outcome.verdict = verdict_of(mech.qualifier);
+    outcome.mechanism = mech.text;
+    if (outcome.verdict == SpfVerdict::fail && want_exp) {
+      outcome.explanation = co_await explain(record->exp, domain);
+    }
+    co_return outcome;
+  }
+
+  if (record->redirect) {
+    if (++terms_ > options_.max_dns_terms) {
+      co_return error_outcome(
+          SpfVerdict::permerror,
+          "more than " + std::to_string(options_.max_dns_terms) + " DNS-querying terms");
+    }
+    auto target = co_await expand_domain(*record->redirect, domain);
+    if (!target) {
+      co_return error_outcome(SpfVerdict::permerror, "in redirect=: " + target.reason());
+    }
+    Outcome inner = co_await check(*target, want_exp, depth + 1);
+    if (inner.verdict == SpfVerdict::none) {
+      co_return error_outcome(SpfVerdict::permerror,
+                              "redirect target has no SPF record (" + inner.problem + ")");
+    }
+    co_return inner;
+  }
+  co_return Outcome{SpfVerdict::neutral, {}, {}, {}};
+}
+
+SpfResult not_checkable(const SpfRequest& request, const SpfIdentityTarget& target) {
+  SpfResult result;
+  result.verdict = SpfVerdict::none;
+  result.identity = request.identity;
+  result.client_ip = request.client_ip;
+  result.helo = request.helo;
+  result.sender = target.sender;
+  result.domain = target.domain;
+  result.problem = target.why_not;
+  return result;
+}
+
+// The arguments live in the public entry points' coroutine frames, which outlive this call.
+asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& client_ip,
+                                     std::string_view domain, std::string_view sender,
+                                     std::string_view helo, const SpfOptions& options) {
+  std::string local_part = "postmaster";
+  std::string sender_domain(domain);
+  std::string full_sender(sender);
+  if (auto at = sender.rfind('@'); at != std::string_view::npos) {
+    if (at > 0) local_part = std::string(sender.substr(0, at));
+    sender_domain = std::string(sender.substr(at + 1));
+  }
+  full_sender = local_part + "@" + sender_domain;
+  Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain,
+                        std::string(helo));
+  Outcome outcome = co_await evaluation.check(std::string(domain), options.want_explanation, 0);
+
+  SpfResult result;
+  result.client_ip = evaluation.ip();
+  result.helo = std::string(helo);
+  result.sender = std::move(full_sender);
+  result.domain = strip_dot(std::string(domain));
+  result.verdict = outcome.verdict;
+  result.mechanism = std::move(outcome.mechanism);
+  result.explanation = std::move(outcome.explanation);
+  result.problem = std::move(outcome.problem);
+  if (evaluation.out_of_time()) {
+    result.verdict = SpfVerdict::temperror;
+    result.mechanism.clear();
+    result.explanation.clear();
+    result.problem =
+        "time budget of " + std::to_string(options.time_budget.count()) + " ms exhausted";
+  }
+  result.dns_lookups = evaluation.terms();
+  result.void_lookups = evaluation.voids();
+  result.dns_queries = evaluation.queries();
+  co_return result;
+}
+
+}  // namespace
+
+asio::awaitable<SpfResult> check_host(dns::Resolver& resolver, IpAddress client_ip,
+                                      std::string domain, std::string sender, std::string helo,
+                                      SpfOptions options) {
+  co_return co_await run_check(resolver, client_ip, domain, sender, helo, options);
+}
+
+asio::awaitable<SpfResult> check_host(dns::Resolver& resolver, SpfRequest request,
+                                      SpfOptions options) {
+  SpfIdentityTarget target = request.identity == SpfIdentity::helo
+                                 ? helo_identity(request.helo)
+                                 : mailfrom_identity(request.mail_from, request.helo);
+  if (!target.checkable) co_return not_checkable(request, target);
+  SpfResult result = co_await run_check(resolver, request.client_ip, target.domain, target.sender,
+                                        request.helo, options);
+  result.identity = request.identity;
+  co_return result;
+}
+
+}  // namespace senderauth::spf

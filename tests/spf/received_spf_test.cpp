@@ -1,0 +1,99 @@
+// Received-SPF (RFC 7208 9.1) and the A-R spf= clause: content, quoting, sanitising.
+#include <gtest/gtest.h>
+
+#include "senderauth/spf/received_spf.hpp"
+
+namespace senderauth::spf {
+namespace {
+
+SpfResult sample() {
+  SpfResult r;
+  r.verdict = SpfVerdict::pass;
+  r.identity = SpfIdentity::mailfrom;
+  r.client_ip = *IpAddress::parse("192.0.2.1");
+  r.helo = "foo.example.com";
+  r.sender = "myname@example.com";
+  r.domain = "example.com";
+  r.mechanism = "ip4:192.0.2.0/24";
+  return r;
+}
+
+// RFC 7208 9.1's example; envelope-from is quoted there too ('@' is not dot-atom text).
+TEST(ReceivedSpf, PassHeaderLikeRfcExample) {
+  EXPECT_EQ(format_received_spf(sample(), "mybox.example.org"),
+            "Received-SPF: pass (mybox.example.org: domain of myname@example.com designates "
+            "192.0.2.1 as permitted sender) client-ip=192.0.2.1; "
+            "envelope-from=\"myname@example.com\"; helo=foo.example.com; "
+            "receiver=mybox.example.org; identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"");
+}
+
+TEST(ReceivedSpf, ProblemOnlyForErrors) {
+  SpfResult r = sample();
+  r.verdict = SpfVerdict::permerror;
+  r.mechanism.clear();
+  r.problem = "SPF record of example.com: invalid term \"moo\": unknown mechanism";
+  std::string h = format_received_spf(r, "mx.example.org");
+  EXPECT_NE(h.find("permerror (mx.example.org: permanent error"), std::string::npos) << h;
+  EXPECT_NE(h.find("problem=\"SPF record of example.com: invalid term \\\"moo\\\": unknown "
+                   "mechanism\""),
+            std::string::npos)
+      << h;
+  r.verdict = SpfVerdict::fail;
+  EXPECT_EQ(format_received_spf(r, "mx").find("problem="), std::string::npos);
+}
+
+TEST(ReceivedSpf, HostileValuesCannotBreakTheHeader) {
+  SpfResult r = sample();
+  r.verdict = SpfVerdict::fail;
+  r.helo = "evil\r\nX-Injected: yes";
+  r.sender = "a\"b(c)\\d\x01@example.com";
+  std::string h = format_received_spf(r, "mx.example.org");
+  EXPECT_EQ(h.find('\r'), std::string::npos);
+  EXPECT_EQ(h.find('\n'), std::string::npos);
+  EXPECT_EQ(h.find('\x01'), std::string::npos);
+  EXPECT_NE(h.find("helo=\"evil X-Injected: yes\""), std::string::npos) << h;
+  EXPECT_NE(h.find("envelope-from=\"a\\\"b(c)\\\\d?@example.com\""), std::string::npos) << h;
+  // In the comment, parentheses and backslashes are quoted.
+  EXPECT_NE(h.find("domain of a\"b\\(c\\)\\\\d?@example.com does not designate"), std::string::npos)
+      << h;
+}
+
+TEST(ReceivedSpf, HeloIdentityOmitsEnvelopeFrom) {
+  SpfResult r = sample();
+  r.identity = SpfIdentity::helo;
+  r.sender = "postmaster@foo.example.com";
+  r.domain = "foo.example.com";
+  std::string h = format_received_spf(r, "mx");
+  EXPECT_EQ(h.find("envelope-from="), std::string::npos);
+  EXPECT_NE(h.find("identity=helo"), std::string::npos);
+}
+
+TEST(AuthResSpf, Clauses) {
+  EXPECT_EQ(format_authres_spf(sample()), "spf=pass smtp.mailfrom=myname@example.com");
+  SpfResult helo = sample();
+  helo.identity = SpfIdentity::helo;
+  helo.domain = "foo.example.com";
+  helo.verdict = SpfVerdict::none;
+  EXPECT_EQ(format_authres_spf(helo), "spf=none smtp.helo=foo.example.com");
+  SpfResult odd = sample();
+  odd.sender = "we ird\"(x)@example.com";
+  EXPECT_EQ(format_authres_spf(odd), "spf=pass smtp.mailfrom=example.com");
+  SpfResult err = sample();
+  err.verdict = SpfVerdict::temperror;
+  err.problem = "DNS timeout (of x)\r\n";
+  EXPECT_EQ(format_authres_spf(err),
+            "spf=temperror (DNS timeout \\(of x\\)) smtp.mailfrom=myname@example.com");
+}
+
+TEST(HeaderText, Sanitize) {
+  EXPECT_EQ(sanitize_header_text("a\r\n\tb  c"), "a b c");
+  EXPECT_EQ(sanitize_header_text("\xc3\xa9t\xc3\xa9"), "??t??");
+  EXPECT_EQ(sanitize_header_text(std::string(1000, 'x'), 10).size(), 10u);
+  EXPECT_EQ(header_value("example.com"), "example.com");
+  EXPECT_EQ(header_value("a b"), "\"a b\"");
+  EXPECT_EQ(header_value(""), "\"\"");
+  EXPECT_EQ(comment_text("(x)\\"), "\\(x\\)\\\\");
+}
+
+}  // namespace
+}  // namespace senderauth::spf

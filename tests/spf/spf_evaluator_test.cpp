@@ -1,0 +1,252 @@
+// check_host() behaviour beyond the suites: configurable limits, the time budget, concurrent
+// lookups, counters, identities.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <chrono>
+
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/zone_resolver.hpp"
+#include "senderauth/spf/spf_evaluator.hpp"
+#include "senderauth/spf/spf_identity.hpp"
+
+namespace senderauth::spf {
+namespace {
+
+using namespace std::chrono_literals;
+
+IpAddress ip(std::string_view text) {
+  return *IpAddress::parse(text);
+}
+
+// Answers from a zone after a fixed delay and records how many queries overlapped.
+class SlowResolver final : public dns::Resolver {
+ public:
+  SlowResolver(dns::ZoneResolver& zone, std::chrono::milliseconds delay)
+      : zone_(zone), delay_(delay) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    ++in_flight_;
+    max_in_flight_ = std::max(max_in_flight_, in_flight_);
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay_);
+    co_await timer.async_wait(asio::use_awaitable);
+    --in_flight_;
+    co_return zone_.lookup(name, type);
+  }
+  int max_in_flight() const { return max_in_flight_; }
+
+ private:
+  dns::ZoneResolver& zone_;
+  std::chrono::milliseconds delay_;
+  int in_flight_ = 0;
+  int max_in_flight_ = 0;
+};
+
+class SpfEvaluator : public ::testing::Test {
+ protected:
+  SpfResult check(dns::Resolver& resolver, std::string_view client, std::string mail_from,
+                  const SpfOptions& options = {}) {
+    SpfRequest request;
+    request.client_ip = ip(client);
+    request.helo = "mail.example.org";
+    request.mail_from = std::move(mail_from);
+    return dns::run_sync(io, check_host(resolver, request, options));
+  }
+  SpfResult check(std::string_view client, std::string mail_from, const SpfOptions& options = {}) {
+    return check(zone, client, std::move(mail_from), options);
+  }
+  asio::io_context io;
+  dns::ZoneResolver zone;
+};
+
+TEST_F(SpfEvaluator, PassReportsMechanismAndCounts) {
+  zone.add_txt("example.com", {"v=spf1 a:mx.example.com ip4:192.0.2.0/24 -all"});
+  zone.add_address("mx.example.com", ip("198.51.100.1"));
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::pass);
+  EXPECT_EQ(r.mechanism, "ip4:192.0.2.0/24");
+  EXPECT_EQ(r.dns_lookups, 1);
+  EXPECT_EQ(r.void_lookups, 0);
+  EXPECT_EQ(r.dns_queries, 2);
+  EXPECT_EQ(r.sender, "user@example.com");
+  EXPECT_EQ(r.domain, "example.com");
+}
+
+TEST_F(SpfEvaluator, FailCarriesDefaultExplanation) {
+  zone.add_txt("example.com", {"v=spf1 -all"});
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.explanation, "192.0.2.7 is not one of example.com's designated mail servers.");
+  SpfOptions quiet;
+  quiet.want_explanation = false;
+  EXPECT_TRUE(check("192.0.2.7", "user@example.com", quiet).explanation.empty());
+}
+
+TEST_F(SpfEvaluator, TxtStringsAreJoinedWithoutSeparator) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2", ".7 -all"});
+  EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
+}
+
+TEST_F(SpfEvaluator, VoidLimitIsConfigurable) {
+  zone.add_txt("example.com", {"v=spf1 a:n1.example.com a:n2.example.com a:n3.example.com ?all"});
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::permerror);
+  EXPECT_EQ(r.void_lookups, 3);
+  SpfOptions lenient;
+  lenient.max_void_lookups = 3;
+  EXPECT_EQ(check("192.0.2.7", "user@example.com", lenient).verdict, SpfVerdict::neutral);
+}
+
+TEST_F(SpfEvaluator, DnsTermLimitIsConfigurable) {
+  zone.add_txt("example.com", {"v=spf1 a a a a ip4:192.0.2.7"});
+  zone.add_address("example.com", ip("198.51.100.1"));
+  EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
+  SpfOptions strict;
+  strict.max_dns_terms = 3;
+  auto r = check("192.0.2.7", "user@example.com", strict);
+  EXPECT_EQ(r.verdict, SpfVerdict::permerror);
+  EXPECT_NE(r.problem.find("DNS-querying terms"), std::string::npos);
+}
+
+TEST_F(SpfEvaluator, MxNameLimit) {
+  zone.add_txt("example.com", {"v=spf1 mx -all"});
+  for (int i = 0; i < 4; ++i) {
+    std::string host = "mx" + std::to_string(i) + ".example.com";
+    zone.add_mx("example.com", static_cast<std::uint16_t>(i), host);
+    zone.add_address(host, ip("198.51.100." + std::to_string(i + 1)));
+  }
+  EXPECT_EQ(check("198.51.100.4", "user@example.com").verdict, SpfVerdict::pass);
+  SpfOptions strict;
+  strict.max_mx_names = 3;
+  EXPECT_EQ(check("198.51.100.4", "user@example.com", strict).verdict, SpfVerdict::permerror);
+}
+
+TEST_F(SpfEvaluator, DnsErrorsAreTemperror) {
+  zone.add_txt("example.com", {"v=spf1 mx a:err.example.com -all"});
+  zone.add_mx("example.com", 10, "mx.example.com");
+  zone.inject_failure("mx.example.com", dns::Status::servfail);
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::temperror);
+  EXPECT_NE(r.problem.find("mx.example.com"), std::string::npos) << r.problem;
+  zone.inject_failure("other.example", dns::Status::timeout);
+  EXPECT_EQ(check("192.0.2.7", "user@other.example").verdict, SpfVerdict::temperror);
+}
+
+TEST_F(SpfEvaluator, MxHostLookupsRunConcurrently) {
+  zone.add_txt("example.com", {"v=spf1 mx -all"});
+  for (int i = 0; i < 5; ++i) {
+    std::string host = "mx" + std::to_string(i) + ".example.com";
+    zone.add_mx("example.com", 10, host);
+    zone.add_address(host, ip("198.51.100." + std::to_string(i + 1)));
+  }
+  SlowResolver slow(zone, 20ms);
+  auto start = std::chrono::steady_clock::now();
+  auto r = check(slow, "198.51.100.5", "user@example.com");
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.verdict, SpfVerdict::pass);
+  EXPECT_EQ(slow.max_in_flight(), 5);
+  // TXT, MX, then the five address lookups together: three round trips, not seven.
+  EXPECT_LT(elapsed, 120ms);
+}
+
+TEST_F(SpfEvaluator, PtrValidationRunsConcurrently) {
+  zone.add_txt("example.com", {"v=spf1 ptr -all"});
+  zone.add_ptr("7.2.0.192.in-addr.arpa", "a.example.com");
+  zone.add_ptr("7.2.0.192.in-addr.arpa", "b.example.com");
+  zone.add_ptr("7.2.0.192.in-addr.arpa", "c.example.com");
+  zone.add_address("c.example.com", ip("192.0.2.7"));
+  SlowResolver slow(zone, 10ms);
+  EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
+  EXPECT_EQ(slow.max_in_flight(), 3);
+}
+
+TEST_F(SpfEvaluator, TimeBudgetGivesTemperror) {
+  zone.add_txt("example.com", {"v=spf1 a:a1.example.com a:a2.example.com a:a3.example.com -all"});
+  for (auto name : {"a1.example.com", "a2.example.com", "a3.example.com"}) {
+    zone.add_address(name, ip("198.51.100.1"));
+  }
+  SlowResolver slow(zone, 30ms);
+  SpfOptions options;
+  options.time_budget = 50ms;
+  auto r = check(slow, "192.0.2.7", "user@example.com", options);
+  EXPECT_EQ(r.verdict, SpfVerdict::temperror);
+  EXPECT_NE(r.problem.find("time budget"), std::string::npos);
+  options.time_budget = 2s;
+  EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com", options).verdict, SpfVerdict::fail);
+}
+
+TEST_F(SpfEvaluator, IncludeLoopEndsInPermerror) {
+  zone.add_txt("a.example", {"v=spf1 include:b.example -all"});
+  zone.add_txt("b.example", {"v=spf1 include:a.example -all"});
+  SpfOptions options;
+  options.max_dns_terms = 1000;  // only the depth backstop can stop this one
+  auto r = check("192.0.2.7", "user@a.example", options);
+  EXPECT_EQ(r.verdict, SpfVerdict::permerror);
+  EXPECT_NE(r.problem.find("nested"), std::string::npos) << r.problem;
+}
+
+TEST_F(SpfEvaluator, HeloIdentity) {
+  zone.add_txt("mail.example.org", {"v=spf1 a -all"});
+  zone.add_address("mail.example.org", ip("192.0.2.9"));
+  SpfRequest request;
+  request.client_ip = ip("192.0.2.9");
+  request.helo = "mail.example.org";
+  request.mail_from = "someone@elsewhere.example";
+  request.identity = SpfIdentity::helo;
+  auto r = dns::run_sync(io, check_host(zone, request));
+  EXPECT_EQ(r.verdict, SpfVerdict::pass);
+  EXPECT_EQ(r.identity, SpfIdentity::helo);
+  EXPECT_EQ(r.sender, "postmaster@mail.example.org");
+  request.helo = "localhost";  // not an FQDN: none, no lookup
+  zone.clear_query_log();
+  auto none = dns::run_sync(io, check_host(zone, request));
+  EXPECT_EQ(none.verdict, SpfVerdict::none);
+  EXPECT_FALSE(none.problem.empty());
+  EXPECT_EQ(zone.query_count(), 0u);
+}
+
+TEST_F(SpfEvaluator, NullSenderChecksPostmasterAtHelo) {
+  zone.add_txt("mail.example.org", {"v=spf1 -all exp=why.example.org"});
+  zone.add_txt("why.example.org", {"%{s} via %{h}"});
+  auto r = check("192.0.2.9", "");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.sender, "postmaster@mail.example.org");
+  EXPECT_EQ(r.explanation, "postmaster@mail.example.org via mail.example.org");
+}
+
+TEST_F(SpfEvaluator, Ipv4MappedClientIsTreatedAsIpv4) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.0/24 -all"});
+  auto r = check("::ffff:192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::pass);
+  EXPECT_EQ(r.client_ip.to_string(), "192.0.2.7");
+}
+
+TEST(SpfIdentityRules, MailFrom) {
+  auto t = mailfrom_identity("<user@Example.COM>", "helo.example");
+  EXPECT_TRUE(t.checkable);
+  EXPECT_EQ(t.domain, "Example.COM");
+  EXPECT_EQ(t.sender, "user@Example.COM");
+  auto nolocal = mailfrom_identity("@example.net", "helo.example");
+  EXPECT_EQ(nolocal.sender, "postmaster@example.net");
+  auto null = mailfrom_identity("<>", "helo.example");
+  EXPECT_EQ(null.sender, "postmaster@helo.example");
+  EXPECT_FALSE(mailfrom_identity("a@[192.0.2.1]", "h.example").checkable);
+  EXPECT_FALSE(mailfrom_identity("a@example..com", "h.example").checkable);
+  EXPECT_FALSE(mailfrom_identity("a@" + std::string(64, 'x') + ".example", "h").checkable);
+  EXPECT_TRUE(mailfrom_identity("a@" + std::string(63, 'x') + ".example", "h").checkable);
+  EXPECT_FALSE(mailfrom_identity("", "localhost").checkable);
+}
+
+TEST(SpfIdentityRules, Helo) {
+  EXPECT_TRUE(helo_identity("mail.example.org").checkable);
+  EXPECT_TRUE(helo_identity("mail.example.org.").checkable);
+  EXPECT_FALSE(helo_identity("A2345678").checkable);
+  EXPECT_FALSE(helo_identity("[192.0.2.1]").checkable);
+  EXPECT_FALSE(helo_identity("").checkable);
+  EXPECT_FALSE(helo_identity("JUMPIN' JUPITER").checkable);
+}
+
+}  // namespace
+}  // namespace senderauth::spf
