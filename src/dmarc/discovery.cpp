@@ -157,6 +157,7 @@ asio::awaitable<OrgDomainResult> PolicyFinder::organizational_domain(std::string
   out.domain = domain;
   if (options_.method == OrgDomainMethod::public_suffix_list) {
     if (options_.psl) out.domain = options_.psl->organizational_domain(domain);
+    out.reason = "public suffix list";
     co_return out;
   }
   // RFC 9989 4.10.2: psd=n marks the organisational domain; psd=y (above the start) puts it
