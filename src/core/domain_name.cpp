@@ -50,6 +50,25 @@ std::string label_problem(std::string_view label, const DomainSyntax& syntax) {
   return {};
 }
 
+// RFC 7208 toplabel = ( *alphanum ALPHA *alphanum ) /
+//                     ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
+// i.e. letters, digits and inner hyphens, and not all digits (so an IP address is no domain).
+std::string spf_toplabel_problem(std::string_view label) {
+  bool all_digits = true;
+  for (const char c : label) {
+    if (!is_alpha(c) && !is_digit(c) && c != '-') {
+      return "top-level label '" + std::string(label) + "' has " +
+             describe_byte(static_cast<unsigned char>(c)) + " (only letters, digits, hyphens)";
+    }
+    all_digits = all_digits && is_digit(c);
+  }
+  if (all_digits) return "top-level label '" + std::string(label) + "' is all-numeric";
+  if (label.front() == '-' || label.back() == '-') {
+    return "top-level label '" + std::string(label) + "' starts or ends with a hyphen";
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string ascii_lower(std::string_view text) {
@@ -105,10 +124,8 @@ Result<std::string> parse_domain(std::string_view text, const DomainSyntax& synt
     return make_error("domain name '" + std::string(name) + "' has a single label");
   }
   if (!syntax.numeric_tld_ok) {
-    bool all_digits = true;
-    for (const char c : last_label) all_digits = all_digits && is_digit(c);
-    if (all_digits) {
-      return make_error("top-level label '" + std::string(last_label) + "' is all-numeric");
+    if (auto problem = spf_toplabel_problem(last_label); !problem.empty()) {
+      return make_error(std::move(problem));
     }
   }
   return ascii_lower(name);

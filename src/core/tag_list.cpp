@@ -66,6 +66,9 @@ class Parser {
 
   Result<void> bad_line_break() const {
     if (text_[pos_] == '\n') return make_error("bare LF at offset " + offset());
+    if (pos_ + 1 >= text_.size() || text_[pos_ + 1] != '\n') {
+      return make_error("bare CR at offset " + offset());
+    }
     return make_error("line break at offset " + offset() + " is not followed by whitespace");
   }
 

@@ -113,6 +113,13 @@ TEST(ParseDomain, NumericTopLabelOption) {
   EXPECT_TRUE(contains(reason_of("example.123.", s), "'123'"));
   EXPECT_TRUE(parse_domain("example.a123", s).ok());
   EXPECT_TRUE(parse_domain("123.example", s).ok());
+  // The rest of RFC 7208's toplabel rule comes with it.
+  EXPECT_TRUE(parse_domain("example.123-456", s).ok());
+  EXPECT_TRUE(parse_domain("_spf.example.com", s).ok());
+  EXPECT_TRUE(contains(reason_of("example.com-", s), "hyphen"));
+  EXPECT_TRUE(contains(reason_of("example.-com", s), "hyphen"));
+  EXPECT_TRUE(contains(reason_of("example.c_m", s), "'_'"));
+  EXPECT_TRUE(contains(reason_of("example.c*m", s), "only letters, digits, hyphens"));
 }
 
 TEST(DomainEqual, IgnoresCaseAndOneTrailingDot) {

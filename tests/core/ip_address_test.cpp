@@ -47,15 +47,36 @@ TEST(IpAddressParse, AcceptsIpv6Forms) {
   EXPECT_EQ(ip("2001:0db8:0000:0000:0000:0000:0000:0001").to_string(), "2001:db8::1");
   EXPECT_EQ(ip("::ffff:192.0.2.1").bytes()[15], 1);
   EXPECT_EQ(ip("2001:db8::192.0.2.1").to_string(), "2001:db8::c000:201");
+  // "::" stands for one or more zero groups, at either end.
+  EXPECT_EQ(ip("1:2:3:4:5:6:7::").to_string(), "1:2:3:4:5:6:7:0");
+  EXPECT_EQ(ip("::1:2:3:4:5:6:7").to_string(), "0:1:2:3:4:5:6:7");
+  EXPECT_EQ(ip("1:2:3:4:5:6:192.0.2.1").to_string(), "1:2:3:4:5:6:c000:201");
 }
 
 TEST(IpAddressParse, RejectsBadIpv6) {
   EXPECT_NE(reason_of("[2001:db8::1]").find("brackets"), std::string::npos);
   EXPECT_NE(reason_of("fe80::1%eth0").find("zone"), std::string::npos);
   EXPECT_NE(reason_of("::ffff:192.0.2.01").find("embedded IPv4"), std::string::npos);
-  for (const char* bad :
-       {"2001:db8:::1", "2001:db8::1::2", "1:2:3:4:5:6:7:8:9", "12345::1", "2001:db8::g", ":",
-        "1:2:3:4:5:6:7", "2001:db8::1 ", "::ffff:192.0.2", "::192.0.2.1:1", "2001:db8::/32"}) {
+  for (const char* bad : {"2001:db8:::1",
+                          "2001:db8::1::2",
+                          "1:2:3:4:5:6:7:8:9",
+                          "12345::1",
+                          "2001:db8::g",
+                          ":",
+                          "1:2:3:4:5:6:7",
+                          "2001:db8::1 ",
+                          "::ffff:192.0.2",
+                          "::192.0.2.1:1",
+                          "2001:db8::/32",
+                          "1::2:3:4:5:6:7:8",
+                          "1:2:3:4:5:6:7:192.0.2.1",
+                          "00001::",
+                          ":1::",
+                          "1::2:",
+                          "192.0.2.1::",
+                          "1:2:3:4:5:6:7:8::",
+                          "::ffff:0x1.2.3.4",
+                          "::ffff:1.2.3.4.5"}) {
     EXPECT_FALSE(IpAddress::parse(bad).ok()) << bad;
   }
   EXPECT_FALSE(IpAddress::parse(std::string("::1\0", 4)).ok());

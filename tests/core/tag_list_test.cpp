@@ -113,7 +113,8 @@ TEST(TagList, RejectsControlAndNonAsciiInValues) {
 TEST(TagList, RejectsLineBreaksThatAreNotFolding) {
   EXPECT_TRUE(contains(reason_of("a=b\r\nc=d"), "not followed by whitespace"));
   EXPECT_TRUE(contains(reason_of("a=b\nc"), "bare LF"));
-  EXPECT_TRUE(contains(reason_of("a=b\r c"), "not followed by whitespace"));
+  EXPECT_TRUE(contains(reason_of("a=b\r c"), "bare CR at offset 3"));
+  EXPECT_TRUE(contains(reason_of("a=b\r"), "bare CR"));
   EXPECT_TRUE(contains(reason_of("a=b;\r\nc=d"), "not followed by whitespace"));
   EXPECT_TRUE(contains(reason_of("a=b\r\n"), "not followed by whitespace"));
   EXPECT_TRUE(contains(reason_of("a\n=b"), "bare LF"));
