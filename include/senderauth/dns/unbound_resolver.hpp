@@ -1,4 +1,6 @@
 // libunbound backend, driven from the Asio loop through ub_fd(): no thread per query.
+// Lifetimes: the io_context must outlive the resolver, and the resolver its queries (answers
+// still pending when it goes away are dropped).
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -13,8 +15,12 @@
 namespace senderauth::dns {
 
 struct UnboundOptions {
-  // "IP" or "IP@PORT". Empty: the forwarders of /etc/resolv.conf (unless `recursion`).
+  // "IP" or "IP@PORT". Empty: the forwarders of `resolv_conf` (unless `recursion`). With
+  // forwarders, unbound's built-in local zones for reserved names (test., invalid.,
+  // 127.in-addr.arpa., the documentation ranges' reverse zones, ...) step aside so the
+  // forwarder answers them.
   std::vector<std::string> forwarders;
+  std::string resolv_conf = "/etc/resolv.conf";
   // Full recursion from the root instead of forwarding.
   bool recursion = false;
   // Validate DNSSEC with this trust anchor file (Debian's dns-root-data).

@@ -1,0 +1,158 @@
+#include "unbound_wire.hpp"
+
+#include <array>
+#include <cctype>
+#include <map>
+
+namespace senderauth::dns::wire {
+namespace {
+
+constexpr std::size_t kMaxPointerJumps = 128;
+constexpr std::size_t kMaxChainLength = 16;  // RFC-free sanity bound; unbound stops earlier
+
+std::uint16_t read_u16(std::span<const std::uint8_t> data, std::size_t offset) {
+  return static_cast<std::uint16_t>((data[offset] << 8) | data[offset + 1]);
+}
+
+// A name inside rdata must end inside the rdata.
+std::optional<std::string> read_rdata_name(std::span<const std::uint8_t> rdata,
+                                           std::size_t& offset) {
+  auto name = read_name(rdata, offset);
+  if (!name || offset > rdata.size()) return std::nullopt;
+  return name;
+}
+
+}  // namespace
+
+std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset) {
+  std::string name;
+  std::size_t pos = offset;
+  std::size_t jumps = 0;
+  bool jumped = false;
+  while (true) {
+    if (pos >= message.size()) return std::nullopt;
+    const std::uint8_t len = message[pos];
+    if ((len & 0xC0) == 0xC0) {
+      if (pos + 1 >= message.size() || ++jumps > kMaxPointerJumps) return std::nullopt;
+      const std::size_t target = read_u16(message, pos) & 0x3FFF;
+      if (!jumped) offset = pos + 2;
+      jumped = true;
+      pos = target;
+      continue;
+    }
+    if ((len & 0xC0) != 0) return std::nullopt;  // extended label types are obsolete
+    if (len == 0) {
+      if (!jumped) offset = pos + 1;
+      break;
+    }
+    if (pos + 1 + len > message.size()) return std::nullopt;
+    if (!name.empty()) name.push_back('.');
+    for (std::size_t i = 0; i < len; ++i) {
+      name.push_back(static_cast<char>(std::tolower(message[pos + 1 + i])));
+    }
+    if (name.size() > 253) return std::nullopt;
+    pos += 1 + len;
+  }
+  return name;
+}
+
+bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer) {
+  switch (type) {
+    case RecordType::A: {
+      if (rdata.size() != 4) return false;
+      answer.addresses.push_back(IpAddress::v4({rdata[0], rdata[1], rdata[2], rdata[3]}));
+      return true;
+    }
+    case RecordType::AAAA: {
+      if (rdata.size() != 16) return false;
+      std::array<std::uint8_t, 16> bytes{};
+      for (std::size_t i = 0; i < 16; ++i) bytes[i] = rdata[i];
+      answer.addresses.push_back(IpAddress::v6(bytes));
+      return true;
+    }
+    case RecordType::TXT:
+    case RecordType::SPF: {
+      std::vector<std::string> strings;
+      std::size_t pos = 0;
+      while (pos < rdata.size()) {
+        const std::size_t len = rdata[pos];
+        if (pos + 1 + len > rdata.size()) return false;
+        strings.emplace_back(reinterpret_cast<const char*>(rdata.data() + pos + 1), len);
+        pos += 1 + len;
+      }
+      answer.txt.push_back(std::move(strings));
+      return true;
+    }
+    case RecordType::MX: {
+      if (rdata.size() < 3) return false;
+      std::size_t pos = 2;
+      auto exchange = read_rdata_name(rdata, pos);
+      if (!exchange) return false;
+      answer.mx.push_back(MxRecord{read_u16(rdata, 0), std::move(*exchange)});
+      return true;
+    }
+    case RecordType::PTR:
+    case RecordType::NS:
+    case RecordType::CNAME: {
+      std::size_t pos = 0;
+      auto target = read_rdata_name(rdata, pos);
+      if (!target) return false;
+      answer.names.push_back(std::move(*target));
+      return true;
+    }
+    case RecordType::CAA: {
+      if (rdata.size() < 2) return false;
+      const std::size_t tag_len = rdata[1];
+      if (2 + tag_len > rdata.size()) return false;
+      CaaRecord caa;
+      caa.flags = rdata[0];
+      caa.tag.assign(reinterpret_cast<const char*>(rdata.data() + 2), tag_len);
+      caa.value.assign(reinterpret_cast<const char*>(rdata.data() + 2 + tag_len),
+                       rdata.size() - 2 - tag_len);
+      answer.caa.push_back(std::move(caa));
+      return true;
+    }
+    case RecordType::SOA:
+      return true;  // SOA data is not surfaced in Answer
+  }
+  return false;
+}
+
+std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,
+                                     const std::string& qname) {
+  if (packet.size() < 12) return {};
+  const std::size_t qdcount = read_u16(packet, 4);
+  const std::size_t ancount = read_u16(packet, 6);
+  std::size_t pos = 12;
+  for (std::size_t i = 0; i < qdcount; ++i) {
+    if (!read_name(packet, pos) || pos + 4 > packet.size()) return {};
+    pos += 4;
+  }
+  std::map<std::string, std::string> cnames;
+  for (std::size_t i = 0; i < ancount; ++i) {
+    auto owner = read_name(packet, pos);
+    if (!owner || pos + 10 > packet.size()) return {};
+    const std::uint16_t type = read_u16(packet, pos);
+    const std::size_t rdlength = read_u16(packet, pos + 8);
+    pos += 10;
+    if (pos + rdlength > packet.size()) return {};
+    if (type == static_cast<std::uint16_t>(RecordType::CNAME)) {
+      std::size_t name_pos = pos;  // compressed names point anywhere in the packet
+      auto target = read_name(packet, name_pos);
+      if (!target) return {};
+      cnames.emplace(std::move(*owner), std::move(*target));
+    }
+    pos += rdlength;
+  }
+  std::vector<std::string> chain;
+  std::string current = qname;
+  while (chain.size() < kMaxChainLength) {
+    auto it = cnames.find(current);
+    if (it == cnames.end()) break;
+    current = it->second;
+    chain.push_back(current);
+  }
+  return chain;
+}
+
+}  // namespace senderauth::dns::wire

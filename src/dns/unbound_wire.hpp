@@ -1,0 +1,30 @@
+// Reading DNS wire format as libunbound hands it over: rdata of one record (ub_result->data)
+// and the whole answer packet (for the CNAME chain). Private to the libunbound backend.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "senderauth/dns/answer.hpp"
+
+namespace senderauth::dns::wire {
+
+// A domain name starting at `offset` in `message`, following compression pointers (bounded:
+// at most 128 jumps). Lower-case, no trailing dot; "" for the root. Advances `offset` past the
+// name as it appears at that place. nullopt when malformed.
+std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset);
+
+// Decodes one record's rdata of `type` into `answer` (addresses, txt, mx, names or caa).
+// False when the rdata is malformed.
+bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer);
+
+// The CNAME records of a response's answer section followed from `qname`: the targets in
+// order. Empty when there are none or the packet is malformed.
+std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,
+                                     const std::string& qname);
+
+}  // namespace senderauth::dns::wire
