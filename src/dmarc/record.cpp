@@ -68,7 +68,8 @@ bool plausible_uri(std::string_view uri) {
 // One URI of rua/ruf, with the obsolete "!size[kmgt]" suffix.
 std::optional<ReportUri> parse_report_uri(std::string_view item) {
   ReportUri out;
-  const std::size_t bang = item.rfind('!');
+  // RFC 7489 6.2: a '!' inside a URI must be percent-encoded, so the first one starts the size.
+  const std::size_t bang = item.find('!');
   out.uri = without_whitespace(item.substr(0, bang));
   if (!plausible_uri(out.uri)) return std::nullopt;
   if (bang != std::string_view::npos) {

@@ -119,6 +119,13 @@ TEST(DmarcRecord, ReportUris) {
   EXPECT_EQ(r.ruf[0].mailbox(), "f@x@example.org");
 }
 
+TEST(DmarcRecord, BangStartsTheSizeSuffix) {  // found by fuzz_dmarc_record
+  const DmarcRecord r = ok("v=DMARC1; p=none; rua=mailto:x@example.com!ple.com ! 10 K");
+  EXPECT_TRUE(r.rua.empty());
+  EXPECT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(ok("v=DMARC1; p=none; rua=mailto:x@example.com ! 10 K").rua.at(0).max_size, 10240u);
+}
+
 TEST(DmarcRecord, UnknownTagsIgnoredAndListed) {
   const DmarcRecord r = ok("v=DMARC1; p=none; foo=bar; future_tag=1");
   EXPECT_EQ(r.unknown_tags, (std::vector<std::string>{"foo", "future_tag"}));
