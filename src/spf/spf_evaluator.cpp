@@ -12,6 +12,7 @@
 #include "senderauth/spf/spf_macro.hpp"
 #include "senderauth/spf/spf_record.hpp"
 #include "spf_gather.hpp"
+#include "spf_record_cache.hpp"
 
 namespace senderauth::spf {
 
@@ -89,16 +90,17 @@ std::string dns_problem(const Answer& answer, std::string_view name, RecordType 
 
 class Evaluation {
  public:
+  // The strings are views into the caller's coroutine frame, which outlives the evaluation.
   Evaluation(dns::Resolver& resolver, const SpfOptions& options, const IpAddress& ip,
-             std::string sender, std::string local_part, std::string sender_domain,
-             std::string helo)
+             std::string_view sender, std::string_view local_part, std::string_view sender_domain,
+             std::string_view helo)
       : resolver_(resolver),
         options_(options),
         ip_(ip.unmapped()),
-        sender_(std::move(sender)),
-        local_part_(std::move(local_part)),
-        sender_domain_(std::move(sender_domain)),
-        helo_(std::move(helo)),
+        sender_(sender),
+        local_part_(local_part),
+        sender_domain_(sender_domain),
+        helo_(helo),
         deadline_(Clock::now() + options.time_budget),
         timestamp_(options.timestamp != 0 ? options.timestamp
                                           : std::chrono::duration_cast<std::chrono::seconds>(
@@ -143,10 +145,10 @@ class Evaluation {
   dns::Resolver& resolver_;
   const SpfOptions& options_;
   IpAddress ip_;
-  std::string sender_;
-  std::string local_part_;
-  std::string sender_domain_;
-  std::string helo_;
+  std::string_view sender_;
+  std::string_view local_part_;
+  std::string_view sender_domain_;
+  std::string_view helo_;
   Clock::time_point deadline_;
   std::int64_t timestamp_;
   int terms_ = 0;
@@ -155,6 +157,12 @@ class Evaluation {
   bool out_of_time_ = false;
 };
 
+asio::awaitable<Answer> ready_answer(Answer answer) {
+  co_return answer;
+}
+
+// Not a coroutine itself: the budget check happens here, the lookup is the resolver's
+// awaitable (one coroutine frame per query, not two).
 asio::awaitable<Answer> Evaluation::query(std::string name, RecordType type) {
   if (out_of_time_ || Clock::now() >= deadline_) {
     out_of_time_ = true;
@@ -163,10 +171,10 @@ asio::awaitable<Answer> Evaluation::query(std::string name, RecordType type) {
     refused.type = type;
     refused.status = dns::Status::timeout;
     refused.error_text = "SPF time budget exhausted";
-    co_return refused;
+    return ready_answer(std::move(refused));
   }
   ++queries_;
-  co_return co_await resolver_.query(std::move(name), type);
+  return resolver_.query(std::move(name), type);
 }
 
 MacroContext Evaluation::context(std::string_view domain) const {
@@ -433,15 +441,22 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
   if (txt.temporary_failure()) {
     co_return error_outcome(SpfVerdict::temperror, dns_problem(txt, domain, RecordType::TXT));
   }
-  std::optional<std::string> selected;
+  // Select the one "v=spf1" record; a record's strings are joined without separators (3.3).
+  const std::vector<std::string>* selected = nullptr;
   int spf_records = 0;
   if (txt.ok()) {
     for (const auto& strings : txt.txt) {
-      std::string joined;
-      for (const auto& s : strings) joined += s;
-      if (is_spf_record(joined)) {
+      bool is_spf = false;
+      if (strings.size() == 1) {
+        is_spf = is_spf_record(strings.front());
+      } else {
+        std::string joined;
+        for (const auto& piece : strings) joined += piece;
+        is_spf = is_spf_record(joined);
+      }
+      if (is_spf) {
         ++spf_records;
-        selected = std::move(joined);
+        selected = &strings;
       }
     }
   }
@@ -449,11 +464,23 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
   if (spf_records > 1) {
     co_return error_outcome(SpfVerdict::permerror, "more than one SPF record at " + domain);
   }
-  auto record = SpfRecord::parse(*selected);
-  if (!record) {
-    co_return error_outcome(SpfVerdict::permerror,
-                            "SPF record of " + domain + ": " + record.reason());
+  std::string text;
+  if (selected->size() == 1) {
+    text = std::move(txt.txt[static_cast<std::size_t>(selected - txt.txt.data())].front());
+  } else {
+    for (const auto& piece : *selected) text += piece;
   }
+  std::shared_ptr<const Result<SpfRecord>> parsed;
+  if (options_.cache_records) {
+    parsed = detail::RecordCache::for_this_thread().get(text);
+  } else {
+    parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
+  }
+  if (!*parsed) {
+    co_return error_outcome(SpfVerdict::permerror,
+                            "SPF record of " + domain + ": " + parsed->reason());
+  }
+  const SpfRecord* record = &parsed->value();
 
   for (const auto& mech : record->mechanisms) {
     if (mech.queries_dns() && ++terms_ > options_.max_dns_terms) {
@@ -509,22 +536,28 @@ SpfResult not_checkable(const SpfRequest& request, const SpfIdentityTarget& targ
 asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& client_ip,
                                      std::string_view domain, std::string_view sender,
                                      std::string_view helo, const SpfOptions& options) {
-  std::string local_part = "postmaster";
-  std::string sender_domain(domain);
-  std::string full_sender(sender);
-  if (auto at = sender.rfind('@'); at != std::string_view::npos) {
-    if (at > 0) local_part = std::string(sender.substr(0, at));
-    sender_domain = std::string(sender.substr(at + 1));
+  // <sender> is local@domain; no local part means "postmaster" (4.3). Views where possible:
+  // this runs once per message.
+  std::string_view local_part = "postmaster";
+  std::string_view sender_domain = domain;
+  std::string rebuilt;
+  std::string_view full_sender = sender;
+  const auto at = sender.rfind('@');
+  if (at != std::string_view::npos) {
+    sender_domain = sender.substr(at + 1);
+    if (at > 0) local_part = sender.substr(0, at);
   }
-  full_sender = local_part + "@" + sender_domain;
-  Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain,
-                        std::string(helo));
+  if (at == std::string_view::npos || at == 0) {
+    rebuilt = std::string(local_part) + "@" + std::string(sender_domain);
+    full_sender = rebuilt;
+  }
+  Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain, helo);
   Outcome outcome = co_await evaluation.check(std::string(domain), options.want_explanation, 0);
 
   SpfResult result;
   result.client_ip = evaluation.ip();
   result.helo = std::string(helo);
-  result.sender = std::move(full_sender);
+  result.sender = std::string(full_sender);
   result.domain = strip_dot(std::string(domain));
   result.verdict = outcome.verdict;
   result.mechanism = std::move(outcome.mechanism);

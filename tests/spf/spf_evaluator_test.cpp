@@ -223,6 +223,22 @@ TEST_F(SpfEvaluator, Ipv4MappedClientIsTreatedAsIpv4) {
   EXPECT_EQ(r.client_ip.to_string(), "192.0.2.7");
 }
 
+TEST_F(SpfEvaluator, RecordCacheGivesTheSameResults) {
+  zone.add_txt("good.example", {"v=spf1 ip4:192.0.2.0/24 -all"});
+  zone.add_txt("bad.example", {"v=spf1 ip4:192.0.2.0/24 moo -all"});
+  SpfOptions uncached;
+  uncached.cache_records = false;
+  for (int round = 0; round < 3; ++round) {
+    for (const SpfOptions& options : {SpfOptions{}, uncached}) {
+      EXPECT_EQ(check("192.0.2.7", "u@good.example", options).verdict, SpfVerdict::pass);
+      EXPECT_EQ(check("198.51.100.7", "u@good.example", options).verdict, SpfVerdict::fail);
+      auto bad = check("192.0.2.7", "u@bad.example", options);
+      EXPECT_EQ(bad.verdict, SpfVerdict::permerror);
+      EXPECT_NE(bad.problem.find("moo"), std::string::npos) << bad.problem;
+    }
+  }
+}
+
 TEST(SpfIdentityRules, MailFrom) {
   auto t = mailfrom_identity("<user@Example.COM>", "helo.example");
   EXPECT_TRUE(t.checkable);

@@ -1,0 +1,175 @@
+// SPF parse + evaluate on the in-memory resolver, for the typical policies in
+// bench/spf_bench_records.txt (shared with the libspf2 and pyspf drivers; bench/spf-compare
+// runs all three). Also the record parser and macro expander alone.
+#include <benchmark/benchmark.h>
+
+#include <asio/io_context.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/zone_resolver.hpp"
+#include "senderauth/spf/spf_evaluator.hpp"
+#include "senderauth/spf/spf_macro.hpp"
+#include "senderauth/spf/spf_record.hpp"
+
+namespace {
+
+using namespace senderauth;
+
+struct Scenario {
+  std::string name;
+  spf::SpfRequest request;
+  std::string expected;
+};
+
+struct BenchData {
+  dns::ZoneResolver zone;
+  std::vector<Scenario> scenarios;
+};
+
+std::string records_path() {
+  if (const char* env = std::getenv("SPF_BENCH_RECORDS")) return env;
+  std::string here = __FILE__;
+  return here.substr(0, here.rfind('/')) + "/spf_bench_records.txt";
+}
+
+BenchData& data() {
+  static BenchData d = [] {
+    BenchData out;
+    std::ifstream in(records_path());
+    if (!in) {
+      std::fprintf(stderr, "cannot read %s (set SPF_BENCH_RECORDS)\n", records_path().c_str());
+      std::exit(2);
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream fields(line);
+      std::string first;
+      fields >> first;
+      if (first == "@scenario") {
+        Scenario s;
+        std::string ip;
+        fields >> s.name >> ip >> s.request.mail_from >> s.request.helo >> s.expected;
+        s.request.client_ip = *IpAddress::parse(ip);
+        out.scenarios.push_back(std::move(s));
+        continue;
+      }
+      std::string type;
+      fields >> type;
+      std::string rest;
+      std::getline(fields >> std::ws, rest);
+      if (type == "TXT") {
+        out.zone.add_txt(first, {rest});
+      } else if (type == "A" || type == "AAAA") {
+        out.zone.add_address(first, *IpAddress::parse(rest));
+      } else if (type == "MX") {
+        std::istringstream mx(rest);
+        int preference = 0;
+        std::string host;
+        mx >> preference >> host;
+        out.zone.add_mx(first, static_cast<std::uint16_t>(preference), host);
+      }
+    }
+    return out;
+  }();
+  return d;
+}
+
+void BM_SpfCheckHost(benchmark::State& state, std::string name) {
+  BenchData& d = data();
+  const Scenario* scenario = nullptr;
+  for (const auto& s : d.scenarios) {
+    if (s.name == name) scenario = &s;
+  }
+  if (!scenario) {
+    state.SkipWithError("no such scenario");
+    return;
+  }
+  asio::io_context io;
+  spf::SpfOptions options;
+  options.timestamp = 1;
+  std::size_t n = 0;
+  for (auto _ : state) {
+    spf::SpfResult r = dns::run_sync(io, spf::check_host(d.zone, scenario->request, options));
+    if (spf::to_string(r.verdict) != scenario->expected) {
+      state.SkipWithError(("unexpected result " + std::string(spf::to_string(r.verdict))).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(r);
+    if ((++n & 1023) == 0) d.zone.clear_query_log();  // the log would grow without bound
+  }
+  d.zone.clear_query_log();
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+asio::awaitable<int> trivial() {
+  co_return 1;
+}
+
+// The floor under every check: one run_sync() round on an io_context, and one in-memory TXT
+// lookup through it.
+void BM_Floor_RunSync(benchmark::State& state) {
+  asio::io_context io;
+  for (auto _ : state) benchmark::DoNotOptimize(dns::run_sync(io, trivial()));
+}
+
+void BM_Floor_ZoneTxtQuery(benchmark::State& state) {
+  BenchData& d = data();
+  asio::io_context io;
+  std::size_t n = 0;
+  for (auto _ : state) {
+    auto answer = dns::run_sync(io, d.zone.query("ip4.bench.example", dns::RecordType::TXT));
+    benchmark::DoNotOptimize(answer);
+    if ((++n & 1023) == 0) d.zone.clear_query_log();
+  }
+  d.zone.clear_query_log();
+}
+
+void BM_SpfParseRecord(benchmark::State& state) {
+  const std::string record =
+      "v=spf1 ip4:192.0.2.0/28 ip4:198.51.100.0/28 ip6:2001:db8::/32 a mx:mx.%{d2}/24//64 "
+      "include:_spf.example.com exists:%{ir}.%{l1r-}.lp._spf.%{d2} ?ptr redirect=_spf.example.net "
+      "exp=exp.%{d}";
+  for (auto _ : state) {
+    auto parsed = spf::SpfRecord::parse(record);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_SpfExpandMacro(benchmark::State& state) {
+  spf::MacroContext ctx;
+  ctx.sender = "strong-bad@email.example.com";
+  ctx.local_part = "strong-bad";
+  ctx.sender_domain = "email.example.com";
+  ctx.domain = "email.example.com";
+  ctx.client_ip = *IpAddress::parse("192.0.2.3");
+  ctx.helo = "mx.example.org";
+  for (auto _ : state) {
+    auto out = spf::expand_macro_string("%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", ctx,
+                                        spf::MacroUse::domain_spec);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_SpfCheckHost, ip4_list, std::string("ip4_list"));
+BENCHMARK_CAPTURE(BM_SpfCheckHost, include_3_deep, std::string("include_3_deep"));
+BENCHMARK_CAPTURE(BM_SpfCheckHost, mx, std::string("mx"));
+BENCHMARK_CAPTURE(BM_SpfCheckHost, redirect, std::string("redirect"));
+BENCHMARK_CAPTURE(BM_SpfCheckHost, exists_macros, std::string("exists_macros"));
+BENCHMARK_CAPTURE(BM_SpfCheckHost, fail_with_exp, std::string("fail_with_exp"));
+BENCHMARK(BM_Floor_RunSync);
+BENCHMARK(BM_Floor_ZoneTxtQuery);
+BENCHMARK(BM_SpfParseRecord);
+BENCHMARK(BM_SpfExpandMacro);
+
+BENCHMARK_MAIN();
