@@ -42,6 +42,10 @@ std::vector<Case> load_cases() {
   return cases;
 }
 
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.id;
+}
+
 bool graded_ok(const std::string& expect, DkimStatus got) {
   if (expect == "pass") return got == DkimStatus::pass;
   if (expect == "fail") return got == DkimStatus::fail;

@@ -240,6 +240,10 @@ std::vector<Variant> variants() {
   return v;
 }
 
+void PrintTo(const Variant& v, std::ostream* os) {
+  *os << v.name;
+}
+
 std::string variant_name(const ::testing::TestParamInfo<Variant>& info) {
   return info.param.name;
 }
