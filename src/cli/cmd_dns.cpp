@@ -80,8 +80,8 @@ void print_text(const dns::Answer& answer) {
   }
 }
 
-nlohmann::json records_json(const dns::Answer& answer) {
-  auto records = nlohmann::json::array();
+nlohmann::ordered_json records_json(const dns::Answer& answer) {
+  auto records = nlohmann::ordered_json::array();
   for (const auto& address : answer.addresses) records.push_back(address.to_string());
   for (const auto& record : answer.txt) {
     std::string joined;
@@ -99,7 +99,7 @@ nlohmann::json records_json(const dns::Answer& answer) {
 }
 
 void print_json(const dns::Answer& answer) {
-  nlohmann::json doc = {
+  nlohmann::ordered_json doc = {
       {"name", answer.name},
       {"type", dns::to_string(answer.type)},
       {"status", dns::to_string(answer.status)},
@@ -107,11 +107,12 @@ void print_json(const dns::Answer& answer) {
       {"dnssec", dns::to_string(answer.dnssec)},
       {"records", records_json(answer)},
       {"cname_chain", answer.cname_chain},
-      {"error",
-       answer.error_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(answer.error_text)},
+      {"error", answer.error_text.empty() ? nlohmann::ordered_json(nullptr)
+                                          : nlohmann::ordered_json(answer.error_text)},
   };
   // DNS text may hold any byte; JSON strings are UTF-8, so invalid bytes become U+FFFD.
-  std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  std::printf("%s\n",
+              doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
 }
 
 struct DnsCommand {
