@@ -3,11 +3,15 @@
 // still pending when it goes away are dropped).
 #pragma once
 
-#include <asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
+
+// Asio after a standard header on purpose: Asio 1.22 picks aligned_alloc or operator new for
+// its handler memory by whether libstdc++'s config was seen first, and translation units that
+// disagree free each other's blocks with the wrong function (ASan: alloc-dealloc-mismatch).
+#include <asio/any_io_executor.hpp>
 
 #include "senderauth/core/result.hpp"
 #include "senderauth/dns/resolver.hpp"
