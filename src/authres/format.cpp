@@ -1,0 +1,285 @@
+#include "senderauth/authres/format.hpp"
+
+#include <string>
+#include <vector>
+
+#include "sanitize_utf8.hpp"
+
+namespace senderauth::authres {
+
+namespace {
+
+bool is_atext(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_dot_atom_text(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  char previous = 0;
+  for (char c : text) {
+    if (c == '.' ? previous == '.' : !is_atext(c)) return false;
+    previous = c;
+  }
+  return true;
+}
+
+// RFC 6376 domain-name: sub-domain *("." sub-domain), sub-domain = Let-dig [Ldh-str].
+bool is_domain_name(std::string_view text) {
+  if (text.empty()) return false;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = text.find('.', start);
+    std::string_view label =
+        text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
+    if (!is_keyword(label)) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+bool is_mailbox_form(std::string_view text) {
+  auto at = text.rfind('@');
+  if (at == std::string_view::npos) return false;
+  std::string_view local = text.substr(0, at);
+  return (local.empty() || is_dot_atom_text(local)) && is_domain_name(text.substr(at + 1));
+}
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+enum class Join : unsigned char { clause, soft, exact };
+
+struct Segment {
+  std::string text;
+  Join join;
+};
+
+// Splits `text` at its spaces into segments: the first joins with `first_join`, the rest with
+// `inner_join` (exact inside quoted strings, where the space is part of the value).
+void add_split(std::vector<Segment>& out, std::string_view text, Join first_join, Join inner_join) {
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= text.size()) {
+    std::size_t space = text.find(' ', start);
+    std::size_t end = space == std::string_view::npos ? text.size() : space;
+    out.push_back(
+        Segment{std::string(text.substr(start, end - start)), first ? first_join : inner_join});
+    first = false;
+    if (space == std::string_view::npos) break;
+    start = space + 1;
+  }
+}
+
+Result<void> check_keyword(std::string_view what, std::string_view text) {
+  if (text.size() > kMaxKeywordLength) {
+    return make_error(std::string(what) + " longer than " + std::to_string(kMaxKeywordLength));
+  }
+  if (!is_keyword(text)) {
+    return make_error(std::string(what) + " \"" + sanitize_value(text) + "\" is not a keyword");
+  }
+  return {};
+}
+
+Result<void> check_clause(const Clause& clause) {
+  if (auto r = check_keyword("method", clause.method); !r) return r;
+  if (!clause.method_version.empty()) {
+    if (clause.method_version.size() > 9 ||
+        clause.method_version.find_first_not_of("0123456789") != std::string::npos) {
+      return make_error("method-version of " + clause.method + " is not a number");
+    }
+  }
+  if (auto r = check_keyword("result of " + clause.method, clause.result); !r) return r;
+  if (clause.properties.size() > kMaxProperties) {
+    return make_error(clause.method + " has more than " + std::to_string(kMaxProperties) +
+                      " properties");
+  }
+  for (const auto& p : clause.properties) {
+    if (auto r = check_keyword("ptype", p.ptype); !r) return r;
+    if (auto r = check_keyword("property", p.name); !r) return r;
+  }
+  return {};
+}
+
+// Appends the segments of one resinfo (not its separating ";").
+void clause_segments(std::vector<Segment>& out, const Clause& clause, bool allow_utf8) {
+  std::string head = clause.method;
+  if (!clause.method_version.empty()) head += "/" + clause.method_version;
+  head += "=" + clause.result;
+  out.push_back(Segment{head, Join::clause});
+
+  std::string comment = sanitize_value(clause.comment, allow_utf8);
+  if (!comment.empty()) {
+    add_split(out, "(" + escape_comment(comment) + ")", Join::soft, Join::soft);
+  }
+  std::string reason = sanitize_value(clause.reason, allow_utf8);
+  if (!reason.empty()) add_split(out, "reason=" + quote_value(reason), Join::soft, Join::exact);
+  for (const auto& p : clause.properties) {
+    std::string value = sanitize_value(p.value, allow_utf8);
+    add_split(out, p.ptype + "." + p.name + "=" + quote_pvalue(value), Join::soft, Join::exact);
+  }
+}
+
+}  // namespace
+
+std::string sanitize_value(std::string_view text, bool allow_utf8) {
+  std::string out;
+  out.reserve(text.size() < kMaxValueLength ? text.size() : kMaxValueLength);
+  bool pending_space = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto u = static_cast<unsigned char>(text[i]);
+    std::size_t length = 1;
+    bool keep = true;
+    if (u < 0x20 || u == 0x7f || u == ' ') {
+      pending_space = !out.empty();
+      ++i;
+      continue;
+    }
+    if (u >= 0x80) {
+      length = allow_utf8 ? detail::utf8_sequence_length(text.substr(i)) : 0;
+      keep = length > 0;
+      if (!keep) length = 1;
+    }
+    std::size_t needed = (pending_space ? 1 : 0) + (keep ? length : 1);
+    if (out.size() + needed > kMaxValueLength) break;
+    if (pending_space) out += ' ';
+    pending_space = false;
+    if (keep) {
+      out.append(text.substr(i, length));
+    } else {
+      out += '?';
+    }
+    i += length;
+  }
+  return out;
+}
+
+std::string quote_value(std::string_view text) {
+  return is_token(text) ? std::string(text) : quoted(text);
+}
+
+std::string quote_pvalue(std::string_view text) {
+  return is_token(text) || is_mailbox_form(text) ? std::string(text) : quoted(text);
+}
+
+std::string escape_comment(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '(' || c == ')' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+Result<std::string> format_clause(const Clause& clause, const FormatOptions& options) {
+  if (auto r = check_clause(clause); !r) return r.error();
+  std::vector<Segment> segments;
+  clause_segments(segments, clause, options.allow_utf8);
+  std::string out;
+  for (const auto& s : segments) {
+    if (!out.empty()) out += ' ';
+    out += s.text;
+  }
+  return out;
+}
+
+Result<std::string> format_field(const AuthResults& results, const FormatOptions& options) {
+  const std::string& id = results.authserv_id;
+  if (id.empty()) return make_error("authserv-id is empty");
+  if (id.size() > 255 || sanitize_value(id) != id || id.find(' ') != std::string::npos) {
+    return make_error("authserv-id must be printable US-ASCII without spaces, at most 255");
+  }
+  if (results.clauses.size() > kMaxClauses) {
+    return make_error("more than " + std::to_string(kMaxClauses) + " resinfo clauses");
+  }
+  for (const auto& clause : results.clauses) {
+    if (auto r = check_clause(clause); !r) return r.error();
+  }
+
+  std::vector<Segment> segments;
+  std::string first = quote_value(id);
+  if (results.version) first += " " + std::to_string(*results.version);
+  first += ";";
+  segments.push_back(Segment{first, Join::soft});
+  if (results.clauses.empty()) segments.push_back(Segment{"none", Join::soft});
+  for (std::size_t c = 0; c < results.clauses.size(); ++c) {
+    clause_segments(segments, results.clauses[c], options.allow_utf8);
+    if (c + 1 < results.clauses.size()) segments.back().text += ';';
+  }
+
+  std::string out(kFieldName);
+  out += ':';
+  std::size_t single = out.size();
+  for (const auto& s : segments) single += 1 + s.text.size();
+  bool one_line = single <= options.max_line;
+
+  std::size_t column = out.size();
+  bool line_has_text = false;
+  for (const auto& s : segments) {
+    std::string_view indent;
+    bool fold = false;
+    if (!one_line && line_has_text) {
+      if (s.join == Join::clause) {
+        fold = true;
+        indent = "  ";
+      } else if (column + 1 + s.text.size() > options.max_line) {
+        fold = true;
+        indent = s.join == Join::exact ? " " : "    ";
+      }
+    }
+    if (fold) {
+      out += options.line_ending;
+      out += indent;
+      column = indent.size();
+    } else {
+      out += ' ';
+      ++column;
+    }
+    out += s.text;
+    column += s.text.size();
+    line_has_text = true;
+  }
+  out += options.line_ending;
+  return out;
+}
+
+Result<std::string> format_value(const AuthResults& results, const FormatOptions& options) {
+  auto field = format_field(results, options);
+  if (!field) return field.error();
+  std::string value = field->substr(kFieldName.size() + 1);
+  value.resize(value.size() - options.line_ending.size());
+  return value;
+}
+
+}  // namespace senderauth::authres

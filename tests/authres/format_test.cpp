@@ -1,0 +1,280 @@
+// Writing Authentication-Results: quoting, escaping of untrusted text, folding, limits.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "senderauth/authres/format.hpp"
+#include "senderauth/authres/parser.hpp"
+
+namespace senderauth::authres {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& field) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < field.size()) {
+    auto end = field.find("\r\n", start);
+    EXPECT_NE(end, std::string::npos) << "field must end in CRLF";
+    if (end == std::string::npos) break;
+    lines.push_back(field.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+// Unfolds a formatted field and parses its value strictly.
+AuthResults reparse(const std::string& field) {
+  std::string value = field.substr(kFieldName.size() + 1);
+  auto parsed = parse_authres(value, ParseOptions{.strict = true});
+  EXPECT_TRUE(parsed.ok()) << (parsed ? "" : parsed.reason()) << "\n" << field;
+  return parsed ? *parsed : AuthResults{};
+}
+
+TEST(AuthresFormat, NoClausesIsNone) {
+  auto field = format_field(AuthResults{"mx.example.org", std::nullopt, {}});
+  ASSERT_TRUE(field.ok()) << field.reason();
+  EXPECT_EQ(*field, "Authentication-Results: mx.example.org; none\r\n");
+}
+
+TEST(AuthresFormat, VersionIsWrittenWhenSet) {
+  auto field = format_field(AuthResults{"example.org", 1u, {}});
+  ASSERT_TRUE(field.ok());
+  EXPECT_EQ(*field, "Authentication-Results: example.org 1; none\r\n");
+}
+
+TEST(AuthresFormat, ShortFieldStaysOnOneLine) {
+  AuthResults ar{
+      "example.com", std::nullopt, {make_spf_clause("pass", SpfScope::mailfrom, "example.net")}};
+  auto field = format_field(ar);
+  ASSERT_TRUE(field.ok());
+  EXPECT_EQ(*field, "Authentication-Results: example.com; spf=pass smtp.mailfrom=example.net\r\n");
+}
+
+TEST(AuthresFormat, LongFieldPutsEachResinfoOnItsOwnLine) {
+  AuthResults ar{"example.com", std::nullopt, {}};
+  ar.clauses.push_back(
+      make_dkim_clause({.result = "pass", .domain = "example.com", .identity = "@example.com"}));
+  ar.clauses.push_back(
+      make_dmarc_clause("pass", "example.com", "reject", "Used From Domain Record"));
+  auto field = format_field(ar);
+  ASSERT_TRUE(field.ok());
+  EXPECT_EQ(*field,
+            "Authentication-Results: example.com;\r\n"
+            "  dkim=pass header.d=example.com header.i=@example.com;\r\n"
+            "  dmarc=pass (Used From Domain Record) header.from=example.com\r\n"
+            "    policy.dmarc=reject\r\n");
+  EXPECT_EQ(reparse(*field).clauses, ar.clauses);
+}
+
+TEST(AuthresFormat, LinesStayUnder78ColumnsAndUnfoldToTheSameValues) {
+  AuthResults ar{"mx.receiver.example", std::nullopt, {}};
+  ar.clauses.push_back(
+      make_iprev_clause("pass", *IpAddress::parse("192.0.2.10"), "mail.sender.example"));
+  ar.clauses.push_back(make_spf_clause("pass", SpfScope::helo, "mail.sender.example"));
+  ar.clauses.push_back(make_spf_clause("softfail", SpfScope::mailfrom,
+                                       "very.long.local.part+tag@sub.domain.sender.example",
+                                       "domain of transitioning sender does not designate "
+                                       "192.0.2.10 as permitted sender"));
+  Clause dkim = make_dkim_clause({.result = "fail",
+                                  .domain = "sender.example",
+                                  .identity = "@sender.example",
+                                  .selector = "sel2026",
+                                  .algorithm = "rsa-sha256",
+                                  .b_prefix = "AbC/dE+f"});
+  dkim.reason =
+      "body hash did not verify: the body was changed after signing, probably "
+      "by a mailing list footer";
+  ar.clauses.push_back(dkim);
+  ar.clauses.push_back(make_arc_clause("pass", 0, IpAddress::parse("192.0.2.10").value(),
+                                       {"lists.example", "sender.example"}, "i=2"));
+  ar.clauses.push_back(make_dmarc_clause("pass", "sender.example", "quarantine"));
+  auto field = format_field(ar);
+  ASSERT_TRUE(field.ok()) << field.reason();
+  for (const auto& line : lines_of(*field)) {
+    EXPECT_LE(line.size(), 78u) << line;
+    EXPECT_FALSE(line.find_first_not_of(' ') == std::string::npos) << "blank line";
+  }
+  AuthResults back = reparse(*field);
+  EXPECT_EQ(back.authserv_id, "mx.receiver.example");
+  EXPECT_EQ(back.clauses, ar.clauses);
+}
+
+TEST(AuthresFormat, ValuesThatAreNotTokensAreQuoted) {
+  Clause c;
+  c.method = "dkim";
+  c.result = "pass";
+  c.add_property("header", "b", "gfT/i2HB");
+  c.add_property("header", "i", "@example.com");
+  c.add_property("header", "i", "user.name+tag@example.com");
+  c.add_property("smtp", "mailfrom", "");
+  c.add_property("header", "x", "two words");
+  c.add_property("header", "y", "say \"hi\" \\o/");
+  auto text = format_clause(c);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text,
+            "dkim=pass header.b=\"gfT/i2HB\" header.i=@example.com "
+            "header.i=user.name+tag@example.com smtp.mailfrom=\"\" header.x=\"two words\" "
+            "header.y=\"say \\\"hi\\\" \\\\o/\"");
+  auto back = parse_clause(*text, ParseOptions{.strict = true});
+  ASSERT_TRUE(back.ok()) << back.reason();
+  EXPECT_EQ(back->properties, c.properties);
+}
+
+TEST(AuthresFormat, ReasonIsQuotedWhenNeeded) {
+  Clause c;
+  c.method = "dkim";
+  c.result = "fail";
+  c.reason = "bad signature";
+  EXPECT_EQ(*format_clause(c), "dkim=fail reason=\"bad signature\"");
+  c.reason = "expired";
+  EXPECT_EQ(*format_clause(c), "dkim=fail reason=expired");
+}
+
+TEST(AuthresFormat, CommentsAreEscaped) {
+  Clause c;
+  c.method = "spf";
+  c.result = "permerror";
+  c.comment = "bad (nested) \\ text";
+  auto text = format_clause(c);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "spf=permerror (bad \\(nested\\) \\\\ text)");
+  auto back = parse_clause(*text, ParseOptions{.strict = true});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->comment, "bad (nested) \\ text");
+}
+
+TEST(AuthresFormat, HeaderInjectionIsImpossible) {
+  AuthResults ar{"mx.example.org", std::nullopt, {}};
+  Clause c = make_spf_clause("fail", SpfScope::helo, "evil\r\nX-Injected: yes\r\n\r\nbody",
+                             "exp=\r\nBcc: victim@example.com\x01\x7f");
+  c.reason = "line1\nline2\rline3\ttab\0nul";
+  ar.clauses.push_back(c);
+  auto field = format_field(ar);
+  ASSERT_TRUE(field.ok());
+  // The only CR/LF are the folds and the final line ending, each followed by a space or the end.
+  for (std::size_t i = 0; i < field->size(); ++i) {
+    unsigned char ch = static_cast<unsigned char>((*field)[i]);
+    if (ch == '\r') {
+      ASSERT_EQ((*field)[i + 1], '\n');
+      ASSERT_TRUE(i + 2 == field->size() || (*field)[i + 2] == ' ') << *field;
+    } else if (ch != '\n') {
+      ASSERT_TRUE(ch >= 0x20 && ch < 0x7f) << "byte " << int(ch) << " at " << i;
+    }
+  }
+  AuthResults back = reparse(*field);
+  ASSERT_EQ(back.clauses.size(), 1u);
+  EXPECT_EQ(back.clauses[0].properties[0].value, "evil X-Injected: yes body");
+  EXPECT_EQ(back.clauses[0].comment, "exp= Bcc: victim@example.com");
+}
+
+TEST(AuthresFormat, NonAsciiBecomesQuestionMarksUnlessUtf8Allowed) {
+  EXPECT_EQ(sanitize_value("Pel\xc3\xa9"), "Pel??");
+  EXPECT_EQ(sanitize_value("Pel\xc3\xa9", true), "Pel\xc3\xa9");
+  EXPECT_EQ(sanitize_value("bad\xc3(", true), "bad?(");    // truncated sequence
+  EXPECT_EQ(sanitize_value("\xed\xa0\x80", true), "???");  // surrogate
+  EXPECT_EQ(sanitize_value("\xc0\xaf", true), "??");       // overlong
+  EXPECT_EQ(sanitize_value("  a \t\r\n b  "), "a b");
+}
+
+TEST(AuthresFormat, ValuesAreCutAtTheLimit) {
+  std::string huge(10000, 'a');
+  EXPECT_EQ(sanitize_value(huge).size(), kMaxValueLength);
+  std::string utf8;
+  for (int i = 0; i < 300; ++i) utf8 += "\xc3\xa9";
+  std::string cut = sanitize_value(utf8, true);
+  EXPECT_LE(cut.size(), kMaxValueLength);
+  EXPECT_EQ(cut.size() % 2, 0u) << "cut inside a UTF-8 sequence";
+}
+
+TEST(AuthresFormat, UnbreakableWordsGetTheirOwnLineBelow998) {
+  AuthResults ar{"mx.example.org", std::nullopt, {}};
+  Clause c = make_spf_clause("pass", SpfScope::mailfrom, std::string(5000, '\\'));
+  c.comment = std::string(3000, 'x');
+  ar.clauses.push_back(c);
+  auto field = format_field(ar);
+  ASSERT_TRUE(field.ok());
+  for (const auto& line : lines_of(*field)) EXPECT_LE(line.size(), 998u);
+  EXPECT_EQ(reparse(*field).clauses[0].properties[0].value, std::string(kMaxValueLength, '\\'));
+}
+
+TEST(AuthresFormat, LfLineEndingForDisplay) {
+  AuthResults ar{"example.com",
+                 std::nullopt,
+                 {make_dmarc_clause("fail", "example.com", "reject", "p=reject")}};
+  ar.clauses.push_back(make_spf_clause("fail", SpfScope::mailfrom, "someone@example.com"));
+  auto field = format_field(ar, FormatOptions{.line_ending = "\n"});
+  ASSERT_TRUE(field.ok());
+  EXPECT_EQ(field->find('\r'), std::string::npos);
+  EXPECT_EQ(field->back(), '\n');
+}
+
+TEST(AuthresFormat, FormatValueIsTheFieldBody) {
+  AuthResults ar{"example.com", std::nullopt, {}};
+  auto value = format_value(ar);
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, " example.com; none");
+}
+
+TEST(AuthresFormat, RejectsWhatCannotBeWritten) {
+  EXPECT_FALSE(format_field(AuthResults{}).ok());
+  EXPECT_FALSE(format_field(AuthResults{"mx.example.org\r\nX: y", std::nullopt, {}}).ok());
+  EXPECT_FALSE(format_field(AuthResults{"two words", std::nullopt, {}}).ok());
+  Clause bad;
+  bad.method = "spf pass";
+  bad.result = "pass";
+  EXPECT_FALSE(format_field(AuthResults{"mx", std::nullopt, {bad}}).ok());
+  bad.method = "spf";
+  bad.result = "";
+  EXPECT_FALSE(format_clause(bad).ok());
+  bad.result = "pass";
+  bad.add_property("smtp.x", "mailfrom", "a");
+  EXPECT_FALSE(format_clause(bad).ok());
+  bad.properties.clear();
+  bad.method_version = "1a";
+  EXPECT_FALSE(format_clause(bad).ok());
+
+  AuthResults many{"mx", std::nullopt, {}};
+  for (std::size_t i = 0; i <= kMaxClauses; ++i) {
+    many.clauses.push_back(make_dkim_clause({.result = "pass", .domain = "example.com"}));
+  }
+  auto r = format_field(many);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("more than 64"), std::string::npos) << r.reason();
+  many.clauses.pop_back();
+  EXPECT_TRUE(format_field(many).ok());
+
+  Clause props = make_dkim_clause({.result = "pass"});
+  for (std::size_t i = 0; i <= kMaxProperties; ++i) props.add_property("header", "x", "1");
+  EXPECT_FALSE(format_clause(props).ok());
+}
+
+TEST(AuthresFormat, MethodHelpers) {
+  auto mapped = IpAddress::parse("::ffff:192.0.2.1");
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_EQ(*format_clause(make_iprev_clause("pass", *mapped, "mail.example.com")),
+            "iprev=pass (mail.example.com) policy.iprev=192.0.2.1");
+  EXPECT_EQ(*format_clause(make_iprev_clause("permerror", *IpAddress::parse("2001:db8::1"))),
+            "iprev=permerror policy.iprev=\"2001:db8::1\"");
+  EXPECT_EQ(*format_clause(make_spf_clause("none", SpfScope::helo, "mail.example.com")),
+            "spf=none smtp.helo=mail.example.com");
+  EXPECT_EQ(*format_clause(make_dkim_clause({.result = "pass",
+                                             .domain = "example.com",
+                                             .identity = "@example.com",
+                                             .selector = "sel",
+                                             .algorithm = "rsa-sha256",
+                                             .b_prefix = "AbCdEfGh",
+                                             .comment = "2048-bit key"})),
+            "dkim=pass (2048-bit key) header.d=example.com header.i=@example.com header.s=sel "
+            "header.a=rsa-sha256 header.b=AbCdEfGh");
+  EXPECT_EQ(*format_clause(make_arc_clause("pass", 0, IpAddress::parse("192.0.2.1").value(),
+                                           {"lists.example", "d1.example"}, "i=2")),
+            "arc=pass (i=2) header.oldest-pass=0 smtp.remote-ip=192.0.2.1 "
+            "arc.chain=\"lists.example:d1.example\"");
+  EXPECT_EQ(*format_clause(make_arc_clause("none", std::nullopt, std::nullopt)), "arc=none");
+  EXPECT_EQ(*format_clause(make_dmarc_clause("fail", "example.com", "reject")),
+            "dmarc=fail header.from=example.com policy.dmarc=reject");
+  EXPECT_EQ(*format_clause(make_dmarc_clause("none", "")), "dmarc=none");
+}
+
+}  // namespace
+}  // namespace senderauth::authres
