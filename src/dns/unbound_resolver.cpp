@@ -194,6 +194,14 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
                                          static_cast<std::size_t>(res.answer_len));
     answer.cname_chain = wire::cname_chain(packet, answer.name);
   }
+  if (res.bogus) {
+    // libunbound hands bogus data over for inspection; a validating resolver must not: the
+    // caller sees what a validating server answers, SERVFAIL, and why.
+    answer.status = Status::servfail;
+    answer.error_text = "SERVFAIL: DNSSEC validation failed";
+    if (res.why_bogus != nullptr) answer.error_text += std::string(": ") + res.why_bogus;
+    return answer;
+  }
   if (res.havedata) {
     for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
       std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),

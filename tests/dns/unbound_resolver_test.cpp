@@ -12,6 +12,8 @@
 #include <fstream>
 #include <optional>
 
+#include "dns/unbound_wire.hpp"
+#include "senderauth/core/base64.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/unbound_resolver.hpp"
 #include "support/conformance.hpp"
@@ -226,6 +228,344 @@ TEST(UnboundResolver, ResolversComeAndGoOnOneLoop) {
     auto answer = run_sync(io, (*resolver)->query("www.example.test", RecordType::A));
     EXPECT_EQ(answer.status, Status::ok) << answer.error_text;
   }
+}
+
+// ---- DNSSEC: a zone signed here (Ed25519 through the openssl command), served by nsd ------
+
+bool openssl_available() {
+  return std::system("openssl version >/dev/null 2>&1") == 0;
+}
+
+std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void put16(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  out.push_back(static_cast<std::uint8_t>(v >> 8));
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  put16(out, v >> 16);
+  put16(out, v & 0xFFFF);
+}
+
+// Lower-case, uncompressed: the canonical form RFC 4034 6.2 signs.
+std::vector<std::uint8_t> wire_name(const std::string& name) {
+  std::vector<std::uint8_t> out;
+  std::size_t start = 0;
+  while (start < name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    out.push_back(static_cast<std::uint8_t>(dot - start));
+    for (std::size_t i = start; i < dot; ++i) {
+      out.push_back(static_cast<std::uint8_t>(std::tolower(static_cast<unsigned char>(name[i]))));
+    }
+    start = dot + 1;
+  }
+  out.push_back(0);
+  return out;
+}
+
+std::string as_string(const std::vector<std::uint8_t>& bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string rrsig_time(std::time_t t) {
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y%m%d%H%M%S", &tm);
+  return buf;
+}
+
+// One Ed25519 key (algorithm 15) in a temp dir; signs single-record RRsets of `zone`.
+class ZoneSigner {
+ public:
+  static std::unique_ptr<ZoneSigner> create(const std::string& zone) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("senderauth-dnssec-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::unique_ptr<ZoneSigner> signer(new ZoneSigner(zone, dir));
+    const std::string key = (dir / "key.pem").string();
+    const std::string pub = (dir / "pub.der").string();
+    if (std::system(("openssl genpkey -algorithm ed25519 -out " + key + " 2>/dev/null").c_str()) !=
+            0 ||
+        std::system(("openssl pkey -in " + key + " -pubout -outform DER -out " + pub).c_str()) !=
+            0) {
+      return nullptr;
+    }
+    auto der = read_bytes(pub);
+    if (der.size() < 32) return nullptr;
+    signer->public_key_.assign(der.end() - 32, der.end());  // SPKI ends with the raw key
+    put16(signer->dnskey_rdata_, 257);                      // zone key, secure entry point
+    signer->dnskey_rdata_.push_back(3);
+    signer->dnskey_rdata_.push_back(15);
+    signer->dnskey_rdata_.insert(signer->dnskey_rdata_.end(), signer->public_key_.begin(),
+                                 signer->public_key_.end());
+    std::uint32_t sum = 0;  // RFC 4034 appendix B
+    for (std::size_t i = 0; i < signer->dnskey_rdata_.size(); ++i) {
+      sum += (i & 1) != 0 ? signer->dnskey_rdata_[i] : signer->dnskey_rdata_[i] << 8;
+    }
+    sum += (sum >> 16) & 0xFFFF;
+    signer->key_tag_ = sum & 0xFFFF;
+    return signer;
+  }
+  ~ZoneSigner() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string dnskey_text() const {
+    return "IN DNSKEY 257 3 15 " + base64_encode(as_string(public_key_));
+  }
+  std::string dnskey_line() const { return zone_ + ". 300 " + dnskey_text() + "\n"; }
+  std::vector<std::uint8_t> dnskey_rdata() const { return dnskey_rdata_; }
+
+  // "OWNER 300 IN RRSIG ..." over the one-record RRset (owner, type, rdata), TTL 300.
+  // `corrupt` flips a bit of the signature: what a forged answer looks like.
+  std::string rrsig_line(const std::string& owner, RecordType type, const std::string& type_name,
+                         const std::vector<std::uint8_t>& rdata, bool corrupt = false) const {
+    const std::uint32_t ttl = 300;
+    const std::time_t now = std::time(nullptr);
+    const std::string expiration = rrsig_time(now + 30 * 86400);
+    const std::string inception = rrsig_time(now - 86400);
+    std::size_t labels = 1;
+    for (char c : owner) labels += c == '.' ? 1 : 0;
+
+    std::vector<std::uint8_t> data;
+    put16(data, static_cast<std::uint16_t>(type));
+    data.push_back(15);
+    data.push_back(static_cast<std::uint8_t>(labels));
+    put32(data, ttl);
+    put32(data, static_cast<std::uint32_t>(now + 30 * 86400));
+    put32(data, static_cast<std::uint32_t>(now - 86400));
+    put16(data, key_tag_);
+    auto signer_name = wire_name(zone_);
+    data.insert(data.end(), signer_name.begin(), signer_name.end());
+    auto owner_wire = wire_name(owner);
+    data.insert(data.end(), owner_wire.begin(), owner_wire.end());
+    put16(data, static_cast<std::uint16_t>(type));
+    put16(data, 1);  // IN
+    put32(data, ttl);
+    put16(data, static_cast<std::uint16_t>(rdata.size()));
+    data.insert(data.end(), rdata.begin(), rdata.end());
+
+    std::ofstream(dir_ / "data.bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(data.data()),
+               static_cast<std::streamsize>(data.size()));
+    const std::string cmd = "openssl pkeyutl -sign -rawin -inkey " + (dir_ / "key.pem").string() +
+                            " -in " + (dir_ / "data.bin").string() + " -out " +
+                            (dir_ / "sig.bin").string();
+    if (std::system(cmd.c_str()) != 0) return "; signing failed\n";
+    auto signature = read_bytes(dir_ / "sig.bin");
+    if (corrupt && !signature.empty()) signature[10] ^= 0x01;
+    return owner + ". 300 IN RRSIG " + type_name + " 15 " + std::to_string(labels) + " 300 " +
+           expiration + " " + inception + " " + std::to_string(key_tag_) + " " + zone_ + ". " +
+           base64_encode(as_string(signature)) + "\n";
+  }
+
+ private:
+  ZoneSigner(std::string zone, std::filesystem::path dir)
+      : zone_(std::move(zone)), dir_(std::move(dir)) {}
+  std::string zone_;
+  std::filesystem::path dir_;
+  std::vector<std::uint8_t> public_key_;
+  std::vector<std::uint8_t> dnskey_rdata_;
+  std::uint32_t key_tag_ = 0;
+};
+
+std::vector<std::uint8_t> a_rdata(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  return {a, b, c, d};
+}
+
+// example.test signed with one key: www (good signature), forged (bad signature), plain (no
+// signature at all), and the apex SOA, NS and DNSKEY sets signed.
+struct SignedZone {
+  std::unique_ptr<ZoneSigner> signer;
+  std::string text;
+};
+
+std::optional<SignedZone> make_signed_zone() {
+  auto signer = ZoneSigner::create("example.test");
+  if (!signer) return std::nullopt;
+  std::string text;
+  const std::string soa_text =
+      "IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 60";
+  std::vector<std::uint8_t> soa = wire_name("ns.example.test");
+  auto rname = wire_name("hostmaster.example.test");
+  soa.insert(soa.end(), rname.begin(), rname.end());
+  for (std::uint32_t v : {1u, 3600u, 600u, 86400u, 60u}) put32(soa, v);
+  text += "example.test. 300 " + soa_text + "\n";
+  text += signer->rrsig_line("example.test", RecordType::SOA, "SOA", soa);
+  text += "example.test. 300 IN NS ns.example.test.\n";
+  text += signer->rrsig_line("example.test", RecordType::NS, "NS", wire_name("ns.example.test"));
+  text += "ns.example.test. 300 IN A 127.0.0.1\n";
+  text += signer->dnskey_line();
+  text += signer->rrsig_line("example.test", static_cast<RecordType>(48), "DNSKEY",
+                             signer->dnskey_rdata());
+  text += "www.example.test. 300 IN A 192.0.2.1\n";
+  text += signer->rrsig_line("www.example.test", RecordType::A, "A", a_rdata(192, 0, 2, 1));
+  text += "forged.example.test. 300 IN A 192.0.2.66\n";
+  text += signer->rrsig_line("forged.example.test", RecordType::A, "A", a_rdata(192, 0, 2, 66),
+                             /*corrupt=*/true);
+  return SignedZone{std::move(signer), std::move(text)};
+}
+
+#define NEED_OPENSSL()                                                            \
+  do {                                                                            \
+    if (!openssl_available()) {                                                   \
+      if (testing::running_in_ci()) FAIL() << "openssl command missing under CI"; \
+      GTEST_SKIP() << "openssl command not installed: cannot sign a test zone";   \
+    }                                                                             \
+  } while (0)
+
+class UnboundDnssec : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NEED_NSD();
+    NEED_OPENSSL();
+    auto zone = make_signed_zone();
+    ASSERT_TRUE(zone.has_value()) << "could not sign the test zone";
+    zone_ = std::move(*zone);
+    auto server = testing::NsdServer::start(
+        {{"example.test", zone_.text}, {"plain.test", "www IN A 192.0.2.7\n"}});
+    ASSERT_TRUE(server.ok()) << server.reason();
+    nsd_ = std::move(server.value());
+    anchor_ = std::filesystem::temp_directory_path() /
+              ("senderauth-anchor-" + std::to_string(::getpid()) + ".key");
+    std::ofstream(anchor_) << zone_.signer->dnskey_line();
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove(anchor_, ignored);
+  }
+
+  Answer ask(const std::string& name, bool validate) {
+    UnboundOptions options;
+    options.forwarders = {nsd_->address()};
+    options.timeout = 10s;
+    options.dnssec = validate;
+    options.trust_anchor_file = anchor_.string();
+    auto resolver = UnboundResolver::create(io_.get_executor(), options);
+    EXPECT_TRUE(resolver.ok()) << resolver.reason();
+    if (!resolver.ok()) return {};
+    return run_sync(io_, (*resolver)->query(name, RecordType::A));
+  }
+
+  asio::io_context io_;
+  SignedZone zone_;
+  std::unique_ptr<testing::NsdServer> nsd_;
+  std::filesystem::path anchor_;
+};
+
+TEST_F(UnboundDnssec, ValidSignatureIsSecure) {
+  auto answer = ask("www.example.test", true);
+  ASSERT_EQ(answer.status, Status::ok) << answer.error_text;
+  EXPECT_EQ(answer.dnssec, DnssecState::secure);
+  ASSERT_EQ(answer.addresses.size(), 1u);
+  EXPECT_EQ(answer.addresses[0].to_string(), "192.0.2.1");
+}
+
+TEST_F(UnboundDnssec, ForgedSignatureIsBogusServfail) {
+  auto answer = ask("forged.example.test", true);
+  EXPECT_EQ(answer.status, Status::servfail);
+  EXPECT_EQ(answer.dnssec, DnssecState::bogus);
+  EXPECT_TRUE(answer.addresses.empty());
+  EXPECT_NE(answer.error_text.find("DNSSEC"), std::string::npos) << answer.error_text;
+}
+
+TEST_F(UnboundDnssec, UnsignedZoneOutsideTheAnchorIsInsecure) {
+  auto answer = ask("www.plain.test", true);
+  ASSERT_EQ(answer.status, Status::ok) << answer.error_text;
+  EXPECT_EQ(answer.dnssec, DnssecState::insecure);
+  ASSERT_EQ(answer.addresses.size(), 1u);
+}
+
+TEST_F(UnboundDnssec, WithoutValidationStateIsIndeterminate) {
+  auto good = ask("www.example.test", false);
+  ASSERT_EQ(good.status, Status::ok) << good.error_text;
+  EXPECT_EQ(good.dnssec, DnssecState::indeterminate);
+  auto forged = ask("forged.example.test", false);  // nobody checks: the data comes through
+  ASSERT_EQ(forged.status, Status::ok) << forged.error_text;
+  EXPECT_EQ(forged.dnssec, DnssecState::indeterminate);
+}
+
+// ---- wire format as libunbound hands it over ---------------------------------------------
+
+using Bytes = std::vector<std::uint8_t>;
+
+TEST(UnboundWire, NamesFollowCompressionAndLowerCase) {
+  // "Mail.Example.TEST" at 0, then "www" + pointer to offset 5 ("example.test").
+  Bytes msg = {4, 'M', 'a', 'i', 'l', 7, 'E', 'x', 'a', 'm', 'p',  'l', 'e',
+               4, 'T', 'E', 'S', 'T', 0, 3,   'w', 'w', 'w', 0xC0, 5};
+  std::size_t offset = 0;
+  EXPECT_EQ(wire::read_name(msg, offset), "mail.example.test");
+  EXPECT_EQ(offset, 19u);
+  offset = 19;
+  EXPECT_EQ(wire::read_name(msg, offset), "www.example.test");
+  EXPECT_EQ(offset, msg.size());  // past the pointer, not past where it led
+}
+
+TEST(UnboundWire, MalformedNamesAreRejected) {
+  std::size_t offset = 0;
+  Bytes loop = {0xC0, 0};  // a pointer to itself
+  EXPECT_FALSE(wire::read_name(loop, offset));
+  offset = 0;
+  Bytes truncated = {5, 'a', 'b'};
+  EXPECT_FALSE(wire::read_name(truncated, offset));
+  offset = 0;
+  Bytes extended_label = {0x40, 0};
+  EXPECT_FALSE(wire::read_name(extended_label, offset));
+  offset = 0;
+  Bytes dangling_pointer = {0xC0};
+  EXPECT_FALSE(wire::read_name(dangling_pointer, offset));
+}
+
+TEST(UnboundWire, RdataOfEachType) {
+  Answer answer;
+  EXPECT_TRUE(wire::append_rdata(RecordType::A, Bytes{192, 0, 2, 1}, answer));
+  EXPECT_FALSE(wire::append_rdata(RecordType::A, Bytes{192, 0, 2}, answer));
+  Bytes v6(16, 0);
+  v6[0] = 0x20;
+  v6[1] = 0x01;
+  v6[2] = 0x0d;
+  v6[3] = 0xb8;
+  v6[15] = 1;
+  EXPECT_TRUE(wire::append_rdata(RecordType::AAAA, v6, answer));
+  ASSERT_EQ(answer.addresses.size(), 2u);
+  EXPECT_EQ(answer.addresses[1].to_string(), "2001:db8::1");
+
+  EXPECT_TRUE(wire::append_rdata(RecordType::TXT, Bytes{2, 'a', 'b', 0, 1, 'c'}, answer));
+  EXPECT_EQ(answer.txt.back(), (std::vector<std::string>{"ab", "", "c"}));
+  EXPECT_FALSE(wire::append_rdata(RecordType::TXT, Bytes{3, 'a'}, answer));
+
+  EXPECT_TRUE(wire::append_rdata(RecordType::MX, Bytes{0, 10, 2, 'M', 'x', 0}, answer));
+  ASSERT_EQ(answer.mx.size(), 1u);
+  EXPECT_EQ(answer.mx[0].preference, 10);
+  EXPECT_EQ(answer.mx[0].exchange, "mx");
+  EXPECT_FALSE(wire::append_rdata(RecordType::MX, Bytes{0, 10}, answer));
+  // A compression pointer inside lone rdata leads nowhere valid.
+  EXPECT_FALSE(wire::append_rdata(RecordType::PTR, Bytes{0xC0, 0x0C}, answer));
+
+  EXPECT_TRUE(wire::append_rdata(RecordType::CAA, Bytes{128, 5, 'i', 's', 's', 'u', 'e', 'c', 'a'},
+                                 answer));
+  ASSERT_EQ(answer.caa.size(), 1u);
+  EXPECT_EQ(answer.caa[0].flags, 128);
+  EXPECT_EQ(answer.caa[0].tag, "issue");
+  EXPECT_EQ(answer.caa[0].value, "ca");
+  EXPECT_FALSE(wire::append_rdata(RecordType::CAA, Bytes{0, 9, 'i'}, answer));
+}
+
+TEST(UnboundWire, CnameChainFromAnswerSection) {
+  // Header: 1 question, 2 answers. a.t CNAME b.t; b.t CNAME c.t (compressed).
+  Bytes packet = {0,    1,  0x81, 0x80, 0, 1, 0, 2, 0, 0,  0, 0, 1, 'a', 1,    't',
+                  0,    0,  1,    0,    1,  // question at 12
+                  0xC0, 12, 0,    5,    0, 1, 0, 0, 0, 60, 0, 4, 1, 'b', 0xC0, 14,   // a.t -> b.t
+                  0xC0, 33, 0,    5,    0, 1, 0, 0, 0, 60, 0, 4, 1, 'c', 0xC0, 14};  // b.t -> c.t
+  EXPECT_EQ(wire::cname_chain(packet, "a.t"), (std::vector<std::string>{"b.t", "c.t"}));
+  EXPECT_TRUE(wire::cname_chain(packet, "x.t").empty());
+  packet.resize(packet.size() - 3);  // truncated: no chain rather than a wrong one
+  EXPECT_TRUE(wire::cname_chain(packet, "a.t").empty());
 }
 
 TEST(UnboundResolver, ZeroTimeoutIsAnError) {
