@@ -46,7 +46,10 @@ std::vector<std::string> rdata_texts(const dns::Answer& answer) {
   for (const auto& address : answer.addresses) out.push_back(address.to_string());
   for (const auto& record : answer.txt) {
     std::string line;
-    for (const auto& piece : record) line += (line.empty() ? "" : " ") + quoted(piece);
+    for (const auto& piece : record) {
+      if (!line.empty()) line += ' ';
+      line += quoted(piece);
+    }
     out.push_back(line);
   }
   for (const auto& mx : answer.mx) {
