@@ -1,0 +1,222 @@
+#include "senderauth/iprev/helo.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "iprev_gather.hpp"
+#include "senderauth/core/domain_name.hpp"
+
+namespace senderauth::iprev {
+
+std::string_view to_string(HeloSyntax syntax) {
+  switch (syntax) {
+    case HeloSyntax::fqdn:
+      return "fqdn";
+    case HeloSyntax::single_label:
+      return "single-label";
+    case HeloSyntax::address_literal:
+      return "address-literal";
+    case HeloSyntax::invalid:
+      return "invalid";
+  }
+  return "invalid";
+}
+
+std::string_view to_string(HeloAddressMatch match) {
+  switch (match) {
+    case HeloAddressMatch::not_checked:
+      return "not-checked";
+    case HeloAddressMatch::match:
+      return "match";
+    case HeloAddressMatch::mismatch:
+      return "mismatch";
+    case HeloAddressMatch::no_address:
+      return "no-address";
+    case HeloAddressMatch::temperror:
+      return "temperror";
+  }
+  return "not-checked";
+}
+
+namespace {
+
+// "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 4.1.3); the tag is case-insensitive.
+void examine_literal(std::string_view helo, HeloResult& out) {
+  if (helo.size() < 3 || helo.back() != ']') {
+    out.problem = "address literal without closing ']'";
+    return;
+  }
+  std::string_view inside = helo.substr(1, helo.size() - 2);
+  constexpr std::string_view kTag = "IPv6:";
+  if (inside.size() > kTag.size() && iequals(inside.substr(0, kTag.size()), kTag)) {
+    auto ip = IpAddress::parse(inside.substr(kTag.size()));
+    if (!ip || !ip->is_v6()) {
+      out.problem = "not an IPv6 address after \"IPv6:\"";
+      return;
+    }
+    out.literal = *ip;
+  } else {
+    auto ip = IpAddress::parse(inside);
+    if (!ip || !ip->is_v4()) {
+      out.problem = inside.find(':') != std::string_view::npos
+                        ? "address literal with an unknown tag (only IPv6: is defined)"
+                        : "not an IPv4 address literal";
+      return;
+    }
+    out.literal = *ip;
+  }
+  out.syntax = HeloSyntax::address_literal;
+}
+
+void examine_syntax(std::string_view helo, HeloResult& out) {
+  if (helo.empty()) {
+    out.problem = "empty";
+    return;
+  }
+  if (helo.size() > kMaxHeloLength) {
+    out.problem = "longer than " + std::to_string(kMaxHeloLength) + " octets";
+    return;
+  }
+  if (helo.front() == '[') {
+    examine_literal(helo, out);
+    return;
+  }
+  if (auto bare = IpAddress::parse(helo)) {
+    // Kept for the loop and address checks; RFC 5321 wants brackets.
+    out.literal = *bare;
+    out.problem = "an address must be written as a literal, e.g. [" + bare->to_string() + "]";
+    return;
+  }
+  auto name = parse_domain(helo, DomainSyntax{.allow_underscore = false, .ldh_only = true});
+  if (!name) {
+    out.problem = "not a domain name: " + name.reason();
+    return;
+  }
+  out.name = std::move(*name);
+  out.syntax =
+      out.name.find('.') == std::string::npos ? HeloSyntax::single_label : HeloSyntax::fqdn;
+}
+
+void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult& out) {
+  const bool local_client = client.unmapped().is_loopback();
+  const bool localhost_allowed = local_client && options.loopback_may_say_localhost;
+  if (!out.name.empty()) {
+    for (const auto& own : options.own_names) {
+      if (domain_equal(out.name, own)) {
+        out.loop = true;
+        out.loop_reason = "HELO " + out.name + " is our own name";
+        return;
+      }
+    }
+    if (!localhost_allowed &&
+        (out.name == "localhost" || domain_is_subdomain_of(out.name, "localhost"))) {
+      out.loop = true;
+      out.loop_reason = "HELO " + out.name + " from a remote client";
+      return;
+    }
+  }
+  if (out.literal) {
+    IpAddress ip = out.literal->unmapped();
+    for (const auto& own : options.own_addresses) {
+      if (own.unmapped() == ip) {
+        out.loop = true;
+        out.loop_reason = "HELO names our own address " + ip.to_string();
+        return;
+      }
+    }
+    if (ip.is_loopback() && !localhost_allowed) {
+      out.loop = true;
+      out.loop_reason = "HELO names loopback address " + ip.to_string() + " from a remote client";
+    }
+  }
+}
+
+bool has_address(const std::vector<IpAddress>& addresses, const IpAddress& ip) {
+  return std::any_of(addresses.begin(), addresses.end(),
+                     [&](const IpAddress& a) { return a.unmapped() == ip; });
+}
+
+asio::awaitable<HeloResult> run_check(dns::Resolver& resolver, std::string helo, IpAddress client,
+                                      HeloOptions options) {
+  HeloResult out = examine_helo(helo, client, options);
+  const IpAddress ip = client.unmapped();
+  if (out.loop) co_return out;
+  if (out.syntax == HeloSyntax::address_literal) {
+    out.match =
+        out.literal->unmapped() == ip ? HeloAddressMatch::match : HeloAddressMatch::mismatch;
+    co_return out;
+  }
+  if (out.syntax != HeloSyntax::fqdn || !options.resolve) co_return out;
+
+  std::vector<asio::awaitable<dns::Answer>> lookups;
+  lookups.push_back(resolver.query(out.name, dns::RecordType::A));
+  lookups.push_back(resolver.query(out.name, dns::RecordType::AAAA));
+  std::vector<dns::Answer> answers = co_await detail::gather(std::move(lookups));
+  out.dns_queries = 2;
+  for (const auto& answer : answers) {
+    if (!answer.ok()) continue;
+    for (const auto& a : answer.addresses) {
+      if (!has_address(out.addresses, a.unmapped())) out.addresses.push_back(a.unmapped());
+    }
+  }
+  const dns::Answer& same_family = ip.is_v4() ? answers[0] : answers[1];
+  if (has_address(out.addresses, ip)) {
+    out.match = HeloAddressMatch::match;
+  } else if (same_family.temporary_failure()) {
+    out.match = HeloAddressMatch::temperror;  // the answer that could have matched is missing
+  } else if (!out.addresses.empty()) {
+    out.match = HeloAddressMatch::mismatch;
+  } else if (answers[0].temporary_failure() || answers[1].temporary_failure()) {
+    out.match = HeloAddressMatch::temperror;
+  } else {
+    out.match = HeloAddressMatch::no_address;
+  }
+  co_return out;
+}
+
+}  // namespace
+
+HeloResult examine_helo(std::string_view helo, const IpAddress& client,
+                        const HeloOptions& options) {
+  HeloResult out;
+  out.helo = std::string(helo.substr(0, kMaxHeloLength + 1));
+  examine_syntax(helo, out);
+  detect_loop(client, options, out);
+  return out;
+}
+
+asio::awaitable<HeloResult> check_helo(dns::Resolver& resolver, std::string_view helo,
+                                       const IpAddress& client, const HeloOptions& options) {
+  return run_check(resolver, std::string(helo), client, options);
+}
+
+std::string HeloResult::summary() const {
+  std::string out = "helo=" + helo.substr(0, 80) + ": ";
+  out += to_string(syntax);
+  if (syntax == HeloSyntax::invalid) out += " (" + problem + ")";
+  if (loop) out += ", loop: " + loop_reason;
+  switch (loop ? HeloAddressMatch::not_checked : match) {
+    case HeloAddressMatch::not_checked:
+      break;
+    case HeloAddressMatch::match:
+      out += ", matches the client address";
+      break;
+    case HeloAddressMatch::mismatch:
+      out += ", does not match the client address";
+      break;
+    case HeloAddressMatch::no_address:
+      out += ", has no address records";
+      break;
+    case HeloAddressMatch::temperror:
+      out += ", address lookup failed temporarily";
+      break;
+  }
+  // The HELO (and reasons quoting it) came from the client: no control bytes reach a log line.
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) c = '?';
+  }
+  return out;
+}
+
+}  // namespace senderauth::iprev

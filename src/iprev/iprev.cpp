@@ -1,0 +1,122 @@
+#include "senderauth/iprev/iprev.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "iprev_gather.hpp"
+#include "senderauth/core/domain_name.hpp"
+
+namespace senderauth::iprev {
+
+std::string_view to_string(IprevStatus status) {
+  switch (status) {
+    case IprevStatus::pass:
+      return "pass";
+    case IprevStatus::fail:
+      return "fail";
+    case IprevStatus::temperror:
+      return "temperror";
+    case IprevStatus::permerror:
+      return "permerror";
+  }
+  return "permerror";
+}
+
+std::string IprevResult::comment() const {
+  return status == IprevStatus::pass ? verified_name : reason;
+}
+
+namespace {
+
+bool contains_address(const dns::Answer& answer, const IpAddress& ip) {
+  return std::any_of(answer.addresses.begin(), answer.addresses.end(),
+                     [&](const IpAddress& a) { return a.unmapped() == ip; });
+}
+
+asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client,
+                                       IprevOptions options) {
+  IprevResult out;
+  out.client_ip = client.unmapped();
+  const std::string ip_text = out.client_ip.to_string();
+
+  dns::Answer ptr = co_await resolver.query(out.client_ip.reverse_name(), dns::RecordType::PTR);
+  ++out.dns_queries;
+  if (ptr.temporary_failure()) {
+    out.status = IprevStatus::temperror;
+    out.reason = "PTR lookup for " + ip_text + ": " + std::string(dns::to_string(ptr.status));
+    co_return out;
+  }
+  if (!ptr.ok() || ptr.names.empty()) {
+    out.status = IprevStatus::permerror;
+    out.reason = "no PTR record for " + ip_text;
+    co_return out;
+  }
+
+  // PTR targets come from whoever controls the reverse zone: keep host names only, once each.
+  for (const auto& target : ptr.names) {
+    auto name = parse_domain(target, DomainSyntax{.allow_underscore = false});
+    if (!name ||
+        std::find(out.ptr_names.begin(), out.ptr_names.end(), *name) != out.ptr_names.end()) {
+      if (!name) ++out.names_ignored;
+      continue;
+    }
+    out.ptr_names.push_back(std::move(*name));
+  }
+  if (out.ptr_names.empty()) {
+    out.status = IprevStatus::fail;
+    out.reason = "the PTR records of " + ip_text + " name no valid host";
+    co_return out;
+  }
+
+  const std::size_t cap = std::clamp<std::size_t>(options.max_names, 1, kMaxPtrNames);
+  out.names_checked = std::min(cap, out.ptr_names.size());
+  out.names_ignored += out.ptr_names.size() - out.names_checked;
+  const dns::RecordType type = out.client_ip.is_v4() ? dns::RecordType::A : dns::RecordType::AAAA;
+
+  std::vector<asio::awaitable<dns::Answer>> lookups;
+  for (std::size_t i = 0; i < out.names_checked; ++i) {
+    lookups.push_back(resolver.query(out.ptr_names[i], type));
+  }
+  std::vector<dns::Answer> answers = co_await detail::gather(std::move(lookups));
+  out.dns_queries += static_cast<int>(answers.size());
+
+  bool transient = false;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i].ok() && contains_address(answers[i], out.client_ip)) {
+      out.status = IprevStatus::pass;
+      out.verified_name = out.ptr_names[i];
+      out.reason = out.verified_name + " resolves to " + ip_text;
+      co_return out;
+    }
+    if (answers[i].temporary_failure()) transient = true;
+  }
+  if (transient) {
+    out.status = IprevStatus::temperror;
+    out.reason = "forward lookup of a PTR name of " + ip_text + " failed temporarily";
+    co_return out;
+  }
+  out.status = IprevStatus::fail;
+  out.reason = out.ptr_names.front() + " does not resolve to " + ip_text;
+  if (out.names_checked > 1) {
+    out.reason =
+        "none of " + std::to_string(out.names_checked) + " PTR names resolves to " + ip_text;
+  }
+  if (out.names_checked < out.ptr_names.size()) {
+    out.reason += " (only the first " + std::to_string(out.names_checked) + " of " +
+                  std::to_string(out.ptr_names.size()) + " names checked)";
+  }
+  co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<IprevResult> check_iprev(dns::Resolver& resolver, const IpAddress& client) {
+  return run_iprev(resolver, client, IprevOptions{});
+}
+
+asio::awaitable<IprevResult> check_iprev(dns::Resolver& resolver, const IpAddress& client,
+                                         const IprevOptions& options) {
+  return run_iprev(resolver, client, options);
+}
+
+}  // namespace senderauth::iprev
