@@ -2,9 +2,9 @@
 // order. Asio 1.22 (Debian 12) has no ranged parallel_group, hence this.
 #pragma once
 
-#include <asio/as_tuple.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
@@ -36,7 +36,8 @@ asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks) {
     });
   }
   if (state->remaining > 0) {
-    co_await state->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    std::error_code ignored;  // the cancel that wakes us
+    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
   if (state->failure) std::rethrow_exception(state->failure);
   std::vector<T> out;
