@@ -7,6 +7,7 @@
 
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dns/answer.hpp"
+#include "senderauth/message/address.hpp"
 
 namespace senderauth::dmarc {
 
@@ -178,6 +179,14 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
   if (out.from_domain.empty()) {
     out.status = DmarcStatus::permerror;
     out.reason = "no author domain";
+    co_return out;
+  }
+  // Callers normally pass message::author_domains() output; anything else is checked the same
+  // way before it becomes a DNS name.
+  if (auto checked = message::normalize_address_domain(out.from_domain); !checked) {
+    out.status = DmarcStatus::permerror;
+    out.reason = "bad author domain: " + checked.reason();
+    out.from_domain.clear();
     co_return out;
   }
   PolicyFinder finder(resolver, options.discovery);

@@ -3,6 +3,7 @@
 
 #include <asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,20 @@ inline nlohmann::json load_vectors(const std::string& sub) {
   if (!std::filesystem::exists(path)) return nullptr;
   auto j = nlohmann::json::parse(senderauth::testing::read_file_bytes(path), nullptr, false);
   return j.is_discarded() ? nlohmann::json(nullptr) : j;
+}
+
+// The word following `key` at or after `from` (up to a space, ';' or '('), and where it ended;
+// nothing when `key` does not occur. (std::regex trips GCC 12 warnings under -O1.)
+inline std::optional<std::string> word_after(const std::string& text, const std::string& key,
+                                             std::size_t from = 0, std::size_t* end = nullptr) {
+  const std::size_t at = text.find(key, from);
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t stop = at + key.size();
+  while (stop < text.size() && text[stop] != ' ' && text[stop] != ';' && text[stop] != '(') {
+    ++stop;
+  }
+  if (end != nullptr) *end = stop;
+  return text.substr(at + key.size(), stop - at - key.size());
 }
 
 // A gtest-safe name from free text.

@@ -236,8 +236,11 @@ TEST_F(Evaluator, PslMethodWithoutListIsPermerror) {
   EXPECT_EQ(run(zone, from("example.com"), o).status, DmarcStatus::permerror);
 }
 
-TEST_F(Evaluator, EmptyAuthorDomainIsPermerror) {
+TEST_F(Evaluator, EmptyOrBadAuthorDomainIsPermerror) {
   EXPECT_EQ(run(zone, from("")).status, DmarcStatus::permerror);
+  const DmarcResult r = run(zone, from("bad..example"));
+  EXPECT_EQ(r.status, DmarcStatus::permerror);
+  EXPECT_EQ(zone.query_count(), 0u);
 }
 
 TEST_F(Evaluator, AuthresClauseEscapesComment) {
