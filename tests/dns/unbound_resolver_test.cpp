@@ -2,11 +2,14 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +82,140 @@ TEST(UnboundResolver, TimeoutIsEnforcedByUs) {
   // The resolver stays usable after a cancelled query.
   auto again = run_sync(io, (*resolver)->query("other.example.test", RecordType::TXT));
   EXPECT_EQ(again.status, Status::timeout);
+}
+
+// A UDP responder on 127.0.0.1 answering every A query with 192.0.2.1 (TTL 60): at once, or
+// after `delay` for names whose first label starts with "slow".
+class DelayedUdpServer {
+ public:
+  explicit DelayedUdpServer(std::chrono::milliseconds delay) : delay_(delay) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~DelayedUdpServer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
+  std::uint16_t port() const { return port_; }
+  int answered() const { return answered_; }
+
+ private:
+  // Slow answers are scheduled, not slept on: fast queries are answered meanwhile.
+  void serve() {
+    struct Due {
+      std::chrono::steady_clock::time_point when;
+      std::vector<std::uint8_t> reply;
+      sockaddr_in peer;
+    };
+    std::vector<Due> due;
+    while (!stop_) {
+      const auto now = std::chrono::steady_clock::now();
+      for (auto it = due.begin(); it != due.end();) {
+        if (it->when > now) {
+          ++it;
+          continue;
+        }
+        ::sendto(fd_, it->reply.data(), it->reply.size(), 0,
+                 reinterpret_cast<const sockaddr*>(&it->peer), sizeof(it->peer));
+        ++answered_;
+        it = due.erase(it);
+      }
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 5) != 1) continue;
+      std::array<std::uint8_t, 512> query{};
+      sockaddr_in peer{};
+      socklen_t peer_len = sizeof(peer);
+      const auto n = ::recvfrom(fd_, query.data(), query.size(), 0,
+                                reinterpret_cast<sockaddr*>(&peer), &peer_len);
+      if (n < 17) continue;
+      std::size_t end = 12;  // past the question name
+      while (end < static_cast<std::size_t>(n) && query[end] != 0) end += query[end] + 1;
+      end += 5;
+      if (end > static_cast<std::size_t>(n)) continue;
+      const bool slow = query[12] >= 4 && std::memcmp(&query[13], "slow", 4) == 0;
+      std::vector<std::uint8_t> reply(query.begin(), query.begin() + static_cast<long>(end));
+      reply[2] = 0x85;  // QR, AA, RD
+      reply[3] = 0x80;  // RA, NOERROR
+      reply[6] = 0;
+      reply[7] = 1;  // one answer
+      for (std::size_t i = 8; i < 12; ++i) reply[i] = 0;
+      const std::uint8_t answer[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1};
+      reply.insert(reply.end(), std::begin(answer), std::end(answer));
+      due.push_back({now + (slow ? delay_ : std::chrono::milliseconds(0)), std::move(reply), peer});
+    }
+  }
+
+  std::chrono::milliseconds delay_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> answered_{0};
+  std::thread thread_;
+};
+
+// An answer arriving after our deadline (the query already withdrawn) must not disturb the
+// queries that follow: they are answered, promptly.
+TEST(UnboundResolver, LateAnswerAfterTimeoutDoesNotDisturbLaterQueries) {
+  DelayedUdpServer server(700ms);
+  ASSERT_NE(server.port(), 0);
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {server.address()};
+  options.timeout = 250ms;
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+
+  auto late = run_sync(io, (*resolver)->query("slow.example.test", RecordType::A));
+  EXPECT_EQ(late.status, Status::timeout);
+  std::this_thread::sleep_for(1s);  // the late answer reaches libunbound meanwhile
+  EXPECT_GE(server.answered(), 1);
+
+  (*resolver).reset();
+  options.timeout = 10s;
+  for (int round = 0; round < 2; ++round) {
+    auto fresh = UnboundResolver::create(io.get_executor(), options);
+    ASSERT_TRUE(fresh.ok()) << fresh.reason();
+    const auto start = std::chrono::steady_clock::now();
+    auto answer = run_sync(io, (*fresh)->query("fast.example.test", RecordType::A));
+    EXPECT_EQ(answer.status, Status::ok) << answer.error_text;
+    EXPECT_LE(std::chrono::steady_clock::now() - start, 5s);
+  }
+}
+
+// The same on one resolver: the late answer lands in the result pipe of the resolver that
+// withdrew the query, while nothing is being waited for.
+TEST(UnboundResolver, LateAnswerOnTheSameResolver) {
+  DelayedUdpServer server(900ms);
+  ASSERT_NE(server.port(), 0);
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {server.address()};
+  options.timeout = 400ms;  // loopback answers take ~1 ms: room enough on a loaded machine
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+  EXPECT_EQ(run_sync(io, (*resolver)->query("slow.example.test", RecordType::A)).status,
+            Status::timeout);
+  std::this_thread::sleep_for(1500ms);  // the late answer (and a retry's) arrive meanwhile
+  for (const char* name : {"fast1.example.test", "fast2.example.test", "slow.example.test"}) {
+    auto answer = run_sync(io, (*resolver)->query(name, RecordType::A));
+    // slow.example.test may now come from unbound's cache, or time out again: both are fine.
+    if (std::string(name).starts_with("fast")) {
+      EXPECT_EQ(answer.status, Status::ok) << name << ": " << answer.error_text;
+    } else {
+      EXPECT_TRUE(answer.status == Status::ok || answer.status == Status::timeout);
+    }
+  }
 }
 
 TEST(UnboundResolver, ZoneNotServedGivesServfail) {

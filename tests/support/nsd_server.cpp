@@ -181,6 +181,10 @@ Result<std::unique_ptr<NsdServer>> NsdServer::start(std::vector<ZoneSource> zone
          << "  server-count: 1\n"
          << "  verbosity: 0\n"
          << "  hide-version: yes\n"
+         // Response rate limiting (on by default, 200/s per client block for NXDOMAIN and
+         // the like) would drop answers under a test's or benchmark's burst.
+         << "  rrl-ratelimit: 0\n"
+         << "  rrl-whitelist-ratelimit: 0\n"
          << "remote-control:\n"
          << "  control-enable: no\n";
     for (std::size_t i = 0; i < zones.size(); ++i) {
