@@ -193,8 +193,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
   const PolicyDiscovery found = co_await finder.discover(out.from_domain);
   out.policy_domain = found.policy_domain;
   out.record_text = found.record_text;
-  const OrgDomainResult org = co_await finder.organizational_domain(out.from_domain);
-  out.org_domain = org.domain;
+  out.org_domain = found.org_domain;
   std::vector<std::string> existence_log;
 
   switch (found.status) {
@@ -249,7 +248,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
 
   // Alignment. A walk that failed for an identifier makes the result temperror only when no
   // other identifier aligned.
-  bool alignment_temperror = org.temperror;
+  bool alignment_temperror = found.org_temperror;
   if (input.spf && input.spf->result == AuthOutcome::pass) {
     const auto a = co_await check_alignment(finder, out.from_domain, out.org_domain,
                                             input.spf->domain, record.aspf);

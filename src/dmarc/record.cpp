@@ -198,6 +198,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
 
   DmarcRecord record;
   bool p_seen = false;
+  std::string invalid_policy_tag;  // the first of p, sp, np with a bad value
   std::vector<std::string>& warnings = record.warnings;
   const auto bad = [&](const Tag& tag) {
     warnings.push_back(tag.name + "=" + tag.value + ": invalid value ignored");
@@ -212,6 +213,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
       auto policy = parse_policy(v);
       if (!policy) {
         bad(tag);
+        if (invalid_policy_tag.empty()) invalid_policy_tag = n;
         continue;
       }
       if (n == "p") record.p = policy;
@@ -276,14 +278,20 @@ Result<DmarcRecord> parse_record(std::string_view text) {
       record.unknown_tags.push_back(n);
     }
   }
-  if (!record.p) {
-    // RFC 9989 4.7 / RFC 7489 6.6.3: without a usable p the record still counts as p=none
-    // when it names somewhere to send reports.
+  // RFC 9989 4.7 / RFC 7489 6.6.3: a missing or invalid p, or an invalid sp or np, leaves the
+  // record usable only as p=none, and only when it names somewhere to send reports.
+  if (!record.p || !invalid_policy_tag.empty()) {
     if (record.rua.empty()) {
+      if (!invalid_policy_tag.empty()) {
+        return make_error("invalid " + invalid_policy_tag + " tag and no valid rua tag");
+      }
       return make_error(p_seen ? "invalid p tag and no valid rua tag"
                                : "no p tag and no valid rua tag");
     }
-    warnings.push_back("no valid p tag: treated as p=none because rua is valid");
+    record.p.reset();
+    record.sp.reset();
+    record.np.reset();
+    warnings.push_back("no usable policy tags: treated as p=none because rua is valid");
   }
   return record;
 }

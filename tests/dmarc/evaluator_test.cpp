@@ -102,6 +102,53 @@ TEST_F(Evaluator, AuthorRecordBeatsParent) {
   EXPECT_EQ(r.policy_source, PolicySource::p);
 }
 
+TEST_F(Evaluator, WalkAppliesTheOrganisationalDomainsRecord) {
+  // RFC 9989 4.10.1: not the first record up the tree, the organisational domain's.
+  record("mail.example.com", "v=DMARC1; p=none");
+  record("example.com", "v=DMARC1; p=reject");
+  exists("a.mail.example.com");
+  const DmarcResult r = run(zone, from("a.mail.example.com"));
+  EXPECT_EQ(r.policy_domain, "example.com");
+  EXPECT_EQ(r.org_domain, "example.com");
+  EXPECT_EQ(r.policy, Policy::reject);
+  zone = {};
+  record("mail.example.com", "v=DMARC1; p=none; psd=n");
+  record("example.com", "v=DMARC1; p=reject");
+  const DmarcResult n = run(zone, from("a.mail.example.com"));
+  EXPECT_EQ(n.policy_domain, "mail.example.com");
+  EXPECT_EQ(n.policy, Policy::none);
+}
+
+TEST_F(Evaluator, PublicSuffixDomainRecordOnlyWithoutAnOrgRecord) {
+  record("gov.test", "v=DMARC1; p=quarantine; np=reject; psd=y");
+  record("agency.gov.test", "v=DMARC1; p=none");
+  exists("mail.agency.gov.test");
+  const DmarcResult org = run(zone, from("mail.agency.gov.test"));
+  EXPECT_EQ(org.policy_domain, "agency.gov.test");
+  EXPECT_EQ(org.policy, Policy::none);
+  const DmarcResult psd = run(zone, from("mail.other.gov.test"));
+  EXPECT_EQ(psd.policy_domain, "gov.test");
+  EXPECT_EQ(psd.org_domain, "other.gov.test");
+  EXPECT_EQ(psd.policy, Policy::reject);
+  EXPECT_EQ(psd.policy_source, PolicySource::np);
+}
+
+TEST_F(Evaluator, BrokenParentRecordIsSkipped) {
+  record("example.com", "v=DMARC1; p=none; broken");
+  const DmarcResult r = run(zone, from("sub.example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::none);
+  EXPECT_NE(r.reason.find("_dmarc.example.com"), std::string::npos) << r.reason;
+}
+
+TEST_F(Evaluator, TemperrorHigherUpKeepsTheAuthorsOwnRecord) {
+  record("example.com", "v=DMARC1; p=reject");
+  zone.inject_failure("_dmarc.com", dns::Status::servfail);
+  EXPECT_EQ(run(zone, with_spf(from("example.com"), "example.com")).status, DmarcStatus::pass);
+  const DmarcResult r = run(zone, with_spf(from("example.com"), "mail.example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::temperror);  // relaxed alignment needed the walk
+  EXPECT_EQ(run(zone, from("sub.example.com")).status, DmarcStatus::temperror);
+}
+
 TEST_F(Evaluator, TestingLowersOneLevel) {
   record("example.com", "v=DMARC1; p=reject; t=y");
   const DmarcResult r = run(zone, from("example.com"));

@@ -58,11 +58,15 @@ TEST(DmarcRecord, MissingPNeedsValidRua) {
   EXPECT_TRUE(parse_record("v=DMARC1; p=bogus; rua=mailto:a@example.com").ok());
 }
 
-TEST(DmarcRecord, InvalidSubdomainPoliciesIgnored) {
-  const DmarcRecord r = ok("v=DMARC1; p=reject; sp=bob; np=x");
-  EXPECT_FALSE(r.sp.has_value());
-  EXPECT_FALSE(r.np.has_value());
-  EXPECT_TRUE(warns_about(r, "sp"));
+TEST(DmarcRecord, InvalidSubdomainPoliciesMeanPNoneOrNothing) {
+  auto no_rua = parse_record("v=DMARC1; p=reject; sp=bob");
+  ASSERT_FALSE(no_rua.ok());
+  EXPECT_EQ(no_rua.reason(), "invalid sp tag and no valid rua tag");
+  EXPECT_FALSE(parse_record("v=DMARC1; p=reject; np=x").ok());
+  const DmarcRecord r = ok("v=DMARC1; p=reject; sp=quarantine; np=x; rua=mailto:a@example.com");
+  EXPECT_EQ(r.domain_policy(), Policy::none);
+  EXPECT_EQ(r.subdomain_policy(), Policy::none);
+  EXPECT_EQ(r.nonexistent_policy(), Policy::none);
   EXPECT_TRUE(warns_about(r, "np"));
 }
 

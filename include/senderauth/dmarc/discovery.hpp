@@ -1,6 +1,11 @@
 // Policy discovery and organisational domains: the RFC 9989 DNS tree walk (default) or the
 // RFC 7489 Public Suffix List method. One PolicyFinder serves one evaluation: it remembers
 // every _dmarc lookup, so the author's walk and the SPF/DKIM domains' walks share queries.
+//
+// RFC 9989 4.10.1: the record applied is the author domain's own; else, from one tree walk,
+// the organisational domain's; else the public suffix domain's (psd=y). A record that starts
+// with v=DMARC1 but does not parse is a permerror at the author domain and is skipped higher up
+// (a record with neither p nor rua is "no policy"). Several records at one name are discarded.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -49,7 +54,10 @@ struct PolicyDiscovery {
   Status status = Status::none;
   std::string reason;
   std::string author_domain;
-  std::string policy_domain;  // where the record was found
+  std::string policy_domain;   // where the record was found
+  std::string org_domain;      // the author domain's organisational domain (itself if unknown)
+  bool from_psd = false;       // the record is the public suffix domain's (psd=y)
+  bool org_temperror = false;  // a DNS failure left org_domain unknown (set to the author)
   std::string record_text;
   std::optional<DmarcRecord> record;
 };
@@ -73,17 +81,27 @@ class PolicyFinder {
   asio::awaitable<PolicyDiscovery> discover(std::string domain);
   // RFC 9989 4.10.2 (psd=n / psd=y / fewest labels) or the PSL's registrable domain.
   asio::awaitable<OrgDomainResult> organizational_domain(std::string domain);
-  // One _dmarc lookup, remembered.
-  asio::awaitable<RecordLookup> lookup(std::string domain);
+  // One _dmarc lookup, remembered (the same object is returned for the same name).
+  asio::awaitable<std::shared_ptr<const RecordLookup>> lookup(std::string domain);
 
   // "_dmarc.<name>" for every TXT query sent, in order.
   const std::vector<std::string>& queries() const { return queries_; }
   const DiscoveryOptions& options() const { return options_; }
 
  private:
+  struct Walk {
+    std::string org_domain;
+    std::shared_ptr<const RecordLookup> org_record;  // the org domain's own record, if any
+    std::shared_ptr<const RecordLookup> psd_record;  // the psd=y record that ended the walk
+    bool temperror = false;
+    std::string reason;
+    std::string notes;  // discarded records, for the "none" reason
+  };
+  asio::awaitable<Walk> walk(const std::string& domain);
+
   dns::Resolver& resolver_;
   DiscoveryOptions options_;
-  std::map<std::string, RecordLookup> cache_;
+  std::map<std::string, std::shared_ptr<const RecordLookup>> cache_;
   std::vector<std::string> queries_;
 };
 
