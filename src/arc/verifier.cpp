@@ -28,6 +28,7 @@ struct ArcVerifier::State {
   std::map<BodyKey, dkim::BodyHasher> hashers;
   dkim::KeyCache* key_cache = nullptr;
   std::map<BodyKey, std::string> body_hashes;
+  std::map<Canonicalization, std::uint64_t> body_lengths;
 };
 
 namespace {
@@ -123,7 +124,10 @@ void ArcVerifier::on_end() {
   State& s = *state_;
   if (s.ended) return;
   s.ended = true;
-  for (auto& [key, hasher] : s.hashers) s.body_hashes[key] = hasher.finish();
+  for (auto& [key, hasher] : s.hashers) {
+    s.body_hashes[key] = hasher.finish();
+    s.body_lengths[key.first] = hasher.canonical_length();
+  }
 }
 
 namespace {
@@ -138,6 +142,14 @@ std::optional<std::string> check_ams(const ArcVerifier::State& s, const ArcSetFi
   }
   if (ams.expiration && ams.timestamp && *ams.expiration < *ams.timestamp) {
     return "AMS " + instance_text(set.instance) + " has x= before t=";
+  }
+  if (ams.body_length) {
+    // RFC 6376 6.1.3: l= longer than the (canonical) body cannot have been signed as is.
+    auto length = s.body_lengths.find(ams.body_canon);
+    if (length == s.body_lengths.end() || length->second < *ams.body_length) {
+      return "AMS " + instance_text(set.instance) + " l=" + std::to_string(*ams.body_length) +
+             " exceeds the body";
+    }
   }
   auto body = s.body_hashes.find({ams.body_canon, ams.body_length});
   if (body == s.body_hashes.end() || body->second != ams.body_hash) {

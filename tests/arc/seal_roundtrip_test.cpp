@@ -228,5 +228,17 @@ TEST_F(ArcRoundTrip, StructureErrors) {
   EXPECT_NE(gap.reason.find("ARC set 2 has no"), std::string::npos) << gap.reason;
 }
 
+TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {
+  std::string message =
+      "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=a.example; s=rsa; b=AAAA\r\n"
+      "ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=a.example; s=rsa;\r\n"
+      " h=from; l=1000; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n"
+      "ARC-Authentication-Results: i=1; mx.a.example; none\r\n" +
+      kMessage;
+  ArcResult r = verify(message);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("l=1000 exceeds the body"), std::string::npos) << r.reason;
+}
+
 }  // namespace
 }  // namespace senderauth::arc
