@@ -62,10 +62,16 @@ std::vector<dkim::DkimResult> verify_file(const std::string& path, dns::Resolver
     for (const auto& h : reader.headers()) {
       if (!h.is("DKIM-Signature")) continue;
       dkim::DkimResult r;
+      auto summary = dkim::summarize_signature(h.value());
+      r.domain = summary.domain;
+      r.selector = summary.selector;
+      r.algorithm = summary.algorithm;
+      r.signature_text = summary.signature_text;
       r.status = dkim::DkimStatus::permerror;
       r.reason = "message not readable: " + status.reason();
       results.push_back(std::move(r));
     }
+    dkim::assign_unique_b_prefixes(results);
     return results;
   }
   return dns::run_sync(io, verifier.verify(resolver));

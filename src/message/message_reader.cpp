@@ -3,6 +3,10 @@
 #include <cstring>
 #include <utility>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace senderauth::message {
 
 void FanoutSink::on_headers(const HeaderList& headers) {
@@ -71,19 +75,33 @@ Result<void> MessageReader::header_line(std::string_view line) {
   return {};
 }
 
+// True when `bytes` holds an LF not preceded by CR (`cr_before` tells about bytes[-1]).
+// Vectorised: bodies are mostly CRLF text and this runs over every byte of them.
+static bool has_bare_lf(std::string_view bytes, bool cr_before) {
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  if (p == end) return false;
+  if (*p == '\n' && !cr_before) return true;
+  const char* q = p + 1;
+#ifdef __SSE2__
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  for (; end - q >= 16; q += 16) {
+    __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q - 1));
+    __m128i bad = _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), _mm_cmpeq_epi8(cur, lf));
+    if (_mm_movemask_epi8(bad) != 0) return true;
+  }
+#endif
+  for (; q < end; ++q) {
+    if (*q == '\n' && q[-1] != '\r') return true;
+  }
+  return false;
+}
+
 void MessageReader::emit_body(std::string_view bytes) {
   if (bytes.empty()) return;
   // Fast path: no bare LF in the chunk, hand it on as it is.
-  bool bare_lf = false;
-  const char* p = bytes.data();
-  const char* end = p + bytes.size();
-  for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', end - q))); ++q) {
-    bool cr_before = q > p ? q[-1] == '\r' : last_body_cr_;
-    if (!cr_before) {
-      bare_lf = true;
-      break;
-    }
-  }
+  bool bare_lf = has_bare_lf(bytes, last_body_cr_);
   bool prev_cr = last_body_cr_;
   last_body_cr_ = bytes.back() == '\r';
   if (!bare_lf) {
