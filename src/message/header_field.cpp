@@ -59,4 +59,34 @@ std::string unfold(std::string_view value) {
   return out.substr(b, e - b);
 }
 
+std::string fold(std::string_view field, std::size_t max_line, std::string_view line_ending) {
+  std::string out;
+  out.reserve(field.size() + field.size() / 32 * line_ending.size());
+  // The first fold point is the space after the first word of the value.
+  std::size_t start = field.find(':');
+  start = start == std::string_view::npos ? 0 : start + 1;
+  while (start < field.size() && field[start] == ' ') ++start;
+  start = field.find(' ', start);
+  if (start == std::string_view::npos) return std::string(field);
+  out.append(field.substr(0, start));
+  std::size_t line = start;  // characters on the current line
+  std::size_t i = start;
+  while (i < field.size()) {
+    // The next piece: this space, any further spaces, and the word after them.
+    std::size_t word = i;
+    while (word < field.size() && field[word] == ' ') ++word;
+    std::size_t end = field.find(' ', word);
+    if (end == std::string_view::npos) end = field.size();
+    const std::size_t piece = end - i;
+    if (line + piece > max_line && line > 0) {
+      out.append(line_ending);
+      line = 0;
+    }
+    out.append(field.substr(i, piece));
+    line += piece;
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace senderauth::message

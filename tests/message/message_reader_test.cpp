@@ -150,6 +150,33 @@ TEST(MessageReader, FanoutFeedsEverySink) {
   EXPECT_TRUE(b.ended);
 }
 
+TEST(HeaderField, FoldKeepsEveryByteAndTheLineLimit) {
+  const std::string field =
+      "Received-SPF: pass (mx.example.net: domain of alice@example.test designates 192.0.2.25 "
+      "as permitted sender) client-ip=192.0.2.25; envelope-from=\"alice@example.test\"; "
+      "helo=mail.example.test; receiver=mx.example.net; identity=mailfrom; mechanism=mx";
+  const std::string folded = fold(field);
+  EXPECT_EQ(folded.rfind("Received-SPF: pass (mx.example.net:", 0), 0u) << folded;
+  std::string joined;
+  std::size_t begin = 0;
+  for (std::size_t end; (end = folded.find("\r\n", begin)) != std::string::npos; begin = end + 2) {
+    EXPECT_LE(end - begin, 78u) << folded;
+    EXPECT_EQ(folded[end + 2], ' ') << "continuation lines start with a space";
+    joined += folded.substr(begin, end - begin);
+  }
+  EXPECT_LE(folded.size() - begin, 78u);
+  joined += folded.substr(begin);
+  EXPECT_EQ(joined, field) << "folding only inserts line endings";
+  EXPECT_NE(folded.find("\r\n"), std::string::npos);
+}
+
+TEST(HeaderField, FoldLeavesShortFieldsAndLongWordsAlone) {
+  EXPECT_EQ(fold("Subject: hello"), "Subject: hello");
+  EXPECT_EQ(fold("X: " + std::string(100, 'a')), "X: " + std::string(100, 'a'));
+  EXPECT_EQ(fold("X: a " + std::string(100, 'b'), 78, "\n"), "X: a\n " + std::string(100, 'b'));
+  EXPECT_EQ(fold("NoColonNoSpace"), "NoColonNoSpace");
+}
+
 TEST(HeaderField, Unfold) {
   EXPECT_EQ(unfold(" a\r\n\tb  "), "a\tb");
   HeaderField f("Name  : v\r\n");

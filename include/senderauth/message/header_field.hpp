@@ -34,4 +34,11 @@ using HeaderList = std::vector<HeaderField>;
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
 
+// A one-line field ("Name: value", no line ending) folded for writing: a line ending is put
+// before existing spaces so that no line exceeds max_line characters where a space allows it.
+// Nothing is added or removed, so unfolding gives back the input. The field name and the first
+// word of the value stay on the first line; a word longer than a line stays whole.
+std::string fold(std::string_view field, std::size_t max_line = 78,
+                 std::string_view line_ending = "\r\n");
+
 }  // namespace senderauth::message
