@@ -1,0 +1,55 @@
+// The receiving site's own rules: what to skip, what to enforce, and the options handed to each
+// protocol module. Defaults are what a mail administrator expects from a receiving MX.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "senderauth/arc/verifier.hpp"
+#include "senderauth/core/ip_address.hpp"
+#include "senderauth/dkim/verifier.hpp"
+#include "senderauth/dmarc/evaluator.hpp"
+#include "senderauth/iprev/helo.hpp"
+#include "senderauth/spf/spf_evaluator.hpp"
+
+namespace senderauth::pipeline {
+
+struct LocalPolicy {
+  // Our name in Authentication-Results (RFC 8601 2.5) and Received-SPF's receiver.
+  std::string authserv_id = "localhost";
+
+  // Clients in these networks (e.g. our own submission hosts) and, when
+  // skip_authenticated_senders, SMTP AUTH users are not checked: the verdict says why.
+  std::vector<IpNetwork> trusted_networks;
+  bool skip_authenticated_senders = true;
+  // Author (From:) domains whose mail is not judged by DMARC (OpenDMARC's IgnoreDomains).
+  std::vector<std::string> dmarc_ignore_domains;
+
+  bool check_helo_spf = true;  // SPF for the HELO identity too (RFC 7208 2.3 RECOMMENDED)
+  bool check_arc = true;
+
+  // p=reject: reject at SMTP time. When false such mail is quarantined instead if quarantine
+  // is enforced, else accepted (observe only); the headers say dmarc=fail either way.
+  bool enforce_dmarc_reject = true;
+  // p=quarantine: tell the MTA to hold or spam-folder the message. When false, accept.
+  bool enforce_dmarc_quarantine = true;
+  // SPF "fail" alone (no DMARC verdict to lean on) leads to rejection. Off by default: with
+  // DMARC deployed, forwarding breaks SPF far more often than forgers trip it.
+  bool reject_spf_fail = false;
+  // DNS trouble that leaves DMARC undecided (temperror): tempfail so the sender retries, or
+  // accept. Accept by default: mail is never lost because of our DNS.
+  bool tempfail_on_dmarc_temperror = false;
+
+  // Sealing domains whose passing ARC chain overrides a DMARC failure (RFC 8617 7.2).
+  std::vector<std::string> trusted_arc_sealers;
+
+  // Per-protocol options (limits, clocks, PSL, ...).
+  spf::SpfOptions spf;
+  dkim::VerifyOptions dkim;
+  arc::VerifyOptions arc;
+  dmarc::DmarcOptions dmarc;
+  iprev::HeloOptions helo;  // our own names and addresses, for HELO loop detection
+};
+
+}  // namespace senderauth::pipeline

@@ -1,0 +1,243 @@
+// senderauth check --ip IP --helo NAME --mail-from ADDR [--rcpt ADDR]... [--auth-user USER]
+//                  [--authserv-id ID] [--zone FILE | --server IP[@PORT]] [--now UNIXTIME]
+//                  [--trusted-sealer DOMAIN]... [--json] MESSAGE
+//
+// One message through every check (iprev, HELO, SPF, DKIM, ARC, DMARC) and the local policy.
+// Prints the header fields to add and the verdict. Exit status 0 whatever the verdict (the
+// verdict is the output); 2 for usage errors and unreadable files.
+#include <unistd.h>
+
+#include <asio/io_context.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/command_registry.hpp"
+#include "cli/resolver_options.hpp"
+#include "senderauth/core/ip_address.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/pipeline/authenticator.hpp"
+
+namespace senderauth::cli {
+namespace {
+
+struct CheckCommand {
+  std::string ip;
+  std::string helo;
+  std::string mail_from;
+  std::vector<std::string> rcpt;
+  std::string auth_user;
+  std::string authserv_id;
+  std::vector<std::string> trusted_networks;
+  std::vector<std::string> trusted_sealers;
+  std::vector<std::string> our_names;
+  std::int64_t now = 0;
+  bool observe_only = false;
+  bool json = false;
+  std::string message_file;
+  ResolverOptions resolver;
+};
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return "localhost";
+  return buffer;
+}
+
+std::string read_message(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError("cannot read message file '" + path + "'");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+nlohmann::json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+nlohmann::json spf_json(const spf::SpfResult& r) {
+  return {{"result", spf::to_string(r.verdict)},
+          {"domain", r.domain},
+          {"sender", r.sender},
+          {"mechanism", or_null(r.mechanism)},
+          {"explanation", or_null(r.explanation)},
+          {"problem", or_null(r.problem)},
+          {"dns_lookups", r.dns_lookups},
+          {"void_lookups", r.void_lookups}};
+}
+
+nlohmann::json verdict_json(const pipeline::Verdict& v) {
+  nlohmann::json doc;
+  doc["action"] = pipeline::to_string(v.action);
+  doc["reason"] = v.reason;
+  doc["reply"] = {{"code", v.reply.code}, {"enhanced", v.reply.enhanced}, {"text", v.reply.text}};
+  doc["skipped"] = v.skipped;
+  doc["iprev"] = nullptr;
+  if (v.iprev) {
+    doc["iprev"] = {{"result", iprev::to_string(v.iprev->status)},
+                    {"verified_name", or_null(v.iprev->verified_name)},
+                    {"ptr_names", v.iprev->ptr_names},
+                    {"reason", or_null(v.iprev->reason)}};
+  }
+  doc["helo"] = nullptr;
+  if (v.helo) {
+    nlohmann::json addresses = nlohmann::json::array();
+    for (const auto& a : v.helo->addresses) addresses.push_back(a.to_string());
+    doc["helo"] = {{"name", v.helo->helo},
+                   {"syntax", iprev::to_string(v.helo->syntax)},
+                   {"problem", or_null(v.helo->problem)},
+                   {"address_match", iprev::to_string(v.helo->match)},
+                   {"addresses", addresses},
+                   {"loop", v.helo->loop},
+                   {"loop_reason", or_null(v.helo->loop_reason)},
+                   {"summary", v.helo->summary()}};
+  }
+  doc["spf"] = {{"mailfrom", v.spf_mailfrom ? spf_json(*v.spf_mailfrom) : nlohmann::json()},
+                {"helo", v.spf_helo ? spf_json(*v.spf_helo) : nlohmann::json()}};
+  doc["dkim"] = nlohmann::json::array();
+  for (const auto& d : v.dkim) {
+    doc["dkim"].push_back({{"result", dkim::to_string(d.status)},
+                           {"domain", d.domain},
+                           {"selector", d.selector},
+                           {"algorithm", d.algorithm},
+                           {"identity", d.identity},
+                           {"reason", or_null(d.reason)}});
+  }
+  doc["arc"] = nullptr;
+  if (v.arc) {
+    doc["arc"] = {{"result", arc::to_string(v.arc->status)},
+                  {"instances", v.arc->instances},
+                  {"oldest_pass", v.arc->oldest_pass},
+                  {"chain", v.arc->sealing_domains()},
+                  {"reason", or_null(v.arc->reason)}};
+  }
+  doc["dmarc"] = nullptr;
+  if (v.dmarc) {
+    const auto& d = *v.dmarc;
+    doc["dmarc"] = {
+        {"result", dmarc::to_string(d.status)},
+        {"from_domain", or_null(d.from_domain)},
+        {"policy_domain", or_null(d.policy_domain)},
+        {"org_domain", or_null(d.org_domain)},
+        {"record", or_null(d.record_text)},
+        {"policy", d.policy ? nlohmann::json(dmarc::to_string(*d.policy)) : nlohmann::json()},
+        {"disposition", dmarc::to_string(d.disposition)},
+        {"spf_aligned", d.spf_aligned},
+        {"dkim_aligned", d.dkim_aligned},
+        {"reason", or_null(d.reason)}};
+  }
+  doc["arc_override"] = nullptr;
+  if (v.arc_override.applies) {
+    doc["arc_override"] = {{"reason_type", v.arc_override.reason_type},
+                           {"trusted_sealer", v.arc_override.trusted_sealer},
+                           {"comment", v.arc_override.comment}};
+  }
+  doc["headers"] = {{"authentication_results", v.authentication_results},
+                    {"received_spf", or_null(v.received_spf)}};
+  doc["forged_authres_fields"] = v.forged_authres_fields;
+  return doc;
+}
+
+// Header fields as they would be written, with LF line ends for a terminal.
+std::string for_terminal(std::string field) {
+  std::string out;
+  for (char c : field) {
+    if (c != '\r') out.push_back(c);
+  }
+  return out;
+}
+
+void print_text(const pipeline::Verdict& v) {
+  std::fputs(for_terminal(v.authentication_results).c_str(), stdout);
+  if (!v.received_spf.empty()) std::fputs(for_terminal(v.received_spf).c_str(), stdout);
+  std::printf("verdict: %s", std::string(pipeline::to_string(v.action)).c_str());
+  if (v.action == pipeline::Action::reject || v.action == pipeline::Action::tempfail) {
+    std::printf(" %s %s %s", v.reply.code.c_str(), v.reply.enhanced.c_str(), v.reply.text.c_str());
+  }
+  std::printf("\nreason: %s\n", v.reason.c_str());
+  for (std::size_t index : v.forged_authres_fields) {
+    std::printf("forged Authentication-Results field #%zu (our authserv-id): remove it\n",
+                index + 1);
+  }
+}
+
+int run(const CheckCommand& command) {
+  auto ip = IpAddress::parse(command.ip);
+  if (!ip) throw CliError("--ip: '" + command.ip + "' is not an IP address");
+  pipeline::LocalPolicy policy;
+  policy.authserv_id = command.authserv_id.empty() ? host_name() : command.authserv_id;
+  for (const auto& text : command.trusted_networks) {
+    auto network = IpNetwork::parse(text);
+    if (!network) throw CliError("--trusted-network: '" + text + "': " + network.reason());
+    policy.trusted_networks.push_back(*network);
+  }
+  policy.trusted_arc_sealers = command.trusted_sealers;
+  policy.enforce_dmarc_reject = !command.observe_only;
+  policy.enforce_dmarc_quarantine = !command.observe_only;
+  policy.helo.own_names = command.our_names;
+  policy.helo.own_names.push_back(policy.authserv_id);
+  if (command.now != 0) {
+    policy.dkim.now = command.now;
+    policy.arc.now = command.now;
+    policy.spf.timestamp = command.now;
+  }
+
+  pipeline::Envelope envelope;
+  envelope.client_ip = *ip;
+  envelope.helo = command.helo;
+  envelope.mail_from = command.mail_from;
+  envelope.rcpt_to = command.rcpt;
+  envelope.authenticated_user = command.auth_user;
+
+  const std::string message = read_message(command.message_file);
+  asio::io_context io;
+  auto resolver = command.resolver.make(io);
+  pipeline::Authenticator authenticator(*resolver, policy);
+  pipeline::Verdict verdict = dns::run_sync(io, authenticator.check(std::move(envelope), message));
+  if (command.json) {
+    std::printf("%s\n", verdict_json(verdict)
+                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                            .c_str());
+  } else {
+    print_text(verdict);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
+  auto command = std::make_shared<CheckCommand>();
+  auto* sub = app.add_subcommand(
+      "check", "Authenticate one message: iprev, HELO, SPF, DKIM, ARC, DMARC and a verdict");
+  sub->add_option("--ip", command->ip, "SMTP client IP address")->required();
+  sub->add_option("--helo", command->helo, "HELO/EHLO name the client gave")->required();
+  sub->add_option("--mail-from", command->mail_from,
+                  "MAIL FROM address (empty or absent: the null sender)");
+  sub->add_option("--rcpt", command->rcpt, "RCPT TO address (repeatable)");
+  sub->add_option("--auth-user", command->auth_user,
+                  "SMTP AUTH user: authenticated senders are not checked");
+  sub->add_option("--authserv-id", command->authserv_id,
+                  "Our name in Authentication-Results (default: the host name)");
+  sub->add_option("--trusted-network", command->trusted_networks,
+                  "Client network whose mail is not checked, e.g. 192.0.2.0/24 (repeatable)");
+  sub->add_option("--trusted-sealer", command->trusted_sealers,
+                  "ARC sealing domain trusted to override a DMARC failure (repeatable)");
+  sub->add_option("--our-name", command->our_names,
+                  "A name of this host: a HELO using it is a loop (repeatable)");
+  sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)");
+  sub->add_flag("--observe-only", command->observe_only,
+                "Report DMARC policies but never reject or quarantine for them");
+  sub->add_flag("--json", command->json, "Print the verdict as one JSON object");
+  sub->add_option("MESSAGE", command->message_file, "The message file (- for stdin)")->required();
+  command->resolver.add_to(*sub);
+  sub->callback([command, &state] { state.exit_code = run(*command); });
+});
+
+}  // namespace
+}  // namespace senderauth::cli

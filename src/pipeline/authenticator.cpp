@@ -1,0 +1,279 @@
+#include "senderauth/pipeline/authenticator.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/decision.hpp"
+#include "pipeline/headers.hpp"
+#include "senderauth/arc/forwarder_override.hpp"
+#include "senderauth/authres/own_fields.hpp"
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/gather.hpp"
+#include "senderauth/iprev/helo.hpp"
+#include "senderauth/iprev/iprev.hpp"
+#include "senderauth/message/address_author.hpp"
+#include "senderauth/message/message_reader.hpp"
+#include "senderauth/spf/spf_identity.hpp"
+
+namespace senderauth::pipeline {
+
+namespace {
+
+// Keeps the header section; the body goes to the verifiers only.
+class HeaderCapture final : public message::MessageSink {
+ public:
+  void on_headers(const message::HeaderList& headers) override { headers_ = headers; }
+  void on_body(std::string_view) override {}
+  const message::HeaderList& headers() const { return headers_; }
+
+ private:
+  message::HeaderList headers_;
+};
+
+bool in_trusted_network(const IpAddress& ip, const std::vector<IpNetwork>& networks) {
+  for (const auto& net : networks) {
+    if (net.contains(ip)) return true;
+  }
+  return false;
+}
+
+dmarc::AuthOutcome outcome(std::string_view word) {
+  return dmarc::parse_auth_outcome(word);
+}
+
+}  // namespace
+
+struct MessageCheck::State {
+  State(const Authenticator& a, Envelope e)
+      : auth(a),
+        envelope(std::move(e)),
+        dkim(a.policy().dkim, &a.key_cache()),
+        arc(a.policy().arc, &a.key_cache()),
+        reader(&fanout) {
+    fanout.add(capture);
+    fanout.add(dkim);
+    if (a.policy().check_arc) fanout.add(arc);
+  }
+
+  const Authenticator& auth;
+  Envelope envelope;
+  Verdict verdict;
+  std::string skip_reason;
+
+  HeaderCapture capture;
+  dkim::DkimVerifier dkim;
+  arc::ArcVerifier arc;
+  message::FanoutSink fanout;
+  message::MessageReader reader;
+  std::string read_error;
+
+  bool envelope_started = false;
+  bool envelope_done = false;
+  std::exception_ptr envelope_failure;
+  std::unique_ptr<asio::steady_timer> envelope_signal;
+};
+
+namespace {
+
+using StatePtr = std::shared_ptr<MessageCheck::State>;
+
+asio::awaitable<int> run_iprev(StatePtr s) {
+  s->verdict.iprev = co_await iprev::check_iprev(s->auth.resolver(), s->envelope.client_ip);
+  co_return 0;
+}
+
+asio::awaitable<int> run_helo(StatePtr s) {
+  s->verdict.helo = co_await iprev::check_helo(s->auth.resolver(), s->envelope.helo,
+                                               s->envelope.client_ip, s->auth.policy().helo);
+  co_return 0;
+}
+
+asio::awaitable<int> run_spf(StatePtr s, spf::SpfIdentity identity) {
+  spf::SpfRequest request{s->envelope.client_ip, s->envelope.helo, s->envelope.mail_from, identity};
+  spf::SpfOptions options = s->auth.policy().spf;
+  options.receiver = s->auth.policy().authserv_id;
+  auto result = co_await spf::check_host(s->auth.resolver(), std::move(request), options);
+  if (identity == spf::SpfIdentity::helo) {
+    s->verdict.spf_helo = std::move(result);
+  } else {
+    s->verdict.spf_mailfrom = std::move(result);
+  }
+  co_return 0;
+}
+
+asio::awaitable<void> run_envelope_checks(StatePtr s) {
+  std::vector<asio::awaitable<int>> tasks;
+  tasks.push_back(run_iprev(s));
+  tasks.push_back(run_helo(s));
+  tasks.push_back(run_spf(s, spf::SpfIdentity::mailfrom));
+  if (s->auth.policy().check_helo_spf && spf::helo_identity(s->envelope.helo).checkable) {
+    tasks.push_back(run_spf(s, spf::SpfIdentity::helo));
+  }
+  co_await dns::gather(std::move(tasks));
+}
+
+asio::awaitable<int> run_dkim(StatePtr s) {
+  s->verdict.dkim = co_await s->dkim.verify(s->auth.resolver());
+  co_return 0;
+}
+
+asio::awaitable<int> run_arc(StatePtr s) {
+  s->verdict.arc = co_await s->arc.finish(s->auth.resolver());
+  co_return 0;
+}
+
+dmarc::DmarcInput dmarc_identities(const Verdict& v) {
+  dmarc::DmarcInput input;
+  if (v.spf_mailfrom && !v.spf_mailfrom->domain.empty()) {
+    input.spf = dmarc::SpfIdentity{v.spf_mailfrom->domain,
+                                   outcome(spf::to_string(v.spf_mailfrom->verdict))};
+  }
+  for (const auto& d : v.dkim) {
+    if (d.domain.empty()) continue;
+    input.dkim.push_back({d.domain, outcome(dkim::to_string(d.status))});
+  }
+  return input;
+}
+
+std::vector<std::string> from_values(const message::HeaderList& headers) {
+  std::vector<std::string> out;
+  for (const auto& h : headers) {
+    if (h.is("From")) out.emplace_back(h.value());
+  }
+  return out;
+}
+
+bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& policy) {
+  if (policy.dmarc_ignore_domains.empty()) return false;
+  auto authors = message::author_domains(values, message::MultipleFromPolicy::evaluate_each);
+  if (!authors.ok() || authors->domains.empty()) return false;
+  for (const auto& domain : authors->domains) {
+    bool ignored = false;
+    for (const auto& entry : policy.dmarc_ignore_domains) {
+      if (domain_equal(domain, entry)) ignored = true;
+    }
+    if (!ignored) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+MessageCheck::MessageCheck(const Authenticator& authenticator, Envelope envelope)
+    : state_(std::make_shared<State>(authenticator, std::move(envelope))) {
+  const LocalPolicy& policy = authenticator.policy();
+  if (in_trusted_network(state_->envelope.client_ip.unmapped(), policy.trusted_networks)) {
+    state_->skip_reason =
+        "client " + state_->envelope.client_ip.to_string() + " is in a trusted network";
+  } else if (policy.skip_authenticated_senders && !state_->envelope.authenticated_user.empty()) {
+    state_->skip_reason = "sender authenticated as " + state_->envelope.authenticated_user;
+  }
+}
+
+MessageCheck::~MessageCheck() = default;
+
+asio::awaitable<void> MessageCheck::start_envelope_checks() {
+  auto s = state_;
+  if (s->envelope_started) co_return;
+  s->envelope_started = true;
+  if (!s->skip_reason.empty()) {
+    s->envelope_done = true;
+    co_return;
+  }
+  auto executor = co_await asio::this_coro::executor;
+  s->envelope_signal =
+      std::make_unique<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  asio::co_spawn(executor, run_envelope_checks(s), [s](std::exception_ptr e) {
+    s->envelope_failure = e;
+    s->envelope_done = true;
+    s->envelope_signal->cancel();
+  });
+}
+
+void MessageCheck::feed(std::string_view chunk) {
+  if (!state_->skip_reason.empty() || !state_->read_error.empty()) return;
+  auto status = state_->reader.feed(chunk);
+  if (!status.ok()) state_->read_error = status.reason();
+}
+
+asio::awaitable<Verdict> MessageCheck::finish() {
+  auto s = state_;
+  const LocalPolicy& policy = s->auth.policy();
+  Verdict& v = s->verdict;
+
+  if (!s->skip_reason.empty()) {
+    v.skipped = true;
+    v.action = Action::accept;
+    v.reply = {"250", "2.0.0", "OK"};
+    v.reason = "checks skipped: " + s->skip_reason;
+    v.authentication_results = build_skipped_authres(policy, s->envelope);
+    co_return std::move(v);
+  }
+
+  if (s->read_error.empty()) {
+    auto status = s->reader.finish();
+    if (!status.ok()) s->read_error = status.reason();
+  }
+
+  co_await start_envelope_checks();
+  if (!s->envelope_done) {
+    std::error_code ignored;  // the cancel that wakes us
+    co_await s->envelope_signal->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
+
+  std::vector<asio::awaitable<int>> message_tasks;
+  message_tasks.push_back(run_dkim(s));
+  if (policy.check_arc) message_tasks.push_back(run_arc(s));
+  co_await dns::gather(std::move(message_tasks));
+
+  const message::HeaderList& headers = s->capture.headers();
+  v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
+
+  auto froms = from_values(headers);
+  if (!all_ignored(froms, policy)) {
+    dmarc::DmarcResult result;
+    if (!s->read_error.empty() && !s->reader.headers_complete()) {
+      result.status = dmarc::DmarcStatus::permerror;
+      result.reason = "message header unreadable: " + s->read_error;
+    } else {
+      result = co_await dmarc::evaluate_authors(s->auth.resolver(), froms, dmarc_identities(v),
+                                                policy.dmarc);
+    }
+    v.dmarc = std::move(result);
+  }
+
+  if (v.arc && v.dmarc) {
+    v.arc_override =
+        arc::trusted_forwarder_override(v.dmarc->status == dmarc::DmarcStatus::fail, v.arc->status,
+                                        v.arc->sealing_domains(), policy.trusted_arc_sealers);
+  }
+
+  decide(v, policy);
+  v.authentication_results = build_authres(policy, s->envelope, v);
+  if (v.spf_mailfrom) v.received_spf = build_received_spf(policy, *v.spf_mailfrom);
+  co_return std::move(v);
+}
+
+Authenticator::Authenticator(dns::Resolver& resolver, LocalPolicy policy)
+    : resolver_(resolver),
+      policy_(std::move(policy)),
+      key_cache_(std::make_unique<dkim::KeyCache>()) {}
+
+Authenticator::~Authenticator() = default;
+
+asio::awaitable<Verdict> Authenticator::check(Envelope envelope, std::string_view message) const {
+  MessageCheck check(*this, std::move(envelope));
+  co_await check.start_envelope_checks();
+  check.feed(message);
+  co_return co_await check.finish();
+}
+
+}  // namespace senderauth::pipeline

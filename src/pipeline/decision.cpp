@@ -1,0 +1,106 @@
+#include "pipeline/decision.hpp"
+
+#include <string>
+
+#include "senderauth/core/domain_name.hpp"
+
+namespace senderauth::pipeline {
+
+std::string_view to_string(Action action) {
+  switch (action) {
+    case Action::accept:
+      return "accept";
+    case Action::quarantine:
+      return "quarantine";
+    case Action::reject:
+      return "reject";
+    case Action::tempfail:
+      return "tempfail";
+  }
+  return "accept";
+}
+
+namespace {
+
+void set_reject(Verdict& v, std::string code, std::string enhanced, std::string text,
+                std::string reason) {
+  v.action = Action::reject;
+  v.reply = {std::move(code), std::move(enhanced), std::move(text)};
+  v.reason = std::move(reason);
+}
+
+}  // namespace
+
+void decide(Verdict& v, const LocalPolicy& policy) {
+  v.action = Action::accept;
+  v.reply = {"250", "2.0.0", "OK"};
+
+  // RFC 5321 4.1.4: HELO is never grounds for refusal, except a client claiming to be us.
+  if (v.helo && v.helo->loop) {
+    set_reject(v, "550", "5.7.1", "HELO/EHLO names this host", "HELO loop: " + v.helo->loop_reason);
+    return;
+  }
+
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::fail) {
+    const std::string& domain = v.dmarc->from_domain;
+    if (v.arc_override.applies) {
+      v.reason = "DMARC fail for " + domain + " overridden: " + v.arc_override.comment;
+      return;
+    }
+    switch (v.dmarc->disposition) {
+      case dmarc::Policy::reject:
+        if (policy.enforce_dmarc_reject) {
+          set_reject(v, "550", "5.7.1", "Email from " + domain + " rejected per its DMARC policy",
+                     "DMARC fail, policy reject for " + domain);
+          return;
+        }
+        // Not enforcing reject still quarantines when quarantine is enforced: the sender asked
+        // for at least that. With neither enforced (observe only) the mail is accepted.
+        if (policy.enforce_dmarc_quarantine) {
+          v.action = Action::quarantine;
+          v.reason = "DMARC fail, policy reject for " + domain + " (not enforced: quarantined)";
+          return;
+        }
+        v.reason = "DMARC fail, policy reject for " + domain + " (not enforced)";
+        return;
+      case dmarc::Policy::quarantine:
+        if (policy.enforce_dmarc_quarantine) {
+          v.action = Action::quarantine;
+          v.reason = "DMARC fail, policy quarantine for " + domain;
+          return;
+        }
+        v.reason = "DMARC fail, policy quarantine for " + domain + " (not enforced)";
+        return;
+      case dmarc::Policy::none:
+        v.reason = "DMARC fail for " + domain + ", policy none";
+        return;
+    }
+  }
+
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::temperror &&
+      policy.tempfail_on_dmarc_temperror) {
+    v.action = Action::tempfail;
+    v.reply = {"451", "4.4.3", "Temporary DNS failure evaluating DMARC; try again later"};
+    v.reason = "DMARC temperror: " + v.dmarc->reason;
+    return;
+  }
+
+  const bool dmarc_passed = v.dmarc && v.dmarc->status == dmarc::DmarcStatus::pass;
+  if (policy.reject_spf_fail && !dmarc_passed && v.spf_mailfrom &&
+      v.spf_mailfrom->verdict == spf::SpfVerdict::fail) {
+    std::string text = v.spf_mailfrom->explanation.empty()
+                           ? "SPF validation failed for " + v.spf_mailfrom->domain
+                           : "SPF validation failed: " + v.spf_mailfrom->explanation;
+    set_reject(v, "550", "5.7.23", std::move(text), "SPF fail for " + v.spf_mailfrom->domain);
+    return;
+  }
+
+  if (v.dmarc) {
+    v.reason = "DMARC " + std::string(dmarc::to_string(v.dmarc->status));
+    if (!v.dmarc->from_domain.empty()) v.reason += " for " + v.dmarc->from_domain;
+  } else {
+    v.reason = "no DMARC verdict";
+  }
+}
+
+}  // namespace senderauth::pipeline

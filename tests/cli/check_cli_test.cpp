@@ -1,0 +1,156 @@
+// `senderauth check` on the bundled demo data, run as an administrator would.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "cli_runner.hpp"
+
+namespace senderauth::testing {
+namespace {
+
+const std::string kDemo = std::string(SENDERAUTH_SOURCE_DIR) + "/demo";
+const std::string kZone = " --zone '" + kDemo + "/zone/demo.zone'";
+// The demo signatures were made at t=1795423758 and carry no x=; a fixed clock keeps runs equal.
+const std::string kCommon = " --authserv-id mx.example.net --now 1795430000" + kZone;
+const std::string kGoodEnvelope =
+    " --ip 192.0.2.25 --helo mail.example.test --mail-from alice@example.test"
+    " --rcpt bob@example.net";
+const std::string kSpoofEnvelope =
+    " --ip 203.0.113.66 --helo mx.attacker.example --mail-from bounce@attacker.example";
+
+std::string message(const std::string& name) {
+  return " '" + kDemo + "/messages/" + name + "'";
+}
+
+nlohmann::json json_of(const CliRun& run) {
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return nlohmann::json::parse(run.out);
+}
+
+TEST(CheckCli, AllPassPrintsHeadersAndAccept) {
+  const CliRun run = run_cli("check" + kCommon + kGoodEnvelope + message("1-all-pass.eml"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("Authentication-Results: mx.example.net;", 0), 0u) << run.out;
+  EXPECT_NE(run.out.find("iprev=pass"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("spf=pass (matched mx) smtp.mailfrom=alice@example.test"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("header.s=demo-ed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("header.s=demo-rsa"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("dmarc=pass"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\nReceived-SPF: pass "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\nverdict: accept\n"), std::string::npos) << run.out;
+}
+
+TEST(CheckCli, SpoofedFromIsRejectedWithSmtpReply) {
+  const auto j =
+      json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + message("2-spoofed-from.eml")));
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_EQ(j["reply"]["code"], "550");
+  EXPECT_EQ(j["reply"]["enhanced"], "5.7.1");
+  EXPECT_EQ(j["dmarc"]["result"], "fail");
+  EXPECT_EQ(j["dmarc"]["policy"], "reject");
+  EXPECT_EQ(j["dmarc"]["from_domain"], "example.test");
+  // SPF passes for the attacker's own domain; it just does not align with From:.
+  EXPECT_EQ(j["spf"]["mailfrom"]["result"], "pass");
+  EXPECT_EQ(j["spf"]["mailfrom"]["domain"], "attacker.example");
+  EXPECT_FALSE(j["dmarc"]["spf_aligned"].get<bool>());
+  EXPECT_TRUE(j["dkim"].empty());
+  EXPECT_EQ(j["skipped"], false);
+  const std::string ar = j["headers"]["authentication_results"];
+  EXPECT_NE(ar.find("dkim=none"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("dmarc=fail"), std::string::npos) << ar;
+}
+
+TEST(CheckCli, BodyAlteredPassesDmarcThroughAlignedSpf) {
+  const auto j =
+      json_of(run_cli("check --json" + kCommon + kGoodEnvelope + message("3-body-altered.eml")));
+  ASSERT_EQ(j["dkim"].size(), 1u);
+  EXPECT_EQ(j["dkim"][0]["result"], "fail");
+  EXPECT_EQ(j["dkim"][0]["reason"], "body hash did not verify");
+  EXPECT_EQ(j["dmarc"]["result"], "pass");
+  EXPECT_TRUE(j["dmarc"]["spf_aligned"].get<bool>());
+  EXPECT_FALSE(j["dmarc"]["dkim_aligned"].get<bool>());
+  EXPECT_EQ(j["action"], "accept");
+}
+
+TEST(CheckCli, ObserveOnlyReportsButAccepts) {
+  const auto j = json_of(run_cli("check --json --observe-only" + kCommon + kSpoofEnvelope +
+                                 message("2-spoofed-from.eml")));
+  EXPECT_EQ(j["dmarc"]["result"], "fail");
+  EXPECT_EQ(j["action"], "accept");
+}
+
+TEST(CheckCli, TrustedNetworkSkipsEveryCheck) {
+  const auto j = json_of(run_cli("check --json --trusted-network 203.0.113.0/24" + kCommon +
+                                 kSpoofEnvelope + message("2-spoofed-from.eml")));
+  EXPECT_EQ(j["skipped"], true);
+  EXPECT_EQ(j["action"], "accept");
+}
+
+TEST(CheckCli, HeloNamingThisHostIsALoop) {
+  const auto j =
+      json_of(run_cli("check --json --our-name mx.example.net" + kCommon +
+                      " --ip 192.0.2.25 --helo mx.example.net --mail-from alice@example.test" +
+                      message("1-all-pass.eml")));
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_TRUE(j["helo"]["loop"].get<bool>());
+}
+
+class CheckCliFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("senderauth-check-cli-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {
+  std::ifstream in(kDemo + "/messages/2-spoofed-from.eml", std::ios::binary);
+  std::stringstream original;
+  original << in.rdbuf();
+  const std::string path =
+      write("forged.eml",
+            "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n" +
+                original.str());
+  const auto j = json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + " '" + path + "'"));
+  ASSERT_EQ(j["forged_authres_fields"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["action"], "reject");
+}
+
+TEST_F(CheckCliFiles, StdinIsReadWithDash) {
+  const CliRun run =
+      run_cli("check" + kCommon + kGoodEnvelope + " - < '" + kDemo + "/messages/1-all-pass.eml'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\nverdict: accept\n"), std::string::npos) << run.out;
+}
+
+TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
+  const CliRun missing = run_cli("check --ip 192.0.2.25" + kZone + message("1-all-pass.eml"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--helo"), std::string::npos) << missing.err;
+  const CliRun bad_ip =
+      run_cli("check --ip 999.1.1.1 --helo h.example" + kZone + message("1-all-pass.eml"));
+  EXPECT_EQ(bad_ip.exit_code, 2);
+  EXPECT_FALSE(bad_ip.err.empty());
+  const CliRun unreadable =
+      run_cli("check --ip 192.0.2.25 --helo h.example" + kZone + " /nonexistent/message.eml");
+  EXPECT_EQ(unreadable.exit_code, 2);
+  EXPECT_NE(unreadable.err.find("/nonexistent/message.eml"), std::string::npos) << unreadable.err;
+}
+
+}  // namespace
+}  // namespace senderauth::testing

@@ -1,0 +1,300 @@
+// The whole pipeline on the bundled demo zone and messages (demo/), plus local-policy rules.
+#include "senderauth/pipeline/authenticator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+#include <string>
+
+#include "senderauth/arc/sealer.hpp"
+#include "senderauth/core/base64.hpp"
+#include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/zone_resolver.hpp"
+#include "support/conformance.hpp"
+
+namespace senderauth::pipeline {
+namespace {
+
+using senderauth::testing::read_file_bytes;
+
+const std::string kDemo = std::string(SENDERAUTH_SOURCE_DIR) + "/demo/";
+// The demo messages were signed on 2026-11-23; verify as of that day so they never expire.
+constexpr std::int64_t kDemoNow = 1795430000;
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = zone_.load_file(kDemo + "zone/demo.zone");
+    ASSERT_TRUE(loaded.ok()) << loaded.reason();
+    policy_.authserv_id = "mx.example.net";
+    policy_.dkim.now = kDemoNow;
+    policy_.arc.now = kDemoNow;
+  }
+
+  static Envelope good_envelope() {
+    Envelope e;
+    e.client_ip = *IpAddress::parse("192.0.2.25");
+    e.helo = "mail.example.test";
+    e.mail_from = "alice@example.test";
+    e.rcpt_to = {"bob@example.net"};
+    return e;
+  }
+
+  static Envelope attacker_envelope() {
+    Envelope e;
+    e.client_ip = *IpAddress::parse("203.0.113.66");
+    e.helo = "mx.attacker.example";
+    e.mail_from = "bounce@attacker.example";
+    e.rcpt_to = {"bob@example.net"};
+    return e;
+  }
+
+  Verdict check(const Envelope& envelope, const std::string& message) {
+    Authenticator authenticator(zone_, policy_);
+    asio::io_context io;
+    return dns::run_sync(io, authenticator.check(envelope, message));
+  }
+
+  static std::string demo_message(const std::string& name) {
+    return read_file_bytes(kDemo + "messages/" + name);
+  }
+
+  dns::ZoneResolver zone_;
+  LocalPolicy policy_;
+};
+
+TEST_F(AuthenticatorTest, AllPass) {
+  Verdict v = check(good_envelope(), demo_message("1-all-pass.eml"));
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  ASSERT_TRUE(v.iprev);
+  EXPECT_EQ(iprev::to_string(v.iprev->status), "pass");
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::pass);
+  ASSERT_TRUE(v.spf_helo);
+  EXPECT_EQ(v.spf_helo->verdict, spf::SpfVerdict::pass);
+  ASSERT_EQ(v.dkim.size(), 2u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass) << v.dkim[0].reason;
+  EXPECT_EQ(v.dkim[1].status, dkim::DkimStatus::pass) << v.dkim[1].reason;
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::pass) << v.dmarc->reason;
+  EXPECT_TRUE(v.dmarc->spf_aligned);
+  EXPECT_TRUE(v.dmarc->dkim_aligned);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::none);
+
+  const std::string& ar = v.authentication_results;
+  EXPECT_EQ(ar.rfind("Authentication-Results: mx.example.net;", 0), 0u) << ar;
+  EXPECT_NE(ar.find("iprev=pass"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("spf=pass"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("smtp.mailfrom=alice@example.test"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("smtp.helo=mail.example.test"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("header.s=demo-rsa"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("header.s=demo-ed"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("dmarc=pass"), std::string::npos) << ar;
+  EXPECT_NE(ar.find("header.from=example.test"), std::string::npos) << ar;
+  EXPECT_EQ(ar.substr(ar.size() - 2), "\r\n");
+  // Folded under 78 columns.
+  std::size_t start = 0;
+  while (start < ar.size()) {
+    std::size_t end = ar.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_LE(end - start, 78u) << ar.substr(start, end - start);
+    start = end + 2;
+  }
+  EXPECT_EQ(v.received_spf.rfind("Received-SPF: pass", 0), 0u) << v.received_spf;
+}
+
+TEST_F(AuthenticatorTest, SpoofedFromUnderPRejectIsRejected) {
+  Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail);
+  EXPECT_FALSE(v.dmarc->spf_aligned);
+  EXPECT_EQ(v.dmarc->disposition, dmarc::Policy::reject);
+  // SPF passes for attacker.example's own name: not aligned with the From: domain.
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::pass);
+  EXPECT_TRUE(v.dkim.empty());
+  EXPECT_EQ(v.action, Action::reject);
+  EXPECT_EQ(v.reply.code, "550");
+  EXPECT_EQ(v.reply.enhanced, "5.7.1");
+  EXPECT_NE(v.reply.text.find("example.test"), std::string::npos);
+  EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
+  EXPECT_NE(v.authentication_results.find("dkim=none"), std::string::npos);
+}
+
+TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
+  policy_.enforce_dmarc_reject = false;
+  Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  EXPECT_EQ(v.action, Action::quarantine);
+  policy_.enforce_dmarc_quarantine = false;
+  // Neither enforced: observe only, the mail is accepted and the headers still say dmarc=fail.
+  v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail);
+  EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
+}
+
+TEST_F(AuthenticatorTest, BodyAlteredStillPassesDmarcThroughAlignedSpf) {
+  Verdict v = check(good_envelope(), demo_message("3-body-altered.eml"));
+  ASSERT_EQ(v.dkim.size(), 1u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::fail);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::pass);
+  EXPECT_TRUE(v.dmarc->spf_aligned);
+  EXPECT_FALSE(v.dmarc->dkim_aligned);
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_NE(v.authentication_results.find("dkim=fail"), std::string::npos);
+}
+
+TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {
+  const std::string message = demo_message("1-all-pass.eml");
+  Authenticator authenticator(zone_, policy_);
+  asio::io_context io;
+  auto task = [&]() -> asio::awaitable<Verdict> {
+    MessageCheck check(authenticator, good_envelope());
+    co_await check.start_envelope_checks();
+    for (std::size_t i = 0; i < message.size(); i += 7) check.feed(message.substr(i, 7));
+    co_return co_await check.finish();
+  };
+  Verdict streamed = dns::run_sync(io, task());
+  Verdict whole = check(good_envelope(), message);
+  EXPECT_EQ(streamed.action, whole.action);
+  EXPECT_EQ(streamed.authentication_results, whole.authentication_results);
+}
+
+TEST_F(AuthenticatorTest, TrustedNetworkSkipsChecks) {
+  policy_.trusted_networks.push_back(*IpNetwork::parse("203.0.113.0/24"));
+  Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_FALSE(v.dmarc);
+  EXPECT_NE(v.reason.find("trusted network"), std::string::npos);
+  EXPECT_EQ(zone_.query_count(), 0u);
+}
+
+TEST_F(AuthenticatorTest, AuthenticatedSenderSkipsChecksAndSaysSo) {
+  Envelope e = attacker_envelope();
+  e.authenticated_user = "carol";
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_NE(v.authentication_results.find("auth=pass smtp.auth=carol"), std::string::npos)
+      << v.authentication_results;
+}
+
+TEST_F(AuthenticatorTest, HeloMismatchIsRecordedNotRejected) {
+  Envelope e = good_envelope();
+  e.helo = "mx.attacker.example";  // resolves to another address
+  Verdict v = check(e, demo_message("1-all-pass.eml"));
+  ASSERT_TRUE(v.helo);
+  EXPECT_FALSE(v.helo->loop);
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+}
+
+TEST_F(AuthenticatorTest, HeloNamingUsIsALoopAndRejected) {
+  policy_.helo.own_names = {"mx.example.net"};
+  Envelope e = good_envelope();
+  e.helo = "mx.example.net";
+  Verdict v = check(e, demo_message("1-all-pass.eml"));
+  ASSERT_TRUE(v.helo);
+  EXPECT_TRUE(v.helo->loop);
+  EXPECT_EQ(v.action, Action::reject);
+  EXPECT_EQ(v.reply.code, "550");
+}
+
+TEST_F(AuthenticatorTest, DnsTimeoutGivesTemperrorAndMailIsAccepted) {
+  zone_.inject_failure("_dmarc.example.test", dns::Status::timeout);
+  zone_.inject_failure("example.test", dns::Status::timeout);
+  Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::temperror) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_NE(v.authentication_results.find("dmarc=temperror"), std::string::npos);
+
+  policy_.tempfail_on_dmarc_temperror = true;
+  v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  EXPECT_EQ(v.action, Action::tempfail);
+  EXPECT_EQ(v.reply.code, "451");
+}
+
+TEST_F(AuthenticatorTest, SpfFailRejectsOnlyWhenConfigured) {
+  Envelope e = attacker_envelope();
+  e.mail_from = "alice@example.test";  // example.test does not list 203.0.113.66
+  policy_.dmarc_ignore_domains = {"example.test"};
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::fail);
+  EXPECT_FALSE(v.dmarc);  // ignored domain
+  EXPECT_EQ(v.action, Action::accept);
+
+  policy_.reject_spf_fail = true;
+  v = check(e, demo_message("2-spoofed-from.eml"));
+  EXPECT_EQ(v.action, Action::reject);
+  EXPECT_EQ(v.reply.enhanced, "5.7.23");
+}
+
+TEST_F(AuthenticatorTest, ForgedAuthenticationResultsAreFound) {
+  std::string message =
+      "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n"
+      "Authentication-Results: other.example; spf=pass smtp.mailfrom=x@example.test\r\n" +
+      demo_message("2-spoofed-from.eml");
+  Verdict v = check(attacker_envelope(), message);
+  ASSERT_EQ(v.forged_authres_fields.size(), 1u);
+  EXPECT_EQ(v.forged_authres_fields[0], 0u);
+  EXPECT_EQ(v.action, Action::reject);
+}
+
+TEST_F(AuthenticatorTest, NoFromFieldIsDmarcPermerror) {
+  Verdict v = check(good_envelope(), "Subject: no author\r\n\r\nbody\r\n");
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+  EXPECT_EQ(v.action, Action::accept);
+}
+
+TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
+  // A mailing list at lists.example.net altered the body (DKIM fails) and re-sent from its own
+  // address (SPF not aligned), sealing the message with ARC first.
+  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+  ASSERT_TRUE(key.ok()) << key.reason();
+  zone_.add_txt("arc._domainkey.lists.example.net",
+                {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
+  const std::string original = demo_message("2-spoofed-from.eml");
+  const std::string received =
+      "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
+      " dkim=pass header.d=example.test; dmarc=pass header.from=example.test\r\n" +
+      original;
+  arc::SealOptions seal;
+  seal.domain = "lists.example.net";
+  seal.selector = "arc";
+  seal.authserv_id = "lists.example.net";
+  seal.key = *key;
+  seal.timestamp = kDemoNow;
+  auto sealed = arc::seal_message(received, seal);
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  ASSERT_TRUE(sealed->sealed) << sealed->reason;
+  const std::string forwarded = sealed->fields() + received;
+
+  Envelope e = good_envelope();
+  e.client_ip = *IpAddress::parse("198.51.100.25");  // mx.example.net serves lists too
+  e.helo = "mx.example.net";
+  e.mail_from = "list-bounces@lists.example.net";
+
+  Verdict v = check(e, forwarded);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail);
+  EXPECT_EQ(v.action, Action::reject);  // not trusted yet
+
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  v = check(e, forwarded);
+  EXPECT_TRUE(v.arc_override.applies);
+  EXPECT_EQ(v.arc_override.reason_type, "arc");
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
+  EXPECT_NE(v.authentication_results.find("arc=pass"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace senderauth::pipeline
