@@ -1,0 +1,92 @@
+#!/bin/sh
+# DKIM verification: senderauth, libopendkim, dkimpy and Mail::DKIM on one generated corpus,
+# next to the bound (SHA-256 over the bytes + one signature verification per signature the
+# message carries, measured in bench_dkim's process), all in one run. Every cell is measured
+# RUNS times, the tools interleaved; the table shows medians (messages/s and MB/s), senderauth
+# as % of the bound and as a multiple of libopendkim, and passes/signatures as a sanity check.
+# Then the peak RSS of bench_dkim --verify-corpus per message size (memory flat in size?).
+#   bench/dkim_compare.sh BUILD_DIR [SECONDS] [COUNT] [RUNS]
+# BUILD_DIR: a Release build with -DSENDERAUTH_BUILD_BENCH=ON (bench/bench_dkim built).
+# SECONDS per measurement (default 2), COUNT messages per kind and size (default 10),
+# RUNS repetitions (default 3). Needs libopendkim-dev, python3-dkim (for /usr/bin/python3),
+# libmail-dkim-perl and /usr/bin/time. Raw per-run numbers: set DKIM_COMPARE_RAW=FILE.
+set -eu
+build=${1:?build dir}
+secs=${2:-2}
+count=${3:-10}
+runs=${4:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/senderauth-dkim-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bench="$build/bench/bench_dkim"
+[ -x "$bench" ] || { echo "dkim_compare: $bench not built" >&2; exit 2; }
+"$bench" --write-corpus "$work/corpus" "$count" >/dev/null
+cc -O2 -o "$work/opendkim_driver" "$here/dkim_opendkim_driver.c" -lopendkim
+raw=$work/raw.txt
+: >"$raw"
+for kind in rsa ed25519 dual; do
+  for size in 2k 16k 64k 256k 1024k; do
+    glob="$kind-$size-*.eml"
+    files=$(ls "$work"/corpus/$glob)
+    run=1
+    while [ "$run" -le "$runs" ]; do
+      echo "$kind $size $run bound $("$bench" --bound "$work/corpus" "$glob" "$secs" 2>/dev/null)" >>"$raw"
+      echo "$kind $size $run senderauth $("$bench" --verify-corpus "$work/corpus" "$glob" "$secs" 2>/dev/null)" >>"$raw"
+      # shellcheck disable=SC2086
+      echo "$kind $size $run libopendkim $("$work/opendkim_driver" "$work/corpus/dns.txt" "$secs" $files)" >>"$raw"
+      # shellcheck disable=SC2086
+      echo "$kind $size $run dkimpy $(/usr/bin/python3 "$here/dkim_dkimpy_driver.py" "$work/corpus/dns.txt" "$secs" $files)" >>"$raw"
+      if [ "$kind" = rsa ]; then  # Debian's Mail::DKIM has no ed25519
+        # shellcheck disable=SC2086
+        echo "$kind $size $run maildkim $(perl "$here/dkim_maildkim_driver.pl" "$work/corpus/dns.txt" "$secs" $files)" >>"$raw"
+      fi
+      run=$((run + 1))
+    done
+  done
+done
+[ -n "${DKIM_COMPARE_RAW:-}" ] && cp "$raw" "$DKIM_COMPARE_RAW"
+
+/usr/bin/python3 - "$raw" "$runs" <<'PY'
+import statistics, sys
+from collections import defaultdict
+rows = defaultdict(lambda: defaultdict(list))  # (kind, size) -> tool -> [(msgs/s, MB/s, ok)]
+order = []
+for line in open(sys.argv[1]):
+    kind, size, _run, tool, rate, mbs, ok = line.split()
+    if (kind, size) not in order:
+        order.append((kind, size))
+    rows[(kind, size)][tool].append((float(rate), float(mbs), ok))
+def med(key, tool, i=0):
+    v = rows[key].get(tool)
+    return statistics.median(x[i] for x in v) if v else None
+def checks(key, tool):
+    v = rows[key].get(tool)
+    return "" if not v else " " + ",".join(sorted({x[2] for x in v}))
+print(f"Medians of {sys.argv[2]} runs; messages/s (MB/s); passes/signatures of each run.")
+print()
+print("| corpus | bound msgs/s | senderauth msgs/s (MB/s) | % of bound | libopendkim msgs/s (MB/s) | senderauth / libopendkim | dkimpy msgs/s | Mail::DKIM msgs/s |")
+print("|---|---|---|---|---|---|---|---|")
+for key in order:
+    b, s, o = med(key, "bound"), med(key, "senderauth"), med(key, "libopendkim")
+    p, m = med(key, "dkimpy"), med(key, "maildkim")
+    print(f"| {key[0]} {key[1]} | {b:.0f} | {s:.0f} ({med(key, 'senderauth', 1):.1f}){checks(key, 'senderauth')} "
+          f"| {100 * s / b:.1f}% | {o:.0f} ({med(key, 'libopendkim', 1):.1f}){checks(key, 'libopendkim')} "
+          f"| {s / o:.2f}x | {p:.0f}{checks(key, 'dkimpy')} "
+          f"| {'n/a (no ed25519)' if m is None else f'{m:.0f}' + checks(key, 'maildkim')} |")
+PY
+
+echo
+echo "Peak RSS of bench_dkim --verify-corpus (rsa, $count messages per size, 1 s): /usr/bin/time -v"
+echo "maximum resident set size, and bench_dkim's own peak with the corpus loaded vs at the end."
+echo
+echo "| corpus | corpus bytes | max RSS (time -v) kB | peak RSS corpus loaded kB | peak RSS at end kB | growth during verification kB |"
+echo "|---|---|---|---|---|---|"
+for size in 2k 16k 64k 256k 1024k; do
+  /usr/bin/time -v "$bench" --verify-corpus "$work/corpus" "rsa-$size-*.eml" 1 >/dev/null 2>"$work/time.txt"
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+  line=$(grep '^max_rss_kb' "$work/time.txt")
+  loaded=$(echo "$line" | sed 's/.*corpus_loaded=\([0-9]*\).*/\1/')
+  after=$(echo "$line" | sed 's/.*after=\([0-9]*\).*/\1/')
+  bytes=$(echo "$line" | sed 's/.*corpus_bytes=\([0-9]*\).*/\1/')
+  echo "| rsa $size | $bytes | $rss | $loaded | $after | $((after - loaded)) |"
+done
