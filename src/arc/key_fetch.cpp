@@ -3,51 +3,36 @@
 #include <chrono>
 #include <optional>
 
-#include <asio/co_spawn.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
-#include <memory>
+#include <exception>
+#include <string>
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
+#include "senderauth/dns/gather.hpp"
 
 namespace senderauth::arc::detail {
 namespace {
 
-// Runs the TXT queries concurrently. (dns/gather.hpp would do, but it includes
-// <asio/as_tuple.hpp>, which Debian 12's Asio 1.22 only has under experimental/.)
+// One TXT query whose failure, even an exception, is an answer: a key that cannot be fetched
+// makes that signature temperror, never the whole chain an exception.
+asio::awaitable<dns::Answer> query_txt(dns::Resolver& resolver, std::string name) {
+  try {
+    co_return co_await resolver.query(name, dns::RecordType::TXT);
+  } catch (const std::exception& e) {
+    dns::Answer answer;
+    answer.name = name;
+    answer.status = dns::Status::error;
+    answer.error_text = std::string("resolver threw: ") + e.what();
+    co_return answer;
+  }
+}
+
 asio::awaitable<std::vector<dns::Answer>> query_all(dns::Resolver& resolver,
                                                     const std::vector<std::string>& names) {
-  struct State {
-    explicit State(asio::any_io_executor ex, std::size_t n)
-        : timer(ex, asio::steady_timer::time_point::max()), answers(n) {}
-    asio::steady_timer timer;
-    std::vector<dns::Answer> answers;
-    std::size_t remaining = 0;
-  };
-  auto executor = co_await asio::this_coro::executor;
-  auto state = std::make_shared<State>(executor, names.size());
-  state->remaining = names.size();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    asio::co_spawn(executor, resolver.query(names[i], dns::RecordType::TXT),
-                   [state, i, name = names[i]](std::exception_ptr e, dns::Answer answer) {
-                     if (e) {
-                       answer = dns::Answer{};
-                       answer.name = name;
-                       answer.status = dns::Status::error;
-                       answer.error_text = "resolver threw";
-                     }
-                     state->answers[i] = std::move(answer);
-                     if (--state->remaining == 0) state->timer.cancel();
-                   });
-  }
-  if (state->remaining > 0) {
-    asio::error_code ignored;
-    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
-  co_return std::move(state->answers);
+  std::vector<asio::awaitable<dns::Answer>> queries;
+  queries.reserve(names.size());
+  for (const auto& name : names) queries.push_back(query_txt(resolver, name));
+  co_return co_await dns::gather(std::move(queries));
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 #include <map>
 #include <utility>
 
-#include "dkim/concurrent.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
+#include "senderauth/dns/gather.hpp"
 
 namespace senderauth::dkim {
 
@@ -231,7 +231,7 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   std::vector<asio::awaitable<dns::Answer>> queries;
   for (const auto& name : order) queries.push_back(resolver.query(name, dns::RecordType::TXT));
   std::vector<dns::Answer> answers;
-  if (!queries.empty()) answers = co_await detail::gather(std::move(queries));
+  if (!queries.empty()) answers = co_await dns::gather(std::move(queries));
 
   // Parsed per name once per message (several signatures may share a key).
   struct Key {

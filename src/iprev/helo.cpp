@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "iprev_gather.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/gather.hpp"
 
 namespace senderauth::iprev {
 
@@ -151,7 +151,7 @@ asio::awaitable<HeloResult> run_check(dns::Resolver& resolver, std::string helo,
   std::vector<asio::awaitable<dns::Answer>> lookups;
   lookups.push_back(resolver.query(out.name, dns::RecordType::A));
   lookups.push_back(resolver.query(out.name, dns::RecordType::AAAA));
-  std::vector<dns::Answer> answers = co_await detail::gather(std::move(lookups));
+  std::vector<dns::Answer> answers = co_await dns::gather(std::move(lookups));
   out.dns_queries = 2;
   for (const auto& answer : answers) {
     if (!answer.ok()) continue;

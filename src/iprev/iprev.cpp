@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "iprev_gather.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/gather.hpp"
 
 namespace senderauth::iprev {
 
@@ -77,7 +77,7 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
   for (std::size_t i = 0; i < out.names_checked; ++i) {
     lookups.push_back(resolver.query(out.ptr_names[i], type));
   }
-  std::vector<dns::Answer> answers = co_await detail::gather(std::move(lookups));
+  std::vector<dns::Answer> answers = co_await dns::gather(std::move(lookups));
   out.dns_queries += static_cast<int>(answers.size());
 
   bool transient = false;

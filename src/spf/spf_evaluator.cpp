@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/gather.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 #include "senderauth/spf/spf_macro.hpp"
 #include "senderauth/spf/spf_record.hpp"
-#include "spf_gather.hpp"
 #include "spf_record_cache.hpp"
 
 namespace senderauth::spf {
@@ -226,7 +226,7 @@ asio::awaitable<Evaluation::Validated> Evaluation::validated_names(
   std::vector<asio::awaitable<Answer>> lookups;
   lookups.reserve(candidates.size());
   for (const auto& name : candidates) lookups.push_back(query(name, address_type()));
-  std::vector<Answer> answers = co_await detail::gather(std::move(lookups));
+  std::vector<Answer> answers = co_await dns::gather(std::move(lookups));
   for (std::size_t i = 0; i < answers.size(); ++i) {
     // A failed lookup skips that name (5.5).
     const auto& addrs = answers[i].addresses;
@@ -327,7 +327,7 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
     std::vector<asio::awaitable<Answer>> lookups;
     lookups.reserve(hosts.size());
     for (const auto& host : hosts) lookups.push_back(query(host, address_type()));
-    addresses = co_await detail::gather(std::move(lookups));
+    addresses = co_await dns::gather(std::move(lookups));
   }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
   const Answer* failed = nullptr;
