@@ -35,6 +35,7 @@ struct CheckCommand {
   std::vector<std::string> trusted_networks;
   std::vector<std::string> trusted_sealers;
   std::vector<std::string> our_names;
+  std::vector<std::string> our_addresses;
   std::int64_t now = 0;
   bool observe_only = false;
   bool json = false;
@@ -182,6 +183,11 @@ int run(const CheckCommand& command) {
   policy.enforce_dmarc_quarantine = !command.observe_only;
   policy.helo.own_names = command.our_names;
   policy.helo.own_names.push_back(policy.authserv_id);
+  for (const auto& text : command.our_addresses) {
+    auto address = IpAddress::parse(text);
+    if (!address) throw CliError("--our-address: '" + text + "' is not an IP address");
+    policy.helo.own_addresses.push_back(*address);
+  }
   if (command.now != 0) {
     policy.dkim.now = command.now;
     policy.arc.now = command.now;
@@ -230,6 +236,9 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                   "ARC sealing domain trusted to override a DMARC failure (repeatable)");
   sub->add_option("--our-name", command->our_names,
                   "A name of this host: a HELO using it is a loop (repeatable)");
+  sub->add_option("--our-address", command->our_addresses,
+                  "An address of this host: a HELO [address literal] naming it is a loop "
+                  "(repeatable)");
   sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)");
   sub->add_flag("--observe-only", command->observe_only,
                 "Report DMARC policies but never reject or quarantine for them");

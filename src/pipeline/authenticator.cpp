@@ -203,7 +203,40 @@ void MessageCheck::feed(std::string_view chunk) {
   if (!status.ok()) state_->read_error = status.reason();
 }
 
+namespace {
+
+// Mail is never lost because of us: a bug or resource failure inside a check becomes this
+// verdict (accept, or tempfail when the policy prefers the sender to retry), not an exception
+// in the MTA's path.
+Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& what) {
+  Verdict v;
+  v.reason = "internal error, checks abandoned: " + what;
+  if (policy.tempfail_on_internal_error) {
+    v.action = Action::tempfail;
+    v.reply = {"451", "4.3.0", "Temporary local problem checking the message; try again later"};
+  } else {
+    v.action = Action::accept;
+    v.reply = {"250", "2.0.0", "OK"};
+  }
+  v.authentication_results = build_skipped_authres(policy, Envelope{});
+  return v;
+}
+
+}  // namespace
+
 asio::awaitable<Verdict> MessageCheck::finish() {
+  std::string what;
+  try {
+    co_return co_await finish_checks();
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  co_return internal_error_verdict(state_->auth.policy(), what);
+}
+
+asio::awaitable<Verdict> MessageCheck::finish_checks() {
   auto s = state_;
   const LocalPolicy& policy = s->auth.policy();
   Verdict& v = s->verdict;

@@ -102,6 +102,17 @@ TEST(CheckCli, HeloNamingThisHostIsALoop) {
   EXPECT_TRUE(j["helo"]["loop"].get<bool>());
 }
 
+TEST(CheckCli, HeloLiteralOfOurAddressIsALoopAnyOtherLiteralIsNot) {
+  const std::string ours = "check --json --our-address 192.0.2.1" + kCommon +
+                           " --ip 192.0.2.25 --mail-from alice@example.test" +
+                           message("1-all-pass.eml");
+  EXPECT_EQ(json_of(run_cli(ours + " --helo '[192.0.2.1]'"))["action"], "reject");
+  const auto other = json_of(run_cli(ours + " --helo '[192.0.2.25]'"));
+  EXPECT_EQ(other["action"], "accept");
+  EXPECT_FALSE(other["helo"]["loop"].get<bool>());
+  EXPECT_EQ(run_cli(ours + " --helo x.example --our-address bogus").exit_code, 2);
+}
+
 class CheckCliFiles : public ::testing::Test {
  protected:
   void SetUp() override {

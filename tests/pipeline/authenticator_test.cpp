@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "senderauth/arc/sealer.hpp"
@@ -294,6 +295,36 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(v.action, Action::accept) << v.reason;
   EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
   EXPECT_NE(v.authentication_results.find("arc=pass"), std::string::npos);
+}
+
+// A resolver that fails in the way a bug would: by throwing.
+class ThrowingResolver : public dns::Resolver {
+ public:
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType) override {
+    throw std::runtime_error("resolver exploded on " + name);
+    co_return dns::Answer{};
+  }
+};
+
+TEST_F(AuthenticatorTest, InternalErrorFailsOpenOrTempfailsNeverRejects) {
+  ThrowingResolver throwing;
+  asio::io_context io;
+  {
+    Authenticator authenticator(throwing, policy_);
+    Verdict v = dns::run_sync(
+        io, authenticator.check(attacker_envelope(), demo_message("2-spoofed-from.eml")));
+    EXPECT_EQ(v.action, Action::accept);
+    EXPECT_NE(v.reason.find("internal error"), std::string::npos) << v.reason;
+    EXPECT_NE(v.reason.find("resolver exploded"), std::string::npos) << v.reason;
+    EXPECT_EQ(v.authentication_results, "Authentication-Results: mx.example.net; none\r\n");
+  }
+  policy_.tempfail_on_internal_error = true;
+  Authenticator authenticator(throwing, policy_);
+  Verdict v = dns::run_sync(
+      io, authenticator.check(attacker_envelope(), demo_message("2-spoofed-from.eml")));
+  EXPECT_EQ(v.action, Action::tempfail);
+  EXPECT_EQ(v.reply.code, "451");
+  EXPECT_EQ(v.reply.enhanced, "4.3.0");
 }
 
 }  // namespace

@@ -32,12 +32,14 @@ class MessageCheck {
   asio::awaitable<void> start_envelope_checks();
   // Message bytes in any chunking; CRLF or LF line ends.
   void feed(std::string_view chunk);
-  // End of message: waits for every check and decides. Call once.
+  // End of message: waits for every check and decides. Call once. Never throws for a failed
+  // check: an internal error gives an accept (or tempfail, per LocalPolicy) verdict saying so.
   asio::awaitable<Verdict> finish();
 
   struct State;  // shared with the background envelope checks
 
  private:
+  asio::awaitable<Verdict> finish_checks();
   std::shared_ptr<State> state_;
 };
 

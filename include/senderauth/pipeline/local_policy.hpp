@@ -40,6 +40,9 @@ struct LocalPolicy {
   // DNS trouble that leaves DMARC undecided (temperror): tempfail so the sender retries, or
   // accept. Accept by default: mail is never lost because of our DNS.
   bool tempfail_on_dmarc_temperror = false;
+  // An internal error (a bug, memory exhausted) while checking: accept the mail unchecked (fail
+  // open, the default) or tempfail so the sender retries later. Never reject, never drop.
+  bool tempfail_on_internal_error = false;
 
   // Sealing domains whose passing ARC chain overrides a DMARC failure (RFC 8617 7.2).
   std::vector<std::string> trusted_arc_sealers;
