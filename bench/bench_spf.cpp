@@ -1,6 +1,14 @@
 // SPF parse + evaluate on the in-memory resolver, for the typical policies in
 // bench/spf_bench_records.txt (shared with the libspf2 and pyspf drivers; bench/spf-compare
 // runs all three). Also the record parser and macro expander alone.
+//
+// With SPF_BENCH_DNS=IP@PORT (a server holding the same records, see bench/spf-compare-dns) the
+// same checks also run over real DNS, timed by the wall clock:
+//   BM_SpfCheckHostDns/cached/NAME   UnboundResolver forwarding to IP@PORT with a
+//                                    dns::CachingResolver in front (answers from memory once
+//                                    warm: what a long-running milter sees)
+//   BM_SpfCheckHostDns/unbound/NAME  UnboundResolver alone (libunbound's own cache answers
+//                                    once warm; what `senderauth spf --server` uses per lookup)
 #include <benchmark/benchmark.h>
 
 #include <asio/io_context.hpp>
@@ -11,7 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "senderauth/dns/caching_resolver.hpp"
 #include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/unbound_resolver.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "senderauth/spf/spf_evaluator.hpp"
 #include "senderauth/spf/spf_macro.hpp"
@@ -81,12 +91,16 @@ BenchData& data() {
   return d;
 }
 
+const Scenario* find_scenario(const std::string& name) {
+  for (const auto& s : data().scenarios) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 void BM_SpfCheckHost(benchmark::State& state, std::string name) {
   BenchData& d = data();
-  const Scenario* scenario = nullptr;
-  for (const auto& s : d.scenarios) {
-    if (s.name == name) scenario = &s;
-  }
+  const Scenario* scenario = find_scenario(name);
   if (!scenario) {
     state.SkipWithError("no such scenario");
     return;
@@ -159,8 +173,6 @@ void BM_SpfExpandMacro(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
-}  // namespace
-
 BENCHMARK_CAPTURE(BM_SpfCheckHost, ip4_list, std::string("ip4_list"));
 BENCHMARK_CAPTURE(BM_SpfCheckHost, include_3_deep, std::string("include_3_deep"));
 BENCHMARK_CAPTURE(BM_SpfCheckHost, mx, std::string("mx"));
@@ -172,4 +184,62 @@ BENCHMARK(BM_Floor_ZoneTxtQuery);
 BENCHMARK(BM_SpfParseRecord);
 BENCHMARK(BM_SpfExpandMacro);
 
-BENCHMARK_MAIN();
+// Over real DNS (registered by main() when SPF_BENCH_DNS is set).
+void BM_SpfCheckHostDns(benchmark::State& state, std::string server, bool cached,
+                        std::string name) {
+  const Scenario* scenario = find_scenario(name);
+  if (!scenario) {
+    state.SkipWithError("no such scenario");
+    return;
+  }
+  asio::io_context io;
+  dns::UnboundOptions uo;
+  uo.forwarders = {server};
+  auto unbound = dns::UnboundResolver::create(io.get_executor(), uo);
+  if (!unbound) {
+    state.SkipWithError(("UnboundResolver: " + unbound.reason()).c_str());
+    return;
+  }
+  dns::CachingResolver cache(**unbound);
+  dns::Resolver& resolver = cached ? static_cast<dns::Resolver&>(cache) : **unbound;
+  spf::SpfOptions options;
+  options.timestamp = 1;
+  // Warm up: the first check fills the caches (and shows a wrong setup early).
+  spf::SpfResult first = dns::run_sync(io, spf::check_host(resolver, scenario->request, options));
+  if (spf::to_string(first.verdict) != scenario->expected) {
+    state.SkipWithError(("unexpected result " + std::string(spf::to_string(first.verdict)) +
+                         " (is the server at " + server + " serving the records?)")
+                            .c_str());
+    return;
+  }
+  for (auto _ : state) {
+    spf::SpfResult r = dns::run_sync(io, spf::check_host(resolver, scenario->request, options));
+    if (spf::to_string(r.verdict) != scenario->expected) {
+      state.SkipWithError(("unexpected result " + std::string(spf::to_string(r.verdict))).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (const char* server = std::getenv("SPF_BENCH_DNS"); server && *server) {
+    for (bool cached : {true, false}) {
+      for (const auto& s : data().scenarios) {
+        benchmark::RegisterBenchmark(
+            ("BM_SpfCheckHostDns/" + std::string(cached ? "cached/" : "unbound/") + s.name)
+                .c_str(),
+            BM_SpfCheckHostDns, std::string(server), cached, s.name)
+            ->UseRealTime();
+      }
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

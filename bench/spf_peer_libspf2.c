@@ -1,7 +1,13 @@
 /* libspf2 on its in-memory zone layer, evaluating the same policies as bench_spf
  * (bench/spf_bench_records.txt). Prints one line per scenario:
  *   libspf2 NAME RESULT CHECKS_PER_SECOND(cpu) CHECKS_PER_SECOND(wall)
- * Build and run through bench/spf-compare. */
+ *   spf_peer_libspf2 RECORDS [ITERATIONS] [zone|cache|resolv]
+ * zone (default): libspf2's in-memory zone layer holding the records.
+ * cache: libspf2's default server (its resolv layer over /etc/resolv.conf, with its in-process
+ *   cache layer in front); resolv: the resolv layer alone (every lookup goes to the server).
+ *   The records must then be served by the DNS server resolv.conf names
+ *   (bench/spf-compare-dns does this in a private network namespace).
+ * Build and run through bench/spf-compare and bench/spf-compare-dns. */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
@@ -43,6 +49,11 @@ static const char* run_once(SPF_server_t* server, const struct scenario* s) {
 int main(int argc, char** argv) {
   const char* path = argc > 1 ? argv[1] : "spf_bench_records.txt";
   long iterations = argc > 2 ? atol(argv[2]) : 20000;
+  const char* mode = argc > 3 ? argv[3] : "zone";
+  if (strcmp(mode, "zone") != 0 && strcmp(mode, "cache") != 0 && strcmp(mode, "resolv") != 0) {
+    fprintf(stderr, "mode must be zone, cache or resolv\n");
+    return 2;
+  }
   FILE* in = fopen(path, "r");
   if (!in) {
     perror(path);
@@ -78,7 +89,13 @@ int main(int argc, char** argv) {
     }
   }
   fclose(in);
-  SPF_server_t* server = SPF_server_new_dns(zone, 0);
+  SPF_server_t* server;
+  if (strcmp(mode, "zone") == 0) {
+    server = SPF_server_new_dns(zone, 0);
+  } else {
+    SPF_dns_free(zone);
+    server = SPF_server_new(strcmp(mode, "cache") == 0 ? SPF_DNS_CACHE : SPF_DNS_RESOLV, 0);
+  }
   for (int i = 0; i < count; ++i) {
     const struct scenario* s = &scenarios[i];
     const char* result = run_once(server, s);

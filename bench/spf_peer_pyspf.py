@@ -2,6 +2,9 @@
 """pyspf (Debian python3-spf) on an in-memory DNS, evaluating the same policies as bench_spf
 (bench/spf_bench_records.txt). Prints one line per scenario:
     pyspf NAME RESULT CHECKS_PER_SECOND(cpu) CHECKS_PER_SECOND(wall)
+    spf_peer_pyspf.py RECORDS [SECONDS] [--dns]
+--dns: pyspf's own DNS lookups (dnspython over /etc/resolv.conf) instead of the in-memory
+zone; the records must then be served there (bench/spf-compare-dns).
 Run through bench/spf-compare (needs /usr/bin/python3: Debian's python modules)."""
 import socket
 import sys
@@ -9,8 +12,10 @@ import time
 
 import spf
 
-path = sys.argv[1] if len(sys.argv) > 1 else "spf_bench_records.txt"
-seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+use_dns = "--dns" in sys.argv[1:]
+args = [a for a in sys.argv[1:] if a != "--dns"]
+path = args[0] if len(args) > 0 else "spf_bench_records.txt"
+seconds = float(args[1]) if len(args) > 1 else 1.0
 
 zone = {}
 scenarios = []
@@ -40,7 +45,8 @@ def lookup(name, qtype, strict=True, timeout=None, level=0):
             yield ((name, rtype), value)
 
 
-spf.DNSLookup = lookup
+if not use_dns:
+    spf.DNSLookup = lookup
 
 for name, ip, mail_from, helo, expected in scenarios:
     def once():
