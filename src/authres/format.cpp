@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sanitize_utf8.hpp"
+#include "senderauth/core/domain_name.hpp"
 
 namespace senderauth::authres {
 
@@ -47,9 +48,14 @@ bool is_dot_atom_text(std::string_view text) {
   return true;
 }
 
-// RFC 6376 domain-name: sub-domain *("." sub-domain), sub-domain = Let-dig [Ldh-str].
+// RFC 6376 domain-name: sub-domain *("." sub-domain), sub-domain = Let-dig [Ldh-str], and
+// within DNS limits (63-octet labels, 253 in all): the reader checks those too, so a longer
+// name written bare would not read back. Such a value is quoted instead.
 bool is_domain_name(std::string_view text) {
   if (text.empty()) return false;
+  if (!parse_domain(text, DomainSyntax{.allow_trailing_dot = false, .allow_underscore = false})) {
+    return false;
+  }
   std::size_t start = 0;
   while (true) {
     std::size_t dot = text.find('.', start);

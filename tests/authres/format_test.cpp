@@ -120,6 +120,25 @@ TEST(AuthresFormat, ValuesThatAreNotTokensAreQuoted) {
   EXPECT_EQ(back->properties, c.properties);
 }
 
+TEST(AuthresFormat, MailboxBeyondDnsLimitsIsQuotedSoItReadsBack) {
+  // Found by fuzz_authres_parser: a 78-octet label is syntax-valid for the writer's grammar but
+  // not a DNS name, so the strict reader refused the bare form.
+  const std::string address = "a@" + std::string(78, '4') + "example.test";
+  AuthResults results;
+  results.authserv_id = "mx.example.org";
+  Clause c;
+  c.method = "spf";
+  c.result = "pass";
+  c.add_property("smtp", "mailfrom", address);
+  results.clauses.push_back(c);
+  auto field = format_field(results);
+  ASSERT_TRUE(field.ok());
+  EXPECT_NE(field->find("smtp.mailfrom=\"" + address + "\""), std::string::npos) << *field;
+  const AuthResults back = reparse(*field);
+  ASSERT_EQ(back.clauses.size(), 1u);
+  EXPECT_EQ(back.clauses[0].properties, c.properties);
+}
+
 TEST(AuthresFormat, ReasonIsQuotedWhenNeeded) {
   Clause c;
   c.method = "dkim";
