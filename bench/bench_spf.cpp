@@ -44,8 +44,7 @@ struct BenchData {
 
 std::string records_path() {
   if (const char* env = std::getenv("SPF_BENCH_RECORDS")) return env;
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) + "/spf_bench_records.txt";
+  return std::string(SENDERAUTH_BENCH_DIR) + "/spf_bench_records.txt";
 }
 
 BenchData& data() {
