@@ -208,6 +208,8 @@ Result<void> walk(std::string_view text, MacroUse use, const MacroContext* ctx, 
     }
     if (out && out->size() > kMaxExpansionLength) return make_error("macro expansion too long");
   }
+  // Literal text is not checked as it is copied (it cannot grow), so check the sum here.
+  if (out && out->size() > kMaxExpansionLength) return make_error("macro expansion too long");
   return {};
 }
 

@@ -126,6 +126,12 @@ TEST_F(SpfMacro, ExpansionIsBounded) {
   std::string text;
   for (int i = 0; i < 20; ++i) text += "%{l}";
   EXPECT_FALSE(expand_macro_string(text, ctx, MacroUse::explanation).ok());
+  // Literal text counts too, also after the last macro (found by fuzz_spf_macro).
+  const std::string literal(kMaxExpansionLength + 1, 'a');
+  EXPECT_TRUE(validate_macro_string(literal, MacroUse::explanation).ok());
+  EXPECT_FALSE(expand_macro_string(literal, ctx, MacroUse::explanation).ok());
+  EXPECT_FALSE(expand_macro_string("%{l}" + literal, ctx, MacroUse::explanation).ok());
+  EXPECT_TRUE(expand_macro_string(literal.substr(1), ctx, MacroUse::explanation).ok());
 }
 
 TEST(SpfTruncateDomain, DropsLabelsFromTheLeft) {
