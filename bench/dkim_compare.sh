@@ -3,7 +3,7 @@
 # next to the bound (SHA-256 over the bytes + one signature verification per signature the
 # message carries, measured in bench_dkim's process), all in one run. Every cell is measured
 # RUNS times, the tools interleaved; the table shows medians (messages/s and MB/s), senderauth
-# as % of the bound and as a multiple of libopendkim, and passes/signatures as a sanity check.
+# as % of the bound and as a multiple of libopendkim, and whether every signature passed.
 # Then the peak RSS of bench_dkim --verify-corpus per message size (memory flat in size?).
 #   bench/dkim_compare.sh BUILD_DIR [SECONDS] [COUNT] [RUNS]
 # BUILD_DIR: a Release build with -DSENDERAUTH_BUILD_BENCH=ON (bench/bench_dkim built).
@@ -59,10 +59,15 @@ for line in open(sys.argv[1]):
 def med(key, tool, i=0):
     v = rows[key].get(tool)
     return statistics.median(x[i] for x in v) if v else None
+failures = []
 def checks(key, tool):
-    v = rows[key].get(tool)
-    return "" if not v else " " + ",".join(sorted({x[2] for x in v}))
-print(f"Medians of {sys.argv[2]} runs; messages/s (MB/s); passes/signatures of each run.")
+    # "" when every signature passed in every run, else the runs' passes/signatures
+    v = rows[key].get(tool) or []
+    bad = [x[2] for x in v if x[2].split("/")[0] != x[2].split("/")[1]]
+    if bad:
+        failures.append(f"{tool} {key[0]} {key[1]}")
+    return "" if not bad else " FAILED " + ",".join(x[2] for x in v)
+print(f"Medians of {sys.argv[2]} runs; messages/s (MB/s).")
 print()
 print("| corpus | bound msgs/s | senderauth msgs/s (MB/s) | % of bound | libopendkim msgs/s (MB/s) | senderauth / libopendkim | dkimpy msgs/s | Mail::DKIM msgs/s |")
 print("|---|---|---|---|---|---|---|---|")
@@ -73,6 +78,9 @@ for key in order:
           f"| {100 * s / b:.1f}% | {o:.0f} ({med(key, 'libopendkim', 1):.1f}){checks(key, 'libopendkim')} "
           f"| {s / o:.2f}x | {p:.0f}{checks(key, 'dkimpy')} "
           f"| {'n/a (no ed25519)' if m is None else f'{m:.0f}' + checks(key, 'maildkim')} |")
+print()
+print("Every signature passed in every run." if not failures
+      else "Signatures FAILED (passes/signatures per run shown in the cells): " + "; ".join(failures))
 PY
 
 echo
