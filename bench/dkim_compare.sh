@@ -27,6 +27,7 @@ raw=$work/raw.txt
 for kind in rsa ed25519 dual; do
   for size in 2k 16k 64k 256k 1024k; do
     glob="$kind-$size-*.eml"
+    # shellcheck disable=SC2086 # $glob is meant to expand
     files=$(ls "$work"/corpus/$glob)
     run=1
     while [ "$run" -le "$runs" ]; do
