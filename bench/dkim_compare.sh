@@ -70,15 +70,16 @@ def checks(key, tool):
     return "" if not bad else " FAILED " + ",".join(x[2] for x in v)
 print(f"Medians of {sys.argv[2]} runs; messages/s (MB/s).")
 print()
-print("| corpus | bound msgs/s | senderauth msgs/s (MB/s) | % of bound | libopendkim msgs/s (MB/s) | senderauth / libopendkim | dkimpy msgs/s | Mail::DKIM msgs/s |")
+print("| corpus | bound msgs/s | senderauth msgs/s (MB/s) | % of bound | libopendkim msgs/s (MB/s) | senderauth / libopendkim | dkimpy msgs/s (MB/s) | Mail::DKIM msgs/s (MB/s) |")
 print("|---|---|---|---|---|---|---|---|")
 for key in order:
     b, s, o = med(key, "bound"), med(key, "senderauth"), med(key, "libopendkim")
     p, m = med(key, "dkimpy"), med(key, "maildkim")
+    m_cell = "n/a (no ed25519)" if m is None else f"{m:.0f} ({med(key, 'maildkim', 1):.1f})" + checks(key, "maildkim")
     print(f"| {key[0]} {key[1]} | {b:.0f} | {s:.0f} ({med(key, 'senderauth', 1):.1f}){checks(key, 'senderauth')} "
           f"| {100 * s / b:.1f}% | {o:.0f} ({med(key, 'libopendkim', 1):.1f}){checks(key, 'libopendkim')} "
-          f"| {s / o:.2f}x | {p:.0f}{checks(key, 'dkimpy')} "
-          f"| {'n/a (no ed25519)' if m is None else f'{m:.0f}' + checks(key, 'maildkim')} |")
+          f"| {s / o:.2f}x | {p:.0f} ({med(key, 'dkimpy', 1):.1f}){checks(key, 'dkimpy')} "
+          f"| {m_cell} |")
 print()
 print("Every signature passed in every run." if not failures
       else "Signatures FAILED (passes/signatures per run shown in the cells): " + "; ".join(failures))
