@@ -19,6 +19,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/core/ip_address.hpp"
+#include "senderauth/dmarc/public_suffix_list.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/pipeline/authenticator.hpp"
 
@@ -38,6 +39,12 @@ struct CheckCommand {
   std::vector<std::string> our_addresses;
   std::int64_t now = 0;
   bool observe_only = false;
+  bool reject_spf_fail = false;
+  bool tempfail_on_dmarc_temperror = false;
+  bool tempfail_on_internal_error = false;
+  bool multiple_from_evaluate_each = false;
+  std::vector<std::string> dmarc_ignore;
+  std::string psl_path;
   bool json = false;
   std::string message_file;
   ResolverOptions resolver;
@@ -181,6 +188,19 @@ int run(const CheckCommand& command) {
   policy.trusted_arc_sealers = command.trusted_sealers;
   policy.enforce_dmarc_reject = !command.observe_only;
   policy.enforce_dmarc_quarantine = !command.observe_only;
+  policy.reject_spf_fail = command.reject_spf_fail;
+  policy.tempfail_on_dmarc_temperror = command.tempfail_on_dmarc_temperror;
+  policy.tempfail_on_internal_error = command.tempfail_on_internal_error;
+  policy.dmarc_ignore_domains = command.dmarc_ignore;
+  if (command.multiple_from_evaluate_each) {
+    policy.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  }
+  if (!command.psl_path.empty()) {
+    auto psl = dmarc::PublicSuffixList::load(command.psl_path);
+    if (!psl) throw CliError("--psl: " + psl.reason());
+    policy.dmarc.discovery.method = dmarc::OrgDomainMethod::public_suffix_list;
+    policy.dmarc.discovery.psl = *psl;
+  }
   policy.helo.own_names = command.our_names;
   policy.helo.own_names.push_back(policy.authserv_id);
   for (const auto& text : command.our_addresses) {
@@ -225,24 +245,46 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
   sub->add_option("--helo", command->helo, "HELO/EHLO name the client gave")->required();
   sub->add_option("--mail-from", command->mail_from,
                   "MAIL FROM address (empty or absent: the null sender)");
-  sub->add_option("--rcpt", command->rcpt, "RCPT TO address (repeatable)");
+  sub->add_option("--rcpt", command->rcpt, "RCPT TO address (repeatable)")->allow_extra_args(false);
   sub->add_option("--auth-user", command->auth_user,
                   "SMTP AUTH user: authenticated senders are not checked");
   sub->add_option("--authserv-id", command->authserv_id,
                   "Our name in Authentication-Results (default: the host name)");
   sub->add_option("--trusted-network", command->trusted_networks,
-                  "Client network whose mail is not checked, e.g. 192.0.2.0/24 (repeatable)");
+                  "Client network whose mail is not checked, e.g. 192.0.2.0/24 (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--trusted-sealer", command->trusted_sealers,
-                  "ARC sealing domain trusted to override a DMARC failure (repeatable)");
+                  "ARC sealing domain trusted to override a DMARC failure (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--our-name", command->our_names,
-                  "A name of this host: a HELO using it is a loop (repeatable)");
+                  "A name of this host: a HELO using it is a loop (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--our-address", command->our_addresses,
                   "An address of this host: a HELO [address literal] naming it is a loop "
-                  "(repeatable)");
+                  "(repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)");
   sub->add_flag("--observe-only", command->observe_only,
                 "Report DMARC policies but never reject or quarantine for them");
+  sub->add_flag("--reject-spf-fail", command->reject_spf_fail,
+                "Reject (550 5.7.23) on SPF fail for MAIL FROM unless DMARC passed");
+  sub->add_flag("--tempfail-on-dmarc-temperror", command->tempfail_on_dmarc_temperror,
+                "Tempfail (451 4.4.3) when DNS trouble leaves DMARC undecided (default: accept)");
+  sub->add_flag("--tempfail-on-internal-error", command->tempfail_on_internal_error,
+                "Tempfail (451 4.3.0) instead of accepting when a check fails internally");
+  sub->add_option("--dmarc-ignore", command->dmarc_ignore,
+                  "Author domain whose DMARC policy is not evaluated (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_flag("--multiple-from-evaluate-each", command->multiple_from_evaluate_each,
+                "Several From addresses: evaluate each and apply the strictest (default: "
+                "permerror, as OpenDMARC's RejectMultiValueFrom)");
+  sub->add_option("--psl", command->psl_path,
+                  "Find organisational domains with this Public Suffix List (RFC 7489) instead "
+                  "of the RFC 9989 DNS tree walk, e.g. " +
+                      std::string(dmarc::kDefaultPublicSuffixList));
   sub->add_flag("--json", command->json, "Print the verdict as one JSON object");
+  // Repeatable options take one value each, so "--rcpt a@example.org MESSAGE" leaves MESSAGE
+  // alone.
   sub->add_option("MESSAGE", command->message_file, "The message file (- for stdin)")->required();
   command->resolver.add_to(*sub);
   sub->callback([command, &state] { state.exit_code = run(*command); });

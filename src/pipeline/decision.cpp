@@ -41,6 +41,9 @@ void decide(Verdict& v, const LocalPolicy& policy) {
     return;
   }
 
+  // A DMARC failure whose policy is not enforced (p=none, or observe only) records why and goes
+  // on to the later rules, so an SPF-fail rejection still applies to it when configured.
+  std::string dmarc_reason;
   if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::fail) {
     const std::string& domain = v.dmarc->from_domain;
     if (v.arc_override.applies) {
@@ -61,19 +64,19 @@ void decide(Verdict& v, const LocalPolicy& policy) {
           v.reason = "DMARC fail, policy reject for " + domain + " (not enforced: quarantined)";
           return;
         }
-        v.reason = "DMARC fail, policy reject for " + domain + " (not enforced)";
-        return;
+        dmarc_reason = "DMARC fail, policy reject for " + domain + " (not enforced)";
+        break;
       case dmarc::Policy::quarantine:
         if (policy.enforce_dmarc_quarantine) {
           v.action = Action::quarantine;
           v.reason = "DMARC fail, policy quarantine for " + domain;
           return;
         }
-        v.reason = "DMARC fail, policy quarantine for " + domain + " (not enforced)";
-        return;
+        dmarc_reason = "DMARC fail, policy quarantine for " + domain + " (not enforced)";
+        break;
       case dmarc::Policy::none:
-        v.reason = "DMARC fail for " + domain + ", policy none";
-        return;
+        dmarc_reason = "DMARC fail for " + domain + ", policy none";
+        break;
     }
   }
 
@@ -95,7 +98,9 @@ void decide(Verdict& v, const LocalPolicy& policy) {
     return;
   }
 
-  if (v.dmarc) {
+  if (!dmarc_reason.empty()) {
+    v.reason = std::move(dmarc_reason);
+  } else if (v.dmarc) {
     v.reason = "DMARC " + std::string(dmarc::to_string(v.dmarc->status));
     if (!v.dmarc->from_domain.empty()) v.reason += " for " + v.dmarc->from_domain;
   } else {

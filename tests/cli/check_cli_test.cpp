@@ -113,6 +113,67 @@ TEST(CheckCli, HeloLiteralOfOurAddressIsALoopAnyOtherLiteralIsNot) {
   EXPECT_EQ(run_cli(ours + " --helo x.example --our-address bogus").exit_code, 2);
 }
 
+TEST(CheckCli, SpfFailRejectsOnlyWithTheOption) {
+  // The attacker's address sending as alice@example.test: SPF fail (-all). DMARC is ignored
+  // for the domain here, so only the SPF rule can reject.
+  const std::string base = "check --json --dmarc-ignore example.test" + kCommon +
+                           " --ip 203.0.113.66 --helo mx.attacker.example"
+                           " --mail-from alice@example.test" +
+                           message("2-spoofed-from.eml");
+  const auto plain = json_of(run_cli(base));
+  EXPECT_EQ(plain["spf"]["mailfrom"]["result"], "fail");
+  EXPECT_TRUE(plain["dmarc"].is_null());
+  EXPECT_EQ(plain["action"], "accept");
+  const auto strict = json_of(run_cli(base + " --reject-spf-fail"));
+  EXPECT_EQ(strict["action"], "reject");
+  EXPECT_EQ(strict["reply"]["enhanced"], "5.7.23");
+  // Observing DMARC does not switch the SPF rule off.
+  const auto observe = json_of(
+      run_cli("check --json --observe-only --reject-spf-fail" + kCommon +
+              " --ip 203.0.113.66 --helo mx.attacker.example --mail-from alice@example.test" +
+              message("2-spoofed-from.eml")));
+  EXPECT_EQ(observe["dmarc"]["result"], "fail");
+  EXPECT_EQ(observe["action"], "reject");
+  EXPECT_EQ(observe["reply"]["enhanced"], "5.7.23");
+}
+
+TEST(CheckCli, PublicSuffixListDiscoveryAndBadListPath) {
+  const std::string psl = "/usr/share/publicsuffix/public_suffix_list.dat";
+  const auto j = json_of(run_cli("check --json --psl " + psl + kCommon + kSpoofEnvelope +
+                                 message("2-spoofed-from.eml")));
+  EXPECT_EQ(j["dmarc"]["result"], "fail");
+  EXPECT_EQ(j["dmarc"]["org_domain"], "example.test");
+  EXPECT_EQ(j["action"], "reject");
+  const CliRun bad = run_cli("check --psl /nonexistent.dat" + kCommon + kSpoofEnvelope +
+                             message("2-spoofed-from.eml"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--psl"), std::string::npos) << bad.err;
+}
+
+TEST(CheckCli, DnsFailureTempfailsOnlyWithTheOption) {
+  // A loopback port nobody answers on: every lookup fails, DMARC is temperror.
+  const std::string base =
+      "check --json --server 127.0.0.1@9 --dns-timeout 300 --authserv-id mx.example.net"
+      " --now 1795430000" +
+      kGoodEnvelope + message("1-all-pass.eml");
+  const auto plain = json_of(run_cli(base));
+  EXPECT_EQ(plain["dmarc"]["result"], "temperror");
+  EXPECT_EQ(plain["action"], "accept");
+  const auto strict = json_of(run_cli(base + " --tempfail-on-dmarc-temperror"));
+  EXPECT_EQ(strict["action"], "tempfail");
+  EXPECT_EQ(strict["reply"]["code"], "451");
+}
+
+TEST(CheckCli, RepeatableOptionsTakeOneValueEach) {
+  // The message file after a --rcpt stays the message, whatever comes next.
+  const CliRun run = run_cli("check" + kCommon +
+                             " --ip 192.0.2.25 --helo mail.example.test --rcpt a@example.net"
+                             " --rcpt b@example.net" +
+                             message("1-all-pass.eml") + " --mail-from alice@example.test --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["action"], "accept");
+}
+
 class CheckCliFiles : public ::testing::Test {
  protected:
   void SetUp() override {

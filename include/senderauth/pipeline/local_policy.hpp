@@ -34,8 +34,9 @@ struct LocalPolicy {
   bool enforce_dmarc_reject = true;
   // p=quarantine: tell the MTA to hold or spam-folder the message. When false, accept.
   bool enforce_dmarc_quarantine = true;
-  // SPF "fail" alone (no DMARC verdict to lean on) leads to rejection. Off by default: with
-  // DMARC deployed, forwarding breaks SPF far more often than forgers trip it.
+  // SPF "fail" for MAIL FROM leads to rejection (550 5.7.23) unless DMARC passed or an enforced
+  // DMARC policy already decided. Off by default: with DMARC deployed, forwarding breaks SPF
+  // far more often than forgers trip it.
   bool reject_spf_fail = false;
   // DNS trouble that leaves DMARC undecided (temperror): tempfail so the sender retries, or
   // accept. Accept by default: mail is never lost because of our DNS.
