@@ -1,6 +1,6 @@
-// senderauth check --ip IP --helo NAME --mail-from ADDR [--rcpt ADDR]... [--auth-user USER]
+// senderauth check --ip IP --helo NAME [--mail-from ADDR] [--rcpt ADDR]... [--auth-user USER]
 //                  [--authserv-id ID] [--zone FILE | --server IP[@PORT]] [--now UNIXTIME]
-//                  [--trusted-sealer DOMAIN]... [--json] MESSAGE
+//                  [local-policy options, see --help and the README] [--json] MESSAGE
 //
 // One message through every check (iprev, HELO, SPF, DKIM, ARC, DMARC) and the local policy.
 // Prints the header fields to add and the verdict. Exit status 0 whatever the verdict (the
