@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace senderauth::testing {
 namespace {
@@ -176,18 +177,10 @@ TEST(CheckCli, RepeatableOptionsTakeOneValueEach) {
 
 class CheckCliFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("senderauth-check-cli-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
+    return dir_.write(name, text);
   }
-  std::filesystem::path dir_;
+  senderauth::testing::ScratchDir dir_{"senderauth-check-cli"};
 };
 
 TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace senderauth::testing {
 namespace {
@@ -27,21 +28,13 @@ $ORIGIN 2.0.192.in-addr.arpa.
 
 class DnsCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("senderauth-dns-cli-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    zone_ = write("demo.zone", kZone);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { zone_ = write("demo.zone", kZone); }
 
   std::string write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
+    return dir_.write(name, text);
   }
 
-  std::filesystem::path dir_;
+  senderauth::testing::ScratchDir dir_{"senderauth-dns-cli"};
   std::string zone_;
 };
 
@@ -159,7 +152,7 @@ TEST_F(DnsCli, BadTypeIsAUsageError) {
 }
 
 TEST_F(DnsCli, MissingZoneFile) {
-  const auto missing = (dir_ / "absent.zone").string();
+  const auto missing = (dir_.path() / "absent.zone").string();
   auto run = run_cli("dns TXT example.test --zone " + missing);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "senderauth: " + missing + ": cannot open: No such file or directory\n");

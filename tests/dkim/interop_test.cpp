@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 
 #include "senderauth/core/base64.hpp"
 #include "support/conformance.hpp"
+#include "support/scratch_dir.hpp"
 #include "test_support.hpp"
 
 namespace senderauth::dkim {
@@ -126,6 +129,8 @@ for my $path (@ARGV) {
 )PL";
 
 struct Keys {
+  // Removed with everything in it when the test program exits.
+  std::shared_ptr<senderauth::testing::ScratchDir> scratch;
   fs::path dir;
   fs::path dns;
   fs::path rsa_pem, ed_pem, ed_seed, opendkim_conf;
@@ -135,8 +140,8 @@ struct Keys {
 const Keys& keys() {
   static Keys k = [] {
     Keys k;
-    char tmpl[] = "/tmp/senderauth-dkim-interop-XXXXXX";
-    k.dir = mkdtemp(tmpl);
+    k.scratch = std::make_shared<senderauth::testing::ScratchDir>("senderauth-dkim-interop");
+    k.dir = k.scratch->path();
     k.rsa_pem = k.dir / "rsa.pem";
     k.ed_pem = k.dir / "ed.pem";
     k.ed_seed = k.dir / "ed.seed";

@@ -7,26 +7,18 @@
 #include <string>
 
 #include "senderauth/dns/zone_resolver.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace senderauth::dns {
 namespace {
 
 class ZoneFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("senderauth-zone-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
+    return dir_.write(name, text);
   }
 
-  std::filesystem::path dir_;
+  senderauth::testing::ScratchDir dir_{"senderauth-zone-test"};
 };
 
 TEST_F(ZoneFile, MasterFileByDefault) {
@@ -80,13 +72,13 @@ TEST_F(ZoneFile, NameValueByExtension) {
 }
 
 TEST_F(ZoneFile, MissingFile) {
-  auto zone = load_zone_resolver((dir_ / "absent.zone").string());
+  auto zone = load_zone_resolver((dir_.path() / "absent.zone").string());
   ASSERT_FALSE(zone.ok());
   EXPECT_EQ(zone.reason(), "cannot open: No such file or directory");
 }
 
 TEST_F(ZoneFile, DirectoryIsNotAZone) {
-  auto zone = load_zone_resolver(dir_.string());
+  auto zone = load_zone_resolver(dir_.path().string());
   EXPECT_FALSE(zone.ok());
 }
 
