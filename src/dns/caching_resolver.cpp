@@ -1,10 +1,11 @@
 #include "senderauth/dns/caching_resolver.hpp"
 
-#include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
+#include "senderauth/dns/completion_signal.hpp"
+
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -34,9 +35,9 @@ struct Entry {
   std::list<Key>::iterator lru;  // position in State::lru (front = most recent)
 };
 
-// Callers waiting for the same upstream query: woken by cancelling their timers.
+// Callers waiting for the same upstream query: woken when the leader has its answer.
 struct InFlight {
-  std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+  std::vector<std::shared_ptr<CompletionSignal>> waiters;
   std::optional<Answer> result;
 };
 
@@ -127,11 +128,9 @@ asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type
   }
   if (auto it = st.in_flight.find(key); it != st.in_flight.end()) {
     auto flight = it->second;
-    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
-                                                      asio::steady_timer::time_point::max());
-    flight->waiters.push_back(timer);
-    std::error_code ignored;
-    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    auto woken = std::make_shared<CompletionSignal>();
+    flight->waiters.push_back(woken);
+    co_await woken->wait();
     if (flight->result) {
       ++st.hits;
       co_return *flight->result;
@@ -139,6 +138,7 @@ asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type
     // The leader failed with an exception: ask on our own below.
   }
   ++st.misses;
+  const auto executor = co_await asio::this_coro::executor;
   auto flight = std::make_shared<InFlight>();
   const bool leader = st.in_flight.emplace(key, flight).second;
   Answer answer;
@@ -147,7 +147,7 @@ asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type
   } catch (...) {
     if (leader) {
       st.in_flight.erase(key);
-      for (auto& waiter : flight->waiters) waiter->cancel();
+      for (auto& waiter : flight->waiters) waiter->notify(executor);
     }
     throw;
   }
@@ -155,7 +155,7 @@ asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type
     st.in_flight.erase(key);
     st.store(key, answer);
     flight->result = answer;
-    for (auto& waiter : flight->waiters) waiter->cancel();
+    for (auto& waiter : flight->waiters) waiter->notify(executor);
   }
   co_return answer;
 }

@@ -1,8 +1,6 @@
 #include "senderauth/pipeline/authenticator.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <exception>
@@ -15,6 +13,7 @@
 #include "senderauth/arc/forwarder_override.hpp"
 #include "senderauth/authres/own_fields.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/dns/completion_signal.hpp"
 #include "senderauth/dns/gather.hpp"
 #include "senderauth/iprev/helo.hpp"
 #include "senderauth/iprev/iprev.hpp"
@@ -75,9 +74,8 @@ struct MessageCheck::State {
   std::string read_error;
 
   bool envelope_started = false;
-  bool envelope_done = false;
+  dns::CompletionSignal envelope_done;
   std::exception_ptr envelope_failure;
-  std::unique_ptr<asio::steady_timer> envelope_signal;
 };
 
 namespace {
@@ -183,17 +181,14 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
   auto s = state_;
   if (s->envelope_started) co_return;
   s->envelope_started = true;
+  auto executor = co_await asio::this_coro::executor;
   if (!s->skip_reason.empty()) {
-    s->envelope_done = true;
+    s->envelope_done.notify(executor);
     co_return;
   }
-  auto executor = co_await asio::this_coro::executor;
-  s->envelope_signal =
-      std::make_unique<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
-  asio::co_spawn(executor, run_envelope_checks(s), [s](std::exception_ptr e) {
+  asio::co_spawn(executor, run_envelope_checks(s), [s, executor](std::exception_ptr e) {
     s->envelope_failure = e;
-    s->envelope_done = true;
-    s->envelope_signal->cancel();
+    s->envelope_done.notify(executor);
   });
 }
 
@@ -256,10 +251,7 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
   }
 
   co_await start_envelope_checks();
-  if (!s->envelope_done) {
-    std::error_code ignored;  // the cancel that wakes us
-    co_await s->envelope_signal->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
+  co_await s->envelope_done.wait();
   if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
   std::vector<asio::awaitable<int>> message_tasks;
