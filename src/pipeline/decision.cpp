@@ -22,10 +22,23 @@ std::string_view to_string(Action action) {
 
 namespace {
 
+// RFC 5321 4.5.3.1.5: a reply line is at most 512 octets with its code and CRLF. The SPF
+// explanation comes from the sender's DNS (printable ASCII, up to 8 KB after expansion), so
+// the reply text is cut well below that.
+constexpr std::size_t kMaxReplyText = 400;
+
+std::string reply_text(std::string text) {
+  if (text.size() > kMaxReplyText) {
+    text.resize(kMaxReplyText - 3);
+    text += "...";
+  }
+  return text;
+}
+
 void set_reject(Verdict& v, std::string code, std::string enhanced, std::string text,
                 std::string reason) {
   v.action = Action::reject;
-  v.reply = {std::move(code), std::move(enhanced), std::move(text)};
+  v.reply = {std::move(code), std::move(enhanced), reply_text(std::move(text))};
   v.reason = std::move(reason);
 }
 

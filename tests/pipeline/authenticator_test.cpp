@@ -297,6 +297,22 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_NE(v.authentication_results.find("arc=pass"), std::string::npos);
 }
 
+TEST_F(AuthenticatorTest, LongSpfExplanationIsCutToFitAnSmtpReply) {
+  // exp= text from the sender's DNS can expand to kilobytes; a reply line holds 512 octets.
+  zone_.add_txt("exp.example.test", {"v=spf1 exp=why.example.test -all"});
+  zone_.add_txt("why.example.test", {std::string(300, 'x') + " %{l} " + std::string(300, 'y')});
+  policy_.reject_spf_fail = true;
+  policy_.dmarc_ignore_domains = {"example.test"};
+  Envelope e = attacker_envelope();
+  e.mail_from = "alice@exp.example.test";
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  ASSERT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reply.enhanced, "5.7.23");
+  EXPECT_EQ(v.reply.text.size(), 400u);
+  EXPECT_EQ(v.reply.text.substr(0, 26), "SPF validation failed: xxx");
+  EXPECT_EQ(v.reply.text.substr(397), "...");
+}
+
 // A resolver that fails in the way a bug would: by throwing.
 class ThrowingResolver : public dns::Resolver {
  public:
