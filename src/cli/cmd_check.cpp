@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/command_registry.hpp"
+#include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dmarc/public_suffix_list.hpp"
@@ -65,21 +66,6 @@ std::string read_message(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-nlohmann::json or_null(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
-nlohmann::json spf_json(const spf::SpfResult& r) {
-  return {{"result", spf::to_string(r.verdict)},
-          {"domain", r.domain},
-          {"sender", r.sender},
-          {"mechanism", or_null(r.mechanism)},
-          {"explanation", or_null(r.explanation)},
-          {"problem", or_null(r.problem)},
-          {"dns_lookups", r.dns_lookups},
-          {"void_lookups", r.void_lookups}};
-}
-
 nlohmann::json verdict_json(const pipeline::Verdict& v) {
   nlohmann::json doc;
   doc["action"] = pipeline::to_string(v.action);
@@ -89,9 +75,9 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
   doc["iprev"] = nullptr;
   if (v.iprev) {
     doc["iprev"] = {{"result", iprev::to_string(v.iprev->status)},
-                    {"verified_name", or_null(v.iprev->verified_name)},
+                    {"verified_name", text_or_null(v.iprev->verified_name)},
                     {"ptr_names", v.iprev->ptr_names},
-                    {"reason", or_null(v.iprev->reason)}};
+                    {"reason", text_or_null(v.iprev->reason)}};
   }
   doc["helo"] = nullptr;
   if (v.helo) {
@@ -99,15 +85,15 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
     for (const auto& a : v.helo->addresses) addresses.push_back(a.to_string());
     doc["helo"] = {{"name", v.helo->helo},
                    {"syntax", iprev::to_string(v.helo->syntax)},
-                   {"problem", or_null(v.helo->problem)},
+                   {"problem", text_or_null(v.helo->problem)},
                    {"address_match", iprev::to_string(v.helo->match)},
                    {"addresses", addresses},
                    {"loop", v.helo->loop},
-                   {"loop_reason", or_null(v.helo->loop_reason)},
+                   {"loop_reason", text_or_null(v.helo->loop_reason)},
                    {"summary", v.helo->summary()}};
   }
-  doc["spf"] = {{"mailfrom", v.spf_mailfrom ? spf_json(*v.spf_mailfrom) : nlohmann::json()},
-                {"helo", v.spf_helo ? spf_json(*v.spf_helo) : nlohmann::json()}};
+  doc["spf"] = {{"mailfrom", v.spf_mailfrom ? spf_result_json(*v.spf_mailfrom) : nlohmann::json()},
+                {"helo", v.spf_helo ? spf_result_json(*v.spf_helo) : nlohmann::json()}};
   doc["dkim"] = nlohmann::json::array();
   for (const auto& d : v.dkim) {
     doc["dkim"].push_back({{"result", dkim::to_string(d.status)},
@@ -115,7 +101,7 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
                            {"selector", d.selector},
                            {"algorithm", d.algorithm},
                            {"identity", d.identity},
-                           {"reason", or_null(d.reason)}});
+                           {"reason", text_or_null(d.reason)}});
   }
   doc["arc"] = nullptr;
   if (v.arc) {
@@ -123,22 +109,22 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
                   {"instances", v.arc->instances},
                   {"oldest_pass", v.arc->oldest_pass},
                   {"chain", v.arc->sealing_domains()},
-                  {"reason", or_null(v.arc->reason)}};
+                  {"reason", text_or_null(v.arc->reason)}};
   }
   doc["dmarc"] = nullptr;
   if (v.dmarc) {
     const auto& d = *v.dmarc;
     doc["dmarc"] = {
         {"result", dmarc::to_string(d.status)},
-        {"from_domain", or_null(d.from_domain)},
-        {"policy_domain", or_null(d.policy_domain)},
-        {"org_domain", or_null(d.org_domain)},
-        {"record", or_null(d.record_text)},
+        {"from_domain", text_or_null(d.from_domain)},
+        {"policy_domain", text_or_null(d.policy_domain)},
+        {"org_domain", text_or_null(d.org_domain)},
+        {"record", text_or_null(d.record_text)},
         {"policy", d.policy ? nlohmann::json(dmarc::to_string(*d.policy)) : nlohmann::json()},
         {"disposition", dmarc::to_string(d.disposition)},
         {"spf_aligned", d.spf_aligned},
         {"dkim_aligned", d.dkim_aligned},
-        {"reason", or_null(d.reason)}};
+        {"reason", text_or_null(d.reason)}};
   }
   doc["arc_override"] = nullptr;
   if (v.arc_override.applies) {
@@ -147,7 +133,7 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
                            {"comment", v.arc_override.comment}};
   }
   doc["headers"] = {{"authentication_results", v.authentication_results},
-                    {"received_spf", or_null(v.received_spf)}};
+                    {"received_spf", text_or_null(v.received_spf)}};
   doc["forged_authres_fields"] = v.forged_authres_fields;
   return doc;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/command_registry.hpp"
+#include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dns/run_sync.hpp"
@@ -38,26 +39,13 @@ std::string host_name() {
   return buffer;
 }
 
-nlohmann::json text_or_null(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
 void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::string& receiver) {
-  nlohmann::json doc = {
-      {"result", spf::to_string(r.verdict)},
-      {"identity", spf::to_string(r.identity)},
-      {"domain", r.domain},
-      {"sender", r.sender},
-      {"client_ip", r.client_ip.to_string()},
-      {"helo", r.helo},
-      {"mechanism", text_or_null(r.mechanism)},
-      {"explanation", text_or_null(r.explanation)},
-      {"problem", text_or_null(r.problem)},
-      {"dns_lookups", r.dns_lookups},
-      {"void_lookups", r.void_lookups},
-      {"dns_queries", r.dns_queries},
-      {"authentication_results", spf::format_authres_spf(r)},
-  };
+  nlohmann::json doc = spf_result_json(r);
+  doc["identity"] = spf::to_string(r.identity);
+  doc["client_ip"] = r.client_ip.to_string();
+  doc["helo"] = r.helo;
+  doc["dns_queries"] = r.dns_queries;
+  doc["authentication_results"] = spf::format_authres_spf(r);
   if (command.received_spf) doc["received_spf"] = spf::format_received_spf(r, receiver);
   // Names and explanations come from the network: invalid UTF-8 becomes U+FFFD.
   std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
