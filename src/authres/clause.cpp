@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "authres/token_chars.hpp"
 #include "senderauth/core/domain_name.hpp"
 
 namespace senderauth::authres {
@@ -10,29 +11,6 @@ namespace {
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-bool is_tspecial(char c) {
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '\\':
-    case '"':
-    case '/':
-    case '[':
-    case ']':
-    case '?':
-    case '=':
-      return true;
-    default:
-      return false;
-  }
 }
 
 }  // namespace
@@ -48,8 +26,7 @@ bool is_keyword(std::string_view text) {
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || is_tspecial(c)) return false;
+    if (!is_token_char(c)) return false;
   }
   return true;
 }

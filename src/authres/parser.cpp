@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "authres/token_chars.hpp"
 #include "senderauth/core/domain_name.hpp"
 
 namespace senderauth::authres {
@@ -14,34 +15,6 @@ constexpr int kMaxCommentDepth = 32;
 
 bool is_wsp(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-bool is_tspecial(char c) {
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '\\':
-    case '"':
-    case '/':
-    case '[':
-    case ']':
-    case '?':
-    case '=':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_token_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u > 0x20 && u < 0x7f && !is_tspecial(c);
 }
 
 bool is_keyword_char(char c, bool strict) {
