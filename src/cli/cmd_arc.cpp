@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/command_registry.hpp"
+#include "cli/input_file.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/arc/verifier.hpp"
@@ -20,19 +21,6 @@
 
 namespace senderauth::cli {
 namespace {
-
-std::string read_whole(const std::string& path) {
-  if (path == "-") {
-    std::string data;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
-    return data;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError(path + ": " + std::strerror(errno));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Streams a file through the reader into the verifier: the body is hashed, never held whole.
 arc::ArcResult verify_file(const std::string& path, dns::Resolver& resolver, asio::io_context& io,
@@ -191,7 +179,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   c->add_option("--timestamp", o->timestamp, "t= (default: now)");
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   c->callback([o, &state] {
-    auto key = dkim::PrivateKey::from_pem(read_whole(o->key));
+    auto key = dkim::PrivateKey::from_pem(read_input(o->key));
     if (!key) throw CliError(o->key + ": " + key.reason());
     arc::SealOptions options;
     options.key = *key;
@@ -206,7 +194,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
       options.chain_status = *cv;
     }
     if (!o->results.empty()) options.auth_results = o->results;
-    std::string message = read_whole(o->input);
+    std::string message = read_input(o->input);
     auto sealed = arc::seal_message(message, options);
     if (!sealed) throw CliError(sealed.reason());
     if (!sealed->sealed) std::cerr << "senderauth: no ARC set added: " << sealed->reason << "\n";

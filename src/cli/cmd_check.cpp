@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/command_registry.hpp"
+#include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/core/ip_address.hpp"
@@ -55,15 +56,6 @@ std::string host_name() {
   char buffer[256] = {};
   if (gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return "localhost";
   return buffer;
-}
-
-std::string read_message(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError("cannot read message file '" + path + "'");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 nlohmann::json verdict_json(const pipeline::Verdict& v) {
@@ -207,7 +199,7 @@ int run(const CheckCommand& command) {
   envelope.rcpt_to = command.rcpt;
   envelope.authenticated_user = command.auth_user;
 
-  const std::string message = read_message(command.message_file);
+  const std::string message = read_input(command.message_file);
   asio::io_context io;
   auto resolver = command.resolver.make(io);
   pipeline::Authenticator authenticator(*resolver, policy);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/command_registry.hpp"
+#include "cli/input_file.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
@@ -26,19 +27,6 @@
 
 namespace senderauth::cli {
 namespace {
-
-std::string read_all(const std::string& path) {
-  if (path == "-") {
-    std::string data;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
-    return data;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError(path + ": " + std::strerror(errno));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Streams a file through the reader into the verifier in 64 KiB chunks: the body is never
 // held whole.
@@ -203,7 +191,7 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     if (!hc || !bc) throw CliError("--canon must be simple|relaxed[/simple|relaxed]");
     std::vector<dkim::SignerConfig> configs;
     for (std::size_t i = 0; i < o->keys.size(); ++i) {
-      auto key = dkim::PrivateKey::from_pem(read_all(o->keys[i]));
+      auto key = dkim::PrivateKey::from_pem(read_input(o->keys[i]));
       if (!key) throw CliError(o->keys[i] + ": " + key.reason());
       dkim::SignerConfig cfg;
       cfg.key = *key;
@@ -229,7 +217,7 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
       if (o->expire_after) cfg.expiration = t + *o->expire_after;
       configs.push_back(std::move(cfg));
     }
-    std::string input = read_all(o->input);
+    std::string input = read_input(o->input);
     dkim::DkimSigner signer(std::move(configs));
     message::MessageReader reader(&signer);
     auto status = reader.feed(input);

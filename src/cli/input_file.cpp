@@ -1,0 +1,26 @@
+#include "cli/input_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "cli/command_registry.hpp"
+
+namespace senderauth::cli {
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    std::string data;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
+    return data;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError(path + ": " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace senderauth::cli
