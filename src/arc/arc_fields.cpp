@@ -9,16 +9,6 @@
 namespace senderauth::arc {
 namespace {
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Unsigned decimal, digits only, at most `max_digits` (RFC 6376 limits t= and x= to 12).
 std::optional<std::uint64_t> parse_decimal(std::string_view text, std::size_t max_digits) {
   if (text.empty() || text.size() > max_digits) return std::nullopt;
@@ -92,7 +82,7 @@ Result<std::vector<std::string>> parse_header_list(const std::string& value) {
   std::string_view rest = value;
   while (true) {
     auto colon = rest.find(':');
-    std::string_view name = trim(rest.substr(0, colon));
+    std::string_view name = trim_fws(rest.substr(0, colon));
     for (char c : name) {
       // RFC 5322 ftext: printable ASCII except colon.
       if (c < 33 || c > 126) return make_error("h= has an invalid header field name");
@@ -250,7 +240,7 @@ namespace {
 Result<std::pair<int, std::string_view>> split_aar_instance(std::string_view value) {
   std::string_view rest = value;
   auto skip_ws = [&rest] {
-    while (!rest.empty() && is_wsp(rest.front())) rest.remove_prefix(1);
+    while (!rest.empty() && is_fws_char(rest.front())) rest.remove_prefix(1);
   };
   skip_ws();
   if (rest.empty() || rest.front() != 'i') {
@@ -284,12 +274,11 @@ Result<ArcAuthResults> parse_arc_auth_results(std::string_view value) {
   ArcAuthResults aar;
   aar.instance = split->first;
   std::string_view payload = split->second;
-  while (!payload.empty() && is_wsp(payload.front())) payload.remove_prefix(1);
-  while (!payload.empty() && is_wsp(payload.back())) payload.remove_suffix(1);
+  payload = trim_fws(payload);
   if (payload.empty()) return make_error("ARC-Authentication-Results: no authserv-id");
   aar.payload = std::string(payload);
   std::size_t end = 0;
-  while (end < payload.size() && payload[end] != ';' && !is_wsp(payload[end])) ++end;
+  while (end < payload.size() && payload[end] != ';' && !is_fws_char(payload[end])) ++end;
   aar.authserv_id = std::string(payload.substr(0, end));
   if (aar.authserv_id.empty()) return make_error("ARC-Authentication-Results: no authserv-id");
   return aar;

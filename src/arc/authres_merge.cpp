@@ -1,33 +1,21 @@
 #include "authres_merge.hpp"
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/tag_list.hpp"
 
 namespace senderauth::arc::detail {
-namespace {
-
-bool is_ws(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::vector<std::string> own_results(const message::HeaderList& headers,
                                      std::string_view authserv_id) {
   std::vector<std::string> payloads;
   for (const auto& field : headers) {
     if (!field.is("Authentication-Results")) continue;
-    std::string_view value = trim(field.value());
+    std::string_view value = trim_fws(field.value());
     auto semicolon = value.find(';');
     if (semicolon == std::string_view::npos) continue;  // no results at all
     std::string_view head = value.substr(0, semicolon);
     std::size_t end = 0;
-    while (end < head.size() && !is_ws(head[end]) && head[end] != '(') ++end;
+    while (end < head.size() && !is_fws_char(head[end]) && head[end] != '(') ++end;
     if (!iequals(head.substr(0, end), authserv_id)) continue;
     payloads.emplace_back(value.substr(semicolon + 1));
   }
@@ -40,18 +28,18 @@ MergedResults merge_results(const std::vector<std::string>& payloads) {
     std::string_view rest = payload;
     while (true) {
       auto semicolon = rest.find(';');
-      std::string_view part = trim(rest.substr(0, semicolon));
+      std::string_view part = trim_fws(rest.substr(0, semicolon));
       if (!part.empty()) {
         if (!merged.text.empty()) merged.text += ";\r\n  ";
         merged.text += part;
         auto equals = part.find('=');
         if (equals != std::string_view::npos) {
-          std::string_view method = trim(part.substr(0, equals));
-          method = trim(method.substr(0, method.find('/')));  // "arc/1": a method version
+          std::string_view method = trim_fws(part.substr(0, equals));
+          method = trim_fws(method.substr(0, method.find('/')));  // "arc/1": a method version
           if (iequals(method, "arc")) {
-            std::string_view result = trim(part.substr(equals + 1));
+            std::string_view result = trim_fws(part.substr(equals + 1));
             std::size_t end = 0;
-            while (end < result.size() && !is_ws(result[end]) && result[end] != '(') ++end;
+            while (end < result.size() && !is_fws_char(result[end]) && result[end] != '(') ++end;
             merged.arc_results.emplace_back(result.substr(0, end));
           }
         }

@@ -157,11 +157,17 @@ const std::string* TagList::find(std::string_view name) const {
   return nullptr;
 }
 
+std::string_view trim_fws(std::string_view text) {
+  while (!text.empty() && is_fws_char(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_fws_char(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 std::string strip_whitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+    if (!is_fws_char(c)) out.push_back(c);
   }
   return out;
 }

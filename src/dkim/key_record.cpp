@@ -8,16 +8,6 @@ namespace senderauth::dkim {
 
 namespace {
 
-bool is_fws(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim_fws(std::string_view s) {
-  while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::string> colon_list(std::string_view text) {
   std::vector<std::string> out;
   while (true) {

@@ -10,16 +10,6 @@ namespace senderauth::dkim {
 
 namespace {
 
-bool is_fws(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim_fws(std::string_view s) {
-  while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Decimal of at most `max_digits` digits.
 template <class T>
 std::optional<T> parse_decimal(std::string_view text, std::size_t max_digits) {
@@ -45,7 +35,7 @@ std::optional<std::string> decode_dkim_qp(std::string_view text) {
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (is_fws(c)) continue;
+    if (is_fws_char(c)) continue;
     if (c == '=') {
       if (i + 2 >= text.size()) return std::nullopt;
       int hi = hex(text[i + 1]), lo = hex(text[i + 2]);

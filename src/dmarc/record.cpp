@@ -10,20 +10,10 @@ namespace senderauth::dmarc {
 
 namespace {
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string without_whitespace(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (!is_wsp(c)) out.push_back(c);
+    if (!is_fws_char(c)) out.push_back(c);
   }
   return out;
 }
@@ -36,7 +26,7 @@ std::string drop_empty_tag_specs(std::string_view text) {
     std::size_t semi = text.find(';', start);
     if (semi == std::string_view::npos) semi = text.size();
     const std::string_view spec = text.substr(start, semi - start);
-    if (!trim(spec).empty()) {
+    if (!trim_fws(spec).empty()) {
       if (!out.empty()) out.push_back(';');
       out += spec;
     }
@@ -46,7 +36,7 @@ std::string drop_empty_tag_specs(std::string_view text) {
 }
 
 bool parse_uint(std::string_view s, std::uint64_t& out) {
-  s = trim(s);
+  s = trim_fws(s);
   if (s.empty()) return false;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && ptr == s.data() + s.size();
@@ -112,7 +102,7 @@ std::vector<ReportUri> parse_uri_list(std::string_view value, const std::string&
   while (start <= value.size()) {
     std::size_t comma = value.find(',', start);
     if (comma == std::string_view::npos) comma = value.size();
-    const std::string_view item = trim(value.substr(start, comma - start));
+    const std::string_view item = trim_fws(value.substr(start, comma - start));
     if (auto uri = parse_report_uri(item)) {
       out.push_back(std::move(*uri));
     } else {
@@ -129,7 +119,7 @@ bool valid_fo(std::string_view value) {
   while (start <= value.size()) {
     std::size_t colon = value.find(':', start);
     if (colon == std::string_view::npos) colon = value.size();
-    const std::string_view option = trim(value.substr(start, colon - start));
+    const std::string_view option = trim_fws(value.substr(start, colon - start));
     if (option != "0" && option != "1" && option != "d" && option != "s") return false;
     start = colon + 1;
   }
@@ -142,7 +132,7 @@ bool valid_rf(std::string_view value) {
   while (start <= value.size()) {
     std::size_t colon = value.find(':', start);
     if (colon == std::string_view::npos) colon = value.size();
-    const std::string option = ascii_lower(trim(value.substr(start, colon - start)));
+    const std::string option = ascii_lower(trim_fws(value.substr(start, colon - start)));
     if (option != "afrf" && option != "iodef") return false;
     start = colon + 1;
   }
@@ -150,7 +140,7 @@ bool valid_rf(std::string_view value) {
 }
 
 std::optional<AlignmentMode> parse_mode(std::string_view v) {
-  const std::string s = ascii_lower(trim(v));
+  const std::string s = ascii_lower(trim_fws(v));
   if (s == "r") return AlignmentMode::relaxed;
   if (s == "s") return AlignmentMode::strict;
   return std::nullopt;
@@ -168,7 +158,7 @@ int hex_digit(char c) {
 bool is_dmarc_record(std::string_view text) {
   std::size_t i = 0;
   const auto skip = [&] {
-    while (i < text.size() && is_wsp(text[i])) ++i;
+    while (i < text.size() && is_fws_char(text[i])) ++i;
   };
   skip();
   if (i >= text.size() || text[i] != 'v') return false;
@@ -179,11 +169,11 @@ bool is_dmarc_record(std::string_view text) {
   skip();
   if (text.substr(i, 6) != "DMARC1") return false;
   i += 6;
-  return i == text.size() || text[i] == ';' || is_wsp(text[i]);
+  return i == text.size() || text[i] == ';' || is_fws_char(text[i]);
 }
 
 std::optional<Policy> parse_policy(std::string_view text) {
-  const std::string s = ascii_lower(trim(text));
+  const std::string s = ascii_lower(trim_fws(text));
   if (s == "none") return Policy::none;
   if (s == "quarantine") return Policy::quarantine;
   if (s == "reject") return Policy::reject;
@@ -191,7 +181,7 @@ std::optional<Policy> parse_policy(std::string_view text) {
 }
 
 Result<DmarcRecord> parse_record(std::string_view text) {
-  if (trim(text).empty()) return make_error("empty record");
+  if (trim_fws(text).empty()) return make_error("empty record");
   if (!is_dmarc_record(text)) return make_error("record does not start with v=DMARC1");
   auto tags = TagList::parse(drop_empty_tag_specs(text));
   if (!tags) return make_error("bad tag list: " + tags.reason());
@@ -227,7 +217,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
       }
       (n == "adkim" ? record.adkim : record.aspf) = *mode;
     } else if (n == "psd") {
-      const std::string s = ascii_lower(trim(v));
+      const std::string s = ascii_lower(trim_fws(v));
       if (s == "y") {
         record.psd = PsdFlag::yes;
       } else if (s == "n") {
@@ -238,7 +228,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
         bad(tag);
       }
     } else if (n == "t") {
-      const std::string s = ascii_lower(trim(v));
+      const std::string s = ascii_lower(trim_fws(v));
       if (s == "y" || s == "n") {
         record.testing = s == "y";
       } else {
@@ -303,7 +293,7 @@ std::string ReportUri::mailbox() const {
     if (uri[i] == '%' && i + 2 < uri.size() && hex_digit(uri[i + 1]) >= 0 &&
         hex_digit(uri[i + 2]) >= 0) {
       const char c = static_cast<char>(hex_digit(uri[i + 1]) * 16 + hex_digit(uri[i + 2]));
-      if (!is_wsp(c)) out.push_back(c);
+      if (!is_fws_char(c)) out.push_back(c);
       i += 2;
     } else {
       out.push_back(uri[i]);

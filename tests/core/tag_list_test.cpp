@@ -141,5 +141,12 @@ TEST(StripWhitespace, RemovesSpTabCrLfOnly) {
   EXPECT_EQ(strip_whitespace("a\vb"), "a\vb");
 }
 
+TEST(TrimFws, TrimsSpTabCrLfAtTheEndsOnly) {
+  EXPECT_EQ(trim_fws(" \r\n\ta b\t\r\n "), "a b");
+  EXPECT_EQ(trim_fws("\r\n"), "");
+  EXPECT_EQ(trim_fws(""), "");
+  EXPECT_EQ(trim_fws("\va\v"), "\va\v");
+}
+
 }  // namespace
 }  // namespace senderauth

@@ -30,6 +30,12 @@ class TagList {
   std::vector<Tag> tags_;
 };
 
+// SP, HTAB, CR or LF: what folding whitespace (RFC 5322 FWS) is made of.
+constexpr bool is_fws_char(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+// `text` without FWS characters at either end (a view, nothing copied).
+std::string_view trim_fws(std::string_view text);
 // Removes every whitespace character (SP, HTAB, CR, LF): how b=, bh= and p= values are read.
 std::string strip_whitespace(std::string_view text);
 
