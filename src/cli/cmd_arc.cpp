@@ -25,18 +25,9 @@ namespace {
 // Streams a file through the reader into the verifier: the body is hashed, never held whole.
 arc::ArcResult verify_file(const std::string& path, dns::Resolver& resolver, asio::io_context& io,
                            const arc::VerifyOptions& options) {
-  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) throw CliError(path + ": " + std::strerror(errno));
   arc::ArcVerifier verifier(options);
   message::MessageReader reader(&verifier);
-  Result<void> status;
-  char buf[65536];
-  std::size_t n;
-  while (status && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    status = reader.feed(std::string_view(buf, n));
-  }
-  if (f != stdin) std::fclose(f);
-  if (status) status = reader.finish();
+  const Result<void> status = stream_input(path, reader);
   if (!status) {
     arc::ArcResult failed;
     failed.status = arc::ChainStatus::fail;

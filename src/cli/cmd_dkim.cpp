@@ -33,18 +33,9 @@ namespace {
 std::vector<dkim::DkimResult> verify_file(const std::string& path, dns::Resolver& resolver,
                                           asio::io_context& io,
                                           const dkim::VerifyOptions& options) {
-  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) throw CliError(path + ": " + std::strerror(errno));
   dkim::DkimVerifier verifier(options);
   message::MessageReader reader(&verifier);
-  Result<void> status;
-  char buf[65536];
-  std::size_t n;
-  while (status && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    status = reader.feed(std::string_view(buf, n));
-  }
-  if (f != stdin) std::fclose(f);
-  if (status) status = reader.finish();
+  const Result<void> status = stream_input(path, reader);
   if (!status) {
     std::vector<dkim::DkimResult> results;
     for (const auto& h : reader.headers()) {
