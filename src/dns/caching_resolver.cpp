@@ -2,8 +2,11 @@
 
 #include "senderauth/dns/completion_signal.hpp"
 
+#include "query_key.hpp"
+
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <optional>
@@ -15,24 +18,18 @@ namespace senderauth::dns {
 namespace {
 
 using TimePoint = std::chrono::steady_clock::time_point;
-
-struct Key {
-  std::string name;
-  RecordType type;
-  bool operator==(const Key&) const = default;
-};
-
-struct KeyHash {
-  std::size_t operator()(const Key& key) const {
-    return std::hash<std::string>{}(key.name) * 31 + static_cast<std::size_t>(key.type);
-  }
-};
+using detail::QueryKey;
+using detail::QueryKeyView;
 
 struct Entry {
-  Answer answer;
+  // The answer as served: its ttl is what remained `served_age` seconds after it was stored.
+  // Rebuilt (a copy) only when a hit comes in a later second, so most hits share it.
+  SharedAnswer served;
+  std::uint32_t stored_ttl = 0;
+  std::int64_t served_age = 0;
   TimePoint stored;
   TimePoint expires;
-  std::list<Key>::iterator lru;  // position in State::lru (front = most recent)
+  std::list<QueryKey>::iterator lru;  // position in State::lru (front = most recent)
 };
 
 // Callers waiting for the same upstream query: woken when the leader has its answer.
@@ -47,9 +44,11 @@ struct CachingResolver::State {
   Resolver& upstream;
   CachingOptions options;
   Clock clock;
-  std::unordered_map<Key, Entry, KeyHash> entries;
-  std::list<Key> lru;
-  std::unordered_map<Key, std::shared_ptr<InFlight>, KeyHash> in_flight;
+  std::unordered_map<QueryKey, Entry, detail::QueryKeyHash, detail::QueryKeyEqual> entries;
+  std::list<QueryKey> lru;
+  std::unordered_map<QueryKey, std::shared_ptr<InFlight>, detail::QueryKeyHash,
+                     detail::QueryKeyEqual>
+      in_flight;
   std::size_t hits = 0;
   std::size_t misses = 0;
 
@@ -72,24 +71,30 @@ struct CachingResolver::State {
     return seconds(0);
   }
 
-  std::optional<Answer> lookup(const Key& key) {
+  SharedAnswer lookup(QueryKeyView key) {
     auto it = entries.find(key);
-    if (it == entries.end()) return std::nullopt;
+    if (it == entries.end()) return nullptr;
+    Entry& entry = it->second;
     const TimePoint now = clock();
-    if (now >= it->second.expires) {
-      lru.erase(it->second.lru);
+    if (now >= entry.expires) {
+      lru.erase(entry.lru);
       entries.erase(it);
-      return std::nullopt;
+      return nullptr;
     }
-    lru.splice(lru.begin(), lru, it->second.lru);
-    Answer answer = it->second.answer;
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - it->second.stored);
-    const auto elapsed = static_cast<std::uint32_t>(std::max<std::int64_t>(0, age.count()));
-    answer.ttl = answer.ttl > elapsed ? answer.ttl - elapsed : 0;
-    return answer;
+    lru.splice(lru.begin(), lru, entry.lru);
+    const auto age = std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::seconds>(now - entry.stored).count());
+    if (age != entry.served_age) {
+      auto aged = std::make_shared<Answer>(*entry.served);
+      const auto elapsed = static_cast<std::uint32_t>(std::min<std::int64_t>(age, UINT32_MAX));
+      aged->ttl = entry.stored_ttl > elapsed ? entry.stored_ttl - elapsed : 0;
+      entry.served = std::move(aged);
+      entry.served_age = age;
+    }
+    return entry.served;
   }
 
-  void store(const Key& key, const Answer& answer) {
+  void store(const QueryKey& key, const Answer& answer) {
     const auto keep = lifetime(answer);
     if (keep.count() <= 0 || options.max_entries == 0) return;
     const TimePoint now = clock();
@@ -102,7 +107,8 @@ struct CachingResolver::State {
       lru.pop_back();
     }
     lru.push_front(key);
-    entries.emplace(key, Entry{answer, now, now + keep, lru.begin()});
+    entries.emplace(key, Entry{std::make_shared<const Answer>(answer), answer.ttl, 0, now,
+                               now + keep, lru.begin()});
   }
 };
 
@@ -121,10 +127,10 @@ CachingResolver::~CachingResolver() = default;
 
 asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type) {
   State& st = *state_;
-  Key key{normalize_query_name(name), type};
-  if (auto cached = st.lookup(key)) {
+  QueryKey key{normalize_query_name(name), type};
+  if (auto cached = st.lookup(detail::QueryKeyHash::view(key))) {
     ++st.hits;
-    co_return std::move(*cached);
+    co_return *cached;
   }
   if (auto it = st.in_flight.find(key); it != st.in_flight.end()) {
     auto flight = it->second;
@@ -158,6 +164,14 @@ asio::awaitable<Answer> CachingResolver::query(std::string name, RecordType type
     for (auto& waiter : flight->waiters) waiter->notify(executor);
   }
   co_return answer;
+}
+
+SharedAnswer CachingResolver::answer_now(std::string_view name, RecordType type) {
+  State& st = *state_;
+  std::string scratch;
+  auto cached = st.lookup(QueryKeyView{detail::normalized_view(name, scratch), type});
+  if (cached) ++st.hits;
+  return cached;
 }
 
 std::size_t CachingResolver::size() const {

@@ -6,10 +6,12 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 
 #include "master_file_parser.hpp"
 #include "name_value_loader.hpp"
+#include "query_key.hpp"
 #include "spf_zonedata_loader.hpp"
 #include "zone_file_format.hpp"
 #include "zone_limits.hpp"
@@ -18,7 +20,13 @@
 namespace senderauth::dns {
 
 struct ZoneResolver::Zone {
+  // Names looked up are unbounded (exists:%{i}... asks for a new name per client): the memo
+  // starts over when it reaches this size.
+  static constexpr std::size_t kMaxMemoized = 4096;
+
   ZoneStore store;
+  std::unordered_map<detail::QueryKey, SharedAnswer, detail::QueryKeyHash, detail::QueryKeyEqual>
+      memo;
 };
 
 namespace {
@@ -82,12 +90,14 @@ Result<void> ZoneResolver::load_zone_text(std::string_view text, std::string_vie
   if (auto size = check_size(text); !size) return size;
   auto content = master_file::parse(text, origin);
   if (!content) return content.error();
+  zone_changed();
   return zone_->store.merge(std::move(content).value());
 }
 
 Result<void> ZoneResolver::load_spf_zonedata(const YAML::Node& zonedata) {
   auto content = spf_zonedata::parse(zonedata);
   if (!content) return content.error();
+  zone_changed();
   return zone_->store.merge(std::move(content).value());
 }
 
@@ -95,6 +105,7 @@ Result<void> ZoneResolver::load_name_value_text(std::string_view text) {
   if (auto size = check_size(text); !size) return size;
   auto content = name_value::parse(text);
   if (!content) return content.error();
+  zone_changed();
   return zone_->store.merge(std::move(content).value());
 }
 
@@ -118,6 +129,7 @@ Result<void> ZoneResolver::load_file(const std::string& path) {
 void ZoneResolver::add_address(std::string_view name, const IpAddress& address, std::uint32_t ttl) {
   auto rr = make_record(name, address.is_v4() ? RecordType::A : RecordType::AAAA, ttl);
   rr.address = address;
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
@@ -125,6 +137,7 @@ void ZoneResolver::add_txt(std::string_view name, std::vector<std::string> strin
                            std::uint32_t ttl) {
   auto rr = make_record(name, RecordType::TXT, ttl);
   rr.strings = std::move(strings);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
@@ -133,44 +146,70 @@ void ZoneResolver::add_mx(std::string_view name, std::uint16_t preference,
   auto rr = make_record(name, RecordType::MX, ttl);
   rr.preference = preference;
   rr.target = normalize_query_name(exchange);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
 void ZoneResolver::add_ptr(std::string_view name, std::string_view target, std::uint32_t ttl) {
   auto rr = make_record(name, RecordType::PTR, ttl);
   rr.target = normalize_query_name(target);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
 void ZoneResolver::add_cname(std::string_view name, std::string_view target, std::uint32_t ttl) {
   auto rr = make_record(name, RecordType::CNAME, ttl);
   rr.target = normalize_query_name(target);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
 void ZoneResolver::add_ns(std::string_view name, std::string_view target, std::uint32_t ttl) {
   auto rr = make_record(name, RecordType::NS, ttl);
   rr.target = normalize_query_name(target);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
 void ZoneResolver::add_caa(std::string_view name, CaaRecord caa, std::uint32_t ttl) {
   auto rr = make_record(name, RecordType::CAA, ttl);
   rr.caa = std::move(caa);
+  zone_changed();
   zone_->store.add(std::move(rr));
 }
 
 void ZoneResolver::add_empty_name(std::string_view name) {
+  zone_changed();
   zone_->store.add_existing_name(normalize_query_name(name));
 }
 
 void ZoneResolver::inject_failure(std::string_view name, Status status, FailureScope scope) {
+  zone_changed();
   zone_->store.inject_failure(InjectedFailure{normalize_query_name(name), status, scope});
 }
 
 asio::awaitable<Answer> ZoneResolver::query(std::string name, RecordType type) {
-  log_.emplace_back(normalize_query_name(name), type);
-  co_return lookup(name, type);
+  co_return *answer_now(name, type);
+}
+
+SharedAnswer ZoneResolver::answer_now(std::string_view name, RecordType type) {
+  if (log_enabled_) log_.emplace_back(normalize_query_name(name), type);
+  return memoized(name, type);
+}
+
+SharedAnswer ZoneResolver::memoized(std::string_view name, RecordType type) {
+  auto& memo = zone_->memo;
+  std::string scratch;
+  const std::string_view key = detail::normalized_view(name, scratch);
+  if (auto it = memo.find(detail::QueryKeyView{key, type}); it != memo.end()) return it->second;
+  if (memo.size() >= Zone::kMaxMemoized) memo.clear();
+  auto answer = std::make_shared<const Answer>(lookup(name, type));
+  memo.emplace(detail::QueryKey{std::string(key), type}, answer);
+  return answer;
+}
+
+void ZoneResolver::zone_changed() {
+  zone_->memo.clear();
 }
 
 Answer ZoneResolver::lookup(std::string_view name, RecordType type) const {

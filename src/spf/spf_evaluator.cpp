@@ -9,6 +9,7 @@
 
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dns/gather.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 #include "senderauth/spf/spf_macro.hpp"
 #include "senderauth/spf/spf_record.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 using dns::Answer;
 using dns::RecordType;
+using dns::SharedAnswer;
 using Clock = std::chrono::steady_clock;
 
 // The verdict of one check_host() level and what decided it.
@@ -101,11 +103,7 @@ class Evaluation {
         local_part_(local_part),
         sender_domain_(sender_domain),
         helo_(helo),
-        deadline_(Clock::now() + options.time_budget),
-        timestamp_(options.timestamp != 0 ? options.timestamp
-                                          : std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count()) {}
+        timestamp_(options.timestamp) {}
 
   asio::awaitable<Outcome> check(std::string domain, bool want_exp, int depth);
 
@@ -116,7 +114,15 @@ class Evaluation {
   const IpAddress& ip() const { return ip_; }
 
  private:
-  asio::awaitable<Answer> query(std::string name, RecordType type);
+  // Every lookup: `answered_now()` when the resolver has the answer at hand (or the time
+  // budget refuses the query), else `co_await query()`.
+  SharedAnswer answered_now(std::string_view name, RecordType type);
+  asio::awaitable<SharedAnswer> query(std::string name, RecordType type);
+  // The client's address records at each name, in order, asked concurrently.
+  asio::awaitable<std::vector<SharedAnswer>> query_addresses(const std::vector<std::string>& names);
+  // all, ip4 and ip6: the mechanisms that do not query DNS.
+  bool matches_without_dns(const Mechanism& mech) const;
+  // The mechanisms that query DNS.
   asio::awaitable<MatchOutcome> match(const Mechanism& mech, const std::string& domain, int depth);
   asio::awaitable<MatchOutcome> match_addresses(const Mechanism& mech, std::string target);
   asio::awaitable<MatchOutcome> match_mx(const Mechanism& mech, std::string target);
@@ -149,32 +155,57 @@ class Evaluation {
   std::string_view local_part_;
   std::string_view sender_domain_;
   std::string_view helo_;
-  Clock::time_point deadline_;
-  std::int64_t timestamp_;
+  // The time budget runs from the first query that has to wait: answers at hand take no time
+  // worth budgeting, and reading the clock for each of them would cost more than the lookup.
+  std::optional<Clock::time_point> deadline_;
+  mutable std::int64_t timestamp_;  // %{t}; read from the clock when first needed
   int terms_ = 0;
   int voids_ = 0;
   int queries_ = 0;
   bool out_of_time_ = false;
 };
 
-asio::awaitable<Answer> ready_answer(Answer answer) {
-  co_return answer;
+SharedAnswer Evaluation::answered_now(std::string_view name, RecordType type) {
+  if (out_of_time_ || (deadline_ && Clock::now() >= *deadline_)) {
+    out_of_time_ = true;
+    auto refused = std::make_shared<Answer>();
+    refused->name = std::string(name);
+    refused->type = type;
+    refused->status = dns::Status::timeout;
+    refused->error_text = "SPF time budget exhausted";
+    return refused;
+  }
+  SharedAnswer answer = resolver_.answer_now(name, type);
+  if (answer) ++queries_;
+  return answer;
 }
 
-// Not a coroutine itself: the budget check happens here, the lookup is the resolver's
-// awaitable (one coroutine frame per query, not two).
-asio::awaitable<Answer> Evaluation::query(std::string name, RecordType type) {
-  if (out_of_time_ || Clock::now() >= deadline_) {
-    out_of_time_ = true;
-    Answer refused;
-    refused.name = std::move(name);
-    refused.type = type;
-    refused.status = dns::Status::timeout;
-    refused.error_text = "SPF time budget exhausted";
-    return ready_answer(std::move(refused));
-  }
+// Called only after answered_now() gave nothing, so the budget was checked just before.
+asio::awaitable<SharedAnswer> Evaluation::query(std::string name, RecordType type) {
+  if (!deadline_) deadline_ = Clock::now() + options_.time_budget;
   ++queries_;
-  return resolver_.query(std::move(name), type);
+  return dns::query_shared(resolver_, std::move(name), type);
+}
+
+asio::awaitable<std::vector<SharedAnswer>> Evaluation::query_addresses(
+    const std::vector<std::string>& names) {
+  std::vector<SharedAnswer> answers(names.size());
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    answers[i] = answered_now(names[i], address_type());
+    if (!answers[i]) missing.push_back(i);
+  }
+  if (missing.size() == 1) {
+    answers[missing.front()] = co_await query(names[missing.front()], address_type());
+  } else if (!missing.empty()) {
+    // The lookups are independent: ask them all at once.
+    std::vector<asio::awaitable<SharedAnswer>> lookups;
+    lookups.reserve(missing.size());
+    for (std::size_t i : missing) lookups.push_back(query(names[i], address_type()));
+    std::vector<SharedAnswer> fetched = co_await dns::gather(std::move(lookups));
+    for (std::size_t k = 0; k < missing.size(); ++k) answers[missing[k]] = std::move(fetched[k]);
+  }
+  co_return answers;
 }
 
 MacroContext Evaluation::context(std::string_view domain) const {
@@ -186,6 +217,11 @@ MacroContext Evaluation::context(std::string_view domain) const {
   ctx.client_ip = ip_;
   ctx.helo = helo_;
   ctx.receiver = options_.receiver;
+  if (timestamp_ == 0) {
+    timestamp_ = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  }
   ctx.timestamp = timestamp_;
   return ctx;
 }
@@ -207,30 +243,27 @@ asio::awaitable<Evaluation::Validated> Evaluation::validated_names(
     std::optional<std::string_view> within) {
   Validated out;
   std::string reverse = ip_.reverse_name();
-  Answer ptr = co_await query(reverse, RecordType::PTR);
-  if (!ptr.ok()) {
+  SharedAnswer ptr = answered_now(reverse, RecordType::PTR);
+  if (!ptr) ptr = co_await query(reverse, RecordType::PTR);
+  if (!ptr->ok()) {
     // An error on the PTR lookup makes ptr fail to match (5.5); no names is a void lookup.
-    out.ptr_empty = ptr.empty_result();
+    out.ptr_empty = ptr->empty_result();
     co_return out;
   }
   std::vector<std::string> candidates;
   const auto limit = static_cast<std::size_t>(std::max(0, options_.max_ptr_names));
-  for (std::size_t i = 0; i < ptr.names.size() && i < limit; ++i) {
-    std::string name = strip_dot(ptr.names[i]);
+  for (std::size_t i = 0; i < ptr->names.size() && i < limit; ++i) {
+    std::string name = strip_dot(ptr->names[i]);
     if (!usable_dns_name(name)) continue;
     if (within && !domain_is_subdomain_of(name, *within)) continue;
     candidates.push_back(std::move(name));
   }
   if (candidates.empty()) co_return out;
-  // Each name's address lookup is independent: ask them all at once.
-  std::vector<asio::awaitable<Answer>> lookups;
-  lookups.reserve(candidates.size());
-  for (const auto& name : candidates) lookups.push_back(query(name, address_type()));
-  std::vector<Answer> answers = co_await dns::gather(std::move(lookups));
+  std::vector<SharedAnswer> answers = co_await query_addresses(candidates);
   for (std::size_t i = 0; i < answers.size(); ++i) {
     // A failed lookup skips that name (5.5).
-    const auto& addrs = answers[i].addresses;
-    if (answers[i].ok() && std::find(addrs.begin(), addrs.end(), ip_) != addrs.end()) {
+    const auto& addrs = answers[i]->addresses;
+    if (answers[i]->ok() && std::find(addrs.begin(), addrs.end(), ip_) != addrs.end()) {
       out.names.push_back(std::move(candidates[i]));
     }
   }
@@ -262,9 +295,10 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
   // Any trouble with exp= leaves the default explanation (6.2); it never changes the result.
   auto target = co_await expand_domain(*exp, domain);
   if (!target || !usable_dns_name(*target)) co_return default_explanation(domain);
-  Answer answer = co_await query(*target, RecordType::TXT);
-  if (!answer.ok()) co_return default_explanation(domain);
-  auto texts = answer.joined_txt();
+  SharedAnswer answer = answered_now(*target, RecordType::TXT);
+  if (!answer) answer = co_await query(*target, RecordType::TXT);
+  if (!answer->ok()) co_return default_explanation(domain);
+  auto texts = answer->joined_txt();
   if (texts.size() != 1) co_return default_explanation(domain);
   for (unsigned char c : texts.front()) {
     if (c < 0x20 || c > 0x7e) co_return default_explanation(domain);
@@ -282,36 +316,38 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
 
 asio::awaitable<MatchOutcome> Evaluation::match_addresses(const Mechanism& mech,
                                                           std::string target) {
-  Answer answer = co_await query(target, address_type());
-  if (answer.temporary_failure()) {
-    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, address_type()));
+  SharedAnswer answer = answered_now(target, address_type());
+  if (!answer) answer = co_await query(target, address_type());
+  if (answer->temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, address_type()));
   }
-  if (answer.empty_result() || answer.addresses.empty()) {
+  if (answer->empty_result() || answer->addresses.empty()) {
     if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
     co_return no_match();
   }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
-  for (const auto& address : answer.addresses) {
+  for (const auto& address : answer->addresses) {
     if (address.family() == ip_.family() && ip_.in_network(address, prefix)) co_return matched();
   }
   co_return no_match();
 }
 
 asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::string target) {
-  Answer answer = co_await query(target, RecordType::MX);
-  if (answer.temporary_failure()) {
-    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, RecordType::MX));
+  SharedAnswer answer = answered_now(target, RecordType::MX);
+  if (!answer) answer = co_await query(target, RecordType::MX);
+  if (answer->temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, RecordType::MX));
   }
-  if (answer.empty_result() || answer.mx.empty()) {
+  if (answer->empty_result() || answer->mx.empty()) {
     if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
     co_return no_match();
   }
-  if (static_cast<int>(answer.mx.size()) > options_.max_mx_names) {
+  if (static_cast<int>(answer->mx.size()) > options_.max_mx_names) {
     co_return aborted(SpfVerdict::permerror, "more than " + std::to_string(options_.max_mx_names) +
                                                  " MX records at " + target);
   }
   std::vector<std::string> hosts;
-  for (const auto& mx : answer.mx) {
+  for (const auto& mx : answer->mx) {
     std::string host = strip_dot(mx.exchange);
     if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
     bool seen = std::any_of(hosts.begin(), hosts.end(),
@@ -319,21 +355,12 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
     if (!seen) hosts.push_back(std::move(host));
   }
   if (hosts.empty()) co_return no_match();
-  std::vector<Answer> addresses;
-  if (hosts.size() == 1) {
-    addresses.push_back(co_await query(hosts.front(), address_type()));
-  } else {
-    // The MX hosts' address lookups are independent: ask them all at once.
-    std::vector<asio::awaitable<Answer>> lookups;
-    lookups.reserve(hosts.size());
-    for (const auto& host : hosts) lookups.push_back(query(host, address_type()));
-    addresses = co_await dns::gather(std::move(lookups));
-  }
+  std::vector<SharedAnswer> addresses = co_await query_addresses(hosts);
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
   const Answer* failed = nullptr;
   for (const auto& a : addresses) {
-    if (a.temporary_failure() && !failed) failed = &a;
-    for (const auto& address : a.addresses) {
+    if (a->temporary_failure() && !failed) failed = a.get();
+    for (const auto& address : a->addresses) {
       if (address.family() == ip_.family() && ip_.in_network(address, prefix)) {
         co_return matched();
       }
@@ -355,11 +382,12 @@ asio::awaitable<MatchOutcome> Evaluation::match_ptr(std::string target) {
 
 asio::awaitable<MatchOutcome> Evaluation::match_exists(std::string target) {
   // exists always asks for A records, whatever the client's address family (5.7).
-  Answer answer = co_await query(target, RecordType::A);
-  if (answer.temporary_failure()) {
-    co_return aborted(SpfVerdict::temperror, dns_problem(answer, target, RecordType::A));
+  SharedAnswer answer = answered_now(target, RecordType::A);
+  if (!answer) answer = co_await query(target, RecordType::A);
+  if (answer->temporary_failure()) {
+    co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, RecordType::A));
   }
-  if (answer.empty_result() || answer.addresses.empty()) {
+  if (answer->empty_result() || answer->addresses.empty()) {
     if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
     co_return no_match();
   }
@@ -386,18 +414,21 @@ asio::awaitable<MatchOutcome> Evaluation::match_include(std::string target, int 
   co_return no_match();
 }
 
-asio::awaitable<MatchOutcome> Evaluation::match(const Mechanism& mech, const std::string& domain,
-                                                int depth) {
+bool Evaluation::matches_without_dns(const Mechanism& mech) const {
   switch (mech.kind) {
     case MechanismKind::all:
-      co_return matched();
+      return true;
     case MechanismKind::ip4:
-      co_return (ip_.is_v4() && ip_.in_network(mech.network, mech.cidr4)) ? matched() : no_match();
+      return ip_.is_v4() && ip_.in_network(mech.network, mech.cidr4);
     case MechanismKind::ip6:
-      co_return (ip_.is_v6() && ip_.in_network(mech.network, mech.cidr6)) ? matched() : no_match();
+      return ip_.is_v6() && ip_.in_network(mech.network, mech.cidr6);
     default:
-      break;
+      return false;
   }
+}
+
+asio::awaitable<MatchOutcome> Evaluation::match(const Mechanism& mech, const std::string& domain,
+                                                int depth) {
   std::string target;
   if (mech.domain_spec.empty()) {
     target = domain;
@@ -437,15 +468,16 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
   if (!is_checkable_domain(domain)) {
     co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
   }
-  Answer txt = co_await query(domain, RecordType::TXT);
-  if (txt.temporary_failure()) {
-    co_return error_outcome(SpfVerdict::temperror, dns_problem(txt, domain, RecordType::TXT));
+  SharedAnswer txt = answered_now(domain, RecordType::TXT);
+  if (!txt) txt = co_await query(domain, RecordType::TXT);
+  if (txt->temporary_failure()) {
+    co_return error_outcome(SpfVerdict::temperror, dns_problem(*txt, domain, RecordType::TXT));
   }
   // Select the one "v=spf1" record; a record's strings are joined without separators (3.3).
   const std::vector<std::string>* selected = nullptr;
   int spf_records = 0;
-  if (txt.ok()) {
-    for (const auto& strings : txt.txt) {
+  if (txt->ok()) {
+    for (const auto& strings : txt->txt) {
       bool is_spf = false;
       if (strings.size() == 1) {
         is_spf = is_spf_record(strings.front());
@@ -464,15 +496,16 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
   if (spf_records > 1) {
     co_return error_outcome(SpfVerdict::permerror, "more than one SPF record at " + domain);
   }
-  std::string text;
-  if (selected->size() == 1) {
-    text = std::move(txt.txt[static_cast<std::size_t>(selected - txt.txt.data())].front());
-  } else {
-    for (const auto& piece : *selected) text += piece;
+  std::string joined;
+  if (selected->size() > 1) {
+    for (const auto& piece : *selected) joined += piece;
   }
+  const std::string_view text =
+      selected->size() == 1 ? std::string_view(selected->front()) : std::string_view(joined);
   std::shared_ptr<const Result<SpfRecord>> parsed;
   if (options_.cache_records) {
-    parsed = detail::RecordCache::for_this_thread().get(text);
+    auto& cache = detail::RecordCache::for_this_thread();
+    parsed = joined.empty() ? cache.get(text, txt) : cache.get(text);
   } else {
     parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
   }
@@ -488,9 +521,14 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
           SpfVerdict::permerror,
           "more than " + std::to_string(options_.max_dns_terms) + " DNS-querying terms");
     }
-    MatchOutcome m = co_await match(mech, domain, depth);
-    if (m.abort) co_return std::move(*m.abort);
-    if (!m.matched) continue;
+    if (!mech.queries_dns()) {
+      // all, ip4, ip6: decided here, without a coroutine round.
+      if (!matches_without_dns(mech)) continue;
+    } else {
+      MatchOutcome m = co_await match(mech, domain, depth);
+      if (m.abort) co_return std::move(*m.abort);
+      if (!m.matched) continue;
+    }
     Outcome outcome;
     outcome.verdict = verdict_of(mech.qualifier);
     outcome.mechanism = mech.text;

@@ -3,6 +3,8 @@
 // evaluator runs on one executor thread at a time), bounded; parse errors are cached too.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,14 +18,29 @@ class RecordCache {
  public:
   static constexpr std::size_t kMaxEntries = 512;
 
+  // The parse result for `text`, which lies inside `owner` (an answer the resolver shares and
+  // never changes): while a slot keeps `owner` alive, the same address and length mean the same
+  // bytes, so a repeat costs a pointer compare instead of hashing and comparing the text.
+  std::shared_ptr<const Result<SpfRecord>> get(std::string_view text,
+                                               const std::shared_ptr<const void>& owner) {
+    Slot& slot = slots_[(reinterpret_cast<std::uintptr_t>(text.data()) >> 4) % kSlots];
+    if (slot.owner && slot.text.data() == text.data() && slot.text.size() == text.size()) {
+      return slot.parsed;
+    }
+    slot.parsed = get(text);
+    slot.text = text;
+    slot.owner = owner;
+    return slot.parsed;
+  }
+
   // The parse result for `text`, parsing on a miss.
-  std::shared_ptr<const Result<SpfRecord>> get(const std::string& text) {
+  std::shared_ptr<const Result<SpfRecord>> get(std::string_view text) {
     if (auto it = entries_.find(text); it != entries_.end()) return it->second;
     // Simplest bounded policy: start over when full. Records change rarely; a refill costs
     // one parse per policy.
     if (entries_.size() >= kMaxEntries) entries_.clear();
     auto parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
-    entries_.emplace(text, parsed);
+    entries_.emplace(std::string(text), parsed);
     return parsed;
   }
 
@@ -33,7 +50,24 @@ class RecordCache {
   }
 
  private:
-  std::unordered_map<std::string, std::shared_ptr<const Result<SpfRecord>>> entries_;
+  static constexpr std::size_t kSlots = 64;
+  struct Slot {
+    std::shared_ptr<const void> owner;
+    std::string_view text;
+    std::shared_ptr<const Result<SpfRecord>> parsed;
+  };
+  Slot slots_[kSlots];
+
+  // Lets find() take a string_view: a probe does not copy the record text.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::shared_ptr<const Result<SpfRecord>>, TextHash,
+                     std::equal_to<>>
+      entries_;
 };
 
 }  // namespace senderauth::spf::detail

@@ -156,6 +156,34 @@ TEST_F(CachingResolverTest, ClearDropsEverything) {
   EXPECT_EQ(zone_.query_count(), 2u);
 }
 
+TEST_F(CachingResolverTest, AnswerNowServesOnlyFreshCachedAnswers) {
+  CachingResolver cache(zone_, {}, [this] { return now_; });
+  // Never asks upstream: a miss is null and leaves the cache empty.
+  EXPECT_EQ(cache.answer_now("a.example.test", RecordType::A), nullptr);
+  EXPECT_EQ(zone_.query_count(), 0u);
+  EXPECT_EQ(cache.size(), 0u);
+  ask(cache, "a.example.test");
+  auto hit = cache.answer_now("A.EXAMPLE.test.", RecordType::A);
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(hit->addresses[0].to_string(), "192.0.2.1");
+  EXPECT_EQ(hit->ttl, 300u);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.answer_now("a.example.test", RecordType::AAAA), nullptr);
+  // Within the same second the answer is shared; later it reports the TTL remaining, and the
+  // answer handed out before keeps its own.
+  EXPECT_EQ(cache.answer_now("a.example.test", RecordType::A), hit);
+  now_ += 120s;
+  auto later = cache.answer_now("a.example.test", RecordType::A);
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(later->ttl, 180u);
+  EXPECT_EQ(hit->ttl, 300u);
+  EXPECT_EQ(ask(cache, "a.example.test").ttl, 180u);
+  now_ += 180s;
+  EXPECT_EQ(cache.answer_now("a.example.test", RecordType::A), nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(zone_.query_count(), 1u);
+}
+
 // An upstream that takes a little while, so that queries overlap.
 class SlowResolver final : public Resolver {
  public:

@@ -225,6 +225,54 @@ TEST(ZoneSemantics, QueryLogCountsAsyncQueries) {
   EXPECT_EQ(zone.query_count(), 0u);
 }
 
+TEST(ZoneSemantics, AnswerNowMatchesQueryAndIsLogged) {
+  ZoneResolver zone;
+  zone.add_txt("example.test", {"v=spf1", " -all"});
+  asio::io_context io;
+  auto now = zone.answer_now("Example.TEST.", RecordType::TXT);
+  ASSERT_NE(now, nullptr);
+  auto queried = run_sync(io, zone.query("example.test", RecordType::TXT));
+  EXPECT_EQ(now->status, Status::ok);
+  EXPECT_EQ(now->name, "example.test");
+  EXPECT_EQ(now->txt, queried.txt);
+  EXPECT_EQ(now->ttl, queried.ttl);
+  EXPECT_EQ(zone.answer_now("nope.example.test", RecordType::A)->status, Status::nxdomain);
+  EXPECT_EQ(zone.answer_now("bad..example.test", RecordType::A)->status, Status::error);
+  EXPECT_EQ(zone.query_count(), 4u);
+  EXPECT_EQ(zone.query_log()[0],
+            (std::pair<std::string, RecordType>{"example.test", RecordType::TXT}));
+}
+
+TEST(ZoneSemantics, AnswerNowSeesEveryChangeToTheZone) {
+  ZoneResolver zone;
+  EXPECT_EQ(zone.answer_now("example.test", RecordType::A)->status, Status::nxdomain);
+  zone.add_address("example.test", ip("192.0.2.1"));
+  auto one = zone.answer_now("example.test", RecordType::A);
+  ASSERT_EQ(one->addresses.size(), 1u);
+  // The same unchanged answer is shared, not rebuilt.
+  EXPECT_EQ(zone.answer_now("EXAMPLE.test", RecordType::A), one);
+  zone.add_address("example.test", ip("192.0.2.2"));
+  EXPECT_EQ(zone.answer_now("example.test", RecordType::A)->addresses.size(), 2u);
+  EXPECT_EQ(one->addresses.size(), 1u);  // an answer already handed out never changes
+  zone.inject_failure("example.test", Status::servfail);
+  EXPECT_EQ(zone.answer_now("example.test", RecordType::A)->status, Status::servfail);
+  ASSERT_TRUE(zone.load_zone_text("other.test. 300 IN A 192.0.2.9\n"));
+  EXPECT_EQ(zone.answer_now("other.test", RecordType::A)->status, Status::ok);
+}
+
+TEST(ZoneSemantics, QueryLogCanBeTurnedOff) {
+  ZoneResolver zone;
+  zone.add_txt("example.test", {"x"});
+  zone.set_query_log_enabled(false);
+  asio::io_context io;
+  EXPECT_EQ(run_sync(io, zone.query("example.test", RecordType::TXT)).status, Status::ok);
+  EXPECT_EQ(zone.answer_now("example.test", RecordType::TXT)->status, Status::ok);
+  EXPECT_EQ(zone.query_count(), 0u);
+  zone.set_query_log_enabled(true);
+  (void)zone.answer_now("example.test", RecordType::TXT);
+  EXPECT_EQ(zone.query_count(), 1u);
+}
+
 TEST(ZoneSemantics, MovedResolverKeepsData) {
   ZoneResolver zone;
   zone.add_txt("example.test", {"x"});

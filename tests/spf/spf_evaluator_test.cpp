@@ -8,6 +8,7 @@
 #include <asio/use_awaitable.hpp>
 #include <chrono>
 
+#include "senderauth/dns/caching_resolver.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "senderauth/spf/spf_evaluator.hpp"
@@ -175,6 +176,49 @@ TEST_F(SpfEvaluator, TimeBudgetGivesTemperror) {
   EXPECT_NE(r.problem.find("time budget"), std::string::npos);
   options.time_budget = 2s;
   EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com", options).verdict, SpfVerdict::fail);
+}
+
+TEST_F(SpfEvaluator, AnswersFromACacheGiveTheSameResultAsWaitedForOnes) {
+  zone.add_txt("example.com", {"v=spf1 include:_spf.example.com mx -all"});
+  zone.add_txt("_spf.example.com", {"v=spf1 ip4:203.0.113.0/24 ~all"});
+  zone.add_mx("example.com", 10, "mx1.example.com");
+  zone.add_mx("example.com", 20, "mx2.example.com");
+  zone.add_address("mx1.example.com", ip("198.51.100.1"));
+  zone.add_address("mx2.example.com", ip("198.51.100.2"));
+  SlowResolver slow(zone, 1ms);
+  dns::CachingResolver cache(slow);
+  // First round: every answer waited for; second: every answer at hand (answer_now).
+  auto waited = check(cache, "198.51.100.2", "user@example.com");
+  const auto upstream = cache.misses();
+  auto at_hand = check(cache, "198.51.100.2", "user@example.com");
+  EXPECT_EQ(cache.misses(), upstream);
+  EXPECT_EQ(waited.verdict, SpfVerdict::pass);
+  EXPECT_EQ(at_hand.verdict, waited.verdict);
+  EXPECT_EQ(at_hand.mechanism, "mx");
+  EXPECT_EQ(at_hand.dns_lookups, waited.dns_lookups);
+  EXPECT_EQ(at_hand.dns_queries, waited.dns_queries);
+  EXPECT_EQ(at_hand.dns_queries, 5);
+  // Half cached: a new policy waited for, the names it shares with the first from the cache.
+  zone.add_txt("example.net", {"v=spf1 include:_spf.example.com mx:example.com a -all"});
+  zone.add_address("example.net", ip("192.0.2.50"));
+  auto fail = check(cache, "192.0.2.1", "user@example.net");
+  EXPECT_EQ(fail.verdict, SpfVerdict::fail);
+  EXPECT_EQ(fail.dns_queries, 6);
+  EXPECT_EQ(cache.misses(), upstream + 2);  // example.net's TXT and A
+}
+
+TEST_F(SpfEvaluator, ParsedRecordsFollowTheAnswerNotItsAddress) {
+  // Two zones with different policies at the same name, checked in turn: the parse cache
+  // must never hand one zone's record to the other.
+  dns::ZoneResolver other;
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.0/24 -all"});
+  other.add_txt("example.com", {"v=spf1 ip4:198.51.100.0/24 -all"});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(check(zone, "192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
+    EXPECT_EQ(check(other, "192.0.2.7", "user@example.com").verdict, SpfVerdict::fail);
+  }
+  zone.add_txt("example.com", {"unrelated text"});  // a new answer for the same name
+  EXPECT_EQ(check(zone, "192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
 }
 
 TEST_F(SpfEvaluator, IncludeLoopEndsInPermerror) {

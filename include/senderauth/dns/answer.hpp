@@ -49,15 +49,15 @@ struct Answer {
   std::string name;  // the name asked, lower-case, no trailing dot
   RecordType type = RecordType::A;
   Status status = Status::error;
-  std::vector<IpAddress> addresses;            // A / AAAA
-  std::vector<std::vector<std::string>> txt;   // TXT / SPF: each record's strings kept apart
-  std::vector<MxRecord> mx;                    // MX
-  std::vector<std::string> names;              // PTR, NS, CNAME targets (no trailing dot)
-  std::vector<CaaRecord> caa;                  // CAA
-  std::vector<std::string> cname_chain;        // names followed to reach the answer
-  std::uint32_t ttl = 0;                       // smallest TTL of the answer (or negative TTL)
+  std::vector<IpAddress> addresses;           // A / AAAA
+  std::vector<std::vector<std::string>> txt;  // TXT / SPF: each record's strings kept apart
+  std::vector<MxRecord> mx;                   // MX
+  std::vector<std::string> names;             // PTR, NS, CNAME targets (no trailing dot)
+  std::vector<CaaRecord> caa;                 // CAA
+  std::vector<std::string> cname_chain;       // names followed to reach the answer
+  std::uint32_t ttl = 0;                      // smallest TTL of the answer (or negative TTL)
   DnssecState dnssec = DnssecState::indeterminate;
-  std::string error_text;                      // why, when status is servfail/timeout/error
+  std::string error_text;  // why, when status is servfail/timeout/error
 
   bool ok() const { return status == Status::ok; }
   // nxdomain or nodata: RFC 7208's "void lookup".

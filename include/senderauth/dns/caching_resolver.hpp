@@ -40,6 +40,8 @@ class CachingResolver final : public Resolver {
   CachingResolver& operator=(const CachingResolver&) = delete;
 
   asio::awaitable<Answer> query(std::string name, RecordType type) override;
+  // A fresh cached answer (counted as a hit), else null; never asks upstream.
+  SharedAnswer answer_now(std::string_view name, RecordType type) override;
 
   std::size_t size() const;
   std::size_t hits() const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,12 +11,24 @@
 
 namespace senderauth::dns {
 
+// An answer shared with the resolver that holds it (an in-memory zone, a cache entry).
+using SharedAnswer = std::shared_ptr<const Answer>;
+
 class Resolver {
  public:
   virtual ~Resolver() = default;
   // Never throws for DNS trouble: failures come back as an Answer status. `name` may carry a
   // trailing dot and any case.
   virtual asio::awaitable<Answer> query(std::string name, RecordType type) = 0;
+
+  // The same answer query() would give, when the resolver has it at hand without waiting (an
+  // in-memory zone, a fresh cache entry); null when only query() can tell. Callers try this
+  // first: an answer from memory then costs a hash probe instead of a coroutine round.
+  virtual SharedAnswer answer_now(std::string_view name, RecordType type) {
+    (void)name;
+    (void)type;
+    return nullptr;
+  }
 };
 
 // Lower-case, without trailing dot: how names are keyed and reported.

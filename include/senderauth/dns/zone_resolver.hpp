@@ -58,17 +58,27 @@ class ZoneResolver final : public Resolver {
                       FailureScope scope = FailureScope::all_types);
 
   asio::awaitable<Answer> query(std::string name, RecordType type) override;
-  // Synchronous form of query(): the zone never blocks.
+  // Always answers: the zone never blocks. Logged like query().
+  SharedAnswer answer_now(std::string_view name, RecordType type) override;
+  // The zone's answer, without logging it as a query.
   Answer lookup(std::string_view name, RecordType type) const;
 
+  // Every query() and answer_now(), in order, for tests. On by default; a long-running user
+  // (a benchmark, the demo) turns it off so the log does not grow without bound.
+  void set_query_log_enabled(bool enabled) { log_enabled_ = enabled; }
   std::size_t query_count() const { return log_.size(); }
   const std::vector<std::pair<std::string, RecordType>>& query_log() const { return log_; }
   void clear_query_log() { log_.clear(); }
 
  private:
+  // Built answers by (name, type), dropped whenever the zone changes.
+  SharedAnswer memoized(std::string_view name, RecordType type);
+  void zone_changed();
+
   struct Zone;
   std::unique_ptr<Zone> zone_;
   std::vector<std::pair<std::string, RecordType>> log_;
+  bool log_enabled_ = true;
 };
 
 // Loads a file in any of the three formats into a new resolver.

@@ -21,8 +21,9 @@ struct SpfOptions {
   int max_mx_names = 10;     // MX records one mx term may use; beyond: permerror (4.6.4)
   int max_ptr_names = 10;    // PTR names one ptr term or %{p} looks at; the rest are ignored
   int max_depth = 32;        // include/redirect nesting, a backstop below the term limit
-  std::chrono::milliseconds time_budget{20000};  // whole check; beyond: temperror (4.6.4)
-  std::string receiver = "unknown";              // %{r}
+  // The whole check, from its first lookup that has to wait; beyond: temperror (4.6.4).
+  std::chrono::milliseconds time_budget{20000};
+  std::string receiver = "unknown";  // %{r}
   // Used when a fail has no (usable) exp=; macro-expanded like an explanation.
   std::string default_explanation = "%{i} is not one of %{d}'s designated mail servers.";
   bool want_explanation = true;  // false: skip the exp= lookup on fail
