@@ -101,6 +101,24 @@ const Scenario* find_scenario(const std::string& name) {
 
 // The checks run one after the other inside one coroutine, as a milter's per-message coroutine
 // awaits check_host(); BM_Floor_RunSync is what starting a coroutine from plain code adds.
+void measure_checks(benchmark::State& state, asio::io_context& io, dns::Resolver& resolver,
+                    const Scenario& scenario, const spf::SpfOptions& options) {
+  auto loop = [&]() -> asio::awaitable<int> {
+    for (auto _ : state) {
+      spf::SpfResult r = co_await spf::check_host(resolver, scenario.request, options);
+      if (spf::to_string(r.verdict) != scenario.expected) {
+        state.SkipWithError(
+            ("unexpected result " + std::string(spf::to_string(r.verdict))).c_str());
+        break;
+      }
+      benchmark::DoNotOptimize(r);
+    }
+    co_return 0;
+  };
+  dns::run_sync(io, loop());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 void BM_SpfCheckHost(benchmark::State& state, std::string name) {
   BenchData& d = data();
   const Scenario* scenario = find_scenario(name);
@@ -110,21 +128,8 @@ void BM_SpfCheckHost(benchmark::State& state, std::string name) {
   }
   spf::SpfOptions options;
   options.timestamp = 1;
-  auto loop = [&]() -> asio::awaitable<int> {
-    for (auto _ : state) {
-      spf::SpfResult r = co_await spf::check_host(d.zone, scenario->request, options);
-      if (spf::to_string(r.verdict) != scenario->expected) {
-        state.SkipWithError(
-            ("unexpected result " + std::string(spf::to_string(r.verdict))).c_str());
-        break;
-      }
-      benchmark::DoNotOptimize(r);
-    }
-    co_return 0;
-  };
   asio::io_context io;
-  dns::run_sync(io, loop());
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  measure_checks(state, io, d.zone, *scenario, options);
 }
 
 asio::awaitable<int> trivial() {
@@ -214,15 +219,7 @@ void BM_SpfCheckHostDns(benchmark::State& state, std::string server, bool cached
                             .c_str());
     return;
   }
-  for (auto _ : state) {
-    spf::SpfResult r = dns::run_sync(io, spf::check_host(resolver, scenario->request, options));
-    if (spf::to_string(r.verdict) != scenario->expected) {
-      state.SkipWithError(("unexpected result " + std::string(spf::to_string(r.verdict))).c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  measure_checks(state, io, resolver, *scenario, options);
 }
 
 }  // namespace
