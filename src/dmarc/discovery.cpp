@@ -5,6 +5,7 @@
 
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dns/answer.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::dmarc {
 
@@ -67,16 +68,17 @@ asio::awaitable<std::shared_ptr<const RecordLookup>> PolicyFinder::lookup(std::s
   if (auto it = cache_.find(domain); it != cache_.end()) co_return it->second;
   const std::string qname = "_dmarc." + domain;
   queries_.push_back(qname);
-  const dns::Answer answer = co_await resolver_.query(qname, dns::RecordType::TXT);
+  dns::SharedAnswer answer = resolver_.answer_now(qname, dns::RecordType::TXT);
+  if (!answer) answer = co_await dns::query_shared(resolver_, qname, dns::RecordType::TXT);
   auto out = std::make_shared<RecordLookup>();
   out->name = domain;
-  if (answer.temporary_failure()) {
+  if (answer->temporary_failure()) {
     out->kind = RecordLookup::Kind::temporary;
-    out->error = std::string(dns::to_string(answer.status)) +
-                 (answer.error_text.empty() ? "" : ": " + answer.error_text);
-  } else if (answer.ok()) {
+    out->error = std::string(dns::to_string(answer->status)) +
+                 (answer->error_text.empty() ? "" : ": " + answer->error_text);
+  } else if (answer->ok()) {
     std::vector<std::string> records;
-    for (std::string& txt : answer.joined_txt()) {
+    for (std::string& txt : answer->joined_txt()) {
       if (is_dmarc_record(txt)) records.push_back(std::move(txt));
     }
     if (records.size() > 1) {

@@ -7,6 +7,7 @@
 
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dns/answer.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/message/address.hpp"
 
 namespace senderauth::dmarc {
@@ -39,17 +40,17 @@ Policy lower_one_level(Policy policy) {
 }
 
 // Does the author domain exist (RFC 9989: any answer for A, AAAA or MX)? nullopt: DNS failure.
-// Sequential on purpose: the first answer usually settles it, and dns/gather.hpp does not build
-// with Debian's Asio 1.22 (asio/as_tuple.hpp is still experimental there).
+// Sequential on purpose: the first answer usually settles it.
 asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
                                                    const std::string& domain,
                                                    std::vector<std::string>& log) {
   bool failure = false;
   for (dns::RecordType type : {dns::RecordType::A, dns::RecordType::AAAA, dns::RecordType::MX}) {
     log.push_back(domain + " " + std::string(dns::to_string(type)));
-    const dns::Answer a = co_await resolver.query(domain, type);
-    if (a.ok()) co_return true;
-    if (a.temporary_failure()) failure = true;
+    dns::SharedAnswer a = resolver.answer_now(domain, type);
+    if (!a) a = co_await dns::query_shared(resolver, domain, type);
+    if (a->ok()) co_return true;
+    if (a->temporary_failure()) failure = true;
   }
   if (failure) co_return std::nullopt;
   co_return false;

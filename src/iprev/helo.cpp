@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
-#include "senderauth/dns/gather.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::iprev {
 
@@ -148,25 +148,26 @@ asio::awaitable<HeloResult> run_check(dns::Resolver& resolver, std::string helo,
   }
   if (out.syntax != HeloSyntax::fqdn || !options.resolve) co_return out;
 
-  std::vector<asio::awaitable<dns::Answer>> lookups;
-  lookups.push_back(resolver.query(out.name, dns::RecordType::A));
-  lookups.push_back(resolver.query(out.name, dns::RecordType::AAAA));
-  std::vector<dns::Answer> answers = co_await dns::gather(std::move(lookups));
+  // Built step by step: GCC 12 cannot take a braced list in a coroutine's co_await operand.
+  std::vector<dns::Question> questions(2);
+  questions[0] = {out.name, dns::RecordType::A};
+  questions[1] = {out.name, dns::RecordType::AAAA};
+  const auto answers = co_await dns::lookup_all(resolver, std::move(questions));
   out.dns_queries = 2;
   for (const auto& answer : answers) {
-    if (!answer.ok()) continue;
-    for (const auto& a : answer.addresses) {
+    if (!answer->ok()) continue;
+    for (const auto& a : answer->addresses) {
       if (!has_address(out.addresses, a.unmapped())) out.addresses.push_back(a.unmapped());
     }
   }
-  const dns::Answer& same_family = ip.is_v4() ? answers[0] : answers[1];
+  const dns::Answer& same_family = ip.is_v4() ? *answers[0] : *answers[1];
   if (has_address(out.addresses, ip)) {
     out.match = HeloAddressMatch::match;
   } else if (same_family.temporary_failure()) {
     out.match = HeloAddressMatch::temperror;  // the answer that could have matched is missing
   } else if (!out.addresses.empty()) {
     out.match = HeloAddressMatch::mismatch;
-  } else if (answers[0].temporary_failure() || answers[1].temporary_failure()) {
+  } else if (answers[0]->temporary_failure() || answers[1]->temporary_failure()) {
     out.match = HeloAddressMatch::temperror;
   } else {
     out.match = HeloAddressMatch::no_address;

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
-#include "senderauth/dns/gather.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::iprev {
 
@@ -39,21 +39,23 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
   out.client_ip = client.unmapped();
   const std::string ip_text = out.client_ip.to_string();
 
-  dns::Answer ptr = co_await resolver.query(out.client_ip.reverse_name(), dns::RecordType::PTR);
+  const std::string reverse = out.client_ip.reverse_name();
+  dns::SharedAnswer ptr = resolver.answer_now(reverse, dns::RecordType::PTR);
+  if (!ptr) ptr = co_await dns::query_shared(resolver, reverse, dns::RecordType::PTR);
   ++out.dns_queries;
-  if (ptr.temporary_failure()) {
+  if (ptr->temporary_failure()) {
     out.status = IprevStatus::temperror;
-    out.reason = "PTR lookup for " + ip_text + ": " + std::string(dns::to_string(ptr.status));
+    out.reason = "PTR lookup for " + ip_text + ": " + std::string(dns::to_string(ptr->status));
     co_return out;
   }
-  if (!ptr.ok() || ptr.names.empty()) {
+  if (!ptr->ok() || ptr->names.empty()) {
     out.status = IprevStatus::permerror;
     out.reason = "no PTR record for " + ip_text;
     co_return out;
   }
 
   // PTR targets come from whoever controls the reverse zone: keep host names only, once each.
-  for (const auto& target : ptr.names) {
+  for (const auto& target : ptr->names) {
     auto name = parse_domain(target, DomainSyntax{.allow_underscore = false});
     if (!name ||
         std::find(out.ptr_names.begin(), out.ptr_names.end(), *name) != out.ptr_names.end()) {
@@ -73,22 +75,20 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
   out.names_ignored += out.ptr_names.size() - out.names_checked;
   const dns::RecordType type = out.client_ip.is_v4() ? dns::RecordType::A : dns::RecordType::AAAA;
 
-  std::vector<asio::awaitable<dns::Answer>> lookups;
-  for (std::size_t i = 0; i < out.names_checked; ++i) {
-    lookups.push_back(resolver.query(out.ptr_names[i], type));
-  }
-  std::vector<dns::Answer> answers = co_await dns::gather(std::move(lookups));
+  std::vector<dns::Question> questions;
+  for (std::size_t i = 0; i < out.names_checked; ++i) questions.push_back({out.ptr_names[i], type});
+  const auto answers = co_await dns::lookup_all(resolver, std::move(questions));
   out.dns_queries += static_cast<int>(answers.size());
 
   bool transient = false;
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    if (answers[i].ok() && contains_address(answers[i], out.client_ip)) {
+    if (answers[i]->ok() && contains_address(*answers[i], out.client_ip)) {
       out.status = IprevStatus::pass;
       out.verified_name = out.ptr_names[i];
       out.reason = out.verified_name + " resolves to " + ip_text;
       co_return out;
     }
-    if (answers[i].temporary_failure()) transient = true;
+    if (answers[i]->temporary_failure()) transient = true;
   }
   if (transient) {
     out.status = IprevStatus::temperror;

@@ -74,6 +74,7 @@ struct MessageCheck::State {
   std::string read_error;
 
   bool envelope_started = false;
+  std::size_t envelope_pending = 0;  // envelope checks still running
   dns::CompletionSignal envelope_done;
   std::exception_ptr envelope_failure;
 };
@@ -106,7 +107,7 @@ asio::awaitable<int> run_spf(StatePtr s, spf::SpfIdentity identity) {
   co_return 0;
 }
 
-asio::awaitable<void> run_envelope_checks(StatePtr s) {
+std::vector<asio::awaitable<int>> envelope_checks(const StatePtr& s) {
   std::vector<asio::awaitable<int>> tasks;
   tasks.push_back(run_iprev(s));
   tasks.push_back(run_helo(s));
@@ -114,7 +115,16 @@ asio::awaitable<void> run_envelope_checks(StatePtr s) {
   if (s->auth.policy().check_helo_spf && spf::helo_identity(s->envelope.helo).checkable) {
     tasks.push_back(run_spf(s, spf::SpfIdentity::helo));
   }
-  co_await dns::gather(std::move(tasks));
+  return tasks;
+}
+
+bool has_arc_fields(const message::HeaderList& headers) {
+  for (const auto& h : headers) {
+    if (h.is("ARC-Seal") || h.is("ARC-Message-Signature") || h.is("ARC-Authentication-Results")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 asio::awaitable<int> run_dkim(StatePtr s) {
@@ -186,10 +196,15 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
     s->envelope_done.notify(executor);
     co_return;
   }
-  asio::co_spawn(executor, run_envelope_checks(s), [s, executor](std::exception_ptr e) {
-    s->envelope_failure = e;
-    s->envelope_done.notify(executor);
-  });
+  // Each check on its own, concurrently with the others and with the message's arrival.
+  auto tasks = envelope_checks(s);
+  s->envelope_pending = tasks.size();
+  for (auto& task : tasks) {
+    asio::co_spawn(executor, std::move(task), [s, executor](std::exception_ptr e, int) {
+      if (e && !s->envelope_failure) s->envelope_failure = e;
+      if (--s->envelope_pending == 0) s->envelope_done.notify(executor);
+    });
+  }
 }
 
 void MessageCheck::feed(std::string_view chunk) {
@@ -254,10 +269,17 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
   co_await s->envelope_done.wait();
   if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
-  std::vector<asio::awaitable<int>> message_tasks;
-  message_tasks.push_back(run_dkim(s));
-  if (policy.check_arc) message_tasks.push_back(run_arc(s));
-  co_await dns::gather(std::move(message_tasks));
+  if (policy.check_arc && has_arc_fields(s->capture.headers())) {
+    // Both have keys to fetch: concurrently.
+    std::vector<asio::awaitable<int>> message_tasks;
+    message_tasks.push_back(run_dkim(s));
+    message_tasks.push_back(run_arc(s));
+    co_await dns::gather(std::move(message_tasks));
+  } else {
+    co_await run_dkim(s);
+    // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
+    if (policy.check_arc) co_await run_arc(s);
+  }
 
   const message::HeaderList& headers = s->capture.headers();
   v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});

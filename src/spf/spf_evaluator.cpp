@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "senderauth/core/domain_name.hpp"
-#include "senderauth/dns/gather.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 #include "senderauth/spf/spf_macro.hpp"
@@ -189,23 +188,17 @@ asio::awaitable<SharedAnswer> Evaluation::query(std::string name, RecordType typ
 
 asio::awaitable<std::vector<SharedAnswer>> Evaluation::query_addresses(
     const std::vector<std::string>& names) {
-  std::vector<SharedAnswer> answers(names.size());
-  std::vector<std::size_t> missing;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    answers[i] = answered_now(names[i], address_type());
-    if (!answers[i]) missing.push_back(i);
+  if (out_of_time_ || (deadline_ && Clock::now() >= *deadline_)) {
+    std::vector<SharedAnswer> refused;
+    for (const auto& name : names) refused.push_back(answered_now(name, address_type()));
+    co_return refused;
   }
-  if (missing.size() == 1) {
-    answers[missing.front()] = co_await query(names[missing.front()], address_type());
-  } else if (!missing.empty()) {
-    // The lookups are independent: ask them all at once.
-    std::vector<asio::awaitable<SharedAnswer>> lookups;
-    lookups.reserve(missing.size());
-    for (std::size_t i : missing) lookups.push_back(query(names[i], address_type()));
-    std::vector<SharedAnswer> fetched = co_await dns::gather(std::move(lookups));
-    for (std::size_t k = 0; k < missing.size(); ++k) answers[missing[k]] = std::move(fetched[k]);
-  }
-  co_return answers;
+  if (!deadline_) deadline_ = Clock::now() + options_.time_budget;
+  std::vector<dns::Question> questions;
+  questions.reserve(names.size());
+  for (const auto& name : names) questions.push_back({name, address_type()});
+  queries_ += static_cast<int>(names.size());
+  co_return co_await dns::lookup_all(resolver_, std::move(questions));
 }
 
 MacroContext Evaluation::context(std::string_view domain) const {

@@ -1,6 +1,6 @@
 // check_host() (RFC 7208 4): fetch the policy, evaluate it, apply every processing limit.
 // DNS goes through dns::Resolver only; independent lookups (MX host addresses, PTR name
-// validation) run concurrently with dns::gather.
+// validation) run concurrently (dns::lookup_all); answers at hand are taken first.
 #pragma once
 
 #include <asio/awaitable.hpp>
