@@ -18,6 +18,7 @@
 #include "senderauth/arc/verifier.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/message_reader.hpp"
+#include "senderauth/pipeline/authres_clauses.hpp"
 
 namespace senderauth::cli {
 namespace {
@@ -62,7 +63,7 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
           {"oldest_pass", r.oldest_pass},
           {"chain", r.sealing_domains()},
           {"sets", sets},
-          {"authentication_results", arc::authres_clause(r, ip)}};
+          {"authentication_results", pipeline::clause_text(pipeline::arc_clause(r, ip))}};
 }
 
 std::string set_line(const arc::ArcSetReport& s) {
@@ -113,7 +114,7 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
         continue;
       }
       std::string suffix = o->messages.size() > 1 ? " message=" + path : "";
-      std::cout << arc::authres_clause(result, ip) << suffix << "\n";
+      std::cout << pipeline::clause_text(pipeline::arc_clause(result, ip)) << suffix << "\n";
       if (result.status != arc::ChainStatus::none)
         std::cout << "  reason: " << result.reason << "\n";
       for (const auto& s : result.sets) std::cout << set_line(s) << "\n";

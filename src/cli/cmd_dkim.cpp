@@ -24,6 +24,7 @@
 #include "senderauth/dkim/verifier.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/message_reader.hpp"
+#include "senderauth/pipeline/authres_clauses.hpp"
 
 namespace senderauth::cli {
 namespace {
@@ -76,7 +77,7 @@ nlohmann::json json_result(const dkim::DkimResult& r) {
           {"a", r.algorithm},
           {"b", r.header_b},
           {"testing", r.testing},
-          {"authentication_results", dkim::ar_clause(r)}};
+          {"authentication_results", pipeline::clause_text(pipeline::dkim_clause(r))}};
 }
 
 void add_verify(CLI::App& dkim_cmd, CliState& state) {

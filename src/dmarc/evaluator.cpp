@@ -73,16 +73,6 @@ asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
   co_return aligned(author_org, author, org.domain, id_norm, mode);
 }
 
-std::string escape_comment(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
-    if (c == '\r' || c == '\n') c = ' ';
-    out.push_back(c);
-  }
-  return out;
-}
-
 int status_rank(DmarcStatus s) {
   switch (s) {
     case DmarcStatus::fail:
@@ -150,22 +140,6 @@ std::string_view to_string(PolicySource source) {
       return "np";
   }
   return "none";
-}
-
-std::string DmarcResult::authres_clause() const {
-  std::string out = "dmarc=";
-  out += to_string(status);
-  if (!reason.empty()) out += " (" + escape_comment(reason) + ")";
-  if (!from_domain.empty()) {
-    out += " header.from=";
-    const bool token = from_domain.find_first_of(" \t\"()<>@,;:\\/[]?=") == std::string::npos;
-    out += token ? from_domain : "\"" + from_domain + "\"";
-  }
-  if (policy) {
-    out += " policy.dmarc=";
-    out += to_string(*policy);
-  }
-  return out;
 }
 
 bool stricter(const DmarcResult& a, const DmarcResult& b) {

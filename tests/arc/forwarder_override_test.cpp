@@ -50,28 +50,5 @@ TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   EXPECT_FALSE(trusted_forwarder_override(true, ChainStatus::pass, kChain, {""}).applies);
 }
 
-TEST(AuthresClause, NoneFailPass) {
-  ArcResult none;
-  EXPECT_EQ(authres_clause(none, IpAddress::parse("192.0.2.1").value()), "arc=none");
-  ArcResult fail;
-  fail.status = ChainStatus::fail;
-  fail.reason = "ARC-Seal i=1 (x) did not verify";
-  fail.instances = 1;
-  fail.sets.push_back(ArcSetReport{});
-  fail.sets[0].seal_domain = "a.example";
-  EXPECT_EQ(authres_clause(fail),
-            "arc=fail (ARC-Seal i=1 \\(x\\) did not verify) arc.chain=a.example");
-  ArcResult pass;
-  pass.status = ChainStatus::pass;
-  pass.instances = 2;
-  pass.oldest_pass = 2;
-  pass.sets.resize(2);
-  pass.sets[0].seal_domain = "a.example";
-  pass.sets[1].seal_domain = "b.example";
-  EXPECT_EQ(authres_clause(pass, IpAddress::parse("2001:db8::1").value()),
-            "arc=pass (i=2) header.oldest-pass=2 smtp.remote-ip=2001:db8::1 "
-            "arc.chain=b.example:a.example");
-}
-
 }  // namespace
 }  // namespace senderauth::arc

@@ -39,10 +39,6 @@ struct ArcResult {
   std::vector<std::string> sealing_domains() const;
 };
 
-// The "arc=" resinfo for Authentication-Results (RFC 8601 2.7 / RFC 8617 10.1), e.g.
-//   arc=pass (i=2) header.oldest-pass=0 smtp.remote-ip=192.0.2.1 arc.chain=lists.example:d1.example
-// fail carries the reason as a comment; none is just "arc=none".
-std::string authres_clause(const ArcResult& result,
-                           const std::optional<IpAddress>& remote_ip = std::nullopt);
+// The "arc=" clause of Authentication-Results: pipeline::arc_clause().
 
 }  // namespace senderauth::arc

@@ -29,9 +29,6 @@ struct DkimResult {
 // other signature of the same message with a different b= shares.
 void assign_unique_b_prefixes(std::vector<DkimResult>& results);
 
-// One "dkim=" resinfo for Authentication-Results, e.g.
-// `dkim=pass (2048-bit key) header.d=example.com header.i=@example.com header.s=sel
-//  header.a=rsa-sha256 header.b=AbCdEfGh`. Properties not known are left out.
-std::string ar_clause(const DkimResult& result);
+// The "dkim=" clause of Authentication-Results: pipeline::dkim_clause().
 
 }  // namespace senderauth::dkim

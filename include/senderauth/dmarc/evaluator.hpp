@@ -81,10 +81,7 @@ struct DmarcResult {
   bool dkim_aligned = false;
   std::string aligned_dkim_domain;
   std::vector<std::string> dns_queries;  // "_dmarc.<name>" and existence checks, in order
-
-  // "dmarc=fail (reason) header.from=example.com policy.dmarc=reject" (no field name, no
-  // folding; policy.dmarc only when a policy applied).
-  std::string authres_clause() const;
+  // The "dmarc=" clause of Authentication-Results: pipeline::dmarc_clause().
 };
 
 std::string_view to_string(DmarcStatus status);

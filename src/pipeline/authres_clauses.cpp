@@ -1,0 +1,74 @@
+#include "senderauth/pipeline/authres_clauses.hpp"
+
+#include <string>
+#include <utility>
+
+#include "senderauth/authres/format.hpp"
+
+namespace senderauth::pipeline {
+
+namespace {
+
+std::string spf_comment(const spf::SpfResult& r) {
+  if (!r.problem.empty()) return r.problem;
+  if (!r.mechanism.empty()) return "matched " + r.mechanism;
+  return {};
+}
+
+}  // namespace
+
+authres::Clause spf_clause(const spf::SpfResult& r, authres::SpfScope scope) {
+  const std::string& identity = scope == authres::SpfScope::helo ? r.helo : r.sender;
+  return authres::make_spf_clause(spf::to_string(r.verdict), scope, identity, spf_comment(r));
+}
+
+authres::Clause dkim_clause(const dkim::DkimResult& r) {
+  authres::DkimClauseInput in;
+  in.result = dkim::to_string(r.status);
+  in.domain = r.domain;
+  in.identity = r.identity;
+  in.selector = r.selector;
+  in.algorithm = r.algorithm;
+  // RFC 6008: the shortest prefix that tells this signature from the message's others; before
+  // assign_unique_b_prefixes() has run, the whole value.
+  in.b_prefix = r.header_b.empty() ? std::string_view(r.signature_text) : r.header_b;
+  in.comment = r.reason;  // on pass the key ("2048-bit rsa key"), else what went wrong
+  return authres::make_dkim_clause(in);
+}
+
+authres::Clause arc_clause(const arc::ArcResult& r, const std::optional<IpAddress>& remote_ip) {
+  if (r.status == arc::ChainStatus::none) {
+    authres::Clause none;
+    none.method = "arc";
+    none.result = "none";
+    return none;
+  }
+  std::optional<int> oldest;
+  std::string comment;
+  if (r.status == arc::ChainStatus::pass) {
+    oldest = r.oldest_pass;
+    comment = "i=" + std::to_string(r.instances);
+  } else {
+    comment = r.reason;
+  }
+  return authres::make_arc_clause(arc::to_string(r.status), oldest, remote_ip, r.sealing_domains(),
+                                  comment);
+}
+
+authres::Clause dmarc_clause(const dmarc::DmarcResult& r, const arc::ForwarderOverride& o) {
+  std::string comment = r.reason;
+  if (o.applies) {
+    comment += comment.empty() ? "" : "; ";
+    comment += "accepted: " + o.comment;
+  }
+  std::string policy = r.policy ? std::string(dmarc::to_string(*r.policy)) : std::string();
+  return authres::make_dmarc_clause(dmarc::to_string(r.status), r.from_domain, policy, comment);
+}
+
+std::string clause_text(const authres::Clause& clause) {
+  auto text = authres::format_clause(clause);
+  if (text.ok()) return std::move(text).value();
+  return clause.method + "=" + clause.result;
+}
+
+}  // namespace senderauth::pipeline
