@@ -143,6 +143,17 @@ void BM_Floor_RunSync(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(dns::run_sync(io, trivial()));
 }
 
+// One nested co_await of a coroutine that completes at once: the price of each coroutine call
+// inside a check.
+void BM_Floor_NestedAwait(benchmark::State& state) {
+  auto loop = [&]() -> asio::awaitable<int> {
+    for (auto _ : state) benchmark::DoNotOptimize(co_await trivial());
+    co_return 0;
+  };
+  asio::io_context io;
+  dns::run_sync(io, loop());
+}
+
 void BM_Floor_ZoneTxtQuery(benchmark::State& state) {
   BenchData& d = data();
   asio::io_context io;
@@ -187,6 +198,7 @@ BENCHMARK_CAPTURE(BM_SpfCheckHost, redirect, std::string("redirect"));
 BENCHMARK_CAPTURE(BM_SpfCheckHost, exists_macros, std::string("exists_macros"));
 BENCHMARK_CAPTURE(BM_SpfCheckHost, fail_with_exp, std::string("fail_with_exp"));
 BENCHMARK(BM_Floor_RunSync);
+BENCHMARK(BM_Floor_NestedAwait);
 BENCHMARK(BM_Floor_ZoneTxtQuery);
 BENCHMARK(BM_SpfParseRecord);
 BENCHMARK(BM_SpfExpandMacro);
