@@ -110,7 +110,7 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
       if (o->json) {
         nlohmann::json out = json_result(result, ip);
         out["message"] = path;
-        std::cout << out.dump() << "\n";
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         continue;
       }
       std::string suffix = o->messages.size() > 1 ? " message=" + path : "";

@@ -116,7 +116,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
         nlohmann::json out = {{"message", path}, {"results", nlohmann::json::array()}};
         for (const auto& r : results) out["results"].push_back(json_result(r));
         if (results.empty()) out["result"] = "none";
-        std::cout << out.dump() << "\n";
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         continue;
       }
       std::string suffix = o->messages.size() > 1 ? " message=" + path : "";
