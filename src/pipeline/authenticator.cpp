@@ -25,17 +25,6 @@ namespace senderauth::pipeline {
 
 namespace {
 
-// Keeps the header section; the body goes to the verifiers only.
-class HeaderCapture final : public message::MessageSink {
- public:
-  void on_headers(const message::HeaderList& headers) override { headers_ = headers; }
-  void on_body(std::string_view) override {}
-  const message::HeaderList& headers() const { return headers_; }
-
- private:
-  message::HeaderList headers_;
-};
-
 bool in_trusted_network(const IpAddress& ip, const std::vector<IpNetwork>& networks) {
   for (const auto& net : networks) {
     if (net.contains(ip)) return true;
@@ -56,7 +45,6 @@ struct MessageCheck::State {
         dkim(a.policy().dkim, &a.key_cache()),
         arc(a.policy().arc, &a.key_cache()),
         reader(&fanout) {
-    fanout.add(capture);
     fanout.add(dkim);
     if (a.policy().check_arc) fanout.add(arc);
   }
@@ -66,7 +54,6 @@ struct MessageCheck::State {
   Verdict verdict;
   std::string skip_reason;
 
-  HeaderCapture capture;
   dkim::DkimVerifier dkim;
   arc::ArcVerifier arc;
   message::FanoutSink fanout;
@@ -269,7 +256,7 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
   co_await s->envelope_done.wait();
   if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
-  if (policy.check_arc && has_arc_fields(s->capture.headers())) {
+  if (policy.check_arc && has_arc_fields(s->reader.headers())) {
     // Both have keys to fetch: concurrently.
     std::vector<asio::awaitable<int>> message_tasks;
     message_tasks.push_back(run_dkim(s));
@@ -281,7 +268,7 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
     if (policy.check_arc) co_await run_arc(s);
   }
 
-  const message::HeaderList& headers = s->capture.headers();
+  const message::HeaderList& headers = s->reader.headers();
   v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
 
   auto froms = from_values(headers);
