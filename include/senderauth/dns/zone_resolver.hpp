@@ -1,5 +1,6 @@
 // An in-memory DNS: answers from records loaded from a master file, the SPF suite's YAML
 // zonedata, or the DKIM suite's "name value" files. Fault injection and a query log for tests.
+// Not thread-safe (answers are memoised and queries logged): one per executor thread.
 #pragma once
 
 #include <cstddef>
