@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "corpus.hpp"
+#include "senderauth/authres/clause.hpp"
+#include "senderauth/authres/format.hpp"
 #include "senderauth/dkim/verifier.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
@@ -132,6 +134,31 @@ void BM_DkimOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(total_bytes(ms, state.iterations()));
 }
+
+// Writing a typical Authentication-Results field (the pipeline's share of it for one message).
+void BM_AuthresField(benchmark::State& state) {
+  authres::AuthResults results;
+  results.authserv_id = "mx.example.org";
+  const IpAddress client = IpAddress::parse("192.0.2.10").value();
+  results.clauses.push_back(authres::make_iprev_clause("pass", client, "mail0.example.test"));
+  results.clauses.push_back(authres::make_spf_clause(
+      "pass", authres::SpfScope::mailfrom, "alice@example.test", "matched ip4:192.0.2.0/24"));
+  results.clauses.push_back(
+      authres::make_spf_clause("pass", authres::SpfScope::helo, "mail0.example.test", "matched a"));
+  authres::DkimClauseInput dkim;
+  dkim.result = "pass";
+  dkim.domain = "example.test";
+  dkim.identity = "@example.test";
+  dkim.selector = "rsa2048";
+  dkim.algorithm = "rsa-sha256";
+  dkim.b_prefix = "AbCdEfGh";
+  dkim.comment = "2048-bit rsa key";
+  results.clauses.push_back(authres::make_dkim_clause(dkim));
+  results.clauses.push_back(authres::make_arc_clause("none", std::nullopt, std::nullopt));
+  results.clauses.push_back(authres::make_dmarc_clause("pass", "example.test", "reject"));
+  for (auto _ : state) benchmark::DoNotOptimize(authres::format_field(results));
+}
+BENCHMARK(BM_AuthresField);
 
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t kind : {0, 1, 2}) {

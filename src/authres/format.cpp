@@ -86,26 +86,50 @@ std::string quoted(std::string_view text) {
 
 enum class Join : unsigned char { clause, soft, exact };
 
-struct Segment {
-  std::string text;
-  Join join;
-};
+// The items a field is written from, each with how it joins the previous one (where a fold
+// may go). Their texts lie back to back in one string: a field has dozens of items, and one
+// allocation each was most of the cost of writing it.
+class Segments {
+ public:
+  struct Span {
+    std::size_t begin;
+    std::size_t size;
+    Join join;
+  };
 
-// Splits `text` at its spaces into segments: the first joins with `first_join`, the rest with
-// `inner_join` (exact inside quoted strings, where the space is part of the value).
-void add_split(std::vector<Segment>& out, std::string_view text, Join first_join, Join inner_join) {
-  std::size_t start = 0;
-  bool first = true;
-  while (start <= text.size()) {
-    std::size_t space = text.find(' ', start);
-    std::size_t end = space == std::string_view::npos ? text.size() : space;
-    out.push_back(
-        Segment{std::string(text.substr(start, end - start)), first ? first_join : inner_join});
-    first = false;
-    if (space == std::string_view::npos) break;
-    start = space + 1;
+  void add(std::string_view text, Join join) {
+    spans_.push_back(Span{text_.size(), text.size(), join});
+    text_ += text;
   }
-}
+  // Splits `text` at its spaces: the first piece joins with `first_join`, the rest with
+  // `inner_join` (exact inside quoted strings, where the space is part of the value).
+  void add_split(std::string_view text, Join first_join, Join inner_join) {
+    std::size_t start = 0;
+    bool first = true;
+    while (start <= text.size()) {
+      std::size_t space = text.find(' ', start);
+      std::size_t end = space == std::string_view::npos ? text.size() : space;
+      add(text.substr(start, end - start), first ? first_join : inner_join);
+      first = false;
+      if (space == std::string_view::npos) break;
+      start = space + 1;
+    }
+  }
+  // Extends the last item (it ends the text): the ';' after a resinfo.
+  void append_to_last(char c) {
+    text_ += c;
+    ++spans_.back().size;
+  }
+
+  const std::vector<Span>& spans() const { return spans_; }
+  std::string_view text(const Span& span) const {
+    return std::string_view(text_).substr(span.begin, span.size);
+  }
+
+ private:
+  std::string text_;
+  std::vector<Span> spans_;
+};
 
 Result<void> check_keyword(std::string_view what, std::string_view text) {
   if (text.size() > kMaxKeywordLength) {
@@ -138,21 +162,30 @@ Result<void> check_clause(const Clause& clause) {
 }
 
 // Appends the segments of one resinfo (not its separating ";").
-void clause_segments(std::vector<Segment>& out, const Clause& clause, bool allow_utf8) {
-  std::string head = clause.method;
-  if (!clause.method_version.empty()) head += "/" + clause.method_version;
-  head += "=" + clause.result;
-  out.push_back(Segment{head, Join::clause});
+void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
+  std::string item = clause.method;
+  if (!clause.method_version.empty()) (item += '/') += clause.method_version;
+  (item += '=') += clause.result;
+  out.add(item, Join::clause);
 
   std::string comment = sanitize_value(clause.comment, allow_utf8);
   if (!comment.empty()) {
-    add_split(out, "(" + escape_comment(comment) + ")", Join::soft, Join::soft);
+    item.assign(1, '(');
+    (item += escape_comment(comment)) += ')';
+    out.add_split(item, Join::soft, Join::soft);
   }
   std::string reason = sanitize_value(clause.reason, allow_utf8);
-  if (!reason.empty()) add_split(out, "reason=" + quote_value(reason), Join::soft, Join::exact);
+  if (!reason.empty()) {
+    item.assign("reason=");
+    item += quote_value(reason);
+    out.add_split(item, Join::soft, Join::exact);
+  }
   for (const auto& p : clause.properties) {
     std::string value = sanitize_value(p.value, allow_utf8);
-    add_split(out, p.ptype + "." + p.name + "=" + quote_pvalue(value), Join::soft, Join::exact);
+    item.assign(p.ptype);
+    ((item += '.') += p.name) += '=';
+    item += quote_pvalue(value);
+    out.add_split(item, Join::soft, Join::exact);
   }
 }
 
@@ -210,12 +243,12 @@ std::string escape_comment(std::string_view text) {
 
 Result<std::string> format_clause(const Clause& clause, const FormatOptions& options) {
   if (auto r = check_clause(clause); !r) return r.error();
-  std::vector<Segment> segments;
+  Segments segments;
   clause_segments(segments, clause, options.allow_utf8);
   std::string out;
-  for (const auto& s : segments) {
+  for (const auto& s : segments.spans()) {
     if (!out.empty()) out += ' ';
-    out += s.text;
+    out += segments.text(s);
   }
   return out;
 }
@@ -233,35 +266,37 @@ Result<std::string> format_field(const AuthResults& results, const FormatOptions
     if (auto r = check_clause(clause); !r) return r.error();
   }
 
-  std::vector<Segment> segments;
+  Segments segments;
   std::string first = quote_value(id);
   if (results.version) first += " " + std::to_string(*results.version);
   first += ";";
-  segments.push_back(Segment{first, Join::soft});
-  if (results.clauses.empty()) segments.push_back(Segment{"none", Join::soft});
+  segments.add(first, Join::soft);
+  if (results.clauses.empty()) segments.add("none", Join::soft);
   for (std::size_t c = 0; c < results.clauses.size(); ++c) {
     clause_segments(segments, results.clauses[c], options.allow_utf8);
-    if (c + 1 < results.clauses.size()) segments.back().text += ';';
+    if (c + 1 < results.clauses.size()) segments.append_to_last(';');
   }
 
   std::string out(kFieldName);
   out += ':';
   std::size_t single = out.size();
-  for (const auto& s : segments) single += 1 + s.text.size();
+  for (const auto& s : segments.spans()) single += 1 + s.size;
   bool one_line = single <= options.max_line;
+  out.reserve(single + single / 8 + 16);  // room for the folds
 
   std::size_t column = out.size();
   bool line_has_text = false;
-  for (const auto& s : segments) {
+  for (const auto& span : segments.spans()) {
+    const std::string_view text = segments.text(span);
     std::string_view indent;
     bool fold = false;
     if (!one_line && line_has_text) {
-      if (s.join == Join::clause) {
+      if (span.join == Join::clause) {
         fold = true;
         indent = "  ";
-      } else if (column + 1 + s.text.size() > options.max_line) {
+      } else if (column + 1 + text.size() > options.max_line) {
         fold = true;
-        indent = s.join == Join::exact ? " " : "    ";
+        indent = span.join == Join::exact ? " " : "    ";
       }
     }
     if (fold) {
@@ -272,8 +307,8 @@ Result<std::string> format_field(const AuthResults& results, const FormatOptions
       out += ' ';
       ++column;
     }
-    out += s.text;
-    column += s.text.size();
+    out += text;
+    column += text.size();
     line_has_text = true;
   }
   out += options.line_ending;
