@@ -224,7 +224,8 @@ Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& wha
 asio::awaitable<Verdict> MessageCheck::finish() {
   std::string what;
   try {
-    co_return co_await finish_checks();
+    co_await finish_checks();
+    co_return std::move(state_->verdict);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -233,7 +234,7 @@ asio::awaitable<Verdict> MessageCheck::finish() {
   co_return internal_error_verdict(state_->auth.policy(), what);
 }
 
-asio::awaitable<Verdict> MessageCheck::finish_checks() {
+asio::awaitable<void> MessageCheck::finish_checks() {
   auto s = state_;
   const LocalPolicy& policy = s->auth.policy();
   Verdict& v = s->verdict;
@@ -244,7 +245,7 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
     v.reply = {"250", "2.0.0", "OK"};
     v.reason = "checks skipped: " + s->skip_reason;
     v.authentication_results = build_skipped_authres(policy, s->envelope);
-    co_return std::move(v);
+    co_return;
   }
 
   if (s->read_error.empty()) {
@@ -293,7 +294,7 @@ asio::awaitable<Verdict> MessageCheck::finish_checks() {
   decide(v, policy);
   v.authentication_results = build_authres(policy, s->envelope, v);
   if (v.spf_mailfrom) v.received_spf = build_received_spf(policy, *v.spf_mailfrom);
-  co_return std::move(v);
+  co_return;
 }
 
 Authenticator::Authenticator(dns::Resolver& resolver, LocalPolicy policy)

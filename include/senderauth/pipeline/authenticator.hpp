@@ -39,7 +39,8 @@ class MessageCheck {
   struct State;  // shared with the background envelope checks
 
  private:
-  asio::awaitable<Verdict> finish_checks();
+  // Fills the state's verdict (one move of it out at the end, not one per coroutine level).
+  asio::awaitable<void> finish_checks();
   std::shared_ptr<State> state_;
 };
 
