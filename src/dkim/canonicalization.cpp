@@ -31,62 +31,50 @@ constexpr std::array<bool, 256> kRelaxedSpecial = [] {
 // Spans at least this long skip the output buffer and go straight to the hash.
 constexpr std::size_t kDirectSpan = 512;
 
-// The fast paths below find the longest prefix that canonicalisation leaves unchanged, so
-// ordinary text goes to the hash in large spans instead of byte by byte. A prefix never ends
-// on a CR or right after a CRLF: what follows a line end (an empty line that may turn out to
-// be trailing) is for the byte-wise state machine to decide.
-std::size_t back_off_line_end(const char* p, std::size_t n) {
-  if (n >= 1 && p[n - 1] == '\r') return n - 1;
-  if (n >= 2 && p[n - 2] == '\r' && p[n - 1] == '\n') return n - 2;
+// The fast paths below find the longest prefix of a chunk that canonicalisation leaves
+// unchanged, so ordinary text (empty lines inside the body included) goes to the hash in one
+// span instead of line by line. A prefix never ends on a CR or a CRLF: line ends after the last
+// content may turn out to be trailing, and that is for the byte-wise state machine to decide.
+std::size_t back_off_line_ends(const char* p, std::size_t n) {
+  if (n >= 1 && p[n - 1] == '\r') --n;
+  while (n >= 2 && p[n - 2] == '\r' && p[n - 1] == '\n') n -= 2;
   return n;
 }
 
-// Simple: only "CRLF CR" (a possibly trailing empty line) needs attention; a bare CR is data.
+// Simple: every byte is kept as it is (a bare CR is data), so all but the trailing line ends.
 std::size_t simple_clean_prefix(const char* p, const char* end) {
-  const char* q = p;
-  while (q < end) {
-    const char* cr = static_cast<const char*>(std::memchr(q, '\r', end - q));
-    if (!cr) return back_off_line_end(p, end - p);
-    if (end - cr < 3) return back_off_line_end(p, cr - p);
-    if (cr[1] == '\n' && cr[2] == '\r') return back_off_line_end(p, cr - p);
-    q = cr + (cr[1] == '\n' ? 2 : 1);
-  }
-  return back_off_line_end(p, q - p);
+  return back_off_line_ends(p, end - p);
 }
 
-// Relaxed: unchanged unless a TAB, a WSP followed by WSP or CR, a bare CR, or "CRLF CR".
-// Looks two bytes ahead, so stops two bytes before the end.
+// Relaxed: unchanged unless a TAB, or an SP followed by WSP or CR (a run to shorten, or
+// whitespace at the end of a line). Looks one byte ahead, so stops one byte before the end.
+// Bounded so that the hash reads the bytes while the scan has left them in the cache.
+constexpr std::size_t kRelaxedScan = 16 * 1024;
+
 std::size_t relaxed_clean_prefix(const char* p, const char* end) {
-  if (end - p < 3) return 0;
-  const char* limit = end - 2;
+  if (end - p < 2) return 0;
+  const char* limit =
+      end - p > static_cast<std::ptrdiff_t>(kRelaxedScan) ? p + kRelaxedScan : end - 1;
   const char* q = p;
 #ifdef __SSE2__
-  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
-                lf = _mm_set1_epi8('\n');
+  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
   while (limit - q >= 16) {
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
     __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
-    __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2));
-    __m128i a_cr = _mm_cmpeq_epi8(a, cr);
-    __m128i b_lf = _mm_cmpeq_epi8(b, lf);
     __m128i b_wsp_cr = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab)),
                                     _mm_cmpeq_epi8(b, cr));
     __m128i bad =
         _mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_wsp_cr));
-    bad = _mm_or_si128(bad, _mm_andnot_si128(b_lf, a_cr));
-    bad = _mm_or_si128(bad, _mm_and_si128(a_cr, _mm_and_si128(b_lf, _mm_cmpeq_epi8(c, cr))));
     int mask = _mm_movemask_epi8(bad);
-    if (mask != 0) return back_off_line_end(p, (q - p) + __builtin_ctz(mask));
+    if (mask != 0) return back_off_line_ends(p, (q - p) + __builtin_ctz(mask));
     q += 16;
   }
 #endif
   for (; q < limit; ++q) {
     char a = q[0], b = q[1];
-    bool bad = a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r')) ||
-               (a == '\r' && (b != '\n' || q[2] == '\r'));
-    if (bad) break;
+    if (a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r'))) break;
   }
-  return back_off_line_end(p, q - p);
+  return back_off_line_ends(p, q - p);
 }
 
 }  // namespace
