@@ -111,17 +111,27 @@ void canonicalize_header(Canonicalization canon, std::string_view raw, std::stri
   }
   bool pending_space = false;
   bool started = false;
-  for (std::size_t i = colon + 1; i < raw.size(); ++i) {
+  std::size_t i = colon + 1;
+  while (i < raw.size()) {
     char c = raw[i];
-    if (c == '\r' || c == '\n') continue;  // unfolding (and the final CRLF)
-    if (is_wsp(c)) {
+    if (c == '\r' || c == '\n') {  // unfolding (and the final CRLF)
+      ++i;
+    } else if (is_wsp(c)) {
       pending_space = started;
-      continue;
+      ++i;
+    } else {
+      // Bytes up to the next WSP or line end are kept as they are: append them in one go.
+      std::size_t run = i + 1;
+      while (run < raw.size() && !kRelaxedSpecial[static_cast<unsigned char>(raw[run])] &&
+             raw[run] != '\n') {
+        ++run;
+      }
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      started = true;
+      out.append(raw.substr(i, run - i));
+      i = run;
     }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    started = true;
-    out.push_back(c);
   }
   out.append("\r\n");
 }
@@ -282,6 +292,7 @@ std::string header_hash_input(Canonicalization canon, const message::HeaderList&
                               const std::vector<std::string>& names,
                               std::string_view signature_field) {
   std::string out;
+  out.reserve(signature_field.size() + 1024);  // typical signed fields: one allocation
   std::vector<bool> used(headers.size(), false);
   for (const auto& name : names) {
     for (std::size_t i = headers.size(); i-- > 0;) {
