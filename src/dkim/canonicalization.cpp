@@ -6,6 +6,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SENDERAUTH_AVX2_DISPATCH 1
+#endif
 
 namespace senderauth::dkim {
 
@@ -61,6 +65,44 @@ inline __m128i relaxed_specials(const char* q) {
   __m128i b_low = _mm_cmpeq_epi8(_mm_min_epu8(b, sp), b);
   return _mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_low));
 }
+
+// Skips 64-byte blocks free of relaxed_specials(); returns where one may be found. Specials
+// are rare in text: one branch per 64 bytes, the caller finds the exact byte after a hit.
+const char* skip_clean_blocks(const char* q, const char* limit) {
+  while (limit - q >= 64) {
+    __m128i any = _mm_or_si128(_mm_or_si128(relaxed_specials(q), relaxed_specials(q + 16)),
+                               _mm_or_si128(relaxed_specials(q + 32), relaxed_specials(q + 48)));
+    if (_mm_movemask_epi8(any) != 0) break;
+    q += 64;
+  }
+  return q;
+}
+#endif
+
+#ifdef SENDERAUTH_AVX2_DISPATCH
+// The same with 32-byte registers (half the instructions), on CPUs that have them.
+[[gnu::target("avx2"), gnu::always_inline]] inline __m256i relaxed_specials_avx2(const char* q) {
+  const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+  __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
+  __m256i b_low = _mm256_cmpeq_epi8(_mm256_min_epu8(b, sp), b);
+  return _mm256_or_si256(_mm256_cmpeq_epi8(a, tab),
+                         _mm256_and_si256(_mm256_cmpeq_epi8(a, sp), b_low));
+}
+
+[[gnu::target("avx2")]] const char* skip_clean_blocks_avx2(const char* q, const char* limit) {
+  while (limit - q >= 64) {
+    __m256i any = _mm256_or_si256(relaxed_specials_avx2(q), relaxed_specials_avx2(q + 32));
+    if (!_mm256_testz_si256(any, any)) break;
+    q += 64;
+  }
+  return q;
+}
+
+bool have_avx2() {
+  static const bool avx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+  return avx2;
+}
 #endif
 
 std::size_t relaxed_clean_prefix(const char* p, const char* end) {
@@ -69,14 +111,11 @@ std::size_t relaxed_clean_prefix(const char* p, const char* end) {
       end - p > static_cast<std::ptrdiff_t>(kRelaxedScan) ? p + kRelaxedScan : end - 1;
   const char* q = p;
 #ifdef __SSE2__
-  // 64 bytes per test: specials are rare in text, one branch per 16 bytes costs more than
-  // finding the exact byte in the 16-byte loop after a hit.
-  while (limit - q >= 64) {
-    __m128i any = _mm_or_si128(_mm_or_si128(relaxed_specials(q), relaxed_specials(q + 16)),
-                               _mm_or_si128(relaxed_specials(q + 32), relaxed_specials(q + 48)));
-    if (_mm_movemask_epi8(any) != 0) break;
-    q += 64;
-  }
+#ifdef SENDERAUTH_AVX2_DISPATCH
+  q = have_avx2() ? skip_clean_blocks_avx2(q, limit) : skip_clean_blocks(q, limit);
+#else
+  q = skip_clean_blocks(q, limit);
+#endif
   while (limit - q >= 16) {
     int mask = _mm_movemask_epi8(relaxed_specials(q));
     if (mask != 0) return back_off_line_ends(p, (q - p) + __builtin_ctz(mask));
