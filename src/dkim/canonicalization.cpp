@@ -177,9 +177,7 @@ void canonicalize_header(Canonicalization canon, std::string_view raw, std::stri
 
 BodyCanonicalizer::BodyCanonicalizer(Canonicalization canon, Output out,
                                      std::optional<std::uint64_t> limit)
-    : canon_(canon), out_(std::move(out)), limit_(limit) {
-  buffer_.reserve(kBufferSize);
-}
+    : canon_(canon), out_(std::move(out)), limit_(limit) {}  // buffer_ grows only if used
 
 void BodyCanonicalizer::emit(std::string_view bytes) {
   std::uint64_t start = length_;
