@@ -73,19 +73,16 @@ asio::awaitable<void> KeyFetcher::fetch(
 
 namespace {
 
-// `cached`: the key already decoded from this very record text, if any.
-Result<dkim::PublicKey> usable_key(const std::string& text, SigningAlgorithm algorithm,
+Result<dkim::PublicKey> usable_key(const dkim::KeyRecord& record, SigningAlgorithm algorithm,
                                    unsigned min_rsa_bits, std::optional<dkim::PublicKey> cached) {
-  auto record = dkim::parse_key_record(text);
-  if (!record) return make_error("key record: " + record.reason());
-  if (record->revoked()) return make_error("key revoked (empty p=)");
-  if (record->key_type != dkim::key_type_of(algorithm)) {
-    return make_error("key is k=" + std::string(dkim::to_string(record->key_type)) + ", not for " +
+  if (record.revoked()) return make_error("key revoked (empty p=)");
+  if (record.key_type != dkim::key_type_of(algorithm)) {
+    return make_error("key is k=" + std::string(dkim::to_string(record.key_type)) + ", not for " +
                       std::string(dkim::to_string(algorithm)));
   }
-  if (!record->allows_hash(dkim::hash_of(algorithm))) return make_error("key h= excludes sha256");
-  if (!record->allows_email()) return make_error("key s= excludes email");
-  auto key = cached ? Result<dkim::PublicKey>(*cached) : dkim::PublicKey::from_record(*record);
+  if (!record.allows_hash(dkim::hash_of(algorithm))) return make_error("key h= excludes sha256");
+  if (!record.allows_email()) return make_error("key s= excludes email");
+  auto key = cached ? Result<dkim::PublicKey>(*cached) : dkim::PublicKey::from_record(record);
   if (!key) return make_error("key: " + key.reason());
   if (key->type() == dkim::KeyType::rsa && key->bits() < static_cast<int>(min_rsa_bits)) {
     return make_error("RSA key of " + std::to_string(key->bits()) + " bits is below " +
@@ -109,12 +106,18 @@ Result<dkim::PublicKey> KeyFetcher::key_for(const std::string& selector, const s
     return make_error(std::to_string(texts.size()) + " TXT records at " + *name);
   }
   auto now = std::chrono::steady_clock::now();
-  std::optional<dkim::PublicKey> cached;
+  // A cached entry holds the record parsed from this very text and its decoded key.
+  std::optional<dkim::CachedKey> cached;
   if (cache_ != nullptr) cached = cache_->find(*name, texts.front(), now);
-  auto key = usable_key(texts.front(), algorithm, min_rsa_bits_, cached);
+  auto record = cached ? Result<dkim::KeyRecord>(std::move(cached->record))
+                       : dkim::parse_key_record(texts.front());
+  if (!record) return make_error("key " + *name + ": key record: " + record.reason());
+  auto key = usable_key(*record, algorithm, min_rsa_bits_,
+                        cached ? std::optional<dkim::PublicKey>(cached->key) : std::nullopt);
   if (!key) return make_error("key " + *name + ": " + key.reason());
   if (cache_ != nullptr && !cached) {
-    cache_->store(*name, texts.front(), *key, now + std::chrono::seconds(it->second.ttl));
+    cache_->store(*name, texts.front(), dkim::CachedKey{*record, *key},
+                  now + std::chrono::seconds(it->second.ttl));
   }
   return key;
 }

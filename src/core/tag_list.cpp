@@ -33,6 +33,7 @@ class Parser {
 
   Result<std::vector<Tag>> run() {
     std::vector<Tag> tags;
+    tags.reserve(16);  // a DKIM-Signature has ~12: growing would move every tag four times
     if (auto fws = skip_fws(); !fws) return fws.error();
     if (at_end()) return tags;  // nothing but whitespace: an empty list
     while (true) {
@@ -112,7 +113,9 @@ class Parser {
     while (!at_end() && text_[pos_] != ';') {
       const char c = text_[pos_];
       if (is_valchar(c)) {
-        ++pos_;
+        // A run of VALCHARs (a b= value is hundreds) in one tight loop.
+        do ++pos_;
+        while (!at_end() && is_valchar(text_[pos_]));
         value_end = pos_;
       } else if (is_wsp(c)) {
         ++pos_;
@@ -166,8 +169,16 @@ std::string_view trim_fws(std::string_view text) {
 std::string strip_whitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
-    if (!is_fws_char(c)) out.push_back(c);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (is_fws_char(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t run = i + 1;  // appended whole: a b= value is folded only every ~70 bytes
+    while (run < text.size() && !is_fws_char(text[run])) ++run;
+    out.append(text.substr(i, run - i));
+    i = run;
   }
   return out;
 }

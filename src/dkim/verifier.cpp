@@ -14,14 +14,14 @@ namespace senderauth::dkim {
 
 // ---- KeyCache -------------------------------------------------------------------------------
 
-std::optional<PublicKey> KeyCache::find(const std::string& name, const std::string& record,
+std::optional<CachedKey> KeyCache::find(const std::string& name, const std::string& record,
                                         std::chrono::steady_clock::time_point now) const {
   auto it = entries_.find(name + '\0' + record);
   if (it == entries_.end() || it->second.expires <= now) return std::nullopt;
   return it->second.key;
 }
 
-void KeyCache::store(const std::string& name, const std::string& record, PublicKey key,
+void KeyCache::store(const std::string& name, const std::string& record, CachedKey key,
                      std::chrono::steady_clock::time_point expires) {
   if (entries_.size() >= max_entries_) {
     auto now = std::chrono::steady_clock::now();
@@ -260,18 +260,17 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
     Key& k = keys[index];
     if (!k.done) {
       k.done = true;
-      k.record = parse_key_record(txt.front());
-      if (k.record) {
-        std::optional<PublicKey> cached;
-        if (st.cache) cached = st.cache->find(name, txt.front(), clock_now);
-        if (cached) {
-          k.key = std::move(*cached);
-        } else {
-          k.key = PublicKey::from_record(*k.record);
-          if (k.key && st.cache) {
-            st.cache->store(name, txt.front(), *k.key,
-                            clock_now + std::chrono::seconds(answer.ttl));
-          }
+      std::optional<CachedKey> cached;
+      if (st.cache) cached = st.cache->find(name, txt.front(), clock_now);
+      if (cached) {
+        k.record = std::move(cached->record);
+        k.key = std::move(cached->key);
+      } else {
+        k.record = parse_key_record(txt.front());
+        if (k.record) k.key = PublicKey::from_record(*k.record);
+        if (k.record && k.key && st.cache) {
+          st.cache->store(name, txt.front(), CachedKey{*k.record, *k.key},
+                          clock_now + std::chrono::seconds(answer.ttl));
         }
       }
     }

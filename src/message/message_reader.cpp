@@ -6,6 +6,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SENDERAUTH_AVX2_DISPATCH 1
+#endif
 
 namespace senderauth::message {
 
@@ -75,6 +79,50 @@ Result<void> MessageReader::header_line(std::string_view line) {
   return {};
 }
 
+#ifdef __SSE2__
+// LFs at `at`..`at`+15 not preceded by CR.
+static inline __m128i bare_lfs(const char* at) {
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at - 1));
+  return _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), _mm_cmpeq_epi8(cur, lf));
+}
+
+// Skips 64-byte blocks without a bare LF; returns where one may be found. One test per 64
+// bytes: a branch per 16 bytes costs as much as the comparisons.
+static const char* skip_crlf_blocks(const char* q, const char* end) {
+  for (; end - q >= 64; q += 64) {
+    __m128i any = _mm_or_si128(_mm_or_si128(bare_lfs(q), bare_lfs(q + 16)),
+                               _mm_or_si128(bare_lfs(q + 32), bare_lfs(q + 48)));
+    if (_mm_movemask_epi8(any) != 0) break;
+  }
+  return q;
+}
+#endif
+
+#ifdef SENDERAUTH_AVX2_DISPATCH
+// The same with 32-byte registers (half the instructions), on CPUs that have them.
+[[gnu::target("avx2"), gnu::always_inline]] static inline __m256i bare_lfs_avx2(const char* at) {
+  const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+  __m256i cur = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+  __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at - 1));
+  return _mm256_andnot_si256(_mm256_cmpeq_epi8(prev, cr), _mm256_cmpeq_epi8(cur, lf));
+}
+
+[[gnu::target("avx2")]] static const char* skip_crlf_blocks_avx2(const char* q, const char* end) {
+  for (; end - q >= 64; q += 64) {
+    __m256i any = _mm256_or_si256(bare_lfs_avx2(q), bare_lfs_avx2(q + 32));
+    if (!_mm256_testz_si256(any, any)) break;
+  }
+  return q;
+}
+
+static bool have_avx2() {
+  static const bool avx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+  return avx2;
+}
+#endif
+
 // True when `bytes` holds an LF not preceded by CR (`cr_before` tells about bytes[-1]).
 // Vectorised: bodies are mostly CRLF text and this runs over every byte of them.
 static bool has_bare_lf(std::string_view bytes, bool cr_before) {
@@ -84,12 +132,13 @@ static bool has_bare_lf(std::string_view bytes, bool cr_before) {
   if (*p == '\n' && !cr_before) return true;
   const char* q = p + 1;
 #ifdef __SSE2__
-  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+#ifdef SENDERAUTH_AVX2_DISPATCH
+  q = have_avx2() ? skip_crlf_blocks_avx2(q, end) : skip_crlf_blocks(q, end);
+#else
+  q = skip_crlf_blocks(q, end);
+#endif
   for (; end - q >= 16; q += 16) {
-    __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q - 1));
-    __m128i bad = _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), _mm_cmpeq_epi8(cur, lf));
-    if (_mm_movemask_epi8(bad) != 0) return true;
+    if (_mm_movemask_epi8(bare_lfs(q)) != 0) return true;
   }
 #endif
   for (; q < end; ++q) {

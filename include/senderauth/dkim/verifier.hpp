@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/result.hpp"
 #include "senderauth/dns/resolver.hpp"
 #include "senderauth/message/message_reader.hpp"
@@ -38,20 +39,26 @@ struct VerifyOptions {
   int min_rsa_bits = 1024;
 };
 
-// Parsed public keys shared between messages, keyed by query name and record text, so a key
-// is decoded once while its record is unchanged (honours the answer's TTL). Not thread-safe.
+// Parsed key records and their decoded public keys, shared between messages and keyed by query
+// name and record text, so a record is parsed and its key decoded once while the record is
+// unchanged (honours the answer's TTL). Not thread-safe.
+struct CachedKey {
+  KeyRecord record;
+  PublicKey key;
+};
+
 class KeyCache {
  public:
   explicit KeyCache(std::size_t max_entries = 1000) : max_entries_(max_entries) {}
-  std::optional<PublicKey> find(const std::string& name, const std::string& record,
+  std::optional<CachedKey> find(const std::string& name, const std::string& record,
                                 std::chrono::steady_clock::time_point now) const;
-  void store(const std::string& name, const std::string& record, PublicKey key,
+  void store(const std::string& name, const std::string& record, CachedKey key,
              std::chrono::steady_clock::time_point expires);
   std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
-    PublicKey key;
+    CachedKey key;
     std::chrono::steady_clock::time_point expires;
   };
   std::size_t max_entries_;

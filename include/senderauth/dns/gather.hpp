@@ -18,6 +18,13 @@ namespace senderauth::dns {
 
 template <class T>
 asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks) {
+  if (tasks.size() == 1) {
+    // Nothing to run alongside (e.g. one DKIM key): awaiting it directly saves the spawn, the
+    // shared state and the wake-up through the executor (~1 us per message).
+    std::vector<T> out;
+    out.push_back(co_await std::move(tasks.front()));
+    co_return out;
+  }
   struct State {
     std::vector<std::optional<T>> results;
     std::exception_ptr failure;
