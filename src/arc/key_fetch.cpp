@@ -9,30 +9,40 @@
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
 #include "senderauth/dns/gather.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::arc::detail {
 namespace {
 
 // One TXT query whose failure, even an exception, is an answer: a key that cannot be fetched
 // makes that signature temperror, never the whole chain an exception.
-asio::awaitable<dns::Answer> query_txt(dns::Resolver& resolver, std::string name) {
+asio::awaitable<dns::SharedAnswer> query_txt(dns::Resolver& resolver, std::string name) {
   try {
-    co_return co_await resolver.query(name, dns::RecordType::TXT);
+    co_return co_await dns::query_shared(resolver, name, dns::RecordType::TXT);
   } catch (const std::exception& e) {
-    dns::Answer answer;
-    answer.name = name;
-    answer.status = dns::Status::error;
-    answer.error_text = std::string("resolver threw: ") + e.what();
+    auto answer = std::make_shared<dns::Answer>();
+    answer->name = name;
+    answer->status = dns::Status::error;
+    answer->error_text = std::string("resolver threw: ") + e.what();
     co_return answer;
   }
 }
 
-asio::awaitable<std::vector<dns::Answer>> query_all(dns::Resolver& resolver,
-                                                    const std::vector<std::string>& names) {
-  std::vector<asio::awaitable<dns::Answer>> queries;
-  queries.reserve(names.size());
-  for (const auto& name : names) queries.push_back(query_txt(resolver, name));
-  co_return co_await dns::gather(std::move(queries));
+// Answers at hand first; the others asked concurrently.
+asio::awaitable<std::vector<dns::SharedAnswer>> query_all(dns::Resolver& resolver,
+                                                          const std::vector<std::string>& names) {
+  std::vector<dns::SharedAnswer> answers(names.size());
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    answers[i] = resolver.answer_now(names[i], dns::RecordType::TXT);
+    if (!answers[i]) missing.push_back(i);
+  }
+  std::vector<asio::awaitable<dns::SharedAnswer>> queries;
+  queries.reserve(missing.size());
+  for (std::size_t i : missing) queries.push_back(query_txt(resolver, names[i]));
+  auto fetched = co_await dns::gather(std::move(queries));
+  for (std::size_t k = 0; k < missing.size(); ++k) answers[missing[k]] = std::move(fetched[k]);
+  co_return answers;
 }
 
 }  // namespace
@@ -56,7 +66,7 @@ asio::awaitable<void> KeyFetcher::fetch(
   }
   auto answers = co_await query_all(resolver, names);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const dns::Answer& answer = answers[i];
+    const dns::Answer& answer = *answers[i];
     Records& slot = records_.at(names[i]);
     slot.ttl = answer.ttl;
     if (answer.ok()) {

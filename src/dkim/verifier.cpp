@@ -8,7 +8,7 @@
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
-#include "senderauth/dns/gather.hpp"
+#include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::dkim {
 
@@ -228,10 +228,11 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
     std::string name = key_name(*s.sig);
     if (names.emplace(name, order.size()).second) order.push_back(name);
   }
-  std::vector<asio::awaitable<dns::Answer>> queries;
-  for (const auto& name : order) queries.push_back(resolver.query(name, dns::RecordType::TXT));
-  std::vector<dns::Answer> answers;
-  if (!queries.empty()) answers = co_await dns::gather(std::move(queries));
+  std::vector<dns::Question> questions;
+  questions.reserve(order.size());
+  for (const auto& name : order) questions.push_back({name, dns::RecordType::TXT});
+  std::vector<dns::SharedAnswer> answers;
+  if (!questions.empty()) answers = co_await dns::lookup_all(resolver, std::move(questions));
 
   // Parsed per name once per message (several signatures may share a key).
   struct Key {
@@ -245,7 +246,7 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   for (auto& s : st.sigs) {
     if (s.decided) continue;
     std::size_t index = names.at(key_name(*s.sig));
-    const dns::Answer& answer = answers[index];
+    const dns::Answer& answer = *answers[index];
     const std::string& name = order[index];
     if (answer.temporary_failure()) {
       decide(s, DkimStatus::temperror,

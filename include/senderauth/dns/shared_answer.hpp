@@ -38,10 +38,7 @@ inline asio::awaitable<std::vector<SharedAnswer>> lookup_all(Resolver& resolver,
     answers[i] = resolver.answer_now(questions[i].name, questions[i].type);
     if (!answers[i]) missing.push_back(i);
   }
-  if (missing.size() == 1) {
-    const Question& q = questions[missing.front()];
-    answers[missing.front()] = co_await query_shared(resolver, q.name, q.type);
-  } else if (!missing.empty()) {
+  if (!missing.empty()) {
     std::vector<asio::awaitable<SharedAnswer>> lookups;
     lookups.reserve(missing.size());
     for (std::size_t i : missing) {
