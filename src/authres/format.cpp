@@ -74,14 +74,40 @@ bool is_mailbox_form(std::string_view text) {
   return (local.empty() || is_dot_atom_text(local)) && is_domain_name(text.substr(at + 1));
 }
 
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
+void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
   out += '"';
-  return out;
+}
+
+void append_escaped_comment(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (c == '(' || c == ')' || c == '\\') out += '\\';
+    out += c;
+  }
+}
+
+// True when sanitize_value(text) == text: printable US-ASCII, single inner spaces, short
+// enough. Nearly every value is; they are then used in place instead of copied.
+bool is_sanitized(std::string_view text) {
+  if (text.size() > kMaxValueLength) return false;
+  char previous = ' ';  // a leading space is not clean
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return previous != ' ' || text.empty();
+}
+
+// The sanitised form of `text`: `text` itself when already clean, else a copy in `buffer`.
+std::string_view sanitized(std::string_view text, bool allow_utf8, std::string& buffer) {
+  if (is_sanitized(text)) return text;
+  buffer = sanitize_value(text, allow_utf8);
+  return buffer;
 }
 
 enum class Join : unsigned char { clause, soft, exact };
@@ -168,23 +194,33 @@ void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
   (item += '=') += clause.result;
   out.add(item, Join::clause);
 
-  std::string comment = sanitize_value(clause.comment, allow_utf8);
+  std::string buffer;
+  std::string_view comment = sanitized(clause.comment, allow_utf8, buffer);
   if (!comment.empty()) {
     item.assign(1, '(');
-    (item += escape_comment(comment)) += ')';
+    append_escaped_comment(item, comment);
+    item += ')';
     out.add_split(item, Join::soft, Join::soft);
   }
-  std::string reason = sanitize_value(clause.reason, allow_utf8);
+  std::string_view reason = sanitized(clause.reason, allow_utf8, buffer);
   if (!reason.empty()) {
     item.assign("reason=");
-    item += quote_value(reason);
+    if (is_token(reason)) {
+      item += reason;
+    } else {
+      append_quoted(item, reason);
+    }
     out.add_split(item, Join::soft, Join::exact);
   }
   for (const auto& p : clause.properties) {
-    std::string value = sanitize_value(p.value, allow_utf8);
+    std::string_view value = sanitized(p.value, allow_utf8, buffer);
     item.assign(p.ptype);
     ((item += '.') += p.name) += '=';
-    item += quote_pvalue(value);
+    if (is_token(value) || is_mailbox_form(value)) {
+      item += value;
+    } else {
+      append_quoted(item, value);
+    }
     out.add_split(item, Join::soft, Join::exact);
   }
 }
@@ -225,19 +261,22 @@ std::string sanitize_value(std::string_view text, bool allow_utf8) {
 }
 
 std::string quote_value(std::string_view text) {
-  return is_token(text) ? std::string(text) : quoted(text);
+  if (is_token(text)) return std::string(text);
+  std::string out;
+  append_quoted(out, text);
+  return out;
 }
 
 std::string quote_pvalue(std::string_view text) {
-  return is_token(text) || is_mailbox_form(text) ? std::string(text) : quoted(text);
+  if (is_token(text) || is_mailbox_form(text)) return std::string(text);
+  std::string out;
+  append_quoted(out, text);
+  return out;
 }
 
 std::string escape_comment(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
+  append_escaped_comment(out, text);
   return out;
 }
 
@@ -256,7 +295,7 @@ Result<std::string> format_clause(const Clause& clause, const FormatOptions& opt
 Result<std::string> format_field(const AuthResults& results, const FormatOptions& options) {
   const std::string& id = results.authserv_id;
   if (id.empty()) return make_error("authserv-id is empty");
-  if (id.size() > 255 || sanitize_value(id) != id || id.find(' ') != std::string::npos) {
+  if (id.size() > 255 || !is_sanitized(id) || id.find(' ') != std::string::npos) {
     return make_error("authserv-id must be printable US-ASCII without spaces, at most 255");
   }
   if (results.clauses.size() > kMaxClauses) {

@@ -165,24 +165,24 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
     co_return out;
   }
   PolicyFinder finder(resolver, options.discovery);
-  const PolicyDiscovery found = co_await finder.discover(out.from_domain);
-  out.policy_domain = found.policy_domain;
-  out.record_text = found.record_text;
-  out.org_domain = found.org_domain;
+  PolicyDiscovery found = co_await finder.discover(out.from_domain);
+  out.policy_domain = std::move(found.policy_domain);
+  out.record_text = std::move(found.record_text);
+  out.org_domain = std::move(found.org_domain);
   std::vector<std::string> existence_log;
 
   switch (found.status) {
     case PolicyDiscovery::Status::none:
       out.status = DmarcStatus::none;
-      out.reason = found.reason;
+      out.reason = std::move(found.reason);
       break;
     case PolicyDiscovery::Status::temperror:
       out.status = DmarcStatus::temperror;
-      out.reason = found.reason;
+      out.reason = std::move(found.reason);
       break;
     case PolicyDiscovery::Status::permerror:
       out.status = DmarcStatus::permerror;
-      out.reason = found.reason;
+      out.reason = std::move(found.reason);
       break;
     case PolicyDiscovery::Status::found:
       break;
@@ -191,12 +191,12 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
     out.dns_queries = finder.queries();
     co_return out;
   }
-  out.record = found.record;
+  out.record = std::move(found.record);
   const DmarcRecord& record = *out.record;
 
   // Which tag's policy applies (RFC 9989 4.10 / 5.3.x): p at the author domain itself; for a
   // subdomain np when it does not exist, else sp; each falling back to the broader one.
-  if (found.policy_domain == out.from_domain) {
+  if (out.policy_domain == out.from_domain) {
     out.policy = record.domain_policy();
     out.policy_source = PolicySource::p;
   } else {

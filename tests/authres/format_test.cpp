@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "senderauth/authres/format.hpp"
 #include "senderauth/authres/parser.hpp"
@@ -203,6 +204,42 @@ TEST(AuthresFormat, ValuesAreCutAtTheLimit) {
   std::string cut = sanitize_value(utf8, true);
   EXPECT_LE(cut.size(), kMaxValueLength);
   EXPECT_EQ(cut.size() % 2, 0u) << "cut inside a UTF-8 sequence";
+}
+
+// Clean values are written in place and others through sanitize_value(): the field must not
+// tell the two paths apart.
+TEST(AuthresFormat, WrittenValuesAreTheSanitisedValues) {
+  const std::vector<std::string> values = {
+      "plain",
+      "two words",
+      "double  space",
+      " leading",
+      "trailing ",
+      "tab\there",
+      "del\x7f",
+      "caf\xc3\xa9",
+      std::string(kMaxValueLength, 'a'),
+      std::string(kMaxValueLength + 1, 'b'),
+      std::string(kMaxValueLength - 1, 'c') + " d",
+  };
+  for (const auto& value : values) {
+    AuthResults ar{"mx.example.org", std::nullopt, {}};
+    Clause c;
+    c.method = "x-test";
+    c.result = "pass";
+    c.comment = value;
+    c.reason = value;
+    c.add_property("header", "x", value);
+    ar.clauses.push_back(c);
+    auto field = format_field(ar);
+    ASSERT_TRUE(field.ok()) << field.reason();
+    const AuthResults back = reparse(*field);
+    ASSERT_EQ(back.clauses.size(), 1u);
+    const std::string want = sanitize_value(value);
+    EXPECT_EQ(back.clauses[0].reason, want) << value;
+    ASSERT_EQ(back.clauses[0].properties.size(), 1u);
+    EXPECT_EQ(back.clauses[0].properties[0].value, want) << value;
+  }
 }
 
 TEST(AuthresFormat, UnbreakableWordsGetTheirOwnLineBelow998) {

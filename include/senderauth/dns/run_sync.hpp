@@ -14,7 +14,8 @@ template <class T>
 T run_sync(asio::io_context& io, asio::awaitable<T> task) {
   std::optional<T> result;
   std::exception_ptr failure;
-  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
+  // The value by reference: a result may be large (a pipeline Verdict), each move costs.
+  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T&& value) {
     failure = e;
     if (!e) result.emplace(std::move(value));
   });
