@@ -6,6 +6,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <mutex>
+
 #include "senderauth/core/base64.hpp"
 
 namespace senderauth::dkim {
@@ -29,9 +31,26 @@ const unsigned char* bytes(std::string_view s) {
 
 struct PkeyCtx {
   EVP_PKEY_CTX* ctx;
+  explicit PkeyCtx(EVP_PKEY_CTX* c) : ctx(c) {}
   explicit PkeyCtx(EVP_PKEY* key) : ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr)) {}
   ~PkeyCtx() { EVP_PKEY_CTX_free(ctx); }
+  PkeyCtx(const PkeyCtx&) = delete;
+  PkeyCtx& operator=(const PkeyCtx&) = delete;
 };
+
+// A fresh EVP_PKEY_CTX (provider lookups, padding and digest set-up) costs ~3 us of a ~16 us
+// RSA-2048 verification on this project's machine; duplicating one set up in advance costs
+// ~0.1 us. `openssl speed` likewise sets its context up once.
+EVP_PKEY_CTX* rsa_verify_ctx(EVP_PKEY* key, HashAlgorithm hash) {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+  if (ctx && EVP_PKEY_verify_init(ctx) == 1 &&
+      EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+      EVP_PKEY_CTX_set_signature_md(ctx, md_for(hash)) == 1) {
+    return ctx;
+  }
+  EVP_PKEY_CTX_free(ctx);
+  return nullptr;
+}
 
 struct MdCtx {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -45,6 +64,24 @@ struct Bio {
 };
 
 }  // namespace
+
+// Shared by copies of a key, which may verify on several threads at once: the template is only
+// read, and the duplication is serialised anyway (it is short) so that no OpenSSL internals
+// are relied on for that.
+struct PublicKey::RsaVerifyContext {
+  explicit RsaVerifyContext(EVP_PKEY_CTX* c) : ctx(c) {}
+  ~RsaVerifyContext() { EVP_PKEY_CTX_free(ctx); }
+  RsaVerifyContext(const RsaVerifyContext&) = delete;
+  RsaVerifyContext& operator=(const RsaVerifyContext&) = delete;
+
+  EVP_PKEY_CTX* duplicate() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return EVP_PKEY_CTX_dup(ctx);
+  }
+
+  EVP_PKEY_CTX* ctx;
+  std::mutex mutex;
+};
 
 Hasher::Hasher(HashAlgorithm hash) : hash_(hash), ctx_(EVP_MD_CTX_new()) {
   EVP_DigestInit_ex(ctx_, md_for(hash_), nullptr);
@@ -113,6 +150,9 @@ Result<PublicKey> PublicKey::from_der(KeyType type, std::string_view der) {
     return make_error("p= holds a non-RSA key in a k=rsa record");
   }
   key.key_ = own(k);
+  if (EVP_PKEY_CTX* ctx = rsa_verify_ctx(k, HashAlgorithm::sha256)) {
+    key.rsa_sha256_ = std::make_shared<RsaVerifyContext>(ctx);
+  }
   return key;
 }
 
@@ -129,10 +169,10 @@ bool PublicKey::verify(Algorithm algorithm, std::string_view digest,
     return EVP_DigestVerify(m.ctx, bytes(signature), signature.size(), bytes(digest),
                             digest.size()) == 1;
   }
-  PkeyCtx c(key_.get());
-  if (!c.ctx || EVP_PKEY_verify_init(c.ctx) != 1) return false;
-  if (EVP_PKEY_CTX_set_rsa_padding(c.ctx, RSA_PKCS1_PADDING) != 1) return false;
-  if (EVP_PKEY_CTX_set_signature_md(c.ctx, md_for(hash_of(algorithm))) != 1) return false;
+  const HashAlgorithm hash = hash_of(algorithm);
+  PkeyCtx c(hash == HashAlgorithm::sha256 && rsa_sha256_ ? rsa_sha256_->duplicate()
+                                                         : rsa_verify_ctx(key_.get(), hash));
+  if (!c.ctx) return false;
   return EVP_PKEY_verify(c.ctx, bytes(signature), signature.size(), bytes(digest), digest.size()) ==
          1;
 }

@@ -51,8 +51,10 @@ class PublicKey {
   bool verify(Algorithm algorithm, std::string_view digest, std::string_view signature) const;
 
  private:
+  struct RsaVerifyContext;  // an initialised rsa-sha256 verification, duplicated per use
   KeyType type_ = KeyType::rsa;
   std::shared_ptr<evp_pkey_st> key_;
+  std::shared_ptr<RsaVerifyContext> rsa_sha256_;
 };
 
 class PrivateKey {
