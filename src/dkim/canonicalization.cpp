@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "senderauth/core/cpu_features.hpp"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -98,11 +100,6 @@ const char* skip_clean_blocks(const char* q, const char* limit) {
   }
   return q;
 }
-
-bool have_avx2() {
-  static const bool avx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-  return avx2;
-}
 #endif
 
 std::size_t relaxed_clean_prefix(const char* p, const char* end) {
@@ -112,7 +109,7 @@ std::size_t relaxed_clean_prefix(const char* p, const char* end) {
   const char* q = p;
 #ifdef __SSE2__
 #ifdef SENDERAUTH_AVX2_DISPATCH
-  q = have_avx2() ? skip_clean_blocks_avx2(q, limit) : skip_clean_blocks(q, limit);
+  q = cpu_has_avx2() ? skip_clean_blocks_avx2(q, limit) : skip_clean_blocks(q, limit);
 #else
   q = skip_clean_blocks(q, limit);
 #endif

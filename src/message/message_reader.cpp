@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "senderauth/core/cpu_features.hpp"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -116,11 +118,6 @@ static const char* skip_crlf_blocks(const char* q, const char* end) {
   }
   return q;
 }
-
-static bool have_avx2() {
-  static const bool avx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
-  return avx2;
-}
 #endif
 
 // True when `bytes` holds an LF not preceded by CR (`cr_before` tells about bytes[-1]).
@@ -133,7 +130,7 @@ static bool has_bare_lf(std::string_view bytes, bool cr_before) {
   const char* q = p + 1;
 #ifdef __SSE2__
 #ifdef SENDERAUTH_AVX2_DISPATCH
-  q = have_avx2() ? skip_crlf_blocks_avx2(q, end) : skip_crlf_blocks(q, end);
+  q = cpu_has_avx2() ? skip_crlf_blocks_avx2(q, end) : skip_crlf_blocks(q, end);
 #else
   q = skip_crlf_blocks(q, end);
 #endif
