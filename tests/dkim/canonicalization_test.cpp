@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "senderauth/core/base64.hpp"
+#include "support/without_avx2.hpp"
 
 namespace senderauth::dkim {
 namespace {
@@ -62,14 +63,19 @@ std::string reference(Canonicalization c, std::string body) {
 
 // Both canonicalisations of `body`, streamed in chunks of each size, against the reference.
 // `label` names the case in a failure (long bodies are not printed).
+// Each body is checked twice: with the AVX2 scan and with the SSE2 one a CPU without AVX2 uses.
 void expect_streaming_matches_reference(const std::string& body,
                                         const std::vector<std::size_t>& chunks,
                                         const std::string& label) {
-  for (auto c : {Canonicalization::simple, Canonicalization::relaxed}) {
-    const std::string want = reference(c, body);
-    for (std::size_t chunk : chunks) {
-      ASSERT_EQ(canon_body(c, body, chunk), want)
-          << "canon " << static_cast<int>(c) << " chunk " << chunk << " " << label;
+  for (bool without_avx2 : {false, true}) {
+    senderauth::testing::WithoutAvx2 scan(without_avx2);
+    for (auto c : {Canonicalization::simple, Canonicalization::relaxed}) {
+      const std::string want = reference(c, body);
+      for (std::size_t chunk : chunks) {
+        ASSERT_EQ(canon_body(c, body, chunk), want)
+            << "canon " << static_cast<int>(c) << " chunk " << chunk
+            << (without_avx2 ? " without AVX2 " : " ") << label;
+      }
     }
   }
 }

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "support/without_avx2.hpp"
+
 namespace senderauth::message {
 namespace {
 
@@ -72,18 +74,22 @@ TEST(MessageReader, MixedLineEndsAndBareCrKept) {
 
 TEST(MessageReader, OneBareLfAnywhereInALongBodyIsFound) {
   // The bare-LF scan works in blocks of 64 (and 16) bytes: one bare LF at any offset of a
-  // CRLF body, chunk ends included, must still become CRLF.
+  // CRLF body, chunk ends included, must still become CRLF. Both scans: AVX2 and SSE2.
   std::string crlf_body;
   while (crlf_body.size() < 300) crlf_body += "some text of a line\r\n";
-  for (std::size_t at = 0; at < crlf_body.size(); ++at) {
-    if (crlf_body[at] == '\r' || crlf_body[at] == '\n') continue;
-    std::string body = crlf_body;
-    body[at] = '\n';
-    std::string want = crlf_body;
-    want.replace(at, 1, "\r\n");
-    for (std::size_t chunk : {7u, 64u, 1000u}) {
-      Collect c = read_in_chunks("A: 1\r\n\r\n" + body, chunk);
-      ASSERT_EQ(c.body, want) << "at " << at << " chunk " << chunk;
+  for (bool without_avx2 : {false, true}) {
+    senderauth::testing::WithoutAvx2 scan(without_avx2);
+    for (std::size_t at = 0; at < crlf_body.size(); ++at) {
+      if (crlf_body[at] == '\r' || crlf_body[at] == '\n') continue;
+      std::string body = crlf_body;
+      body[at] = '\n';
+      std::string want = crlf_body;
+      want.replace(at, 1, "\r\n");
+      for (std::size_t chunk : {7u, 64u, 1000u}) {
+        Collect c = read_in_chunks("A: 1\r\n\r\n" + body, chunk);
+        ASSERT_EQ(c.body, want) << "at " << at << " chunk " << chunk
+                                << (without_avx2 ? " without AVX2" : "");
+      }
     }
   }
 }
