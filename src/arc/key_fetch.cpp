@@ -8,41 +8,25 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
-#include "senderauth/dns/gather.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::arc::detail {
 namespace {
 
-// One TXT query whose failure, even an exception, is an answer: a key that cannot be fetched
+// One query whose failure, even an exception, is an answer: a key that cannot be fetched
 // makes that signature temperror, never the whole chain an exception.
-asio::awaitable<dns::SharedAnswer> query_txt(dns::Resolver& resolver, std::string name) {
+asio::awaitable<dns::SharedAnswer> query_or_error(dns::Resolver& resolver, std::string name,
+                                                  dns::RecordType type) {
   try {
-    co_return co_await dns::query_shared(resolver, name, dns::RecordType::TXT);
+    co_return co_await dns::query_shared(resolver, name, type);
   } catch (const std::exception& e) {
     auto answer = std::make_shared<dns::Answer>();
     answer->name = name;
+    answer->type = type;
     answer->status = dns::Status::error;
     answer->error_text = std::string("resolver threw: ") + e.what();
     co_return answer;
   }
-}
-
-// Answers at hand first; the others asked concurrently.
-asio::awaitable<std::vector<dns::SharedAnswer>> query_all(dns::Resolver& resolver,
-                                                          const std::vector<std::string>& names) {
-  std::vector<dns::SharedAnswer> answers(names.size());
-  std::vector<std::size_t> missing;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    answers[i] = resolver.answer_now(names[i], dns::RecordType::TXT);
-    if (!answers[i]) missing.push_back(i);
-  }
-  std::vector<asio::awaitable<dns::SharedAnswer>> queries;
-  queries.reserve(missing.size());
-  for (std::size_t i : missing) queries.push_back(query_txt(resolver, names[i]));
-  auto fetched = co_await dns::gather(std::move(queries));
-  for (std::size_t k = 0; k < missing.size(); ++k) answers[missing[k]] = std::move(fetched[k]);
-  co_return answers;
 }
 
 }  // namespace
@@ -64,7 +48,10 @@ asio::awaitable<void> KeyFetcher::fetch(
     records_.emplace(*name, Records{});
     names.push_back(*name);
   }
-  auto answers = co_await query_all(resolver, names);
+  std::vector<dns::Question> questions;
+  questions.reserve(names.size());
+  for (const auto& name : names) questions.push_back({name, dns::RecordType::TXT});
+  auto answers = co_await dns::lookup_all(resolver, std::move(questions), query_or_error);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const dns::Answer& answer = *answers[i];
     Records& slot = records_.at(names[i]);

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
+#include <stdexcept>
+#include <string>
 
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/arc/verifier.hpp"
@@ -152,6 +154,24 @@ TEST_F(ArcRoundTrip, MissingKeyAndTemporaryDnsFailure) {
   r = verify(one);
   EXPECT_EQ(r.status, ChainStatus::fail);
   EXPECT_NE(r.reason.find("temporarily"), std::string::npos) << r.reason;
+}
+
+// A resolver that throws (a bug or resource failure, not DNS trouble) fails that key's lookup
+// like a DNS error: the chain fails with a reason, no exception reaches the caller.
+TEST_F(ArcRoundTrip, ResolverThatThrowsFailsTheKeyNotTheCall) {
+  class Throwing final : public dns::Resolver {
+   public:
+    asio::awaitable<dns::Answer> query(std::string, dns::RecordType) override {
+      throw std::runtime_error("out of sockets");
+      co_return dns::Answer{};
+    }
+  };
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  Throwing resolver;
+  asio::io_context io;
+  ArcResult r = dns::run_sync(io, verify_arc(one, resolver, VerifyOptions{}));
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("failed temporarily (error)"), std::string::npos) << r.reason;
 }
 
 TEST_F(ArcRoundTrip, NoChainNoArcHeaders) {

@@ -82,5 +82,27 @@ TEST(LookupAll, EverythingAtHandAsksNothing) {
   EXPECT_TRUE(run_sync(io, lookup_all(zone, {})).empty());
 }
 
+// A caller's fetch replaces query_shared() for the answers not at hand, and only for those.
+asio::awaitable<SharedAnswer> fetch_marked(Resolver& resolver, std::string name, RecordType type) {
+  auto answer = std::make_shared<Answer>(co_await resolver.query(std::move(name), type));
+  answer->error_text = "fetched by the caller";
+  co_return answer;
+}
+
+TEST(LookupAll, CallersFetchAsksForWhatIsNotAtHand) {
+  ZoneResolver zone;
+  zone.add_address("a.example.test", IpAddress::parse("192.0.2.1").value());
+  zone.add_address("b.example.test", IpAddress::parse("192.0.2.2").value());
+  HalfAtHand resolver(zone, {"a.example.test"});
+  asio::io_context io;
+  auto answers =
+      run_sync(io, lookup_all(resolver, {{"a.example.test"}, {"b.example.test"}}, fetch_marked));
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0]->error_text, "");
+  EXPECT_EQ(answers[1]->error_text, "fetched by the caller");
+  EXPECT_EQ(answers[1]->addresses.at(0).to_string(), "192.0.2.2");
+  EXPECT_EQ(resolver.queries, 1);
+}
+
 }  // namespace
 }  // namespace senderauth::dns

@@ -29,9 +29,14 @@ struct Question {
   RecordType type = RecordType::A;
 };
 
+// How lookup_all() asks for an answer not at hand: query_shared(), or a caller's variant (ARC
+// turns a resolver's exception into an error answer for that one key).
+using FetchAnswer = asio::awaitable<SharedAnswer> (*)(Resolver&, std::string, RecordType);
+
 // The answers to `questions`, in order: those at hand at once, the others asked concurrently.
 inline asio::awaitable<std::vector<SharedAnswer>> lookup_all(Resolver& resolver,
-                                                             std::vector<Question> questions) {
+                                                             std::vector<Question> questions,
+                                                             FetchAnswer fetch = query_shared) {
   std::vector<SharedAnswer> answers(questions.size());
   std::vector<std::size_t> missing;
   for (std::size_t i = 0; i < questions.size(); ++i) {
@@ -42,7 +47,7 @@ inline asio::awaitable<std::vector<SharedAnswer>> lookup_all(Resolver& resolver,
     std::vector<asio::awaitable<SharedAnswer>> lookups;
     lookups.reserve(missing.size());
     for (std::size_t i : missing) {
-      lookups.push_back(query_shared(resolver, questions[i].name, questions[i].type));
+      lookups.push_back(fetch(resolver, questions[i].name, questions[i].type));
     }
     std::vector<SharedAnswer> fetched = co_await gather(std::move(lookups));
     for (std::size_t k = 0; k < missing.size(); ++k) answers[missing[k]] = std::move(fetched[k]);
