@@ -37,8 +37,10 @@ Result<std::string> base64_decode(std::string_view text) {
     return make_error("base64 text longer than " + std::to_string(core_limits::kMaxBase64Input) +
                       " bytes");
   }
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
+  // Written through a pointer into a buffer sized for the most the text can hold (whitespace
+  // only shrinks it), then cut to what was written: no capacity check per byte.
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  char* w = out.data();
   std::uint32_t group = 0;  // up to four 6-bit values
   int in_group = 0;         // data characters in the current group
   int padding = 0;          // '=' seen so far
@@ -50,9 +52,9 @@ Result<std::string> base64_decode(std::string_view text) {
       const int a = kDecode[g[0]], b = kDecode[g[1]], c = kDecode[g[2]], d = kDecode[g[3]];
       if ((a | b | c | d) < 0) break;
       const auto bits = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
-      const char bytes[3] = {static_cast<char>(bits >> 16), static_cast<char>((bits >> 8) & 0xff),
-                             static_cast<char>(bits & 0xff)};
-      out.append(bytes, 3);
+      *w++ = static_cast<char>(bits >> 16);
+      *w++ = static_cast<char>((bits >> 8) & 0xff);
+      *w++ = static_cast<char>(bits & 0xff);
       symbols += 4;
       i += 4;
     }
@@ -81,14 +83,17 @@ Result<std::string> base64_decode(std::string_view text) {
     }
     group = (group << 6) | static_cast<std::uint32_t>(kDecode[c]);
     if (++in_group == 4) {
-      out.push_back(static_cast<char>((group >> 16) & 0xff));
-      out.push_back(static_cast<char>((group >> 8) & 0xff));
-      out.push_back(static_cast<char>(group & 0xff));
+      *w++ = static_cast<char>((group >> 16) & 0xff);
+      *w++ = static_cast<char>((group >> 8) & 0xff);
+      *w++ = static_cast<char>(group & 0xff);
       group = 0;
       in_group = 0;
     }
   }
-  if (in_group == 0 && padding == 0) return out;
+  if (in_group == 0 && padding == 0) {
+    out.resize(static_cast<std::size_t>(w - out.data()));
+    return out;
+  }
   if (in_group + padding != 4) {
     return make_error("base64 text ends in an incomplete group (" + std::to_string(symbols % 4) +
                       " of 4 characters; missing padding?)");
@@ -96,11 +101,12 @@ Result<std::string> base64_decode(std::string_view text) {
   // 2 data characters carry 1 byte, 3 carry 2; the unused low bits are ignored (RFC 4648 3.5
   // permits rejecting them, but real keys occasionally have them set).
   if (in_group == 2) {
-    out.push_back(static_cast<char>((group >> 4) & 0xff));
+    *w++ = static_cast<char>((group >> 4) & 0xff);
   } else {
-    out.push_back(static_cast<char>((group >> 10) & 0xff));
-    out.push_back(static_cast<char>((group >> 2) & 0xff));
+    *w++ = static_cast<char>((group >> 10) & 0xff);
+    *w++ = static_cast<char>((group >> 2) & 0xff);
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
   return out;
 }
 

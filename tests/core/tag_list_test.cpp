@@ -110,6 +110,56 @@ TEST(TagList, RejectsControlAndNonAsciiInValues) {
   EXPECT_TRUE(contains(high, "non-ASCII byte 0xc3 in value of tag 'n'")) << high;
 }
 
+// Long values are scanned 16 bytes at a time: a bad byte, a ';' or whitespace must be found
+// at every position of a block, and in the bytes after the last whole block.
+TEST(TagList, LongValuesAreCheckedAtEveryPosition) {
+  const std::string run(40, 'A');
+  for (std::size_t at = 0; at < run.size(); ++at) {
+    for (const char bad : {'\x00', '\x1f', '\x7f', '\x80', '\xff'}) {
+      std::string value = run;
+      value[at] = bad;
+      auto r = TagList::parse("b=" + value + "; c=1");
+      ASSERT_FALSE(r.ok()) << at << " " << int(static_cast<unsigned char>(bad));
+      EXPECT_TRUE(contains(r.reason(), "at offset " + std::to_string(2 + at))) << r.reason();
+    }
+    std::string ended = run;
+    ended[at] = ';';
+    auto semi = TagList::parse("b=" + ended);
+    if (at == 0) {
+      EXPECT_FALSE(semi.ok());  // "b=;A...": the second tag-spec has no '='
+    } else if (at + 1 < run.size()) {
+      EXPECT_FALSE(semi.ok()) << at;  // what follows the ';' is not a tag-spec either
+    }
+    std::string spaced = run;
+    spaced[at] = ' ';
+    const std::string text = "b=" + spaced + ";c=1";  // the views point into it
+    auto list = TagViewList::parse(text);
+    ASSERT_TRUE(list.ok()) << at << list.reason();
+    std::string_view expect = run;
+    if (at == 0) expect.remove_prefix(1);
+    if (at + 1 == run.size()) expect.remove_suffix(1);
+    EXPECT_EQ(*list->find("b"), at == 0 || at + 1 == run.size() ? std::string(expect) : spaced);
+    EXPECT_EQ(*list->find("c"), "1");
+  }
+}
+
+TEST(TagViewList, ViewsIntoTheTextAndAgreesWithTagList) {
+  const std::string text = "v=1; a=rsa-sha256;\r\n\tb=abc\r\n def ; x_y=";
+  auto views = TagViewList::parse(text).value();
+  auto owned = TagList::parse(text).value();
+  ASSERT_EQ(views.tags().size(), owned.tags().size());
+  for (std::size_t i = 0; i < owned.tags().size(); ++i) {
+    EXPECT_EQ(views.tags()[i].name, owned.tags()[i].name);
+    EXPECT_EQ(views.tags()[i].value, owned.tags()[i].value);
+    EXPECT_GE(views.tags()[i].value.data(), text.data());
+    EXPECT_LE(views.tags()[i].value.data() + views.tags()[i].value.size(),
+              text.data() + text.size());
+  }
+  EXPECT_EQ(*views.find("b"), "abc\r\n def");
+  EXPECT_FALSE(views.find("z").has_value());
+  EXPECT_EQ(TagViewList::parse("a=1; a=2").reason(), TagList::parse("a=1; a=2").reason());
+}
+
 TEST(TagList, RejectsLineBreaksThatAreNotFolding) {
   EXPECT_TRUE(contains(reason_of("a=b\r\nc=d"), "not followed by whitespace"));
   EXPECT_TRUE(contains(reason_of("a=b\nc"), "bare LF"));

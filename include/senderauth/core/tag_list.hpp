@@ -15,6 +15,27 @@ struct Tag {
   std::string value;  // folding whitespace around the value removed, inner FWS kept
 };
 
+// A tag as views into the text it was parsed from.
+struct TagView {
+  std::string_view name;
+  std::string_view value;  // as in Tag: outer FWS removed, inner FWS kept
+};
+
+// The same parse as TagList, but the tags are views into `text`, which must outlive the list:
+// for a caller that reads each value once (a DKIM-Signature on every message) and would
+// otherwise copy every value, the ~350-byte b= among them, only to convert it again.
+class TagViewList {
+ public:
+  static Result<TagViewList> parse(std::string_view text);
+
+  const std::vector<TagView>& tags() const { return tags_; }
+  std::optional<std::string_view> find(std::string_view name) const;
+  bool empty() const { return tags_.empty(); }
+
+ private:
+  std::vector<TagView> tags_;
+};
+
 class TagList {
  public:
   // Parses a whole tag-list. Errors name what was wrong: a tag without "=", an empty or invalid
