@@ -42,6 +42,9 @@ struct SignatureState {
   DkimResult result;
   bool decided = false;
   std::size_t body = 0;  // index in bodies
+  // What b= signs, hashed while the header section is at hand (it does not depend on the
+  // body or the key), so that the verifier need not keep a copy of the header section.
+  std::string header_digest;
 };
 
 struct BodyEntry {
@@ -68,17 +71,16 @@ std::string key_name(const Signature& sig) {
 struct DkimVerifier::State {
   VerifyOptions options;
   KeyCache* cache = nullptr;
-  message::HeaderList headers;
   std::vector<SignatureState> sigs;
   std::vector<BodyEntry> bodies;
   bool ended = false;
   std::int64_t now = 0;
 
-  void check_signature(SignatureState& s);
+  void check_signature(SignatureState& s, const message::HeaderList& headers);
   void verify_with_key(SignatureState& s, const PublicKey& key, const KeyRecord& record);
 };
 
-void DkimVerifier::State::check_signature(SignatureState& s) {
+void DkimVerifier::State::check_signature(SignatureState& s, const message::HeaderList& headers) {
   const message::HeaderField& field = headers[s.field];
   auto parsed = parse_signature(field.value());
   if (!parsed) {
@@ -91,13 +93,13 @@ void DkimVerifier::State::check_signature(SignatureState& s) {
     decide(s, DkimStatus::neutral, "signature syntax: " + parsed.reason());
     return;
   }
-  const Signature& sig = *parsed;
+  s.sig = std::move(*parsed);
+  const Signature& sig = *s.sig;
   s.result.domain = sig.domain;
   s.result.selector = sig.selector;
   s.result.algorithm = std::string(to_string(sig.algorithm));
   s.result.identity = sig.identity;
-  s.result.signature_text = sig.signature_text;
-  s.sig = std::move(*parsed);
+  s.result.signature_text = std::move(s.sig->signature_text);  // only the result reports it
   const auto skew = options.clock_skew.count();
   if (sig.algorithm == Algorithm::rsa_sha1) {
     decide(s, DkimStatus::permerror, "rsa-sha1 is not accepted (RFC 8301)");
@@ -113,8 +115,10 @@ void DkimVerifier::State::check_signature(SignatureState& s) {
            "signature timestamp in the future (t=" + std::to_string(*sig.timestamp) + ")");
     return;
   }
-  // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   HashAlgorithm hash = hash_of(sig.algorithm);
+  s.header_digest = digest(hash, header_hash_input(sig.header_canon, headers, sig.signed_headers,
+                                                   remove_signature_value(field.raw())));
+  // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&
         bodies[i].limit == sig.body_length) {
@@ -152,10 +156,7 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
     decide(s, DkimStatus::fail, "body hash did not verify");
     return;
   }
-  std::string input = header_hash_input(sig.header_canon, headers, sig.signed_headers,
-                                        remove_signature_value(headers[s.field].raw()));
-  std::string hashed = digest(hash_of(sig.algorithm), input);
-  if (!key.verify(sig.algorithm, hashed, sig.signature)) {
+  if (!key.verify(sig.algorithm, s.header_digest, sig.signature)) {
     decide(s, DkimStatus::fail, "signature did not verify");
     return;
   }
@@ -175,17 +176,16 @@ DkimVerifier::~DkimVerifier() = default;
 
 void DkimVerifier::on_headers(const message::HeaderList& headers) {
   State& st = *state_;
-  st.headers = headers;
   st.now = st.options.now ? *st.options.now
                           : std::chrono::duration_cast<std::chrono::seconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-  for (std::size_t i = 0; i < st.headers.size(); ++i) {
-    if (!st.headers[i].is("DKIM-Signature")) continue;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (!headers[i].is("DKIM-Signature")) continue;
     SignatureState s;
     s.field = i;
     if (st.sigs.size() >= st.options.max_signatures) {
-      SignatureSummary summary = summarize_signature(st.headers[i].value());
+      SignatureSummary summary = summarize_signature(headers[i].value());
       s.result.domain = ascii_lower(summary.domain);
       s.result.selector = summary.selector;
       s.result.algorithm = summary.algorithm;
@@ -194,7 +194,7 @@ void DkimVerifier::on_headers(const message::HeaderList& headers) {
           s, DkimStatus::policy,
           "not verified: more than " + std::to_string(st.options.max_signatures) + " signatures");
     } else {
-      st.check_signature(s);
+      st.check_signature(s, headers);
     }
     st.sigs.push_back(std::move(s));
   }
@@ -312,7 +312,7 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
 
   std::vector<DkimResult> results;
   results.reserve(st.sigs.size());
-  for (auto& s : st.sigs) results.push_back(s.result);
+  for (auto& s : st.sigs) results.push_back(std::move(s.result));  // verify() runs once
   assign_unique_b_prefixes(results);
   co_return results;
 }

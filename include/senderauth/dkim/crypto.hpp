@@ -28,12 +28,15 @@ class Hasher {
   Hasher& operator=(const Hasher&) = delete;
 
   void update(std::string_view bytes);
-  std::string finish();  // the raw digest; the hasher is reset for reuse
+  std::string finish();  // the raw digest; the hasher can then be used again
   HashAlgorithm algorithm() const { return hash_; }
 
  private:
+  void restart_if_finished();
+
   HashAlgorithm hash_;
   evp_md_ctx_st* ctx_ = nullptr;
+  bool finished_ = false;  // re-initialised on next use, not in finish(): most are used once
 };
 
 std::string digest(HashAlgorithm hash, std::string_view bytes);
