@@ -1,7 +1,7 @@
 #include "senderauth/dkim/verifier.hpp"
 
+#include <algorithm>
 #include <chrono>
-#include <map>
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
@@ -16,8 +16,10 @@ namespace senderauth::dkim {
 
 std::optional<CachedKey> KeyCache::find(const std::string& name, const std::string& record,
                                         std::chrono::steady_clock::time_point now) const {
-  auto it = entries_.find(name + '\0' + record);
-  if (it == entries_.end() || it->second.expires <= now) return std::nullopt;
+  auto it = entries_.find(name);
+  if (it == entries_.end() || it->second.record != record || it->second.expires <= now) {
+    return std::nullopt;
+  }
   return it->second.key;
 }
 
@@ -29,7 +31,7 @@ void KeyCache::store(const std::string& name, const std::string& record, CachedK
     if (entries_.size() >= max_entries_ && !entries_.empty()) entries_.erase(entries_.begin());
   }
   if (max_entries_ == 0) return;
-  entries_.insert_or_assign(name + '\0' + record, Entry{std::move(key), expires});
+  entries_.insert_or_assign(name, Entry{record, std::move(key), expires});
 }
 
 // ---- DkimVerifier ---------------------------------------------------------------------------
@@ -220,13 +222,16 @@ std::size_t DkimVerifier::signature_count() const {
 asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& resolver) {
   State& st = *state_;
   on_end();
-  // Each key once, all at the same time.
-  std::map<std::string, std::size_t> names;
-  std::vector<std::string> order;
-  for (auto& s : st.sigs) {
-    if (s.decided) continue;
-    std::string name = key_name(*s.sig);
-    if (names.emplace(name, order.size()).second) order.push_back(name);
+  // Each key once, all at the same time. Signatures are few (max_signatures): a linear search
+  // finds a name already asked for.
+  std::vector<std::string> order;                   // key names, each once
+  std::vector<std::size_t> key_of(st.sigs.size());  // per signature, its index in `order`
+  for (std::size_t i = 0; i < st.sigs.size(); ++i) {
+    if (st.sigs[i].decided) continue;
+    std::string name = key_name(*st.sigs[i].sig);
+    key_of[i] =
+        static_cast<std::size_t>(std::find(order.begin(), order.end(), name) - order.begin());
+    if (key_of[i] == order.size()) order.push_back(std::move(name));
   }
   std::vector<dns::Question> questions;
   questions.reserve(order.size());
@@ -243,9 +248,10 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   std::vector<Key> keys(order.size());
   const auto clock_now = std::chrono::steady_clock::now();
 
-  for (auto& s : st.sigs) {
+  for (std::size_t i = 0; i < st.sigs.size(); ++i) {
+    SignatureState& s = st.sigs[i];
     if (s.decided) continue;
-    std::size_t index = names.at(key_name(*s.sig));
+    const std::size_t index = key_of[i];
     const dns::Answer& answer = *answers[index];
     const std::string& name = order[index];
     if (answer.temporary_failure()) {

@@ -138,6 +138,31 @@ TEST_F(Verifier, KeyCacheDecodesOnce) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+TEST(KeyCacheEntries, AnotherRecordAtTheSameNameIsAMissAndReplacesIt) {
+  KeyCache cache;
+  const auto now = std::chrono::steady_clock::now();
+  const auto later = now + std::chrono::seconds(60);
+  const std::string name = "sel._domainkey.example.test";
+  const std::string old_text = format_key_record(KeyType::rsa, test::rsa_key().public_key_der());
+  const std::string new_text =
+      format_key_record(KeyType::ed25519, test::ed25519_key().public_key_der());
+  auto entry = [](const std::string& text) {
+    KeyRecord record = parse_key_record(text).value();
+    return CachedKey{record, PublicKey::from_record(record).value()};
+  };
+  cache.store(name, old_text, entry(old_text), later);
+  ASSERT_TRUE(cache.find(name, old_text, now));
+  EXPECT_FALSE(cache.find(name, new_text, now));  // the key was rotated: parse the new text
+  EXPECT_FALSE(cache.find("other._domainkey.example.test", old_text, now));
+  EXPECT_FALSE(cache.find(name, old_text, later));  // expired
+  cache.store(name, new_text, entry(new_text), later);
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_FALSE(cache.find(name, old_text, now));
+  auto hit = cache.find(name, new_text, now);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->key.type(), KeyType::ed25519);
+}
+
 TEST_F(Verifier, CapOnSignatures) {
   options.max_signatures = 2;
   std::string m = sign({config(test::rsa_key()), config(test::rsa_key()), config(test::rsa_key())});

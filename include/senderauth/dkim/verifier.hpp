@@ -39,9 +39,10 @@ struct VerifyOptions {
   int min_rsa_bits = 1024;
 };
 
-// Parsed key records and their decoded public keys, shared between messages and keyed by query
-// name and record text, so a record is parsed and its key decoded once while the record is
-// unchanged (honours the answer's TTL). Not thread-safe.
+// Parsed key records and their decoded public keys, shared between messages and kept per query
+// name with the record text they came from, so a record is parsed and its key decoded once
+// while it is unchanged (honours the answer's TTL); another text at the name (a rotated key) is
+// a miss, and storing it replaces the old entry. Not thread-safe.
 struct CachedKey {
   KeyRecord record;
   PublicKey key;
@@ -58,11 +59,12 @@ class KeyCache {
 
  private:
   struct Entry {
+    std::string record;  // the TXT text the key was parsed from: another text is a miss
     CachedKey key;
     std::chrono::steady_clock::time_point expires;
   };
   std::size_t max_entries_;
-  std::unordered_map<std::string, Entry> entries_;  // name + NUL + record text
+  std::unordered_map<std::string, Entry> entries_;  // by key name: one record per name
 };
 
 class DkimVerifier final : public message::MessageSink {
