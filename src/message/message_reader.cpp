@@ -26,7 +26,9 @@ void FanoutSink::on_end() {
 }
 
 MessageReader::MessageReader(MessageSink* sink, ReaderLimits limits)
-    : sink_(sink), limits_(limits) {}
+    : sink_(sink), limits_(limits) {
+  headers_.reserve(32);  // a typical header section without growing (and moving) the list
+}
 
 Result<void> MessageReader::fail(std::string reason) {
   state_ = State::failed;
@@ -181,6 +183,13 @@ Result<void> MessageReader::feed(std::string_view chunk) {
       return {};
     }
     std::size_t at = static_cast<const char*>(nl) - chunk.data();
+    if (line_.empty() && at > pos && chunk[at - 1] == '\r') {
+      // A whole CRLF line inside this chunk (the usual case): read it where it is.
+      auto r = header_line(chunk.substr(pos, at + 1 - pos));
+      pos = at + 1;
+      if (!r) return r;
+      continue;
+    }
     line_.append(chunk.substr(pos, at - pos));
     pos = at + 1;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();

@@ -191,6 +191,26 @@ TEST(StripWhitespace, RemovesSpTabCrLfOnly) {
   EXPECT_EQ(strip_whitespace("a\vb"), "a\vb");
 }
 
+// Long runs are scanned 16 bytes at a time: every byte at or below SP is tried at every
+// position of a 40-byte run, against the byte-by-byte definition.
+TEST(StripWhitespace, LongRunsMatchTheByteWiseDefinition) {
+  auto reference = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (!is_fws_char(c)) out.push_back(c);
+    }
+    return out;
+  };
+  for (std::size_t at = 0; at < 40; ++at) {
+    for (int byte = 0; byte <= 0x21; ++byte) {
+      std::string text(40, 'x');
+      text[at] = static_cast<char>(byte);
+      text += "\r\n\t" + std::string(33, 'y') + " ";
+      EXPECT_EQ(strip_whitespace(text), reference(text)) << at << " " << byte;
+    }
+  }
+}
+
 TEST(TrimFws, TrimsSpTabCrLfAtTheEndsOnly) {
   EXPECT_EQ(trim_fws(" \r\n\ta b\t\r\n "), "a b");
   EXPECT_EQ(trim_fws("\r\n"), "");
