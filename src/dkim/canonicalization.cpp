@@ -126,6 +126,39 @@ std::size_t relaxed_clean_prefix(const char* p, const char* end) {
   return back_off_line_ends(p, q - p);
 }
 
+// Where a run of header value bytes that relaxed canonicalisation keeps as they are, starting
+// at `i`, may end: at a TAB, CR or LF, or at an SP followed by WSP, CR, LF or the end (the SP
+// between two words stays). SSE2 also stops at other control bytes, which the caller then
+// keeps as ordinary bytes. Words and their single spaces are appended in one piece.
+std::size_t header_clean_run_end(std::string_view raw, std::size_t i) {
+#ifdef __SSE2__
+  const __m128i sp = _mm_set1_epi8(' ');
+  while (raw.size() - i >= 17) {  // 16 bytes and the one after them
+    const char* q = raw.data() + i;
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
+    const __m128i a_sp = _mm_cmpeq_epi8(a, sp);
+    const __m128i a_low = _mm_cmpeq_epi8(_mm_min_epu8(a, sp), a);  // a <= SP
+    const __m128i b_low = _mm_cmpeq_epi8(_mm_min_epu8(b, sp), b);
+    const __m128i stop = _mm_or_si128(_mm_andnot_si128(a_sp, a_low), _mm_and_si128(a_sp, b_low));
+    if (const int mask = _mm_movemask_epi8(stop); mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+    i += 16;
+  }
+#endif
+  for (; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '\t' || c == '\r' || c == '\n') return i;
+    if (c == ' ' &&
+        (i + 1 == raw.size() || kRelaxedSpecial[static_cast<unsigned char>(raw[i + 1])] ||
+         raw[i + 1] == '\n')) {
+      return i;
+    }
+  }
+  return i;
+}
+
 }  // namespace
 
 void canonicalize_header(Canonicalization canon, std::string_view raw, std::string& out) {
@@ -156,12 +189,8 @@ void canonicalize_header(Canonicalization canon, std::string_view raw, std::stri
       pending_space = started;
       ++i;
     } else {
-      // Bytes up to the next WSP or line end are kept as they are: append them in one go.
-      std::size_t run = i + 1;
-      while (run < raw.size() && !kRelaxedSpecial[static_cast<unsigned char>(raw[run])] &&
-             raw[run] != '\n') {
-        ++run;
-      }
+      // Bytes up to where the next change may be are kept as they are: append them in one go.
+      const std::size_t run = header_clean_run_end(raw, i + 1);
       if (pending_space) out.push_back(' ');
       pending_space = false;
       started = true;
