@@ -21,10 +21,6 @@ HeaderField::HeaderField(std::string raw) : raw_(std::move(raw)) {
   while (name_end_ > 0 && is_wsp(raw_[name_end_ - 1])) --name_end_;
 }
 
-std::string_view HeaderField::name() const {
-  return std::string_view(raw_).substr(0, name_end_);
-}
-
 std::string_view HeaderField::value() const {
   if (colon_ >= raw_.size()) return {};
   std::string_view v = std::string_view(raw_).substr(colon_ + 1);

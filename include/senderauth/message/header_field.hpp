@@ -17,7 +17,7 @@ class HeaderField {
   // Exact bytes including the final CRLF.
   const std::string& raw() const { return raw_; }
   // The field name as written, without whitespace before the colon.
-  std::string_view name() const;
+  std::string_view name() const { return std::string_view(raw_).substr(0, name_end_); }
   // Everything after the colon up to (not including) the final CRLF, folding kept.
   std::string_view value() const;
   // ASCII case-insensitive name comparison.
