@@ -47,19 +47,30 @@ struct Verifier {
   asio::io_context io;
   std::size_t n = 0;
   explicit Verifier(const Keys& k) { k.publish(zone); }
-  // Streams the message in 64 KiB chunks, as a milter would; returns the number of passes.
-  std::size_t verify(std::string_view message) {
+  // Streams the message in 64 KiB chunks and awaits the verification, as a milter's
+  // per-message coroutine does; returns the number of passes.
+  asio::awaitable<std::size_t> verify(std::string_view message) {
     dkim::DkimVerifier verifier({}, &cache);
     message::MessageReader reader(&verifier);
     for (std::size_t i = 0; i < message.size(); i += 65536) {
-      if (!reader.feed(message.substr(i, 65536))) return 0;
+      if (!reader.feed(message.substr(i, 65536))) co_return 0;
     }
-    if (!reader.finish()) return 0;
-    auto results = dns::run_sync(io, verifier.verify(zone));
+    if (!reader.finish()) co_return 0;
+    auto results = co_await verifier.verify(zone);
     if ((++n & 1023) == 0) zone.clear_query_log();  // the log would grow without bound
     std::size_t passed = 0;
     for (const auto& r : results) passed += r.status == dkim::DkimStatus::pass;
-    return passed;
+    co_return passed;
+  }
+  // Runs `body` inside one coroutine on this context: messages are verified one after the
+  // other within it, not each started from plain code (run_sync() per message costs ~0.3 us
+  // that a milter, already in its session's coroutine, does not pay).
+  template <class Body>
+  void in_coroutine(Body body) {
+    dns::run_sync(io, [&]() -> asio::awaitable<int> {
+      co_await body();
+      co_return 0;
+    }());
   }
 };
 
@@ -98,9 +109,12 @@ void BM_Verify(benchmark::State& state) {
   std::string m = sign(make_message(static_cast<std::size_t>(state.range(1)), 1), kind, keys());
   Verifier v(keys());
   std::size_t expect = bench::signature_count(kind);
-  for (auto _ : state) {
-    if (v.verify(m) != expect) state.SkipWithError("did not pass");
-  }
+  v.in_coroutine([&]() -> asio::awaitable<void> {
+    for (auto _ : state) {
+      const std::size_t passed = co_await v.verify(m);
+      if (passed != expect) state.SkipWithError("did not pass");
+    }
+  });
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(m.size()));
 }
@@ -214,15 +228,22 @@ int run_corpus(const fs::path& dir, const std::string& glob, double seconds, boo
   std::size_t done = 0, bytes = 0, passed = 0, signatures = 0;
   auto start = std::chrono::steady_clock::now();
   double elapsed = 0;
-  do {
-    for (const auto& m : messages) {
-      passed += bound ? b.run(m, bound_kind) : v.verify(m);
-      signatures += bench::signature_count(kind);
-      bytes += m.size();
-      ++done;
-    }
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (elapsed < seconds);
+  // The bound's loop runs in the same coroutine, so that both pay the same for it.
+  v.in_coroutine([&]() -> asio::awaitable<void> {
+    do {
+      for (const auto& m : messages) {
+        if (bound) {
+          passed += b.run(m, bound_kind);
+        } else {
+          passed += co_await v.verify(m);
+        }
+        signatures += bench::signature_count(kind);
+        bytes += m.size();
+        ++done;
+      }
+      elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    } while (elapsed < seconds);
+  });
   std::printf("%.0f %.1f %zu/%zu\n", done / elapsed, bytes / elapsed / 1e6, passed, signatures);
   // Peak RSS with the corpus loaded and after verifying: the difference is what verification
   // itself needed at its peak (flat in message size if nothing buffers the message).
