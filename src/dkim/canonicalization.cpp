@@ -385,8 +385,7 @@ std::string header_hash_input(Canonicalization canon, const message::HeaderList&
   std::vector<bool> used(headers.size(), false);
   for (const auto& name : names) {
     for (std::size_t i = headers.size(); i-- > 0;) {
-      // Most fields differ in length from the name: no case-insensitive compare for them.
-      if (!used[i] && headers[i].name().size() == name.size() && headers[i].is(name)) {
+      if (!used[i] && headers[i].is(name)) {
         used[i] = true;
         canonicalize_header(canon, headers[i].raw(), out);
         break;

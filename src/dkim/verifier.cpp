@@ -240,10 +240,10 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   if (!questions.empty()) answers = co_await dns::lookup_all(resolver, std::move(questions));
 
   // Parsed per name once per message (several signatures may share a key).
+  // Filled by the first signature that needs the key (no error strings built up front).
   struct Key {
-    Result<KeyRecord> record = make_error("not looked up");
-    Result<PublicKey> key = make_error("not looked up");
-    bool done = false;
+    std::optional<Result<KeyRecord>> record;
+    std::optional<Result<PublicKey>> key;  // set when the record parsed
   };
   std::vector<Key> keys(order.size());
   const auto clock_now = std::chrono::steady_clock::now();
@@ -265,8 +265,7 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
       continue;
     }
     Key& k = keys[index];
-    if (!k.done) {
-      k.done = true;
+    if (!k.record) {
       std::optional<CachedKey> cached;
       if (st.cache) cached = st.cache->find(name, txt.front(), clock_now);
       if (cached) {
@@ -274,18 +273,18 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
         k.key = std::move(cached->key);
       } else {
         k.record = parse_key_record(txt.front());
-        if (k.record) k.key = PublicKey::from_record(*k.record);
-        if (k.record && k.key && st.cache) {
-          st.cache->store(name, txt.front(), CachedKey{*k.record, *k.key},
+        if (k.record->ok()) k.key = PublicKey::from_record(**k.record);
+        if (k.record->ok() && k.key->ok() && st.cache) {
+          st.cache->store(name, txt.front(), CachedKey{**k.record, **k.key},
                           clock_now + std::chrono::seconds(answer.ttl));
         }
       }
     }
-    if (!k.record) {
-      decide(s, DkimStatus::permerror, k.record.reason() + " (" + name + ")");
+    if (!k.record->ok()) {
+      decide(s, DkimStatus::permerror, k.record->reason() + " (" + name + ")");
       continue;
     }
-    const KeyRecord& record = *k.record;
+    const KeyRecord& record = **k.record;
     const Signature& sig = *s.sig;
     if (record.revoked()) {
       decide(s, DkimStatus::permerror, "key revoked (empty p= at " + name + ")");
@@ -309,11 +308,12 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
       decide(s, DkimStatus::permerror, "key t=s: i= domain must equal d=");
       continue;
     }
-    if (!k.key) {
-      decide(s, DkimStatus::permerror, k.key.reason() + " (" + name + ")");
+    const Result<PublicKey>& key = *k.key;  // set: the record parsed
+    if (!key) {
+      decide(s, DkimStatus::permerror, key.reason() + " (" + name + ")");
       continue;
     }
-    st.verify_with_key(s, *k.key, record);
+    st.verify_with_key(s, *key, record);
   }
 
   std::vector<DkimResult> results;

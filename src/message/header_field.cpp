@@ -28,9 +28,8 @@ std::string_view HeaderField::value() const {
   return v;
 }
 
-bool HeaderField::is(std::string_view name) const {
+bool HeaderField::name_equals(std::string_view name) const {
   std::string_view mine = this->name();
-  if (mine.size() != name.size()) return false;
   for (std::size_t i = 0; i < mine.size(); ++i) {
     if (lower(mine[i]) != lower(name[i])) return false;
   }

@@ -20,10 +20,13 @@ class HeaderField {
   std::string_view name() const { return std::string_view(raw_).substr(0, name_end_); }
   // Everything after the colon up to (not including) the final CRLF, folding kept.
   std::string_view value() const;
-  // ASCII case-insensitive name comparison.
-  bool is(std::string_view name) const;
+  // ASCII case-insensitive name comparison. Inline up to the length check, which settles it
+  // for most fields a caller looks through.
+  bool is(std::string_view name) const { return name.size() == name_end_ && name_equals(name); }
 
  private:
+  bool name_equals(std::string_view same_length_name) const;
+
   std::string raw_;
   std::size_t colon_ = 0;
   std::size_t name_end_ = 0;
