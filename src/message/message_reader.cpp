@@ -37,13 +37,24 @@ Result<void> MessageReader::fail(std::string reason) {
 }
 
 Result<void> MessageReader::close_field() {
-  if (field_.empty()) return {};
+  if (field_.empty() && field_in_chunk_.empty()) return {};
   if (headers_.size() >= limits_.max_header_fields) {
     return fail("more than " + std::to_string(limits_.max_header_fields) + " header fields");
   }
-  headers_.emplace_back(std::move(field_));
-  field_.clear();
+  if (!field_in_chunk_.empty()) {
+    headers_.emplace_back(std::string(field_in_chunk_));  // one allocation of the exact size
+    field_in_chunk_ = {};
+  } else {
+    headers_.emplace_back(std::move(field_));
+    field_.clear();
+  }
   return {};
+}
+
+void MessageReader::keep_field_bytes() {
+  if (field_in_chunk_.empty()) return;
+  field_.assign(field_in_chunk_);
+  field_in_chunk_ = {};
 }
 
 void MessageReader::end_headers() {
@@ -51,7 +62,7 @@ void MessageReader::end_headers() {
   if (sink_) sink_->on_headers(headers_);
 }
 
-Result<void> MessageReader::header_line(std::string_view line) {
+Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   header_bytes_ += line.size();
   if (header_bytes_ > limits_.max_header_bytes) {
     return fail("header section larger than " + std::to_string(limits_.max_header_bytes) +
@@ -67,17 +78,30 @@ Result<void> MessageReader::header_line(std::string_view line) {
     return {};
   }
   if (line[0] == ' ' || line[0] == '\t') {
-    if (field_.empty()) return fail("header section starts with a continuation line");
-    field_.append(line);
+    if (field_.empty() && field_in_chunk_.empty()) {
+      return fail("header section starts with a continuation line");
+    }
+    if (in_chunk && !field_in_chunk_.empty() &&
+        field_in_chunk_.data() + field_in_chunk_.size() == line.data()) {
+      field_in_chunk_ =
+          std::string_view(field_in_chunk_.data(), field_in_chunk_.size() + line.size());
+    } else {
+      keep_field_bytes();
+      field_.append(line);
+    }
   } else {
     if (auto r = close_field(); !r) return r;
     if (line.find(':') == std::string_view::npos) {
       return fail("header line without a colon: " +
                   std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))));
     }
-    field_.assign(line);
+    if (in_chunk) {
+      field_in_chunk_ = line;  // copied once, when the field is complete
+    } else {
+      field_.assign(line);
+    }
   }
-  if (field_.size() > limits_.max_field_bytes) {
+  if (field_.size() + field_in_chunk_.size() > limits_.max_field_bytes) {
     return fail("header field larger than " + std::to_string(limits_.max_field_bytes) + " bytes");
   }
   return {};
@@ -169,6 +193,12 @@ void MessageReader::emit_body(std::string_view bytes) {
 }
 
 Result<void> MessageReader::feed(std::string_view chunk) {
+  auto fed = feed_chunk(chunk);
+  keep_field_bytes();  // the chunk's bytes are the caller's only until this returns
+  return fed;
+}
+
+Result<void> MessageReader::feed_chunk(std::string_view chunk) {
   if (state_ == State::failed) return make_error(error_);
   if (state_ == State::done) return fail("input after the end of the message");
   std::size_t pos = 0;
@@ -185,7 +215,7 @@ Result<void> MessageReader::feed(std::string_view chunk) {
     std::size_t at = static_cast<const char*>(nl) - chunk.data();
     if (line_.empty() && at > pos && chunk[at - 1] == '\r') {
       // A whole CRLF line inside this chunk (the usual case): read it where it is.
-      auto r = header_line(chunk.substr(pos, at + 1 - pos));
+      auto r = header_line(chunk.substr(pos, at + 1 - pos), true);
       pos = at + 1;
       if (!r) return r;
       continue;
@@ -194,7 +224,7 @@ Result<void> MessageReader::feed(std::string_view chunk) {
     pos = at + 1;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     line_.append("\r\n");
-    auto r = header_line(line_);
+    auto r = header_line(line_, false);
     line_.clear();
     if (!r) return r;
   }
@@ -211,7 +241,7 @@ Result<void> MessageReader::finish() {
     if (!line_.empty()) {
       // A last header line without a line end: complete it.
       line_.append("\r\n");
-      auto r = header_line(line_);
+      auto r = header_line(line_, false);
       line_.clear();
       if (!r) return r;
     }

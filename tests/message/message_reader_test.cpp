@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "support/without_avx2.hpp"
@@ -54,6 +55,23 @@ TEST(MessageReader, KeepsRawFieldBytesWhateverTheChunkSize) {
     EXPECT_EQ(c.saw_headers, 1);
     EXPECT_TRUE(c.ended);
   }
+}
+
+// A field whose lines all lie in one chunk is kept as a view into it until complete; one still
+// open when feed() returns must have been copied, since the caller may reuse its buffer.
+TEST(MessageReader, KeepsNothingOfAChunkAfterFeedReturns) {
+  Collect sink;
+  MessageReader reader(&sink);
+  std::string buffer = "Subject: first part\r\n continued\r\n";
+  ASSERT_TRUE(reader.feed(buffer).ok());
+  std::fill(buffer.begin(), buffer.end(), 'X');  // reused in place, as a milter's buffer is
+  ASSERT_TRUE(reader.feed(" more\r\nTo: x@example.org\r\n\tand\n y\r\n\r\nbody\r\n").ok());
+  ASSERT_TRUE(reader.finish().ok());
+  ASSERT_EQ(sink.headers.size(), 2u);
+  EXPECT_EQ(sink.headers[0].raw(), "Subject: first part\r\n continued\r\n more\r\n");
+  // CRLF lines read in place and an LF-only line normalised through the line buffer, mixed.
+  EXPECT_EQ(sink.headers[1].raw(), "To: x@example.org\r\n\tand\r\n y\r\n");
+  EXPECT_EQ(sink.body, "body\r\n");
 }
 
 TEST(MessageReader, LfOnlyInputBecomesCrlf) {

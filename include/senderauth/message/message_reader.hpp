@@ -61,8 +61,11 @@ class MessageReader {
 
  private:
   enum class State : std::uint8_t { start, headers, body, done, failed };
-  Result<void> header_line(std::string_view line);  // one line, CRLF included
+  Result<void> feed_chunk(std::string_view chunk);
+  // One line, CRLF included; `in_chunk`: it lies in the chunk being fed (not in line_).
+  Result<void> header_line(std::string_view line, bool in_chunk);
   Result<void> close_field();
+  void keep_field_bytes();  // field_in_chunk_ copied into field_ before its chunk goes away
   void end_headers();
   void emit_body(std::string_view bytes);
   Result<void> fail(std::string reason);
@@ -71,7 +74,10 @@ class MessageReader {
   ReaderLimits limits_;
   State state_ = State::start;
   HeaderList headers_;
-  std::string field_;          // field being collected (continuation lines may follow)
+  std::string field_;  // field being collected (continuation lines may follow)
+  // The field being collected while all of it lies in the chunk being fed: its lines follow
+  // each other there, so it is copied once when complete instead of grown line by line.
+  std::string_view field_in_chunk_;
   std::string line_;           // partial header line across chunks
   bool last_body_cr_ = false;  // the last body byte handed on was CR (a following LF is CRLF)
   std::string body_buf_;       // body bytes converted to CRLF, handed on per feed()
