@@ -14,7 +14,7 @@ namespace senderauth::dkim {
 
 // ---- KeyCache -------------------------------------------------------------------------------
 
-std::optional<CachedKey> KeyCache::find(const std::string& name, const std::string& record,
+std::optional<CachedKey> KeyCache::find(const std::string& name, std::string_view record,
                                         std::chrono::steady_clock::time_point now) const {
   auto it = entries_.find(name);
   if (it == entries_.end() || it->second.record != record || it->second.expires <= now) {
@@ -23,7 +23,7 @@ std::optional<CachedKey> KeyCache::find(const std::string& name, const std::stri
   return it->second.key;
 }
 
-void KeyCache::store(const std::string& name, const std::string& record, CachedKey key,
+void KeyCache::store(const std::string& name, std::string_view record, CachedKey key,
                      std::chrono::steady_clock::time_point expires) {
   if (entries_.size() >= max_entries_) {
     auto now = std::chrono::steady_clock::now();
@@ -31,7 +31,7 @@ void KeyCache::store(const std::string& name, const std::string& record, CachedK
     if (entries_.size() >= max_entries_ && !entries_.empty()) entries_.erase(entries_.begin());
   }
   if (max_entries_ == 0) return;
-  entries_.insert_or_assign(name, Entry{record, std::move(key), expires});
+  entries_.insert_or_assign(name, Entry{std::string(record), std::move(key), expires});
 }
 
 // ---- DkimVerifier ---------------------------------------------------------------------------
@@ -44,6 +44,7 @@ struct SignatureState {
   DkimResult result;
   bool decided = false;
   std::size_t body = 0;  // index in bodies
+  std::size_t key = 0;   // index of its key name among those looked up
   // What b= signs, hashed while the header section is at hand (it does not depend on the
   // body or the key), so that the verifier need not keep a copy of the header section.
   std::string header_digest;
@@ -65,7 +66,21 @@ void decide(SignatureState& s, DkimStatus status, std::string reason) {
 }
 
 std::string key_name(const Signature& sig) {
-  return sig.selector + "._domainkey." + sig.domain;
+  constexpr std::string_view kInfix = "._domainkey.";
+  std::string name;
+  name.reserve(sig.selector.size() + kInfix.size() + sig.domain.size());
+  name.append(sig.selector).append(kInfix).append(sig.domain);
+  return name;
+}
+
+// The first TXT record with its strings joined: a view into the answer when it is one string
+// (an Ed25519 key record is), else joined into `joined`. None when there is no TXT record.
+std::optional<std::string_view> first_txt(const dns::Answer& answer, std::string& joined) {
+  if (!answer.ok() || answer.txt.empty()) return std::nullopt;
+  const auto& strings = answer.txt.front();
+  if (strings.size() == 1) return std::string_view(strings.front());
+  for (const auto& piece : strings) joined += piece;
+  return std::string_view(joined);
 }
 
 }  // namespace
@@ -224,14 +239,14 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   on_end();
   // Each key once, all at the same time. Signatures are few (max_signatures): a linear search
   // finds a name already asked for.
-  std::vector<std::string> order;                   // key names, each once
-  std::vector<std::size_t> key_of(st.sigs.size());  // per signature, its index in `order`
+  std::vector<std::string> order;  // key names, each once
+
   for (std::size_t i = 0; i < st.sigs.size(); ++i) {
     if (st.sigs[i].decided) continue;
     std::string name = key_name(*st.sigs[i].sig);
-    key_of[i] =
+    st.sigs[i].key =
         static_cast<std::size_t>(std::find(order.begin(), order.end(), name) - order.begin());
-    if (key_of[i] == order.size()) order.push_back(std::move(name));
+    if (st.sigs[i].key == order.size()) order.push_back(std::move(name));
   }
   std::vector<dns::Question> questions;
   questions.reserve(order.size());
@@ -251,7 +266,7 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
   for (std::size_t i = 0; i < st.sigs.size(); ++i) {
     SignatureState& s = st.sigs[i];
     if (s.decided) continue;
-    const std::size_t index = key_of[i];
+    const std::size_t index = s.key;
     const dns::Answer& answer = *answers[index];
     const std::string& name = order[index];
     if (answer.temporary_failure()) {
@@ -259,23 +274,24 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
              "key lookup at " + name + ": " + std::string(dns::to_string(answer.status)));
       continue;
     }
-    std::vector<std::string> txt = answer.ok() ? answer.joined_txt() : std::vector<std::string>{};
-    if (txt.empty()) {
+    std::string joined;
+    const std::optional<std::string_view> text = first_txt(answer, joined);
+    if (!text) {
       decide(s, DkimStatus::permerror, "no key record at " + name);
       continue;
     }
     Key& k = keys[index];
     if (!k.record) {
       std::optional<CachedKey> cached;
-      if (st.cache) cached = st.cache->find(name, txt.front(), clock_now);
+      if (st.cache) cached = st.cache->find(name, *text, clock_now);
       if (cached) {
         k.record = std::move(cached->record);
         k.key = std::move(cached->key);
       } else {
-        k.record = parse_key_record(txt.front());
+        k.record = parse_key_record(*text);
         if (k.record->ok()) k.key = PublicKey::from_record(**k.record);
         if (k.record->ok() && k.key->ok() && st.cache) {
-          st.cache->store(name, txt.front(), CachedKey{**k.record, **k.key},
+          st.cache->store(name, *text, CachedKey{**k.record, **k.key},
                           clock_now + std::chrono::seconds(answer.ttl));
         }
       }

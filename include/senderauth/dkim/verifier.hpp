@@ -51,9 +51,9 @@ struct CachedKey {
 class KeyCache {
  public:
   explicit KeyCache(std::size_t max_entries = 1000) : max_entries_(max_entries) {}
-  std::optional<CachedKey> find(const std::string& name, const std::string& record,
+  std::optional<CachedKey> find(const std::string& name, std::string_view record,
                                 std::chrono::steady_clock::time_point now) const;
-  void store(const std::string& name, const std::string& record, CachedKey key,
+  void store(const std::string& name, std::string_view record, CachedKey key,
              std::chrono::steady_clock::time_point expires);
   std::size_t size() const { return entries_.size(); }
 
