@@ -14,12 +14,12 @@
 #include <benchmark/benchmark.h>
 
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/resource.h>
 #include <string>
 #include <vector>
 

@@ -25,6 +25,17 @@ namespace {
 
 using namespace senderauth;
 
+// Both benchmarks await message after message inside one coroutine, as a milter's session
+// does, rather than start each from plain code (run_sync() per message: ~0.3 us, and for the
+// pipeline ~1 us of moving the Verdict out).
+template <class Body>
+void in_one_coroutine(asio::io_context& io, Body body) {
+  dns::run_sync(io, [&]() -> asio::awaitable<int> {
+    co_await body();
+    co_return 0;
+  }());
+}
+
 const char* kind_name(std::int64_t kind) {
   return kind == 0 ? "rsa" : kind == 1 ? "ed25519" : "dual";
 }
@@ -83,21 +94,23 @@ void run_pipeline(benchmark::State& state, std::int64_t without) {
   const pipeline::Envelope env = envelope();
   std::size_t want = bench::signature_count(kind_name(state.range(0)));
   std::size_t n = 0;
-  for (auto _ : state) {
-    const std::string& m = ms[n % kMessages];
-    pipeline::Verdict v = dns::run_sync(io, authenticator.check(env, m));
-    std::size_t passed = 0;
-    for (const auto& r : v.dkim) passed += r.status == dkim::DkimStatus::pass;
-    if (v.action != pipeline::Action::accept || passed != want || !v.dmarc ||
-        v.dmarc->status != dmarc::DmarcStatus::pass || !v.spf_mailfrom ||
-        v.spf_mailfrom->verdict != spf::SpfVerdict::pass || !v.iprev ||
-        v.iprev->status != iprev::IprevStatus::pass) {
-      state.SkipWithError(("unexpected verdict: " + v.reason).c_str());
-      break;
+  in_one_coroutine(io, [&]() -> asio::awaitable<void> {
+    for (auto _ : state) {
+      const std::string& m = ms[n % kMessages];
+      pipeline::Verdict v = co_await authenticator.check(env, m);
+      std::size_t passed = 0;
+      for (const auto& r : v.dkim) passed += r.status == dkim::DkimStatus::pass;
+      if (v.action != pipeline::Action::accept || passed != want || !v.dmarc ||
+          v.dmarc->status != dmarc::DmarcStatus::pass || !v.spf_mailfrom ||
+          v.spf_mailfrom->verdict != spf::SpfVerdict::pass || !v.iprev ||
+          v.iprev->status != iprev::IprevStatus::pass) {
+        state.SkipWithError(("unexpected verdict: " + v.reason).c_str());
+        break;
+      }
+      benchmark::DoNotOptimize(v);
+      ++n;
     }
-    benchmark::DoNotOptimize(v);
-    ++n;
-  }
+  });
   state.counters["key_cache_entries"] = static_cast<double>(authenticator.key_cache().size());
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(total_bytes(ms, state.iterations()));
@@ -118,18 +131,20 @@ void BM_DkimOnly(benchmark::State& state) {
   asio::io_context io;
   std::size_t want = bench::signature_count(kind_name(state.range(0)));
   std::size_t n = 0;
-  for (auto _ : state) {
-    const std::string& m = ms[n % kMessages];
-    auto results = dns::run_sync(io, dkim::verify_message(m, zone, {}, &cache));
-    std::size_t passed = 0;
-    for (const auto& r : results) passed += r.status == dkim::DkimStatus::pass;
-    if (passed != want) {
-      state.SkipWithError("DKIM did not pass");
-      break;
+  in_one_coroutine(io, [&]() -> asio::awaitable<void> {
+    for (auto _ : state) {
+      const std::string& m = ms[n % kMessages];
+      auto results = co_await dkim::verify_message(m, zone, {}, &cache);
+      std::size_t passed = 0;
+      for (const auto& r : results) passed += r.status == dkim::DkimStatus::pass;
+      if (passed != want) {
+        state.SkipWithError("DKIM did not pass");
+        break;
+      }
+      benchmark::DoNotOptimize(results);
+      ++n;
     }
-    benchmark::DoNotOptimize(results);
-    ++n;
-  }
+  });
   state.counters["key_cache_entries"] = static_cast<double>(cache.size());
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(total_bytes(ms, state.iterations()));
