@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "senderauth/core/cpu_features.hpp"
+#include "senderauth/core/tag_list.hpp"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -175,12 +176,7 @@ std::size_t header_clean_run_end(std::string_view raw, std::size_t i) {
 #endif
   for (; i < raw.size(); ++i) {
     const char c = raw[i];
-    if (c == '\t' || c == '\r' || c == '\n') return i;
-    if (c == ' ' &&
-        (i + 1 == raw.size() || kRelaxedSpecial[static_cast<unsigned char>(raw[i + 1])] ||
-         raw[i + 1] == '\n')) {
-      return i;
-    }
+    if (c == ' ' ? i + 1 == raw.size() || is_fws_char(raw[i + 1]) : is_fws_char(c)) return i;
   }
   return i;
 }

@@ -39,7 +39,6 @@ void KeyCache::store(const std::string& name, std::string_view record, CachedKey
 namespace {
 
 struct SignatureState {
-  std::size_t field = 0;  // index in the header list
   std::optional<Signature> sig;
   DkimResult result;
   bool decided = false;
@@ -93,12 +92,13 @@ struct DkimVerifier::State {
   bool ended = false;
   std::int64_t now = 0;
 
-  void check_signature(SignatureState& s, const message::HeaderList& headers);
+  void check_signature(SignatureState& s, const message::HeaderList& headers,
+                       const message::HeaderField& field);
   void verify_with_key(SignatureState& s, const PublicKey& key, const KeyRecord& record);
 };
 
-void DkimVerifier::State::check_signature(SignatureState& s, const message::HeaderList& headers) {
-  const message::HeaderField& field = headers[s.field];
+void DkimVerifier::State::check_signature(SignatureState& s, const message::HeaderList& headers,
+                                          const message::HeaderField& field) {
   auto parsed = parse_signature(field.value());
   if (!parsed) {
     SignatureSummary summary = summarize_signature(field.value());
@@ -200,7 +200,6 @@ void DkimVerifier::on_headers(const message::HeaderList& headers) {
   for (std::size_t i = 0; i < headers.size(); ++i) {
     if (!headers[i].is("DKIM-Signature")) continue;
     SignatureState s;
-    s.field = i;
     if (st.sigs.size() >= st.options.max_signatures) {
       SignatureSummary summary = summarize_signature(headers[i].value());
       s.result.domain = ascii_lower(summary.domain);
@@ -211,7 +210,7 @@ void DkimVerifier::on_headers(const message::HeaderList& headers) {
           s, DkimStatus::policy,
           "not verified: more than " + std::to_string(st.options.max_signatures) + " signatures");
     } else {
-      st.check_signature(s, headers);
+      st.check_signature(s, headers, headers[i]);
     }
     st.sigs.push_back(std::move(s));
   }
