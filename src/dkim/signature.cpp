@@ -1,6 +1,7 @@
 #include "senderauth/dkim/signature.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "senderauth/core/base64.hpp"
@@ -58,64 +59,23 @@ Error tag_error(std::string_view tag, std::string_view what) {
   return make_error(std::string(tag) + "= " + std::string(what));
 }
 
-// The tags a DKIM-Signature defines, gathered in one pass over the list (names are unique, so
-// this is what a find() per tag would return); other tags are ignored (RFC 6376 3.2).
+// The tags a DKIM-Signature defines, gathered in one pass over the list: one-letter names by
+// letter, and bh (names are unique, so this is what a find() per tag would give); other tags
+// are ignored (RFC 6376 3.2).
 struct SignatureTags {
-  std::optional<std::string_view> v, a, b, bh, c, d, h, i, l, q, s, t, x, z;
+  std::array<std::optional<std::string_view>, 26> letter;
+  std::optional<std::string_view> bh;
+  const std::optional<std::string_view>& operator[](char name) const { return letter[name - 'a']; }
 };
 
 SignatureTags collect_tags(const TagViewList& list) {
   SignatureTags tags;
   for (const TagView& tag : list.tags()) {
-    std::optional<std::string_view>* slot = nullptr;
-    if (tag.name.size() == 1) {
-      switch (tag.name[0]) {
-        case 'v':
-          slot = &tags.v;
-          break;
-        case 'a':
-          slot = &tags.a;
-          break;
-        case 'b':
-          slot = &tags.b;
-          break;
-        case 'c':
-          slot = &tags.c;
-          break;
-        case 'd':
-          slot = &tags.d;
-          break;
-        case 'h':
-          slot = &tags.h;
-          break;
-        case 'i':
-          slot = &tags.i;
-          break;
-        case 'l':
-          slot = &tags.l;
-          break;
-        case 'q':
-          slot = &tags.q;
-          break;
-        case 's':
-          slot = &tags.s;
-          break;
-        case 't':
-          slot = &tags.t;
-          break;
-        case 'x':
-          slot = &tags.x;
-          break;
-        case 'z':
-          slot = &tags.z;
-          break;
-        default:
-          break;
-      }
+    if (tag.name.size() == 1 && tag.name[0] >= 'a' && tag.name[0] <= 'z') {
+      tags.letter[static_cast<std::size_t>(tag.name[0] - 'a')] = tag.value;
     } else if (tag.name == "bh") {
-      slot = &tags.bh;
+      tags.bh = tag.value;
     }
-    if (slot != nullptr) *slot = tag.value;
   }
   return tags;
 }
@@ -151,17 +111,17 @@ Result<Signature> parse_signature(std::string_view value) {
   const SignatureTags tags = collect_tags(*parsed);
   Signature sig;
 
-  const auto& v = tags.v;
+  const auto& v = tags['v'];
   if (!v) return make_error("v= tag missing");
   if (trim_fws(*v) != "1") return tag_error("v", "is \"" + std::string(*v) + "\", not 1");
 
-  const auto& a = tags.a;
+  const auto& a = tags['a'];
   if (!a) return make_error("a= tag missing");
   auto algorithm = parse_algorithm(trim_fws(*a));
   if (!algorithm) return tag_error("a", "names an unknown algorithm \"" + std::string(*a) + "\"");
   sig.algorithm = *algorithm;
 
-  const auto& b = tags.b;
+  const auto& b = tags['b'];
   if (!b) return make_error("b= tag missing");
   auto b_bytes = base64_decode(*b);
   if (!b_bytes) return tag_error("b", "is not base64: " + b_bytes.reason());
@@ -179,7 +139,7 @@ Result<Signature> parse_signature(std::string_view value) {
   }
   sig.body_hash = std::move(*bh_bytes);
 
-  if (const auto& c = tags.c) {
+  if (const auto& c = tags['c']) {
     std::string_view text = trim_fws(*c);
     auto slash = text.find('/');
     auto header = parse_canonicalization(text.substr(0, slash));
@@ -192,13 +152,13 @@ Result<Signature> parse_signature(std::string_view value) {
     }
   }
 
-  const auto& d = tags.d;
+  const auto& d = tags['d'];
   if (!d) return make_error("d= tag missing");
   std::string_view domain = trim_fws(*d);
   if (!is_valid_dns_name(domain)) return tag_error("d", "is not a domain name");
   sig.domain = ascii_lower(domain);
 
-  const auto& h = tags.h;
+  const auto& h = tags['h'];
   if (!h) return make_error("h= tag missing");
   bool has_from = false;
   std::string_view list = *h;
@@ -219,7 +179,7 @@ Result<Signature> parse_signature(std::string_view value) {
   }
   if (!has_from) return tag_error("h", "does not include From");
 
-  if (const auto& i = tags.i) {
+  if (const auto& i = tags['i']) {
     auto decoded = decode_dkim_qp(*i);
     if (!decoded) return tag_error("i", "has a bad quoted-printable escape");
     auto at = decoded->rfind('@');
@@ -235,13 +195,13 @@ Result<Signature> parse_signature(std::string_view value) {
     sig.identity = "@" + sig.domain;
   }
 
-  if (const auto& l = tags.l) {
+  if (const auto& l = tags['l']) {
     auto length = parse_decimal<std::uint64_t>(*l, 19);
     if (!length) return tag_error("l", "is not a decimal number of at most 19 digits");
     sig.body_length = *length;
   }
 
-  if (const auto& q = tags.q) {
+  if (const auto& q = tags['q']) {
     bool dns_txt = false;
     std::string_view methods = *q;
     while (true) {
@@ -254,24 +214,24 @@ Result<Signature> parse_signature(std::string_view value) {
     if (!dns_txt) return tag_error("q", "does not offer dns/txt");
   }
 
-  const auto& s = tags.s;
+  const auto& s = tags['s'];
   if (!s) return make_error("s= tag missing");
   std::string_view selector = trim_fws(*s);
   if (!is_valid_dns_name(selector)) return tag_error("s", "is not a valid selector");
   sig.selector = ascii_lower(selector);
 
-  if (const auto& t = tags.t) {
+  if (const auto& t = tags['t']) {
     auto ts = parse_decimal<std::int64_t>(*t, 18);
     if (!ts) return tag_error("t", "is not a decimal timestamp");
     sig.timestamp = *ts;
   }
-  if (const auto& x = tags.x) {
+  if (const auto& x = tags['x']) {
     auto xs = parse_decimal<std::int64_t>(*x, 18);
     if (!xs) return tag_error("x", "is not a decimal timestamp");
     sig.expiration = *xs;
     if (sig.timestamp && *xs < *sig.timestamp) return tag_error("x", "is before t=");
   }
-  if (const auto& z = tags.z) sig.copied_headers = std::string(*z);
+  if (const auto& z = tags['z']) sig.copied_headers = std::string(*z);
   return sig;
 }
 
