@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "corpus.hpp"
+#include "in_one_coroutine.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/signer.hpp"
 #include "senderauth/dkim/verifier.hpp"
-#include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 
 namespace {
@@ -61,16 +61,6 @@ struct Verifier {
     std::size_t passed = 0;
     for (const auto& r : results) passed += r.status == dkim::DkimStatus::pass;
     co_return passed;
-  }
-  // Runs `body` inside one coroutine on this context: messages are verified one after the
-  // other within it, not each started from plain code (run_sync() per message costs ~0.3 us
-  // that a milter, already in its session's coroutine, does not pay).
-  template <class Body>
-  void in_coroutine(Body body) {
-    dns::run_sync(io, [&]() -> asio::awaitable<int> {
-      co_await body();
-      co_return 0;
-    }());
   }
 };
 
@@ -109,7 +99,7 @@ void BM_Verify(benchmark::State& state) {
   std::string m = sign(make_message(static_cast<std::size_t>(state.range(1)), 1), kind, keys());
   Verifier v(keys());
   std::size_t expect = bench::signature_count(kind);
-  v.in_coroutine([&]() -> asio::awaitable<void> {
+  bench::in_one_coroutine(v.io, [&]() -> asio::awaitable<void> {
     for (auto _ : state) {
       const std::size_t passed = co_await v.verify(m);
       if (passed != expect) state.SkipWithError("did not pass");
@@ -229,7 +219,7 @@ int run_corpus(const fs::path& dir, const std::string& glob, double seconds, boo
   auto start = std::chrono::steady_clock::now();
   double elapsed = 0;
   // The bound's loop runs in the same coroutine, so that both pay the same for it.
-  v.in_coroutine([&]() -> asio::awaitable<void> {
+  bench::in_one_coroutine(v.io, [&]() -> asio::awaitable<void> {
     do {
       for (const auto& m : messages) {
         if (bound) {

@@ -14,27 +14,16 @@
 #include <vector>
 
 #include "corpus.hpp"
+#include "in_one_coroutine.hpp"
 #include "senderauth/authres/clause.hpp"
 #include "senderauth/authres/format.hpp"
 #include "senderauth/dkim/verifier.hpp"
-#include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "senderauth/pipeline/authenticator.hpp"
 
 namespace {
 
 using namespace senderauth;
-
-// Both benchmarks await message after message inside one coroutine, as a milter's session
-// does, rather than start each from plain code (run_sync() per message: ~0.3 us, and for the
-// pipeline ~1 us of moving the Verdict out).
-template <class Body>
-void in_one_coroutine(asio::io_context& io, Body body) {
-  dns::run_sync(io, [&]() -> asio::awaitable<int> {
-    co_await body();
-    co_return 0;
-  }());
-}
 
 const char* kind_name(std::int64_t kind) {
   return kind == 0 ? "rsa" : kind == 1 ? "ed25519" : "dual";
@@ -94,7 +83,7 @@ void run_pipeline(benchmark::State& state, std::int64_t without) {
   const pipeline::Envelope env = envelope();
   std::size_t want = bench::signature_count(kind_name(state.range(0)));
   std::size_t n = 0;
-  in_one_coroutine(io, [&]() -> asio::awaitable<void> {
+  bench::in_one_coroutine(io, [&]() -> asio::awaitable<void> {
     for (auto _ : state) {
       const std::string& m = ms[n % kMessages];
       pipeline::Verdict v = co_await authenticator.check(env, m);
@@ -131,7 +120,7 @@ void BM_DkimOnly(benchmark::State& state) {
   asio::io_context io;
   std::size_t want = bench::signature_count(kind_name(state.range(0)));
   std::size_t n = 0;
-  in_one_coroutine(io, [&]() -> asio::awaitable<void> {
+  bench::in_one_coroutine(io, [&]() -> asio::awaitable<void> {
     for (auto _ : state) {
       const std::string& m = ms[n % kMessages];
       auto results = co_await dkim::verify_message(m, zone, {}, &cache);

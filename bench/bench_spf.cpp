@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "in_one_coroutine.hpp"
 #include "senderauth/dns/caching_resolver.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/unbound_resolver.hpp"
@@ -103,7 +104,7 @@ const Scenario* find_scenario(const std::string& name) {
 // awaits check_host(); BM_Floor_RunSync is what starting a coroutine from plain code adds.
 void measure_checks(benchmark::State& state, asio::io_context& io, dns::Resolver& resolver,
                     const Scenario& scenario, const spf::SpfOptions& options) {
-  auto loop = [&]() -> asio::awaitable<int> {
+  bench::in_one_coroutine(io, [&]() -> asio::awaitable<void> {
     for (auto _ : state) {
       spf::SpfResult r = co_await spf::check_host(resolver, scenario.request, options);
       if (spf::to_string(r.verdict) != scenario.expected) {
@@ -113,9 +114,7 @@ void measure_checks(benchmark::State& state, asio::io_context& io, dns::Resolver
       }
       benchmark::DoNotOptimize(r);
     }
-    co_return 0;
-  };
-  dns::run_sync(io, loop());
+  });
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
@@ -157,12 +156,10 @@ void BM_Floor_RunSync(benchmark::State& state) {
 // One nested co_await of a coroutine that completes at once: the price of each coroutine call
 // inside a check.
 void BM_Floor_NestedAwait(benchmark::State& state) {
-  auto loop = [&]() -> asio::awaitable<int> {
-    for (auto _ : state) benchmark::DoNotOptimize(co_await trivial());
-    co_return 0;
-  };
   asio::io_context io;
-  dns::run_sync(io, loop());
+  bench::in_one_coroutine(io, [&]() -> asio::awaitable<void> {
+    for (auto _ : state) benchmark::DoNotOptimize(co_await trivial());
+  });
 }
 
 void BM_Floor_ZoneTxtQuery(benchmark::State& state) {
