@@ -98,22 +98,21 @@ Result<dkim::PublicKey> KeyFetcher::key_for(const std::string& selector, const s
   if (it == records_.end()) return make_error("key " + *name + " was not fetched");
   if (!it->second.texts) return it->second.texts.error();
   const auto& texts = *it->second.texts;
-  if (texts.size() != 1) {
-    // RFC 6376 3.6.2.2: several key records give undefined results; refuse rather than guess.
-    return make_error(std::to_string(texts.size()) + " TXT records at " + *name);
-  }
+  const Result<std::size_t> chosen = dkim::choose_key_record(texts);  // the same rule as DKIM's
+  if (!chosen) return make_error("key " + *name + ": " + chosen.reason());
+  const std::string& text = texts[*chosen];
   auto now = std::chrono::steady_clock::now();
   // A cached entry holds the record parsed from this very text and its decoded key.
   std::optional<dkim::CachedKey> cached;
-  if (cache_ != nullptr) cached = cache_->find(*name, texts.front(), now);
-  auto record = cached ? Result<dkim::KeyRecord>(std::move(cached->record))
-                       : dkim::parse_key_record(texts.front());
+  if (cache_ != nullptr) cached = cache_->find(*name, text, now);
+  auto record =
+      cached ? Result<dkim::KeyRecord>(std::move(cached->record)) : dkim::parse_key_record(text);
   if (!record) return make_error("key " + *name + ": key record: " + record.reason());
   auto key = usable_key(*record, algorithm, min_rsa_bits_,
                         cached ? std::optional<dkim::PublicKey>(cached->key) : std::nullopt);
   if (!key) return make_error("key " + *name + ": " + key.reason());
   if (cache_ != nullptr && !cached) {
-    cache_->store(*name, texts.front(), dkim::CachedKey{*record, *key},
+    cache_->store(*name, text, dkim::CachedKey{*record, *key},
                   now + std::chrono::seconds(it->second.ttl));
   }
   return key;

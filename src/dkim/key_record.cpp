@@ -78,6 +78,27 @@ Result<KeyRecord> parse_key_record(std::string_view text) {
   return key;
 }
 
+Result<std::size_t> choose_key_record(const std::vector<std::string>& texts) {
+  if (texts.empty()) return make_error("no TXT record");
+  if (texts.size() == 1) return std::size_t{0};
+  std::size_t chosen = texts.size();
+  std::size_t key_records = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (!parse_key_record(texts[i]).ok()) continue;
+    ++key_records;
+    if (chosen == texts.size()) chosen = i;
+  }
+  if (key_records == 1) return chosen;
+  if (key_records == 0) {
+    return make_error("none of " + std::to_string(texts.size()) +
+                      " TXT records is a key record (the first: " +
+                      parse_key_record(texts.front()).reason() + ")");
+  }
+  return make_error(std::to_string(key_records) + " key records among " +
+                    std::to_string(texts.size()) +
+                    " TXT records; RFC 6376 3.6.2.2 leaves the choice undefined");
+}
+
 std::string format_key_record(KeyType type, std::string_view public_key_der) {
   return "v=DKIM1; k=" + std::string(to_string(type)) + "; p=" + base64_encode(public_key_der);
 }

@@ -72,13 +72,22 @@ std::string key_name(const Signature& sig) {
   return name;
 }
 
-// The first TXT record with its strings joined: a view into the answer when it is one string
-// (an Ed25519 key record is), else joined into `joined`. None when there is no TXT record.
-std::optional<std::string_view> first_txt(const dns::Answer& answer, std::string& joined) {
-  if (!answer.ok() || answer.txt.empty()) return std::nullopt;
-  const auto& strings = answer.txt.front();
-  if (strings.size() == 1) return std::string_view(strings.front());
-  for (const auto& piece : strings) joined += piece;
+// The text of the key record to use (`choose_key_record`'s rule, shared with ARC): a view into
+// the answer when it holds one TXT record of one string (an Ed25519 key record is), else a copy
+// in `joined`.
+Result<std::string_view> key_text(const dns::Answer& answer, const std::string& name,
+                                  std::string& joined) {
+  if (!answer.ok() || answer.txt.empty()) return make_error("no key record at " + name);
+  if (answer.txt.size() == 1) {
+    const auto& strings = answer.txt.front();
+    if (strings.size() == 1) return std::string_view(strings.front());
+    for (const auto& piece : strings) joined += piece;
+    return std::string_view(joined);
+  }
+  std::vector<std::string> texts = answer.joined_txt();
+  const Result<std::size_t> chosen = choose_key_record(texts);
+  if (!chosen) return make_error(name + ": " + chosen.reason());
+  joined = std::move(texts[*chosen]);
   return std::string_view(joined);
 }
 
@@ -274,9 +283,9 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
       continue;
     }
     std::string joined;
-    const std::optional<std::string_view> text = first_txt(answer, joined);
+    const Result<std::string_view> text = key_text(answer, name, joined);
     if (!text) {
-      decide(s, DkimStatus::permerror, "no key record at " + name);
+      decide(s, DkimStatus::permerror, text.reason());
       continue;
     }
     Key& k = keys[index];

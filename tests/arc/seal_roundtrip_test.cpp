@@ -156,6 +156,20 @@ TEST_F(ArcRoundTrip, MissingKeyAndTemporaryDnsFailure) {
   EXPECT_NE(r.reason.find("temporarily"), std::string::npos) << r.reason;
 }
 
+// ARC takes its key by DKIM's rule (`dkim::choose_key_record`): a TXT record that is not a key
+// record beside the key is passed over, a second key record makes the key ambiguous.
+TEST_F(ArcRoundTrip, OtherTxtRecordsAtTheKeyNameFollowDkimsRule) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  zone_.add_txt("rsa._domainkey.a.example", {"google-site-verification=abc123"});
+  ArcResult r = verify(one);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  zone_.add_txt("rsa._domainkey.a.example",
+                {dkim::format_key_record(dkim::KeyType::ed25519, keys().ed.public_key_der())});
+  r = verify(one);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("2 key records among 3 TXT records"), std::string::npos) << r.reason;
+}
+
 // A resolver that throws (a bug or resource failure, not DNS trouble) fails that key's lookup
 // like a DNS error: the chain fails with a reason, no exception reaches the caller.
 TEST_F(ArcRoundTrip, ResolverThatThrowsFailsTheKeyNotTheCall) {

@@ -128,6 +128,23 @@ TEST(KeyRecordParse, DefaultsAndRevoked) {
   EXPECT_TRUE(k->allows_hash(HashAlgorithm::sha1));
 }
 
+TEST(KeyRecordChoice, OneKeyRecordAmongTheTxtRecords) {
+  using Texts = std::vector<std::string>;
+  EXPECT_NE(choose_key_record(Texts{}).reason().find("no TXT record"), std::string::npos);
+  // One record is the caller's to parse, even when it is not a key record.
+  EXPECT_EQ(choose_key_record(Texts{"hello"}).value(), 0u);
+  EXPECT_EQ(choose_key_record(Texts{"v=spf1 -all", "p=AAAA", "x"}).value(), 1u);
+  EXPECT_EQ(choose_key_record(Texts{"v=DKIM1; p=", "hello"}).value(), 0u);  // revoked counts
+  auto two = choose_key_record(Texts{"p=AAAA", "v=spf1 -all", "v=DKIM1; p=BBBB"});
+  EXPECT_NE(two.reason().find("2 key records among 3 TXT records"), std::string::npos)
+      << two.reason();
+  auto none = choose_key_record(Texts{"v=spf1 -all", "hello"});
+  EXPECT_NE(none.reason().find("none of 2 TXT records is a key record (the first: "),
+            std::string::npos)
+      << none.reason();
+  EXPECT_NE(none.reason().find("not DKIM1"), std::string::npos) << none.reason();
+}
+
 TEST(KeyRecordParse, Errors) {
   EXPECT_NE(parse_key_record("k=rsa; v=DKIM1; p=AAAA").reason().find("not the first"),
             std::string::npos);

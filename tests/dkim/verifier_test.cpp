@@ -226,6 +226,35 @@ TEST_F(Verifier, KeyRecordProblems) {
   EXPECT_NE(r[0].reason.find("t=s"), std::string::npos);
 }
 
+// Several TXT records at a key name (RFC 6376 3.6.2.2 leaves the choice to the verifier): ones
+// that are not key records are passed over; two key records are refused, never guessed at.
+TEST_F(Verifier, SeveralTxtRecordsAtTheKeyName) {
+  std::string m = sign({config(test::rsa_key(), "sel")});
+  dns::ZoneResolver z;  // the key record last, behind two that are not key records
+  z.add_txt("sel._domainkey.example.test", {"v=spf1 -all"});
+  z.add_txt("sel._domainkey.example.test", {"google-site-verification=abc123"});
+  publish(z, "sel", "example.test", test::rsa_key());
+  auto r = test::verify(m, z, options);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+
+  z.add_txt("sel._domainkey.example.test",
+            {format_key_record(KeyType::ed25519, test::ed25519_key().public_key_der())});
+  r = test::verify(m, z, options);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_EQ(r[0].reason,
+            "sel._domainkey.example.test: 2 key records among 4 TXT records; RFC 6376 3.6.2.2 "
+            "leaves the choice undefined");
+
+  dns::ZoneResolver junk_only;
+  junk_only.add_txt("sel._domainkey.example.test", {"v=spf1 -all"});
+  junk_only.add_txt("sel._domainkey.example.test", {"hello"});
+  r = test::verify(m, junk_only, options);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_NE(r[0].reason.find("none of 2 TXT records is a key record"), std::string::npos)
+      << r[0].reason;
+}
+
 TEST_F(Verifier, Rsa1024MinimumAndSha1Refused) {
   auto small = PrivateKey::generate(KeyType::rsa, 1024).value();
   publish(zone, "small", "example.test", small);

@@ -27,6 +27,15 @@ struct KeyRecord {
 // tag-list syntax.
 Result<KeyRecord> parse_key_record(std::string_view text);
 
+// Which of the TXT records at a key name to use (their strings already joined). RFC 6376
+// 3.6.2.2 leaves the choice among several to the verifier; DKIM and ARC share this rule:
+// records that are not key records (a site-verification string, a stray SPF record) are passed
+// over, and exactly one key record is used. Two or more key records are refused rather than
+// guessed at, since DNS gives them in no defined order. A single record is returned without
+// being parsed (the caller parses it and reports its own error). Errors: no records; several
+// records, none a key record (the first one's error is named); several key records.
+Result<std::size_t> choose_key_record(const std::vector<std::string>& texts);
+
 // The TXT record text for a public key, and the same split into strings of at most 255 bytes
 // as a zone file writes them.
 std::string format_key_record(KeyType type, std::string_view public_key_der);
