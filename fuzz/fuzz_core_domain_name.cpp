@@ -1,5 +1,7 @@
-// parse_domain and the comparison helpers on arbitrary bytes. The first byte picks the
-// DomainSyntax options; accepted names must be canonical and stable under re-parsing.
+// parse_domain, the comparison helpers and the U-label to A-label conversion on arbitrary bytes.
+// The first byte picks the DomainSyntax options; accepted names must be canonical and stable
+// under re-parsing; converted names must be ASCII, lower case, within the length limit, and
+// converting them again must change nothing.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -7,6 +9,7 @@
 #include <string_view>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 
 namespace {
 
@@ -29,6 +32,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto labels = senderauth::domain_labels(text);
   (void)senderauth::domain_equal(text, text.substr(text.size() / 2));
   (void)senderauth::domain_is_subdomain_of(text, text.substr(text.size() / 2));
+
+  if (auto ascii = senderauth::domain_to_a_labels(text); ascii) {
+    check(senderauth::is_ascii(*ascii));
+    check(*ascii == senderauth::ascii_lower(*ascii));
+    if (!senderauth::is_ascii(text)) {
+      check(ascii->size() <= senderauth::kMaxDomainLength);
+      auto twice = senderauth::domain_to_a_labels(*ascii);
+      check(twice.ok() && *twice == *ascii);
+    }
+  } else {
+    check(!senderauth::is_ascii(text) && !ascii.reason().empty());
+  }
 
   auto parsed = senderauth::parse_domain(text, syntax);
   if (!parsed) {

@@ -11,6 +11,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dmarc/discovery.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/address.hpp"
@@ -79,6 +80,8 @@ int run(const DmarcRecordCommand& command) {
   std::string name = command.domain;
   if (!name.empty() && name.back() == '.') name.pop_back();
   auto domain = message::normalize_address_domain(name);
+  if (!domain) throw CliError("bad domain '" + command.domain + "': " + domain.reason());
+  domain = domain_to_a_labels(*domain);  // RFC 8616: looked up as A-labels, as `check` does
   if (!domain) throw CliError("bad domain '" + command.domain + "': " + domain.reason());
 
   dmarc::DiscoveryOptions options;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dns/answer.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/message/address.hpp"
@@ -163,6 +164,18 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
     out.reason = "bad author domain: " + checked.reason();
     out.from_domain.clear();
     co_return out;
+  }
+  // RFC 8616 6: a From: domain written in U-labels is looked up and aligned as A-labels; the
+  // policy published for bücher.example is at _dmarc.xn--bcher-kva.example.
+  if (!is_ascii(out.from_domain)) {
+    auto ascii = domain_to_a_labels(out.from_domain);
+    if (!ascii) {
+      out.status = DmarcStatus::permerror;
+      out.reason = "bad author domain: " + ascii.reason();
+      out.from_domain.clear();
+      co_return out;
+    }
+    out.from_domain = std::move(*ascii);
   }
   PolicyFinder finder(resolver, options.discovery);
   PolicyDiscovery found = co_await finder.discover(out.from_domain);

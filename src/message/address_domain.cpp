@@ -1,5 +1,6 @@
 // Domain checks for addresses: what a DMARC author domain must look like before it is used as
-// a DNS name. No IDNA mapping: U-labels are kept as written (see address.hpp).
+// a DNS name. No IDNA mapping here: U-labels are kept as written (see address.hpp); DMARC maps
+// them to A-labels with domain_to_a_labels().
 #include <string>
 
 #include "senderauth/message/address.hpp"

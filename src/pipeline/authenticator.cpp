@@ -13,6 +13,7 @@
 #include "senderauth/arc/forwarder_override.hpp"
 #include "senderauth/authres/own_fields.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dns/completion_signal.hpp"
 #include "senderauth/dns/gather.hpp"
 #include "senderauth/iprev/helo.hpp"
@@ -149,10 +150,14 @@ bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& poli
   if (policy.dmarc_ignore_domains.empty()) return false;
   auto authors = message::author_domains(values, message::MultipleFromPolicy::evaluate_each);
   if (!authors.ok() || authors->domains.empty()) return false;
+  // Compared as A-labels, so an entry matches the author domain however either is written.
   for (const auto& domain : authors->domains) {
+    const auto author = domain_to_a_labels(domain);
+    if (!author) return false;
     bool ignored = false;
     for (const auto& entry : policy.dmarc_ignore_domains) {
-      if (domain_equal(domain, entry)) ignored = true;
+      const auto listed = domain_to_a_labels(entry);
+      if (listed && domain_equal(*author, *listed)) ignored = true;
     }
     if (!ignored) return false;
   }

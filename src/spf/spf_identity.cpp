@@ -1,5 +1,7 @@
 #include "senderauth/spf/spf_identity.hpp"
 
+#include "senderauth/core/idna.hpp"
+
 namespace senderauth::spf {
 
 namespace {
@@ -15,9 +17,19 @@ SpfIdentityTarget target_for(std::string_view local, std::string_view domain,
   SpfIdentityTarget t;
   t.local_part = local.empty() ? "postmaster" : std::string(local);
   t.domain = std::string(domain);
+  // RFC 8616 4: a domain in U-labels (an SMTPUTF8 envelope) is checked as its A-labels.
+  if (!is_ascii(domain)) {
+    auto ascii = domain_to_a_labels(domain);
+    if (!ascii) {
+      t.sender = t.local_part + "@" + t.domain;
+      t.why_not = std::string(what) + " \"" + std::string(domain) + "\" is " + ascii.reason();
+      return t;
+    }
+    t.domain = std::move(*ascii);
+  }
   if (!t.domain.empty() && t.domain.back() == '.') t.domain.pop_back();
   t.sender = t.local_part + "@" + t.domain;
-  t.checkable = is_checkable_domain(domain);
+  t.checkable = is_checkable_domain(t.domain);
   if (!t.checkable) {
     t.why_not =
         std::string(what) + " \"" + std::string(domain) + "\" is not a fully qualified domain name";

@@ -40,7 +40,8 @@ class DmarcCli : public ::testing::Test {
             ("senderauth-dmarc-cli-" + std::to_string(::getpid()) + ".zone");
     std::ofstream(zone_) << "$ORIGIN example.test.\n$TTL 300\n"
                             "_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine; pct=50; x=y\"\n"
-                            "_dmarc.broken IN TXT \"v=DMARC1; p=none; reject\"\n";
+                            "_dmarc.broken IN TXT \"v=DMARC1; p=none; reject\"\n"
+                            "_dmarc.xn--bcher-kva IN TXT \"v=DMARC1; p=quarantine\"\n";
   }
   void TearDown() override {
     if (!zone_.empty()) std::filesystem::remove(zone_);
@@ -67,6 +68,22 @@ TEST_F(DmarcCli, RecordJson) {
   EXPECT_EQ(doc["org_domain"], "example.test");
   EXPECT_EQ(doc["record"]["pct"], 50);
   EXPECT_EQ(doc["queries"].size(), 3u);
+}
+
+// A domain given in U-labels is looked up as its A-labels (RFC 8616), as `check` does.
+TEST_F(DmarcCli, InternationalisedDomainIsLookedUpAsALabels) {
+  const CliRun r = run_cli(
+      "dmarc record 'B\xc3\xbc"
+      "cher.example.test' --json --zone " +
+      zone_.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  EXPECT_EQ(doc["domain"], "xn--bcher-kva.example.test");
+  EXPECT_EQ(doc["policy_domain"], "xn--bcher-kva.example.test");
+  const CliRun bad = run_cli("dmarc record '\xe2\x98\x83.example.test' --zone " + zone_.string());
+  EXPECT_EQ(bad.exit_code, 2);  // a usage error: U+2603 is not allowed by IDNA2008
+  EXPECT_TRUE(bad.out.empty()) << bad.out;
 }
 
 TEST_F(DmarcCli, NoneBrokenAndUsage) {

@@ -288,6 +288,33 @@ TEST_F(Evaluator, EmptyOrBadAuthorDomainIsPermerror) {
   EXPECT_EQ(zone.query_count(), 0u);
 }
 
+// RFC 8616 6: an author domain in U-labels is looked up and aligned as its A-labels, so a
+// policy published for an internationalised name applies however the From: field writes it.
+TEST_F(Evaluator, InternationalisedAuthorDomainUsesALabels) {
+  const std::string u_label =
+      "b\xc3\xbc"
+      "cher.example";  // bücher.example
+  const std::string a_label = "xn--bcher-kva.example";
+  record(a_label, "v=DMARC1; p=reject");
+  const DmarcResult spoofed = run(zone, from(u_label));
+  EXPECT_EQ(spoofed.status, DmarcStatus::fail) << spoofed.reason;
+  EXPECT_EQ(spoofed.disposition, Policy::reject);
+  EXPECT_EQ(spoofed.from_domain, a_label);
+  EXPECT_EQ(spoofed.policy_domain, a_label);
+  // DKIM d= is always A-labels (RFC 6376 3.5); SPF's domain is converted by the SPF module.
+  const DmarcResult signed_ = run(zone, with_dkim(from(u_label), "mail." + a_label));
+  EXPECT_EQ(signed_.status, DmarcStatus::pass) << signed_.reason;
+  EXPECT_EQ(run(zone, with_spf(from("B\xc3\x9c"
+                                    "CHER.example"),
+                               a_label))
+                .status,
+            DmarcStatus::pass);
+  const DmarcResult bad = run(zone, from("\xe2\x98\x83.example"));  // U+2603: not IDNA2008
+  EXPECT_EQ(bad.status, DmarcStatus::permerror);
+  EXPECT_NE(bad.reason.find("not a valid internationalised domain name"), std::string::npos)
+      << bad.reason;
+}
+
 TEST(AuthOutcome, Parse) {
   EXPECT_EQ(parse_auth_outcome("pass"), AuthOutcome::pass);
   EXPECT_EQ(parse_auth_outcome("fail (signature expired)"), AuthOutcome::fail);

@@ -124,6 +124,45 @@ TEST_F(AuthenticatorTest, SpoofedFromUnderPRejectIsRejected) {
   EXPECT_NE(v.authentication_results.find("dkim=none"), std::string::npos);
 }
 
+// An EAI message (RFC 6532) may write the From: domain in U-labels; its DMARC policy is
+// published at the A-labels (RFC 8616), so writing the name in Unicode must not escape it.
+TEST_F(AuthenticatorTest, InternationalisedFromDomainCannotEscapeItsPolicy) {
+  const std::string a_label = "xn--bcher-kva.example";  // bücher.example
+  zone_.add_txt("_dmarc." + a_label, {"v=DMARC1; p=reject"});
+  zone_.add_txt(a_label, {"v=spf1 ip4:192.0.2.25 -all"});
+  const std::string message =
+      "From: J\xc3\xb6rg <joerg@b\xc3\xbc"
+      "cher.example>\r\nTo: bob@example.net\r\n"
+      "Subject: invoice\r\n\r\nbody\r\n";
+  Verdict spoofed = check(attacker_envelope(), message);
+  ASSERT_TRUE(spoofed.dmarc);
+  EXPECT_EQ(spoofed.dmarc->status, dmarc::DmarcStatus::fail) << spoofed.dmarc->reason;
+  EXPECT_EQ(spoofed.action, Action::reject);
+  EXPECT_NE(spoofed.authentication_results.find("header.from=" + a_label), std::string::npos)
+      << spoofed.authentication_results;
+
+  // The real sender, with an SMTPUTF8 MAIL FROM in U-labels: SPF passes for the A-labels and
+  // aligns with the From: domain.
+  Envelope genuine = good_envelope();
+  genuine.mail_from =
+      "j\xc3\xb6rg@b\xc3\xbc"
+      "cher.example";
+  Verdict v = check(genuine, message);
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::pass) << v.spf_mailfrom->problem;
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::pass) << v.dmarc->reason;
+  EXPECT_TRUE(v.dmarc->spf_aligned);
+  EXPECT_EQ(v.action, Action::accept);
+
+  // The ignore list matches the domain however either side writes it.
+  policy_.dmarc_ignore_domains = {
+      "B\xc3\x9c"
+      "CHER.example"};
+  Verdict ignored = check(attacker_envelope(), message);
+  EXPECT_EQ(ignored.action, Action::accept) << ignored.reason;
+}
+
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
   policy_.enforce_dmarc_reject = false;
   Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));

@@ -299,6 +299,27 @@ TEST(SpfIdentityRules, MailFrom) {
   EXPECT_FALSE(mailfrom_identity("", "localhost").checkable);
 }
 
+// RFC 8616 4: an SMTPUTF8 envelope may write the domain in U-labels; SPF checks its A-labels.
+TEST(SpfIdentityRules, InternationalisedDomainIsCheckedAsALabels) {
+  auto t = mailfrom_identity(
+      "<j\xc3\xb6rg@B\xc3\xbc"
+      "cher.example>",
+      "helo.example");
+  EXPECT_TRUE(t.checkable) << t.why_not;
+  EXPECT_EQ(t.domain, "xn--bcher-kva.example");
+  EXPECT_EQ(t.sender, "j\xc3\xb6rg@xn--bcher-kva.example");
+  EXPECT_EQ(helo_identity("m\xc3\xa4il.b\xc3\xbc"
+                          "cher.example")
+                .domain,
+            "xn--mil-qla.xn--bcher-kva.example");
+  auto bad = mailfrom_identity("a@\xe2\x98\x83.example", "helo.example");  // U+2603
+  EXPECT_FALSE(bad.checkable);
+  EXPECT_NE(bad.why_not.find("MAIL FROM domain \"\xe2\x98\x83.example\" is not a valid "
+                             "internationalised domain name ("),
+            std::string::npos)
+      << bad.why_not;
+}
+
 TEST(SpfIdentityRules, Helo) {
   EXPECT_TRUE(helo_identity("mail.example.org").checkable);
   EXPECT_TRUE(helo_identity("mail.example.org.").checkable);

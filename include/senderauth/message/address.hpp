@@ -10,7 +10,8 @@
 // Everything else that is not RFC 5322 is an error whose reason names the position.
 //
 // Domains: lower-cased in ASCII only. A-labels ("xn--...") are kept as written; U-labels
-// (RFC 6532 UTF-8) are kept byte for byte (no IDNA conversion here), only validated as UTF-8.
+// (RFC 6532 UTF-8) are kept byte for byte (no IDNA conversion here), only validated as UTF-8;
+// DMARC converts them to A-labels before using them (core/idna.hpp, RFC 8616).
 // Labels must be 1..63 octets and must not begin or end with a hyphen; the name must not end
 // with a dot and must be at most 253 octets. A domain literal ("[192.0.2.1]") is kept with its
 // brackets and flagged.
