@@ -53,11 +53,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto authors = author_domains(fields, policy, limits);
     if (authors) {
       check(!authors->domains.empty());
-      if (policy == MultipleFromPolicy::reject) check(authors->mailboxes.size() == 1);
+      if (policy == MultipleFromPolicy::reject) {
+        check(fields.size() == 1 && authors->domains.size() == 1);
+      }
     } else {
       check(!authors.reason().empty());
     }
   }
+  // reject refuses exactly what evaluate_each accepts with several authors, plus broken values.
+  const auto one = author_domains(fields, MultipleFromPolicy::reject, limits);
+  const auto each = author_domains(fields, MultipleFromPolicy::evaluate_each, limits);
+  const bool several = several_authors(fields, limits);
+  check(several == (each.ok() && (fields.size() > 1 || each->domains.size() > 1)));
+  check(!several || !one.ok());
+  check(!one.ok() || each.ok());
   (void)decode_phrase(text);
   (void)decode_encoded_word(text);
   return 0;

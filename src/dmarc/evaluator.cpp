@@ -299,6 +299,8 @@ asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
     DmarcResult out;
     out.status = DmarcStatus::permerror;
     out.reason = authors.reason();
+    out.several_authors = options.multiple_from == message::MultipleFromPolicy::reject &&
+                          message::several_authors(from_values);
     co_return out;
   }
   std::optional<DmarcResult> strictest;

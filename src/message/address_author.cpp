@@ -1,9 +1,22 @@
 #include <algorithm>
 #include <string>
 
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/message/address_author.hpp"
 
 namespace senderauth::message {
+
+namespace {
+
+// One author domain however it is written (case, U-labels or A-labels). A name that cannot be
+// converted stays as it is; DMARC reports it when it evaluates that domain.
+std::string same_domain_key(const std::string& domain) {
+  auto ascii = domain_to_a_labels(domain);
+  return ascii ? *ascii : domain;
+}
+
+}  // namespace
 
 Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values,
                                      MultipleFromPolicy policy, const AddressLimits& limits) {
@@ -13,26 +26,35 @@ Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values
     return make_error(std::to_string(from_values.size()) + " From fields (one is allowed)");
   }
   AuthorDomains out;
+  std::vector<std::string> keys;  // out.domains as A-labels
   for (const std::string& value : from_values) {
     auto list = parse_address_list(value, limits);
     if (!list) return make_error("unparseable From field: " + list.reason());
     if (list->mailboxes.empty()) return make_error("From field has no mailbox (empty group)");
-    if (reject_multiple && list->mailboxes.size() > 1) {
-      return make_error("From field lists " + std::to_string(list->mailboxes.size()) +
-                        " mailboxes (one is allowed)");
-    }
     for (Mailbox& mailbox : list->mailboxes) {
       if (mailbox.domain_literal) {
         return make_error("From address " + mailbox.address() +
                           " has a domain literal, which has no DMARC policy");
       }
-      if (std::find(out.domains.begin(), out.domains.end(), mailbox.domain) == out.domains.end()) {
+      std::string key = same_domain_key(mailbox.domain);
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        keys.push_back(std::move(key));
         out.domains.push_back(mailbox.domain);
       }
       out.mailboxes.push_back(std::move(mailbox));
     }
+    if (reject_multiple && out.domains.size() > 1) {
+      return make_error("From field lists " + std::to_string(list->mailboxes.size()) +
+                        " mailboxes in " + std::to_string(out.domains.size()) +
+                        " domains (one author domain is allowed)");
+    }
   }
   return out;
+}
+
+bool several_authors(const std::vector<std::string>& from_values, const AddressLimits& limits) {
+  auto each = author_domains(from_values, MultipleFromPolicy::evaluate_each, limits);
+  return each.ok() && (from_values.size() > 1 || each->domains.size() > 1);
 }
 
 }  // namespace senderauth::message

@@ -54,6 +54,22 @@ void decide(Verdict& v, const LocalPolicy& policy) {
     return;
   }
 
+  // Several authors where one is required (LocalPolicy::dmarc.multiple_from = reject): a
+  // receiver cannot tell which of them a reader will see, so no DMARC verdict can protect the
+  // message (RFC 7489 6.6.1: typically rejected). Enforced like a p=reject failure.
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::permerror && v.dmarc->several_authors) {
+    const std::string why = "several From authors: " + v.dmarc->reason;
+    if (policy.enforce_dmarc_reject) {
+      set_reject(v, "550", "5.7.1", "Message has several From authors; one is required", why);
+      return;
+    }
+    if (policy.enforce_dmarc_quarantine) {
+      v.action = Action::quarantine;
+      v.reason = why + " (reject not enforced: quarantined)";
+      return;
+    }
+  }
+
   // A DMARC failure whose policy is not enforced (p=none, or observe only) records why and goes
   // on to the later rules, so an SPF-fail rejection still applies to it when configured.
   std::string dmarc_reason;

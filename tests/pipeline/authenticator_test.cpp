@@ -163,6 +163,56 @@ TEST_F(AuthenticatorTest, InternationalisedFromDomainCannotEscapeItsPolicy) {
   EXPECT_EQ(ignored.action, Action::accept) << ignored.reason;
 }
 
+// A second author hidden beside the spoofed one (RFC 7489 6.6.1; OpenDMARC CVE-2019-16378):
+// with one author required (the default) the message is rejected, not passed as a permerror;
+// evaluating each author applies the strictest policy instead.
+TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
+  const std::string two_mailboxes =
+      "From: Alice <alice@example.test>, Mallory <m@attacker.example>\r\nTo: bob@example.net\r\n"
+      "Subject: invoice\r\n\r\nbody\r\n";
+  const std::string two_fields =
+      "From: Alice <alice@example.test>\r\nFrom: m@attacker.example\r\nTo: bob@example.net\r\n"
+      "\r\nbody\r\n";
+  for (const std::string& message : {two_mailboxes, two_fields}) {
+    Verdict v = check(attacker_envelope(), message);
+    ASSERT_TRUE(v.dmarc);
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+    EXPECT_TRUE(v.dmarc->several_authors);
+    EXPECT_EQ(v.action, Action::reject) << v.reason;
+    EXPECT_EQ(v.reply.code, "550");
+    EXPECT_EQ(v.reply.enhanced, "5.7.1");
+    EXPECT_NE(v.reason.find("several From authors"), std::string::npos) << v.reason;
+  }
+  // One author domain named twice is judged as that domain: SPF aligns, the mail is accepted.
+  Verdict same =
+      check(good_envelope(), "From: alice@example.test, bob@Example.Test\r\n\r\nbody\r\n");
+  ASSERT_TRUE(same.dmarc);
+  EXPECT_EQ(same.dmarc->status, dmarc::DmarcStatus::pass) << same.dmarc->reason;
+  EXPECT_EQ(same.action, Action::accept);
+  // A broken From field stays a permerror that is recorded, not a reason to reject.
+  Verdict broken = check(attacker_envelope(), "From: <alice@example.test\r\n\r\nbody\r\n");
+  ASSERT_TRUE(broken.dmarc);
+  EXPECT_EQ(broken.dmarc->status, dmarc::DmarcStatus::permerror);
+  EXPECT_EQ(broken.action, Action::accept);
+
+  // Observe-only sites quarantine at most.
+  policy_.enforce_dmarc_reject = false;
+  EXPECT_EQ(check(attacker_envelope(), two_mailboxes).action, Action::quarantine);
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(attacker_envelope(), two_mailboxes).action, Action::accept);
+
+  // Evaluating each author: example.test's p=reject is the strictest, so still rejected.
+  policy_ = {};
+  policy_.authserv_id = "mx.example.net";
+  policy_.dkim.now = kDemoNow;
+  policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  Verdict each = check(attacker_envelope(), two_mailboxes);
+  ASSERT_TRUE(each.dmarc);
+  EXPECT_EQ(each.dmarc->status, dmarc::DmarcStatus::fail);
+  EXPECT_EQ(each.dmarc->from_domain, "example.test");
+  EXPECT_EQ(each.action, Action::reject);
+}
+
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
   policy_.enforce_dmarc_reject = false;
   Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));

@@ -80,6 +80,9 @@ struct DmarcResult {
   bool spf_aligned = false;
   bool dkim_aligned = false;
   std::string aligned_dkim_domain;
+  // permerror because the message names several authors (several From fields, or mailboxes in
+  // several domains) and multiple_from is reject: the pipeline rejects such a message.
+  bool several_authors = false;
   std::vector<std::string> dns_queries;  // "_dmarc.<name>" and existence checks, in order
   // The "dmarc=" clause of Authentication-Results: pipeline::dmarc_clause().
 };
@@ -95,9 +98,9 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
                                       const DmarcOptions& options);
 
 // From the raw From field values: author domains by options.multiple_from (an error gives a
-// permerror result naming it), each evaluated with `identities` (from_domain ignored); the
-// strictest result is returned (disposition first, then fail > temperror > permerror > none >
-// pass).
+// permerror result naming it, with several_authors set when that is the reason), each evaluated
+// with `identities` (from_domain ignored); the strictest result is returned (disposition first,
+// then fail > temperror > permerror > none > pass).
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
                                               const std::vector<std::string>& from_values,
                                               const DmarcInput& identities,

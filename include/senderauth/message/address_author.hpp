@@ -12,24 +12,31 @@
 namespace senderauth::message {
 
 enum class MultipleFromPolicy : std::uint8_t {
-  // Several From fields, or several mailboxes in one, are an error (OpenDMARC's
-  // RejectMultiValueFrom): the safe default, as RFC 5322 allows one field and RFC 7489 6.6.1
-  // lets a receiver reject such mail.
+  // Several From fields, or one From field whose mailboxes are in different domains, are an
+  // error (OpenDMARC's RejectMultiValueFrom), which the pipeline turns into a rejection: the
+  // safe default, as RFC 5322 allows one field and RFC 7489 6.6.1 notes that such mail is
+  // typically rejected. Several mailboxes in one domain are that one author domain.
   reject,
-  // Every distinct domain is returned; the DMARC caller evaluates each and keeps the strictest.
+  // Every distinct domain is returned; the DMARC caller evaluates each and keeps the strictest
+  // (RFC 7489 6.6.1).
   evaluate_each,
 };
 
 struct AuthorDomains {
-  std::vector<std::string> domains;  // distinct, in order of appearance, normalised
+  std::vector<std::string> domains;  // distinct (as A-labels), in order of appearance, normalised
   std::vector<Mailbox> mailboxes;    // every author mailbox found
 };
 
 // `from_values` holds the value of each From field (after the colon, folding allowed).
 // Errors: no From field; an unparseable value (the parser's reason); a field without any
-// mailbox (an empty group); a domain literal; and, under `reject`, several fields or mailboxes.
+// mailbox (an empty group); a domain literal; and, under `reject`, several fields or mailboxes
+// in several domains (several_authors() tells these apart from the others).
 Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values,
                                      MultipleFromPolicy policy = MultipleFromPolicy::reject,
                                      const AddressLimits& limits = {});
+
+// True when `from_values` names more than one author in the sense `reject` refuses: several
+// From fields, or mailboxes in more than one domain, all of them parseable.
+bool several_authors(const std::vector<std::string>& from_values, const AddressLimits& limits = {});
 
 }  // namespace senderauth::message
