@@ -45,6 +45,7 @@ struct CheckCommand {
   bool tempfail_on_dmarc_temperror = false;
   bool tempfail_on_internal_error = false;
   bool multiple_from_evaluate_each = false;
+  bool accept_unusable_from = false;
   std::vector<std::string> dmarc_ignore;
   std::string psl_path;
   bool json = false;
@@ -116,6 +117,9 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
         {"disposition", dmarc::to_string(d.disposition)},
         {"spf_aligned", d.spf_aligned},
         {"dkim_aligned", d.dkim_aligned},
+        {"from_problem", d.from_problem == dmarc::FromProblem::none
+                             ? nlohmann::json()
+                             : nlohmann::json(dmarc::to_string(d.from_problem))},
         {"reason", text_or_null(d.reason)}};
   }
   doc["arc_override"] = nullptr;
@@ -170,6 +174,7 @@ int run(const CheckCommand& command) {
   policy.tempfail_on_dmarc_temperror = command.tempfail_on_dmarc_temperror;
   policy.tempfail_on_internal_error = command.tempfail_on_internal_error;
   policy.dmarc_ignore_domains = command.dmarc_ignore;
+  policy.reject_unusable_from = !command.accept_unusable_from;
   if (command.multiple_from_evaluate_each) {
     policy.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
   }
@@ -254,8 +259,11 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                   "Author domain whose DMARC policy is not evaluated (repeatable)")
       ->allow_extra_args(false);
   sub->add_flag("--multiple-from-evaluate-each", command->multiple_from_evaluate_each,
-                "Several From addresses: evaluate each and apply the strictest (default: "
-                "permerror, as OpenDMARC's RejectMultiValueFrom)");
+                "Several From authors: evaluate each and apply the strictest (default: DMARC "
+                "permerror and reject, as OpenDMARC's RejectMultiValueFrom)");
+  sub->add_flag("--accept-unusable-from", command->accept_unusable_from,
+                "A missing or unparseable From field is only recorded as dmarc=permerror "
+                "(default: reject, as OpenDMARC's RequiredHeaders)");
   sub->add_option("--psl", command->psl_path,
                   "Find organisational domains with this Public Suffix List (RFC 7489) instead "
                   "of the RFC 9989 DNS tree walk, e.g. " +

@@ -143,6 +143,20 @@ std::string_view to_string(PolicySource source) {
   return "none";
 }
 
+std::string_view to_string(FromProblem problem) {
+  switch (problem) {
+    case FromProblem::none:
+      return "none";
+    case FromProblem::missing:
+      return "missing";
+    case FromProblem::unusable:
+      return "unusable";
+    case FromProblem::several_authors:
+      return "several_authors";
+  }
+  return "none";
+}
+
 bool stricter(const DmarcResult& a, const DmarcResult& b) {
   if (a.disposition != b.disposition) return a.disposition > b.disposition;
   return status_rank(a.status) > status_rank(b.status);
@@ -155,6 +169,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
   if (out.from_domain.empty()) {
     out.status = DmarcStatus::permerror;
     out.reason = "no author domain";
+    out.from_problem = FromProblem::missing;
     co_return out;
   }
   // Callers normally pass message::author_domains() output; anything else is checked the same
@@ -163,6 +178,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
     out.status = DmarcStatus::permerror;
     out.reason = "bad author domain: " + checked.reason();
     out.from_domain.clear();
+    out.from_problem = FromProblem::unusable;
     co_return out;
   }
   // RFC 8616 6: a From: domain written in U-labels is looked up and aligned as A-labels; the
@@ -173,6 +189,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
       out.status = DmarcStatus::permerror;
       out.reason = "bad author domain: " + ascii.reason();
       out.from_domain.clear();
+      out.from_problem = FromProblem::unusable;
       co_return out;
     }
     out.from_domain = std::move(*ascii);
@@ -299,8 +316,14 @@ asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
     DmarcResult out;
     out.status = DmarcStatus::permerror;
     out.reason = authors.reason();
-    out.several_authors = options.multiple_from == message::MultipleFromPolicy::reject &&
-                          message::several_authors(from_values);
+    if (from_values.empty()) {
+      out.from_problem = FromProblem::missing;
+    } else if (options.multiple_from == message::MultipleFromPolicy::reject &&
+               message::several_authors(from_values)) {
+      out.from_problem = FromProblem::several_authors;
+    } else {
+      out.from_problem = FromProblem::unusable;
+    }
     co_return out;
   }
   std::optional<DmarcResult> strictest;

@@ -1,6 +1,8 @@
 #include "pipeline/decision.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "senderauth/core/domain_name.hpp"
 
@@ -42,6 +44,30 @@ void set_reject(Verdict& v, std::string code, std::string enhanced, std::string 
   v.reason = std::move(reason);
 }
 
+struct FromRefusal {
+  std::string_view reply;   // the SMTP reply text
+  std::string_view reason;  // the verdict's reason, before the DMARC reason
+};
+
+// Whether the From field's problem (if any) refuses the message under `policy`.
+std::optional<FromRefusal> unusable_from_reply(const Verdict& v, const LocalPolicy& policy) {
+  if (!v.dmarc || v.dmarc->status != dmarc::DmarcStatus::permerror) return std::nullopt;
+  switch (v.dmarc->from_problem) {
+    case dmarc::FromProblem::none:
+      return std::nullopt;
+    case dmarc::FromProblem::several_authors:  // chosen by dmarc.multiple_from = reject
+      return FromRefusal{"Message has several From authors; one is required",
+                         "several From authors"};
+    case dmarc::FromProblem::missing:
+      if (!policy.reject_unusable_from) return std::nullopt;
+      return FromRefusal{"Message has no From header field", "no From author"};
+    case dmarc::FromProblem::unusable:
+      if (!policy.reject_unusable_from) return std::nullopt;
+      return FromRefusal{"From header field is not RFC 5322 compliant", "unusable From field"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void decide(Verdict& v, const LocalPolicy& policy) {
@@ -54,13 +80,12 @@ void decide(Verdict& v, const LocalPolicy& policy) {
     return;
   }
 
-  // Several authors where one is required (LocalPolicy::dmarc.multiple_from = reject): a
-  // receiver cannot tell which of them a reader will see, so no DMARC verdict can protect the
-  // message (RFC 7489 6.6.1: typically rejected). Enforced like a p=reject failure.
-  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::permerror && v.dmarc->several_authors) {
-    const std::string why = "several From authors: " + v.dmarc->reason;
+  // No author domain for DMARC to judge (RFC 7489 6.6.1: such mail is typically rejected):
+  // enforced like a p=reject failure, since a reader may still be shown a protected domain.
+  if (const auto refusal = unusable_from_reply(v, policy)) {
+    const std::string why = std::string(refusal->reason) + ": " + v.dmarc->reason;
     if (policy.enforce_dmarc_reject) {
-      set_reject(v, "550", "5.7.1", "Message has several From authors; one is required", why);
+      set_reject(v, "550", "5.7.1", std::string(refusal->reply), why);
       return;
     }
     if (policy.enforce_dmarc_quarantine) {

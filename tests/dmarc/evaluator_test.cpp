@@ -347,19 +347,19 @@ TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
   const DmarcResult r = dns::run_sync(io, evaluate_authors(zone, values, ids, reject));
   EXPECT_EQ(r.status, DmarcStatus::permerror);
   EXPECT_NE(r.reason.find("2 mailboxes in 2 domains"), std::string::npos) << r.reason;
-  EXPECT_TRUE(r.several_authors);
+  EXPECT_EQ(r.from_problem, FromProblem::several_authors);
   DmarcOptions each;
   each.multiple_from = message::MultipleFromPolicy::evaluate_each;
   const DmarcResult e = dns::run_sync(io, evaluate_authors(zone, values, ids, each));
   EXPECT_EQ(e.status, DmarcStatus::fail);
   EXPECT_EQ(e.from_domain, "example.com");
   EXPECT_EQ(e.disposition, Policy::reject);
-  EXPECT_FALSE(e.several_authors);
+  EXPECT_EQ(e.from_problem, FromProblem::none);
   // A broken From field is a permerror of its own, not "several authors".
   const DmarcResult broken =
       dns::run_sync(io, evaluate_authors(zone, {"a@example.com, <b@example.org"}, ids, reject));
   EXPECT_EQ(broken.status, DmarcStatus::permerror);
-  EXPECT_FALSE(broken.several_authors);
+  EXPECT_EQ(broken.from_problem, FromProblem::unusable);
 }
 
 TEST_F(Authors, NoFromIsPermerror) {

@@ -177,7 +177,7 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
     Verdict v = check(attacker_envelope(), message);
     ASSERT_TRUE(v.dmarc);
     EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
-    EXPECT_TRUE(v.dmarc->several_authors);
+    EXPECT_EQ(v.dmarc->from_problem, dmarc::FromProblem::several_authors);
     EXPECT_EQ(v.action, Action::reject) << v.reason;
     EXPECT_EQ(v.reply.code, "550");
     EXPECT_EQ(v.reply.enhanced, "5.7.1");
@@ -189,11 +189,6 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   ASSERT_TRUE(same.dmarc);
   EXPECT_EQ(same.dmarc->status, dmarc::DmarcStatus::pass) << same.dmarc->reason;
   EXPECT_EQ(same.action, Action::accept);
-  // A broken From field stays a permerror that is recorded, not a reason to reject.
-  Verdict broken = check(attacker_envelope(), "From: <alice@example.test\r\n\r\nbody\r\n");
-  ASSERT_TRUE(broken.dmarc);
-  EXPECT_EQ(broken.dmarc->status, dmarc::DmarcStatus::permerror);
-  EXPECT_EQ(broken.action, Action::accept);
 
   // Observe-only sites quarantine at most.
   policy_.enforce_dmarc_reject = false;
@@ -335,11 +330,53 @@ TEST_F(AuthenticatorTest, ForgedAuthenticationResultsAreFound) {
   EXPECT_EQ(v.action, Action::reject);
 }
 
-TEST_F(AuthenticatorTest, NoFromFieldIsDmarcPermerror) {
-  Verdict v = check(good_envelope(), "Subject: no author\r\n\r\nbody\r\n");
-  ASSERT_TRUE(v.dmarc);
-  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
-  EXPECT_EQ(v.action, Action::accept);
+// A From field a lenient reader still shows as example.test, which DMARC cannot judge: refused
+// by default (LocalPolicy::reject_unusable_from), only recorded when that is off.
+TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
+  struct Case {
+    std::string message;
+    dmarc::FromProblem problem;
+    std::string reply;
+  };
+  const std::vector<Case> cases = {
+      {"Subject: no author\r\n\r\nbody\r\n", dmarc::FromProblem::missing,
+       "Message has no From header field"},
+      {"From: alice@example.test.\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+      {"From: <alice@example.test>>\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+      {"From: alice@example.test;\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+      {"From: undisclosed:;\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+      {"From: a@[192.0.2.1]\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+      {"From: a@\xe2\x98\x83.example\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
+       "From header field is not RFC 5322 compliant"},
+  };
+  for (const Case& c : cases) {
+    Verdict v = check(attacker_envelope(), c.message);
+    ASSERT_TRUE(v.dmarc) << c.message;
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror) << c.message;
+    EXPECT_EQ(v.dmarc->from_problem, c.problem) << c.message;
+    EXPECT_EQ(v.action, Action::reject) << c.message;
+    EXPECT_EQ(v.reply.code, "550");
+    EXPECT_EQ(v.reply.enhanced, "5.7.1");
+    EXPECT_EQ(v.reply.text, c.reply) << c.message;
+  }
+  policy_.reject_unusable_from = false;
+  for (const Case& c : cases) {
+    Verdict v = check(attacker_envelope(), c.message);
+    ASSERT_TRUE(v.dmarc);
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+    EXPECT_EQ(v.action, Action::accept) << c.message;
+    EXPECT_EQ(v.reason.rfind("DMARC permerror", 0), 0u) << v.reason;
+  }
+  // Observe-only sites act on none of it.
+  policy_.reject_unusable_from = true;
+  policy_.enforce_dmarc_reject = false;
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(attacker_envelope(), cases[1].message).action, Action::accept);
 }
 
 TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {

@@ -61,6 +61,17 @@ struct DmarcOptions {
 };
 
 enum class DmarcStatus : std::uint8_t { none, pass, fail, temperror, permerror };
+
+// Why a permerror has no author domain to judge. Such a message cannot be protected by any
+// DMARC result, and a lenient mail reader may still show it as coming from a protected domain
+// ("alice@bank.example." or "<alice@bank.example>>"), so the pipeline refuses it by default.
+enum class FromProblem : std::uint8_t {
+  none,
+  missing,          // no From field (RFC 5322 3.6 requires one)
+  unusable,         // unparseable, an empty group, a domain literal, a name that is not a domain
+  several_authors,  // several From fields or mailboxes in several domains, under multiple_from
+                    // = reject
+};
 enum class PolicySource : std::uint8_t { none, p, sp, np };
 
 struct DmarcResult {
@@ -80,15 +91,14 @@ struct DmarcResult {
   bool spf_aligned = false;
   bool dkim_aligned = false;
   std::string aligned_dkim_domain;
-  // permerror because the message names several authors (several From fields, or mailboxes in
-  // several domains) and multiple_from is reject: the pipeline rejects such a message.
-  bool several_authors = false;
-  std::vector<std::string> dns_queries;  // "_dmarc.<name>" and existence checks, in order
+  FromProblem from_problem = FromProblem::none;  // set with permerror when there is no author
+  std::vector<std::string> dns_queries;          // "_dmarc.<name>" and existence checks, in order
   // The "dmarc=" clause of Authentication-Results: pipeline::dmarc_clause().
 };
 
 std::string_view to_string(DmarcStatus status);
 std::string_view to_string(PolicySource source);
+std::string_view to_string(FromProblem problem);
 
 // Strict: the names are equal. Relaxed: their organisational domains are equal.
 bool aligned(std::string_view author_org, std::string_view author, std::string_view id_org,
@@ -98,7 +108,7 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
                                       const DmarcOptions& options);
 
 // From the raw From field values: author domains by options.multiple_from (an error gives a
-// permerror result naming it, with several_authors set when that is the reason), each evaluated
+// permerror result naming it, with from_problem saying which kind), each evaluated
 // with `identities` (from_domain ignored); the strictest result is returned (disposition first,
 // then fail > temperror > permerror > none > pass).
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,

@@ -29,6 +29,13 @@ struct LocalPolicy {
   bool check_helo_spf = true;  // SPF for the HELO identity too (RFC 7208 2.3 RECOMMENDED)
   bool check_arc = true;
 
+  // A message whose From field gives DMARC no author domain (dmarc::FromProblem: missing,
+  // unusable; several authors follow dmarc.multiple_from) is refused like a p=reject failure:
+  // a lenient reader may still show it as coming from a protected domain, and no DMARC result
+  // can vouch for it (RFC 7489 6.6.1; OpenDMARC's RequiredHeaders). When false such a message
+  // is only recorded as dmarc=permerror.
+  bool reject_unusable_from = true;
+
   // p=reject: reject at SMTP time. When false such mail is quarantined instead if quarantine
   // is enforced, else accepted (observe only); the headers say dmarc=fail either way.
   bool enforce_dmarc_reject = true;
