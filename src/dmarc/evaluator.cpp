@@ -153,6 +153,8 @@ std::string_view to_string(FromProblem problem) {
       return "unusable";
     case FromProblem::several_authors:
       return "several_authors";
+    case FromProblem::header_unreadable:
+      return "header_unreadable";
   }
   return "none";
 }

@@ -62,6 +62,21 @@ void MessageReader::end_headers() {
   if (sink_) sink_->on_headers(headers_);
 }
 
+namespace {
+
+// An mbox "From " line ("From joe@example.test Mon Jan  1 00:00:00 2026") opens a stored
+// message; it is not a field. A line "From :" is a From field in RFC 5322's obsolete syntax
+// (4.5.2: whitespace before the colon): a mail reader shows it, so it must never be skipped,
+// or a forged author could hide in front of the one DMARC judges.
+bool is_mbox_separator(std::string_view line) {
+  if (!line.starts_with("From ")) return false;
+  line.remove_prefix(5);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  return !line.starts_with(':');
+}
+
+}  // namespace
+
 Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   header_bytes_ += line.size();
   if (header_bytes_ > limits_.max_header_bytes) {
@@ -70,7 +85,7 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   }
   if (state_ == State::start) {
     state_ = State::headers;
-    if (line.starts_with("From ")) return {};  // mbox separator, not a field
+    if (is_mbox_separator(line)) return {};
   }
   if (line == "\r\n") {
     if (auto r = close_field(); !r) return r;

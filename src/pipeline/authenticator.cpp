@@ -283,6 +283,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     if (!s->read_error.empty() && !s->reader.headers_complete()) {
       result.status = dmarc::DmarcStatus::permerror;
       result.reason = "message header unreadable: " + s->read_error;
+      result.from_problem = dmarc::FromProblem::header_unreadable;
     } else {
       result = co_await dmarc::evaluate_authors(s->auth.resolver(), froms, dmarc_identities(v),
                                                 policy.dmarc);

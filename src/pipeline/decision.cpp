@@ -64,6 +64,9 @@ std::optional<FromRefusal> unusable_from_reply(const Verdict& v, const LocalPoli
     case dmarc::FromProblem::unusable:
       if (!policy.reject_unusable_from) return std::nullopt;
       return FromRefusal{"From header field is not RFC 5322 compliant", "unusable From field"};
+    case dmarc::FromProblem::header_unreadable:
+      if (!policy.reject_unusable_from) return std::nullopt;
+      return FromRefusal{"Message header is not RFC 5322 compliant", "unreadable header"};
   }
   return std::nullopt;
 }

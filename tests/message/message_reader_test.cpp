@@ -125,6 +125,20 @@ TEST(MessageReader, SkipsMboxSeparator) {
   EXPECT_EQ(c.headers[0].name(), "From");
 }
 
+// "From :" (RFC 5322 4.5.2, whitespace before the colon) is a From field that mail readers
+// show, even as the first line: skipping it as an mbox separator would hide an author.
+TEST(MessageReader, ObsoleteFromFieldIsNotAnMboxSeparator) {
+  for (std::string first : {"From : a@example.com", "From \t: a@example.com", "From  :a@b.test"}) {
+    Collect c = read_in_chunks(first + "\r\nFrom: m@attacker.test\r\n\r\nx\r\n", 3);
+    ASSERT_EQ(c.headers.size(), 2u) << first;
+    EXPECT_EQ(c.headers[0].name(), "From") << first;
+    EXPECT_TRUE(c.headers[0].is("from")) << first;
+    EXPECT_EQ(c.headers[0].raw(), first + "\r\n");
+  }
+  Collect mbox = read_in_chunks("From joe@example.com Mon Jan  1 10:00:00 2026\n\nx\n", 7);
+  EXPECT_TRUE(mbox.headers.empty());
+}
+
 TEST(MessageReader, BodyIsStreamedNotCollected) {
   Collect sink;
   MessageReader reader(&sink);

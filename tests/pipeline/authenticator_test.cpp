@@ -173,7 +173,10 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   const std::string two_fields =
       "From: Alice <alice@example.test>\r\nFrom: m@attacker.example\r\nTo: bob@example.net\r\n"
       "\r\nbody\r\n";
-  for (const std::string& message : {two_mailboxes, two_fields}) {
+  // The first line "From :" is a From field (RFC 5322 4.5.2), not an mbox separator.
+  const std::string obsolete_first =
+      "From : Alice <alice@example.test>\r\nFrom: m@attacker.example\r\n\r\nbody\r\n";
+  for (const std::string& message : {two_mailboxes, two_fields, obsolete_first}) {
     Verdict v = check(attacker_envelope(), message);
     ASSERT_TRUE(v.dmarc);
     EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
@@ -353,6 +356,9 @@ TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
        "From header field is not RFC 5322 compliant"},
       {"From: a@\xe2\x98\x83.example\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
        "From header field is not RFC 5322 compliant"},
+      // A first line that continues nothing: readers differ on what it is.
+      {" From: alice@example.test\r\nFrom: m@attacker.example\r\n\r\nbody\r\n",
+       dmarc::FromProblem::header_unreadable, "Message header is not RFC 5322 compliant"},
   };
   for (const Case& c : cases) {
     Verdict v = check(attacker_envelope(), c.message);

@@ -67,10 +67,11 @@ enum class DmarcStatus : std::uint8_t { none, pass, fail, temperror, permerror }
 // ("alice@bank.example." or "<alice@bank.example>>"), so the pipeline refuses it by default.
 enum class FromProblem : std::uint8_t {
   none,
-  missing,          // no From field (RFC 5322 3.6 requires one)
-  unusable,         // unparseable, an empty group, a domain literal, a name that is not a domain
-  several_authors,  // several From fields or mailboxes in several domains, under multiple_from
-                    // = reject
+  missing,            // no From field (RFC 5322 3.6 requires one)
+  unusable,           // unparseable, an empty group, a domain literal, a name that is not a domain
+  several_authors,    // several From fields or mailboxes in several domains, under multiple_from
+                      // = reject
+  header_unreadable,  // the header section itself could not be read (set by the pipeline)
 };
 enum class PolicySource : std::uint8_t { none, p, sp, np };
 

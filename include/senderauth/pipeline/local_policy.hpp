@@ -30,7 +30,8 @@ struct LocalPolicy {
   bool check_arc = true;
 
   // A message whose From field gives DMARC no author domain (dmarc::FromProblem: missing,
-  // unusable; several authors follow dmarc.multiple_from) is refused like a p=reject failure:
+  // unusable, or a header section that cannot be read at all; several authors follow
+  // dmarc.multiple_from) is refused like a p=reject failure:
   // a lenient reader may still show it as coming from a protected domain, and no DMARC result
   // can vouch for it (RFC 7489 6.6.1; OpenDMARC's RequiredHeaders). When false such a message
   // is only recorded as dmarc=permerror.
