@@ -196,6 +196,35 @@ TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
+// the two options that relax it.
+TEST_F(CheckCliFiles, UnusableAndSeveralFromAuthors) {
+  const std::string two = write("two.eml",
+                                "From: Alice <alice@example.test>, m@attacker.example\r\n"
+                                "To: bob@example.net\r\n\r\nbody\r\n");
+  const std::string broken =
+      write("broken.eml", "From: alice@example.test.\r\nTo: bob@example.net\r\n\r\nbody\r\n");
+  const std::string base = "check --json" + kCommon + kSpoofEnvelope + " '";
+
+  auto j = json_of(run_cli(base + two + "'"));
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_EQ(j["dmarc"]["result"], "permerror");
+  EXPECT_EQ(j["dmarc"]["from_problem"], "several_authors");
+  EXPECT_EQ(j["reply"]["text"], "Message has several From authors; one is required");
+  j = json_of(run_cli(base + two + "' --multiple-from-evaluate-each"));
+  EXPECT_EQ(j["dmarc"]["result"], "fail");  // example.test's p=reject is the strictest
+  EXPECT_TRUE(j["dmarc"]["from_problem"].is_null());
+  EXPECT_EQ(j["action"], "reject");
+
+  j = json_of(run_cli(base + broken + "'"));
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_EQ(j["dmarc"]["from_problem"], "unusable");
+  EXPECT_EQ(j["reply"]["text"], "From header field is not RFC 5322 compliant");
+  j = json_of(run_cli(base + broken + "' --accept-unusable-from"));
+  EXPECT_EQ(j["action"], "accept");
+  EXPECT_EQ(j["dmarc"]["from_problem"], "unusable");
+}
+
 TEST_F(CheckCliFiles, StdinIsReadWithDash) {
   const CliRun run =
       run_cli("check" + kCommon + kGoodEnvelope + " - < '" + kDemo + "/messages/1-all-pass.eml'");
