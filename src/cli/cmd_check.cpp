@@ -46,6 +46,7 @@ struct CheckCommand {
   bool tempfail_on_internal_error = false;
   bool multiple_from_evaluate_each = false;
   bool accept_unusable_from = false;
+  bool refuse_partial_body = false;
   std::vector<std::string> dmarc_ignore;
   std::string psl_path;
   bool json = false;
@@ -175,6 +176,7 @@ int run(const CheckCommand& command) {
   policy.tempfail_on_internal_error = command.tempfail_on_internal_error;
   policy.dmarc_ignore_domains = command.dmarc_ignore;
   policy.reject_unusable_from = !command.accept_unusable_from;
+  policy.dkim.refuse_partial_body = command.refuse_partial_body;
   if (command.multiple_from_evaluate_each) {
     policy.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
   }
@@ -261,6 +263,9 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
   sub->add_flag("--multiple-from-evaluate-each", command->multiple_from_evaluate_each,
                 "Several From authors: evaluate each and apply the strictest (default: DMARC "
                 "permerror and reject, as OpenDMARC's RejectMultiValueFrom)");
+  sub->add_flag("--refuse-partial-body", command->refuse_partial_body,
+                "A DKIM signature whose l= leaves part of the body unsigned gets policy, not "
+                "pass, so DMARC does not count it");
   sub->add_flag("--accept-unusable-from", command->accept_unusable_from,
                 "A missing or unparseable From field is only recorded as dmarc=permerror "
                 "(default: reject, as OpenDMARC's RequiredHeaders)");

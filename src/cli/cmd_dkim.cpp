@@ -88,6 +88,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     int skew = 300;
     int future_skew = 86400;
     std::size_t max_signatures = 16;
+    bool refuse_partial_body = false;
     std::vector<std::string> messages;
   };
   auto o = std::make_shared<Options>();
@@ -100,6 +101,8 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
       ->check(CLI::Range(0, 31536000));
   c->add_option("--max-signatures", o->max_signatures, "Signatures verified per message")
       ->check(CLI::Range(1, 1000));
+  c->add_flag("--refuse-partial-body", o->refuse_partial_body,
+              "A signature whose l= leaves part of the body unsigned gets policy, not pass");
   c->add_flag("--json", o->json, "One JSON object per message");
   c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();
   c->callback([o, &state] {
@@ -110,6 +113,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     options.clock_skew = std::chrono::seconds(o->skew);
     options.future_skew = std::chrono::seconds(o->future_skew);
     options.max_signatures = o->max_signatures;
+    options.refuse_partial_body = o->refuse_partial_body;
     for (const auto& path : o->messages) {
       auto results = verify_file(path, *resolver, io, options);
       if (o->json) {

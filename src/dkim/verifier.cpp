@@ -189,6 +189,15 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
   std::string what = key.type() == KeyType::rsa ? std::to_string(key.bits()) + "-bit rsa key"
                                                 : std::string("ed25519 key");
   if (record.testing) what += ", key in test mode";
+  if (sig.body_length && *sig.body_length < body.length) {
+    const std::string note = "l= leaves " + std::to_string(body.length - *sig.body_length) +
+                             " of " + std::to_string(body.length) + " body bytes unsigned";
+    if (options.refuse_partial_body) {
+      decide(s, DkimStatus::policy, "verified, but " + note);
+      return;
+    }
+    what += "; " + note;
+  }
   decide(s, DkimStatus::pass, what);
 }
 

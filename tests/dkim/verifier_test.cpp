@@ -104,7 +104,17 @@ TEST_F(Verifier, BodyLengthAllowsAppendedText) {
   c.body_length = true;
   std::string m = sign({c});
   EXPECT_NE(m.find("l=54;"), std::string::npos);
+  EXPECT_EQ(verify(m)[0].reason, "2048-bit rsa key");  // l= covers the whole body
   m += "Appended by a list\r\n";
+  auto r = verify(m);
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[0].reason, "2048-bit rsa key; l= leaves 20 of 74 body bytes unsigned");
+  // Refused by local policy: verified, but not vouching for the appended text.
+  options.refuse_partial_body = true;
+  r = verify(m);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason, "verified, but l= leaves 20 of 74 body bytes unsigned");
+  m.resize(m.size() - 20);  // the body as signed: nothing to refuse
   EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
 }
 

@@ -37,6 +37,12 @@ struct VerifyOptions {
   std::size_t max_signatures = 16;
   // RFC 8301: RSA keys below 1024 bits are not accepted.
   int min_rsa_bits = 1024;
+  // A signature whose l= stops short of the body vouches only for what it covers: text added
+  // after signing (a replayed message with new content appended) is not signed. RFC 6376
+  // allows it, so by default it still passes and its reason counts the unsigned bytes; when
+  // true it gets `policy` (RFC 8601: verified, but not accepted by local policy), which DMARC
+  // does not count (RFC 6376 8.2).
+  bool refuse_partial_body = false;
 };
 
 // Parsed key records and their decoded public keys, shared between messages and kept per query
