@@ -3,7 +3,6 @@
 #include <idn2.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 
 #include "senderauth/core/domain_name.hpp"

@@ -50,7 +50,7 @@ struct FromRefusal {
 };
 
 // Whether the From field's problem (if any) refuses the message under `policy`.
-std::optional<FromRefusal> unusable_from_reply(const Verdict& v, const LocalPolicy& policy) {
+std::optional<FromRefusal> from_refusal(const Verdict& v, const LocalPolicy& policy) {
   if (!v.dmarc || v.dmarc->status != dmarc::DmarcStatus::permerror) return std::nullopt;
   switch (v.dmarc->from_problem) {
     case dmarc::FromProblem::none:
@@ -85,7 +85,7 @@ void decide(Verdict& v, const LocalPolicy& policy) {
 
   // No author domain for DMARC to judge (RFC 7489 6.6.1: such mail is typically rejected):
   // enforced like a p=reject failure, since a reader may still be shown a protected domain.
-  if (const auto refusal = unusable_from_reply(v, policy)) {
+  if (const auto refusal = from_refusal(v, policy)) {
     const std::string why = std::string(refusal->reason) + ": " + v.dmarc->reason;
     if (policy.enforce_dmarc_reject) {
       set_reject(v, "550", "5.7.1", std::string(refusal->reply), why);
