@@ -23,7 +23,7 @@ Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values
   if (from_values.empty()) return make_error("no From field");
   const bool reject_multiple = policy == MultipleFromPolicy::reject;
   if (reject_multiple && from_values.size() > 1) {
-    return make_error(std::to_string(from_values.size()) + " From fields (one is allowed)");
+    return make_error(std::to_string(from_values.size()) + " From fields, where one is allowed");
   }
   AuthorDomains out;
   std::vector<std::string> keys;  // out.domains as A-labels
@@ -46,7 +46,7 @@ Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values
     if (reject_multiple && out.domains.size() > 1) {
       return make_error("From field lists " + std::to_string(list->mailboxes.size()) +
                         " mailboxes in " + std::to_string(out.domains.size()) +
-                        " domains (one author domain is allowed)");
+                        " domains, where one author domain is allowed");
     }
   }
   return out;

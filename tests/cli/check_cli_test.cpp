@@ -80,6 +80,15 @@ TEST(CheckCli, BodyAlteredPassesDmarcThroughAlignedSpf) {
   EXPECT_EQ(j["action"], "accept");
 }
 
+TEST(CheckCli, HiddenSecondAuthorIsRejected) {
+  const auto j =
+      json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + message("4-hidden-author.eml")));
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_EQ(j["dmarc"]["from_problem"], "several_authors");
+  EXPECT_EQ(j["dmarc"]["reason"], "2 From fields, where one is allowed");
+  EXPECT_EQ(j["reply"]["code"], "550");
+}
+
 TEST(CheckCli, ObserveOnlyReportsButAccepts) {
   const auto j = json_of(run_cli("check --json --observe-only" + kCommon + kSpoofEnvelope +
                                  message("2-spoofed-from.eml")));

@@ -36,7 +36,8 @@ TEST(AuthorDomains, RejectPolicy) {
   EXPECT_FALSE(author_domains(Values{"a@a.test", "b@a.test"}).ok());  // two fields: never
   auto r = author_domains(Values{"a@a.test, b@b.test, c@a.test"});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.reason(), "From field lists 3 mailboxes in 2 domains (one author domain is allowed)");
+  EXPECT_EQ(r.reason(),
+            "From field lists 3 mailboxes in 2 domains, where one author domain is allowed");
   EXPECT_TRUE(several_authors(Values{"a@a.test, b@b.test"}));
   EXPECT_TRUE(several_authors(Values{"a@a.test", "b@a.test"}));
   // Not several authors: one domain, or a value that is broken for another reason.
