@@ -341,21 +341,17 @@ TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
     dmarc::FromProblem problem;
     std::string reply;
   };
+  const std::string not_compliant = "From header field is not RFC 5322 compliant";
+  const auto unusable = dmarc::FromProblem::unusable;
   const std::vector<Case> cases = {
       {"Subject: no author\r\n\r\nbody\r\n", dmarc::FromProblem::missing,
        "Message has no From header field"},
-      {"From: alice@example.test.\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
-      {"From: <alice@example.test>>\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
-      {"From: alice@example.test;\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
-      {"From: undisclosed:;\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
-      {"From: a@[192.0.2.1]\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
-      {"From: a@\xe2\x98\x83.example\r\n\r\nbody\r\n", dmarc::FromProblem::unusable,
-       "From header field is not RFC 5322 compliant"},
+      {"From: alice@example.test.\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: <alice@example.test>>\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: alice@example.test;\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: undisclosed:;\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: a@[192.0.2.1]\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: a@\xe2\x98\x83.example\r\n\r\nbody\r\n", unusable, not_compliant},
       // A first line that continues nothing: readers differ on what it is.
       {" From: alice@example.test\r\nFrom: m@attacker.example\r\n\r\nbody\r\n",
        dmarc::FromProblem::header_unreadable, "Message header is not RFC 5322 compliant"},
