@@ -75,6 +75,23 @@ bool is_mbox_separator(std::string_view line) {
   return !line.starts_with(':');
 }
 
+// RFC 5322 2.2: a field name is printable US-ASCII other than the colon; the obsolete syntax
+// (4.5.2) allows whitespace before the colon. Anything else is refused, not read as some field:
+// a reader that stops at a NUL sees "From\0x:" as a From field, one that does not sees another.
+std::string bad_field_name(std::string_view name) {
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  if (name.empty()) return "header field with an empty name";
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 33 || c > 126) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      return std::string("header field name with byte 0x") + kHex[c >> 4] + kHex[c & 0xf] +
+             " at offset " + std::to_string(i);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
@@ -106,9 +123,13 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
     }
   } else {
     if (auto r = close_field(); !r) return r;
-    if (line.find(':') == std::string_view::npos) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
       return fail("header line without a colon: " +
                   std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))));
+    }
+    if (std::string bad = bad_field_name(line.substr(0, colon)); !bad.empty()) {
+      return fail(std::move(bad));
     }
     if (in_chunk) {
       field_in_chunk_ = line;  // copied once, when the field is complete

@@ -186,6 +186,30 @@ TEST(MessageReader, RejectsLineWithoutColon) {
   EXPECT_FALSE(parse_message(" leading continuation\r\n\r\n").ok());
 }
 
+// A field name is printable US-ASCII (RFC 5322 2.2): "From\0x:" is not read as some field
+// that a reader stopping at the NUL would show as From.
+TEST(MessageReader, RejectsFieldNamesOutsidePrintableAscii) {
+  struct Case {
+    std::string line;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {std::string("From\0x: a@example.com", 22), "header field name with byte 0x00 at offset 4"},
+      {"Fr om: a@example.com", "header field name with byte 0x20 at offset 2"},
+      {"\xc3\x9c: a@example.com", "header field name with byte 0xc3 at offset 0"},
+      {": a@example.com", "header field with an empty name"},
+      {" \t: x", "header section starts with a continuation line"},
+  };
+  for (const Case& c : cases) {
+    auto r = parse_message(c.line + "\r\nTo: b@example.com\r\n\r\n");
+    ASSERT_FALSE(r.ok()) << c.line;
+    EXPECT_NE(r.reason().find(c.reason), std::string::npos) << r.reason();
+  }
+  // Whitespace before the colon is the obsolete syntax, and every printable byte may be used.
+  EXPECT_TRUE(parse_message("From \t: a@example.com\r\n\r\n").ok());
+  EXPECT_TRUE(parse_message("X-!#$%&'*+-/=?^_`{|}~: 1\r\n\r\n").ok());
+}
+
 TEST(MessageReader, ParseMessageConvenience) {
   auto r = parse_message(kMessage);
   ASSERT_TRUE(r.ok());

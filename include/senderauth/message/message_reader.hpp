@@ -4,8 +4,9 @@
 // Line ends: a bare LF is read as CRLF (every DKIM peer does so); a bare CR is kept as data.
 // Both the fields' raw bytes and the body bytes handed on are in that CRLF form.
 // A first line "From " (mbox separator) is skipped, but not "From :" (a From field in the
-// obsolete syntax with whitespace before the colon). A header line with no colon ends the
-// header section with an error, as does exceeding a limit.
+// obsolete syntax with whitespace before the colon). A header line with no colon, or whose
+// field name is not printable US-ASCII (RFC 5322 2.2: no NUL, space or 8-bit byte inside it),
+// ends the header section with an error, as does exceeding a limit.
 #pragma once
 
 #include <cstddef>
