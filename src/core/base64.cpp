@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "senderauth/core/byte_text.hpp"
 
 namespace senderauth {
 namespace {
@@ -22,12 +23,6 @@ constexpr auto kDecode = make_decode_table();
 
 bool is_base64_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string describe_byte(unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  if (c >= 0x21 && c <= 0x7e) return std::string("'") + static_cast<char>(c) + "'";
-  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "senderauth/core/byte_text.hpp"
+
 namespace senderauth {
 namespace {
 
@@ -20,28 +22,26 @@ std::string_view drop_trailing_dot(std::string_view name) {
   return name;
 }
 
-std::string describe_byte(unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  if (c >= 0x21 && c <= 0x7e) return std::string("'") + static_cast<char>(c) + "'";
-  if (c == ' ') return "a space";
-  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
+// describe_byte(), but a space by name: the likeliest stray byte in a domain.
+std::string describe_domain_byte(unsigned char c) {
+  return c == ' ' ? std::string("a space") : describe_byte(c);
 }
 
 // Checks the characters of one non-empty label; returns an empty string when fine.
 std::string label_problem(std::string_view label, const DomainSyntax& syntax) {
   for (const char ch : label) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x21 || c == 0x7f) return describe_byte(c) + " is not allowed in a domain name";
+    if (c < 0x21 || c == 0x7f) return describe_domain_byte(c) + " is not allowed in a domain name";
     if (c >= 0x80) {
       // No IDNA here: internationalised names must arrive as A-labels ("xn--...").
-      return describe_byte(c) + " is not ASCII (use the A-label form)";
+      return describe_domain_byte(c) + " is not ASCII (use the A-label form)";
     }
     if (ch == '_') {
       if (!syntax.allow_underscore) return "'_' is not allowed here";
       continue;
     }
     if (syntax.ldh_only && !is_alpha(ch) && !is_digit(ch) && ch != '-') {
-      return describe_byte(c) + " is not a letter, digit or hyphen";
+      return describe_domain_byte(c) + " is not a letter, digit or hyphen";
     }
   }
   if (syntax.ldh_only && (label.front() == '-' || label.back() == '-')) {
@@ -58,7 +58,8 @@ std::string spf_toplabel_problem(std::string_view label) {
   for (const char c : label) {
     if (!is_alpha(c) && !is_digit(c) && c != '-') {
       return "top-level label '" + std::string(label) + "' has " +
-             describe_byte(static_cast<unsigned char>(c)) + " (only letters, digits, hyphens)";
+             describe_domain_byte(static_cast<unsigned char>(c)) +
+             " (only letters, digits, hyphens)";
     }
     all_digits = all_digits && is_digit(c);
   }

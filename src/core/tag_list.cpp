@@ -7,6 +7,7 @@
 #endif
 
 #include "core/limits.hpp"
+#include "senderauth/core/byte_text.hpp"
 
 namespace senderauth {
 namespace {
@@ -43,12 +44,6 @@ std::size_t valchar_run_end(std::string_view text, std::size_t pos) {
 #endif
   while (pos < text.size() && is_valchar(text[pos])) ++pos;
   return pos;
-}
-
-std::string describe_byte(unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  if (c >= 0x21 && c <= 0x7e) return std::string("'") + static_cast<char>(c) + "'";
-  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
 }
 
 class Parser {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "senderauth/core/byte_text.hpp"
 #include "senderauth/core/cpu_features.hpp"
 
 #ifdef __SSE2__
@@ -84,9 +85,7 @@ std::string bad_field_name(std::string_view name) {
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto c = static_cast<unsigned char>(name[i]);
     if (c < 33 || c > 126) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      return std::string("header field name with byte 0x") + kHex[c >> 4] + kHex[c & 0xf] +
-             " at offset " + std::to_string(i);
+      return "header field name with " + describe_byte(c) + " at offset " + std::to_string(i);
     }
   }
   return {};
