@@ -16,9 +16,12 @@ char lower(char c) {
 HeaderField::HeaderField(std::string raw) : raw_(std::move(raw)) {
   colon_ = raw_.find(':');
   if (colon_ == std::string::npos) colon_ = raw_.size();
-  name_end_ = colon_;
-  // Obsolete syntax (RFC 5322 4.5) allows whitespace between the name and the colon.
-  while (name_end_ > 0 && is_wsp(raw_[name_end_ - 1])) --name_end_;
+  name_end_ = field_name_before_colon(std::string_view(raw_).substr(0, colon_)).size();
+}
+
+std::string_view field_name_before_colon(std::string_view before_colon) {
+  while (!before_colon.empty() && is_wsp(before_colon.back())) before_colon.remove_suffix(1);
+  return before_colon;
 }
 
 std::string_view HeaderField::value() const {

@@ -71,16 +71,16 @@ namespace {
 // or a forged author could hide in front of the one DMARC judges.
 bool is_mbox_separator(std::string_view line) {
   if (!line.starts_with("From ")) return false;
-  line.remove_prefix(5);
-  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-  return !line.starts_with(':');
+  const std::size_t colon = line.find(':');
+  return colon == std::string_view::npos ||
+         field_name_before_colon(line.substr(0, colon)) != "From";
 }
 
 // RFC 5322 2.2: a field name is printable US-ASCII other than the colon; the obsolete syntax
 // (4.5.2) allows whitespace before the colon. Anything else is refused, not read as some field:
 // a reader that stops at a NUL sees "From\0x:" as a From field, one that does not sees another.
-std::string bad_field_name(std::string_view name) {
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+std::string bad_field_name(std::string_view before_colon) {
+  const std::string_view name = field_name_before_colon(before_colon);
   if (name.empty()) return "header field with an empty name";
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto c = static_cast<unsigned char>(name[i]);

@@ -34,6 +34,10 @@ class HeaderField {
 
 using HeaderList = std::vector<HeaderField>;
 
+// The field name in the bytes before a field's colon: without the whitespace that RFC 5322's
+// obsolete syntax (4.5) allows between the name and the colon.
+std::string_view field_name_before_colon(std::string_view before_colon);
+
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
 
