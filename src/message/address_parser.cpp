@@ -293,6 +293,22 @@ class Parser {
     return {};
   }
 
+  // "joe@d <joe@d>": the bare address, in the place of a display name, is accepted when the
+  // angle address is in the same domain (see address.hpp); the angle address is the mailbox.
+  Result<void> bare_then_angle(Mailbox bare) {
+    const std::size_t open = pos_;
+    Mailbox mailbox;
+    mailbox.group = bare.group;
+    if (auto r = angle_addr(mailbox); !r) return r;
+    if (mailbox.domain != bare.domain) {
+      pos_ = open;
+      return fail("address " + bare.address() + " before an angle address in another domain");
+    }
+    mailbox.display_name = bare.address();
+    out_.defects.push_back("address " + bare.address() + " written before its angle address");
+    return push(std::move(mailbox));
+  }
+
   Result<void> push(Mailbox mailbox) {
     if (out_.mailboxes.size() >= limits_.max_mailboxes) {
       return fail("more than " + std::to_string(limits_.max_mailboxes) + " mailboxes");
@@ -351,6 +367,7 @@ class Parser {
       mailbox.local_part = std::move(*local);
       ++pos_;
       if (auto r = domain(mailbox); !r) return r;
+      if (!at_end() && peek() == '<') return bare_then_angle(std::move(mailbox));
       return push(std::move(mailbox));
     }
     if (c == ':' && !items->empty()) {

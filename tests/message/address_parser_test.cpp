@@ -129,6 +129,35 @@ TEST(AddressParser, MissingDotBetweenLocalWordsIsADefect) {
   EXPECT_FALSE(list->defects.empty());
 }
 
+// Broken mailers write the address as its own display name, unquoted. Accepted when both are
+// in one domain (DMARC judges that domain whichever a reader shows); across domains it is the
+// shape of a forgery and stays an error.
+TEST(AddressParser, BareAddressBeforeAngleAddressInTheSameDomain) {
+  for (std::string value :
+       {"noreply@Example.com <noreply@example.com>", "noreply@example.com<noreply@example.com>",
+        "alerts@example.com (bot) <noreply@example.com>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_TRUE(list.ok()) << value << ": " << list.reason();
+    ASSERT_EQ(list->mailboxes.size(), 1u) << value;
+    EXPECT_EQ(list->mailboxes[0].domain, "example.com");
+    EXPECT_EQ(list->mailboxes[0].local_part, "noreply");
+    ASSERT_EQ(list->defects.size(), 1u) << value;
+    EXPECT_NE(list->defects[0].find("written before its angle address"), std::string::npos);
+  }
+  auto two = parse_address_list("a@example.com <a@example.com>, b@example.org");
+  ASSERT_TRUE(two.ok()) << two.reason();
+  EXPECT_EQ(two->mailboxes.size(), 2u);
+
+  auto forged = parse_address_list("ceo@bank.example <x@attacker.example>");
+  ASSERT_FALSE(forged.ok());
+  EXPECT_NE(forged.reason().find("address ceo@bank.example before an angle address in another "
+                                 "domain"),
+            std::string::npos)
+      << forged.reason();
+  EXPECT_FALSE(parse_address_list("a@example.com <a@example.com").ok());  // unterminated
+  EXPECT_FALSE(parse_address_list("a@example.com <a@example.com> x").ok());
+}
+
 TEST(AddressParser, EncodedWordsInDisplayName) {
   const Mailbox b = only("=?UTF-8?B?QmVkIEJhdGggJiBCZXlvbmQ=?=<BdBth&Byond@example.com>");
   EXPECT_EQ(b.display_name, "Bed Bath & Beyond");

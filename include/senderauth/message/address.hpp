@@ -3,10 +3,14 @@
 // From:), angle addresses with obsolete routes, and the obsolete forms of 4.4 (empty list
 // elements, CFWS between dots, phrases with dots).
 //
-// Two documented leniencies, both of which leave the domain unambiguous:
+// Three documented leniencies, all of which leave the domain unambiguous:
 //  - a group whose closing ";" is missing at the very end of the value is accepted;
 //  - a local part whose words are separated by whitespace instead of dots ("\"x\" joe@d") is
-//    accepted as one local part (Python's email package and OpenDMARC read it the same way).
+//    accepted as one local part (Python's email package and OpenDMARC read it the same way);
+//  - an address written bare before an angle address in the same domain, as broken mailers
+//    write "joe@d <joe@d>", is read as the angle address. In another domain it stays an error:
+//    "ceo@bank.example <x@attacker.example>" names two domains, and readers differ on which
+//    one they show.
 // Everything else that is not RFC 5322 is an error whose reason names the position.
 //
 // Domains: lower-cased in ASCII only. A-labels ("xn--...") are kept as written; U-labels
