@@ -99,6 +99,57 @@ TEST_F(Verifier, OversignedHeaderCannotBeAdded) {
   EXPECT_EQ(verify(received)[0].status, DkimStatus::pass);
 }
 
+// A PKCS#1 RSAPublicKey (RFC 8017 A.1.1) with rsa_key()'s modulus and the exponent given as
+// big-endian bytes: the publisher of a key record chooses e.
+std::string rsa_key_with_exponent(const std::string& exponent) {
+  auto der_length = [](std::size_t n) {
+    if (n < 128) return std::string(1, static_cast<char>(n));
+    std::string bytes;
+    for (; n != 0; n >>= 8) bytes.insert(bytes.begin(), static_cast<char>(n & 0xff));
+    return static_cast<char>(0x80 | bytes.size()) + bytes;
+  };
+  auto der_integer = [&](std::string value) {
+    if (static_cast<unsigned char>(value[0]) & 0x80) value.insert(value.begin(), '\0');
+    return "\x02" + der_length(value.size()) + value;
+  };
+  // The modulus is the last INTEGER before the exponent 65537 in the key's own
+  // SubjectPublicKeyInfo: "02 82 01 01 00 <256 bytes> 02 03 01 00 01".
+  const std::string spki = test::rsa_key().public_key_der();
+  const std::size_t at = spki.find(std::string("\x02\x82\x01\x01\x00", 5));
+  EXPECT_NE(at, std::string::npos);
+  const std::string body = der_integer(spki.substr(at + 5, 256)) + der_integer(exponent);
+  return "\x30" + der_length(body.size()) + body;
+}
+
+TEST_F(Verifier, LargeRsaPublicExponentIsRefused) {
+  // 2^31 - 1 is the largest accepted; 2^31 + 1 (32 bits) and a 2048-bit exponent are not.
+  EXPECT_TRUE(PublicKey::from_der(KeyType::rsa, rsa_key_with_exponent("\x7f\xff\xff\xff")));
+  auto refused =
+      PublicKey::from_der(KeyType::rsa, rsa_key_with_exponent(std::string("\x80\x00\x00\x01", 4)));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.reason(),
+            "RSA public exponent of 32 bits refused (the limit is 31 bits, as in Go's "
+            "crypto/rsa: a large exponent makes verifying cost as much as signing)");
+  for (std::string not_rsa : {std::string("\x01"), std::string("\x01\x00\x00", 3)}) {
+    auto r = PublicKey::from_der(KeyType::rsa, rsa_key_with_exponent(not_rsa));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.reason(), "RSA public exponent is not an odd number of at least 3");
+  }
+  // Through verification: the signature is not checked at all.
+  zone.add_txt("huge._domainkey.example.test",
+               split_txt_strings(format_key_record(
+                   KeyType::rsa, rsa_key_with_exponent("\xc0" + std::string(255, '\x01')))));
+  auto r = verify(sign({config(test::rsa_key(), "huge")}));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_EQ(r[0].reason.rfind("RSA public exponent of 2048 bits refused", 0), 0u) << r[0].reason;
+  // The same modulus with e = 65537, written as PKCS#1, verifies: the encoding above is right.
+  zone.add_txt("pkcs1._domainkey.example.test",
+               split_txt_strings(format_key_record(
+                   KeyType::rsa, rsa_key_with_exponent(std::string("\x01\x00\x01", 3)))));
+  EXPECT_EQ(verify(sign({config(test::rsa_key(), "pkcs1")}))[0].status, DkimStatus::pass);
+}
+
 TEST_F(Verifier, BodyLengthAllowsAppendedText) {
   auto c = config(test::rsa_key());
   c.body_length = true;
