@@ -47,6 +47,7 @@ struct CheckCommand {
   bool multiple_from_evaluate_each = false;
   bool accept_unusable_from = false;
   bool refuse_partial_body = false;
+  bool accept_unsigned_duplicates = false;
   std::vector<std::string> dmarc_ignore;
   std::string psl_path;
   bool json = false;
@@ -177,6 +178,7 @@ int run(const CheckCommand& command) {
   policy.dmarc_ignore_domains = command.dmarc_ignore;
   policy.reject_unusable_from = !command.accept_unusable_from;
   policy.dkim.refuse_partial_body = command.refuse_partial_body;
+  policy.dkim.refuse_unsigned_duplicates = !command.accept_unsigned_duplicates;
   if (command.multiple_from_evaluate_each) {
     policy.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
   }
@@ -266,6 +268,9 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
   sub->add_flag("--refuse-partial-body", command->refuse_partial_body,
                 "A DKIM signature whose l= leaves part of the body unsigned gets policy, not "
                 "pass, so DMARC does not count it");
+  sub->add_flag("--accept-unsigned-duplicates", command->accept_unsigned_duplicates,
+                "A DKIM signature covering a Subject, From, To, Date... that has an unsigned "
+                "second copy still passes (default: policy, RFC 6376 8.15)");
   sub->add_flag("--accept-unusable-from", command->accept_unusable_from,
                 "A missing or unparseable From field is only recorded as dmarc=permerror "
                 "(default: reject, as OpenDMARC's RequiredHeaders)");

@@ -89,6 +89,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     int future_skew = 86400;
     std::size_t max_signatures = 16;
     bool refuse_partial_body = false;
+    bool accept_unsigned_duplicates = false;
     std::vector<std::string> messages;
   };
   auto o = std::make_shared<Options>();
@@ -103,6 +104,9 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
       ->check(CLI::Range(1, 1000));
   c->add_flag("--refuse-partial-body", o->refuse_partial_body,
               "A signature whose l= leaves part of the body unsigned gets policy, not pass");
+  c->add_flag("--accept-unsigned-duplicates", o->accept_unsigned_duplicates,
+              "A signed Subject, From, To, Date... with an unsigned second copy still passes "
+              "(default: policy, RFC 6376 8.15)");
   c->add_flag("--json", o->json, "One JSON object per message");
   c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();
   c->callback([o, &state] {
@@ -114,6 +118,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     options.future_skew = std::chrono::seconds(o->future_skew);
     options.max_signatures = o->max_signatures;
     options.refuse_partial_body = o->refuse_partial_body;
+    options.refuse_unsigned_duplicates = !o->accept_unsigned_duplicates;
     for (const auto& path : o->messages) {
       auto results = verify_file(path, *resolver, io, options);
       if (o->json) {

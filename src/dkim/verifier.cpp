@@ -1,6 +1,7 @@
 #include "senderauth/dkim/verifier.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <utility>
 
@@ -47,7 +48,43 @@ struct SignatureState {
   // What b= signs, hashed while the header section is at hand (it does not depend on the
   // body or the key), so that the verifier need not keep a copy of the header section.
   std::string header_digest;
+  // Single-instance fields the signature covers fewer times than the message has them.
+  std::string unsigned_duplicates;
 };
+
+using FieldCounts = std::array<std::uint32_t, message::kSingleInstanceFieldCount>;
+
+FieldCounts count_single_instance_fields(const message::HeaderList& headers) {
+  FieldCounts counts{};
+  for (const auto& h : headers) {
+    const std::size_t i = message::single_instance_field(h.name());
+    if (i < counts.size()) ++counts[i];
+  }
+  return counts;
+}
+
+// "2 Subject fields, 1 signed" for each field h= names that has more copies in the message
+// than h= lists; empty when there is none.
+std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_names,
+                                         const FieldCounts& in_message) {
+  FieldCounts signed_counts{};
+  for (const auto& name : signed_names) {
+    const std::size_t i = message::single_instance_field(name);
+    if (i < signed_counts.size()) ++signed_counts[i];
+  }
+  std::string text;
+  for (std::size_t i = 0; i < signed_counts.size(); ++i) {
+    if (signed_counts[i] == 0 || in_message[i] <= signed_counts[i]) continue;
+    if (!text.empty()) text += "; ";
+    text.append(std::to_string(in_message[i]))
+        .append(" ")
+        .append(message::kSingleInstanceFields[i])
+        .append(" fields, ")
+        .append(std::to_string(signed_counts[i]))
+        .append(" signed");
+  }
+  return text;
+}
 
 struct BodyEntry {
   Canonicalization canon;
@@ -100,6 +137,7 @@ struct DkimVerifier::State {
   std::vector<BodyEntry> bodies;
   bool ended = false;
   std::int64_t now = 0;
+  std::optional<FieldCounts> field_counts;  // counted once, for the first valid signature
 
   void check_signature(SignatureState& s, const message::HeaderList& headers,
                        const message::HeaderField& field);
@@ -144,6 +182,8 @@ void DkimVerifier::State::check_signature(SignatureState& s, const message::Head
   HashAlgorithm hash = hash_of(sig.algorithm);
   s.header_digest = digest(hash, header_hash_input(sig.header_canon, headers, sig.signed_headers,
                                                    remove_signature_value(field.raw())));
+  if (!field_counts) field_counts = count_single_instance_fields(headers);
+  s.unsigned_duplicates = describe_unsigned_duplicates(sig.signed_headers, *field_counts);
   // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&
@@ -197,6 +237,15 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
       return;
     }
     what += "; " + note;
+  }
+  if (!s.unsigned_duplicates.empty()) {
+    if (options.refuse_unsigned_duplicates) {
+      decide(s, DkimStatus::policy,
+             "verified, but " + s.unsigned_duplicates +
+                 ": readers may show an unsigned copy (RFC 6376 8.15)");
+      return;
+    }
+    what += "; " + s.unsigned_duplicates;
   }
   decide(s, DkimStatus::pass, what);
 }

@@ -24,6 +24,17 @@ std::string_view field_name_before_colon(std::string_view before_colon) {
   return before_colon;
 }
 
+std::size_t single_instance_field(std::string_view name) {
+  for (std::size_t i = 0; i < kSingleInstanceFieldCount; ++i) {
+    const std::string_view known = kSingleInstanceFields[i];
+    if (known.size() != name.size()) continue;
+    std::size_t k = 0;
+    while (k < name.size() && lower(known[k]) == lower(name[k])) ++k;
+    if (k == name.size()) return i;
+  }
+  return kSingleInstanceFieldCount;
+}
+
 std::string_view HeaderField::value() const {
   if (colon_ >= raw_.size()) return {};
   std::string_view v = std::string_view(raw_).substr(colon_ + 1);

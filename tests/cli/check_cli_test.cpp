@@ -89,6 +89,25 @@ TEST(CheckCli, HiddenSecondAuthorIsRejected) {
   EXPECT_EQ(j["reply"]["code"], "550");
 }
 
+TEST(CheckCli, ReplayedSignatureWithAnAddedSubjectIsRejected) {
+  const std::string replayed = message("5-replayed-subject.eml");
+  auto j = json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + replayed));
+  EXPECT_EQ(j["action"], "reject");
+  ASSERT_EQ(j["dkim"].size(), 1u);
+  EXPECT_EQ(j["dkim"][0]["result"], "policy");
+  EXPECT_EQ(j["dkim"][0]["reason"],
+            "verified, but 2 Subject fields, 1 signed: readers may show an unsigned copy "
+            "(RFC 6376 8.15)");
+  EXPECT_EQ(j["dmarc"]["result"], "fail");
+  // A site that accepts such copies: the signature passes, aligned, and so does DMARC.
+  j = json_of(
+      run_cli("check --json --accept-unsigned-duplicates" + kCommon + kSpoofEnvelope + replayed));
+  EXPECT_EQ(j["dkim"][0]["result"], "pass");
+  EXPECT_EQ(j["dkim"][0]["reason"], "2048-bit rsa key; 2 Subject fields, 1 signed");
+  EXPECT_EQ(j["dmarc"]["result"], "pass");
+  EXPECT_EQ(j["action"], "accept");
+}
+
 TEST(CheckCli, ObserveOnlyReportsButAccepts) {
   const auto j = json_of(run_cli("check --json --observe-only" + kCommon + kSpoofEnvelope +
                                  message("2-spoofed-from.eml")));

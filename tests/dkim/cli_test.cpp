@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "support/conformance.hpp"
@@ -97,6 +98,34 @@ TEST(DkimCli, KeygenSignVerifyRoundTrip) {
   CliRun j = run("dkim verify --json --zone " + dir.file("dns.txt") + " " + dir.file("signed.eml"));
   EXPECT_NE(j.out.find("\"result\":\"pass\""), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"authentication_results\":\"dkim=pass"), std::string::npos) << j.out;
+}
+
+TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun k = run("dkim keygen --type ed25519 --selector ed --domain example.test --out " +
+                 dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  CliRun s = run("dkim sign --key " + dir.file("ed.pem") +
+                 " --selector ed --domain example.test --oversign none --in " +
+                 dir.file("msg.eml") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  std::ifstream in(dir.file("signed.eml"), std::ios::binary);
+  write(dir.file("added.eml"),
+        "Subject: added\n" + std::string(std::istreambuf_iterator<char>(in), {}));
+  const std::string verify = "dkim verify --zone " + dir.file("dns.txt") + " ";
+  EXPECT_TRUE(run(verify + dir.file("signed.eml")).out.starts_with("pass d=example.test"));
+  CliRun v = run(verify + dir.file("added.eml"));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_TRUE(v.out.starts_with("policy d=example.test")) << v.out;
+  EXPECT_NE(v.out.find("(verified, but 2 Subject fields, 1 signed: readers may show an unsigned "
+                       "copy (RFC 6376 8.15))"),
+            std::string::npos)
+      << v.out;
+  v = run(verify + "--accept-unsigned-duplicates " + dir.file("added.eml"));
+  EXPECT_TRUE(v.out.starts_with("pass d=example.test")) << v.out;
+  EXPECT_NE(v.out.find("(ed25519 key; 2 Subject fields, 1 signed)"), std::string::npos) << v.out;
 }
 
 TEST(DkimCli, UnsignedMessagePrintsNone) {

@@ -99,6 +99,45 @@ TEST_F(Verifier, OversignedHeaderCannotBeAdded) {
   EXPECT_EQ(verify(received)[0].status, DkimStatus::pass);
 }
 
+TEST_F(Verifier, UnsignedCopyOfASingleInstanceFieldIsPolicy) {
+  // A signer that does not oversign (most do not): a Subject or To added on top keeps the
+  // signature valid, and the reader shows the added one.
+  auto c = config(test::rsa_key());
+  c.headers = {"from", "to", "subject", "date"};
+  c.oversign = {};
+  std::string m = sign({c});
+  ASSERT_EQ(verify(m)[0].status, DkimStatus::pass);
+  std::string added = m;
+  added.insert(0, "Subject: Your account is locked\r\nTo: other@example.org\r\n");
+  auto r = verify(added);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 2 To fields, 1 signed; 2 Subject fields, 1 signed: readers may show "
+            "an unsigned copy (RFC 6376 8.15)");
+  // Local policy may accept it: a pass that says so.
+  options.refuse_unsigned_duplicates = false;
+  r = verify(added);
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[0].reason, "2048-bit rsa key; 2 To fields, 1 signed; 2 Subject fields, 1 signed");
+  options.refuse_unsigned_duplicates = true;
+  // Fields that may repeat, or that the signature does not cover, change nothing.
+  std::string repeatable = m;
+  repeatable.insert(0,
+                    "Received: from a\r\nReceived: from b\r\nKeywords: x\r\nKeywords: y\r\n"
+                    "Message-ID: <2@example.test>\r\n");
+  EXPECT_EQ(verify(repeatable)[0].status, DkimStatus::pass);
+  // Two copies both signed (h= lists the name twice): nothing is unsigned. Names compare
+  // without regard to case.
+  std::string twice(kMessage);
+  twice.insert(0, "SUBJECT: first\r\n");
+  c.headers = {"from", "to", "subject", "Subject", "date"};
+  r = verify(sign({c}, twice));
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  // A signature that fails for another reason keeps that reason.
+  added.replace(added.find("hungry"), 6, "HUNGRY");
+  EXPECT_EQ(verify(added)[0].reason, "body hash did not verify");
+}
+
 // A PKCS#1 RSAPublicKey (RFC 8017 A.1.1) with rsa_key()'s modulus and the exponent given as
 // big-endian bytes: the publisher of a key record chooses e.
 std::string rsa_key_with_exponent(const std::string& exponent) {

@@ -10,6 +10,7 @@
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dkim/signer.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "support/conformance.hpp"
@@ -233,6 +234,42 @@ TEST_F(AuthenticatorTest, BodyAlteredStillPassesDmarcThroughAlignedSpf) {
   EXPECT_FALSE(v.dmarc->dkim_aligned);
   EXPECT_EQ(v.action, Action::accept);
   EXPECT_NE(v.authentication_results.find("dkim=fail"), std::string::npos);
+}
+
+// A message example.test signed without oversigning, replayed from another server with a new
+// Subject on top: DKIM still verifies, but the reader would see the attacker's Subject under
+// example.test's name. The signature gets dkim=policy, so DMARC has nothing aligned that
+// passes and p=reject applies (RFC 6376 8.15).
+TEST_F(AuthenticatorTest, ReplayedSignatureWithAnAddedSubjectDoesNotPassDmarc) {
+  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+  ASSERT_TRUE(key) << key.reason();
+  dkim::SignerConfig config;
+  config.key = *key;
+  config.domain = "example.test";
+  config.selector = "demo-rsa";
+  config.headers = {"from", "to", "subject", "date"};
+  config.oversign = {};
+  auto signed_message = dkim::sign_message(
+      "From: alice@example.test\r\nTo: bob@example.net\r\nSubject: Newsletter\r\n"
+      "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHello.\r\n",
+      {config});
+  ASSERT_TRUE(signed_message) << signed_message.reason();
+  const std::string replayed = "Subject: Your invoice is overdue\r\n" + *signed_message;
+
+  Verdict v = check(attacker_envelope(), replayed);
+  ASSERT_EQ(v.dkim.size(), 1u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::policy) << v.dkim[0].reason;
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_NE(v.authentication_results.find("dkim=policy"), std::string::npos)
+      << v.authentication_results;
+  // As sent, the same message passes; a site may also choose to accept the added copy.
+  EXPECT_EQ(check(attacker_envelope(), *signed_message).action, Action::accept);
+  policy_.dkim.refuse_unsigned_duplicates = false;
+  v = check(attacker_envelope(), replayed);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass);
+  EXPECT_EQ(v.action, Action::accept);
 }
 
 TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {

@@ -43,6 +43,12 @@ struct VerifyOptions {
   // true it gets `policy` (RFC 8601: verified, but not accepted by local policy), which DMARC
   // does not count (RFC 6376 8.2).
   bool refuse_partial_body = false;
+  // A field RFC 5322 allows once (Subject, From, To, Date, Reply-To, ...) that a signature
+  // covers but that the message carries more often than h= lists it: the extra copy is
+  // unsigned and sits above the signed one, where mail readers look, so a replayed signed
+  // message can be shown with another Subject or sender (RFC 6376 8.15). When true such a
+  // signature gets `policy` (DMARC does not count it); when false the reason only notes it.
+  bool refuse_unsigned_duplicates = true;
 };
 
 // Parsed key records and their decoded public keys, shared between messages and kept per query

@@ -2,6 +2,7 @@
 // have been turned into CRLF): DKIM's "simple" canonicalisation and ARC need the exact bytes.
 #pragma once
 
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,17 @@ using HeaderList = std::vector<HeaderField>;
 // The field name in the bytes before a field's colon: without the whitespace that RFC 5322's
 // obsolete syntax (4.5) allows between the name and the colon.
 std::string_view field_name_before_colon(std::string_view before_colon);
+
+// RFC 5322 3.6's fields that a message carries at most once, in the order of its table. A
+// second copy of one is what a reader may show instead of the first (the one a signature
+// covers), so DKIM verification counts them.
+inline constexpr std::string_view kSingleInstanceFields[] = {
+    "Date", "From",       "Sender",      "Reply-To",   "To",     "Cc",
+    "Bcc",  "Message-ID", "In-Reply-To", "References", "Subject"};
+inline constexpr std::size_t kSingleInstanceFieldCount = std::size(kSingleInstanceFields);
+// The index of `name` in kSingleInstanceFields (compared without regard to case), or
+// kSingleInstanceFieldCount when it may appear any number of times.
+std::size_t single_instance_field(std::string_view name);
 
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
