@@ -67,6 +67,8 @@ FieldCounts count_single_instance_fields(const message::HeaderList& headers) {
 // than h= lists; empty when there is none.
 std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_names,
                                          const FieldCounts& in_message) {
+  // Nearly every message has each of these fields at most once: nothing can be unsigned.
+  if (std::ranges::all_of(in_message, [](std::uint32_t n) { return n <= 1; })) return {};
   FieldCounts signed_counts{};
   for (const auto& name : signed_names) {
     const std::size_t i = message::single_instance_field(name);

@@ -25,14 +25,40 @@ std::string_view field_name_before_colon(std::string_view before_colon) {
 }
 
 std::size_t single_instance_field(std::string_view name) {
-  for (std::size_t i = 0; i < kSingleInstanceFieldCount; ++i) {
+  // Called for every field of every signed message: the length and first letter pick the one
+  // candidate (two for "Date"/"From" and "Message-ID"/"References") before any comparison.
+  auto is = [&](std::size_t i) {
     const std::string_view known = kSingleInstanceFields[i];
-    if (known.size() != name.size()) continue;
-    std::size_t k = 0;
-    while (k < name.size() && lower(known[k]) == lower(name[k])) ++k;
-    if (k == name.size()) return i;
+    for (std::size_t k = 1; k < name.size(); ++k) {
+      if (lower(known[k]) != lower(name[k])) return false;
+    }
+    return true;
+  };
+  const std::size_t none = kSingleInstanceFieldCount;
+  if (name.size() < 2) return none;
+  switch (name.size()) {
+    case 2:
+      if (lower(name[0]) == 't') return is(4) ? 4 : none;
+      return lower(name[0]) == 'c' && is(5) ? 5 : none;
+    case 3:
+      return lower(name[0]) == 'b' && is(6) ? 6 : none;
+    case 4:
+      if (lower(name[0]) == 'd') return is(0) ? 0 : none;
+      return lower(name[0]) == 'f' && is(1) ? 1 : none;
+    case 6:
+      return lower(name[0]) == 's' && is(2) ? 2 : none;
+    case 7:
+      return lower(name[0]) == 's' && is(10) ? 10 : none;
+    case 8:
+      return lower(name[0]) == 'r' && is(3) ? 3 : none;
+    case 10:
+      if (lower(name[0]) == 'm') return is(7) ? 7 : none;
+      return lower(name[0]) == 'r' && is(9) ? 9 : none;
+    case 11:
+      return lower(name[0]) == 'i' && is(8) ? 8 : none;
+    default:
+      return none;
   }
-  return kSingleInstanceFieldCount;
 }
 
 std::string_view HeaderField::value() const {
