@@ -189,6 +189,11 @@ Result<PublicKey> PublicKey::from_der(KeyType type, std::string_view der) {
   }
   key.key_ = own(k);
   if (auto refused = check_rsa_exponent(k); !refused.empty()) return make_error(refused);
+  if (const int bits = EVP_PKEY_get_bits(k); bits > kMaxRsaKeyBits) {
+    return make_error("RSA key of " + std::to_string(bits) + " bits refused (the maximum is " +
+                      std::to_string(kMaxRsaKeyBits) +
+                      "; RFC 8301 asks verifiers for 1024 to 4096 bits)");
+  }
   if (EVP_PKEY_CTX* ctx = rsa_verify_ctx(k, HashAlgorithm::sha256)) {
     key.rsa_sha256_ = std::make_shared<RsaVerifyContext>(ctx);
   }
@@ -225,6 +230,11 @@ Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA:
       key.type_ = KeyType::rsa;
+      if (EVP_PKEY_get_bits(k) > kMaxRsaKeyBits) {
+        return make_error("RSA key of " + std::to_string(EVP_PKEY_get_bits(k)) +
+                          " bits: the maximum is " + std::to_string(kMaxRsaKeyBits) +
+                          ", as verifiers may refuse larger keys (RFC 8301)");
+      }
       break;
     case EVP_PKEY_ED25519:
       key.type_ = KeyType::ed25519;
@@ -253,7 +263,9 @@ Result<PrivateKey> PrivateKey::from_ed25519_seed(std::string_view seed) {
 Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {
   EVP_PKEY* k = nullptr;
   if (type == KeyType::rsa) {
-    if (bits < 1024 || bits > 8192) return make_error("RSA key size must be 1024..8192 bits");
+    if (bits < 1024 || bits > kMaxRsaKeyBits) {
+      return make_error("RSA key size must be 1024.." + std::to_string(kMaxRsaKeyBits) + " bits");
+    }
     k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
   } else {
     k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");

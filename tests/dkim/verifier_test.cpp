@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "senderauth/core/base64.hpp"
 #include "senderauth/dkim/signature.hpp"
 #include "test_support.hpp"
@@ -138,26 +141,35 @@ TEST_F(Verifier, UnsignedCopyOfASingleInstanceFieldIsPolicy) {
   EXPECT_EQ(verify(added)[0].reason, "body hash did not verify");
 }
 
-// A PKCS#1 RSAPublicKey (RFC 8017 A.1.1) with rsa_key()'s modulus and the exponent given as
-// big-endian bytes: the publisher of a key record chooses e.
-std::string rsa_key_with_exponent(const std::string& exponent) {
+// A DER SEQUENCE of INTEGERs, each given as big-endian bytes (the PKCS#1 key structures).
+std::string der_integers(const std::vector<std::string>& integers) {
   auto der_length = [](std::size_t n) {
     if (n < 128) return std::string(1, static_cast<char>(n));
     std::string bytes;
     for (; n != 0; n >>= 8) bytes.insert(bytes.begin(), static_cast<char>(n & 0xff));
     return static_cast<char>(0x80 | bytes.size()) + bytes;
   };
-  auto der_integer = [&](std::string value) {
+  std::string body;
+  for (std::string value : integers) {
     if (static_cast<unsigned char>(value[0]) & 0x80) value.insert(value.begin(), '\0');
-    return "\x02" + der_length(value.size()) + value;
-  };
+    body += "\x02" + der_length(value.size()) + value;
+  }
+  return "\x30" + der_length(body.size()) + body;
+}
+
+// A PKCS#1 RSAPublicKey (RFC 8017 A.1.1): the publisher of a key record chooses n and e.
+std::string rsa_public_key(const std::string& modulus, const std::string& exponent) {
+  return der_integers({modulus, exponent});
+}
+
+// rsa_key()'s modulus with another exponent.
+std::string rsa_key_with_exponent(const std::string& exponent) {
   // The modulus is the last INTEGER before the exponent 65537 in the key's own
   // SubjectPublicKeyInfo: "02 82 01 01 00 <256 bytes> 02 03 01 00 01".
   const std::string spki = test::rsa_key().public_key_der();
   const std::size_t at = spki.find(std::string("\x02\x82\x01\x01\x00", 5));
   EXPECT_NE(at, std::string::npos);
-  const std::string body = der_integer(spki.substr(at + 5, 256)) + der_integer(exponent);
-  return "\x30" + der_length(body.size()) + body;
+  return rsa_public_key(spki.substr(at + 5, 256), exponent);
 }
 
 TEST_F(Verifier, LargeRsaPublicExponentIsRefused) {
@@ -187,6 +199,37 @@ TEST_F(Verifier, LargeRsaPublicExponentIsRefused) {
                split_txt_strings(format_key_record(
                    KeyType::rsa, rsa_key_with_exponent(std::string("\x01\x00\x01", 3)))));
   EXPECT_EQ(verify(sign({config(test::rsa_key(), "pkcs1")}))[0].status, DkimStatus::pass);
+}
+
+TEST_F(Verifier, RsaKeysAbove8192BitsAreRefused) {
+  const std::string e("\x01\x00\x01", 3);
+  // Moduli need not be real for decoding: only their size is looked at here.
+  EXPECT_TRUE(
+      PublicKey::from_der(KeyType::rsa, rsa_public_key("\xc5" + std::string(1023, 'a'), e)));
+  auto refused =
+      PublicKey::from_der(KeyType::rsa, rsa_public_key("\xc5" + std::string(2047, 'a'), e));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.reason(),
+            "RSA key of 16384 bits refused (the maximum is 8192; RFC 8301 asks verifiers for "
+            "1024 to 4096 bits)");
+  zone.add_txt("big._domainkey.example.test",
+               split_txt_strings(format_key_record(
+                   KeyType::rsa, rsa_public_key("\xc5" + std::string(1024, 'a'), e))));
+  auto r = verify(sign({config(test::rsa_key(), "big")}));
+  EXPECT_EQ(r[0].status, DkimStatus::permerror);
+  EXPECT_EQ(r[0].reason.rfind("RSA key of 8200 bits refused", 0), 0u) << r[0].reason;
+  // Nor is such a key generated, or signed with. (PEM decoding does not check that the
+  // numbers make a key: 8200 bits of modulus are enough to be refused.)
+  EXPECT_FALSE(PrivateKey::generate(KeyType::rsa, 8200));
+  const std::string one(1, '\x01');
+  const std::string pkcs1 = der_integers(
+      {std::string(1, '\0'), "\xc5" + std::string(1024, 'a'), e, one, one, one, one, one, one});
+  auto big = PrivateKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\n" + base64_encode(pkcs1) +
+                                  "\n-----END RSA PRIVATE KEY-----\n");
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.reason(),
+            "RSA key of 8200 bits: the maximum is 8192, as verifiers may refuse larger keys "
+            "(RFC 8301)");
 }
 
 TEST_F(Verifier, BodyLengthAllowsAppendedText) {

@@ -41,6 +41,11 @@ class Hasher {
 
 std::string digest(HashAlgorithm hash, std::string_view bytes);
 
+// The largest RSA key verified, signed with or generated. RFC 8301 asks verifiers to handle
+// 1024 to 4096 bits and allows refusing larger keys; a 16384-bit key costs about fifty
+// ordinary verifications (0.63 ms against 12 us at 15360 bits here), per signature.
+inline constexpr int kMaxRsaKeyBits = 8192;
+
 class PublicKey {
  public:
   // RSA: p= as SubjectPublicKeyInfo or bare PKCS#1 RSAPublicKey; Ed25519: the raw 32 bytes.
