@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "sanitize_utf8.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace senderauth::authres {
 
@@ -242,7 +242,7 @@ std::string sanitize_value(std::string_view text, bool allow_utf8) {
       continue;
     }
     if (u >= 0x80) {
-      length = allow_utf8 ? detail::utf8_sequence_length(text.substr(i)) : 0;
+      length = allow_utf8 ? utf8_sequence_length(text.substr(i)) : 0;
       keep = length > 0;
       if (!keep) length = 1;
     }

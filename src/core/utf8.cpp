@@ -1,12 +1,13 @@
-#include "sanitize_utf8.hpp"
+#include "senderauth/core/utf8.hpp"
 
-namespace senderauth::authres::detail {
+namespace senderauth {
 
 std::size_t utf8_sequence_length(std::string_view text) {
   if (text.empty()) return 0;
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(0);
+  const unsigned char lead = byte(0);
   std::size_t length = 0;
+  // The second byte's range is narrower after some lead bytes (RFC 3629 4).
   unsigned char low = 0x80;
   unsigned char high = 0xbf;
   if (lead >= 0xc2 && lead <= 0xdf) {
@@ -30,4 +31,18 @@ std::size_t utf8_sequence_length(std::string_view text) {
   return length;
 }
 
-}  // namespace senderauth::authres::detail
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text.substr(i));
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace senderauth
