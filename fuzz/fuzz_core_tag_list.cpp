@@ -1,5 +1,6 @@
 // TagList::parse and base64 on arbitrary bytes: no crash, and every accepted list obeys the
-// grammar it was checked against (so a parser bug shows up as an abort, not silently).
+// grammar it was checked against (so a parser bug shows up as an abort, not silently). The
+// UTF-8 mode (RFC 8616) accepts all that ASCII mode does, the same way, and no ill-formed UTF-8.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "core/limits.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/tag_list.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace {
 
@@ -53,6 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto list = senderauth::TagList::parse(text);
   check_base64(text);
+  auto utf8 = senderauth::TagViewList::parse(text, senderauth::TagValueBytes::utf8);
+  if (utf8) {
+    for (const auto& tag : utf8->tags()) check(senderauth::is_valid_utf8(tag.value));
+  }
+  if (list) {
+    check(utf8.ok() && utf8->tags().size() == list->tags().size());
+    for (std::size_t i = 0; i < list->tags().size(); ++i) {
+      check(utf8->tags()[i].name == list->tags()[i].name);
+      check(utf8->tags()[i].value == list->tags()[i].value);
+    }
+  }
   if (!list) {
     check(!list.reason().empty());
     return 0;

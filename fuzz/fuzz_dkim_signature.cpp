@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dkim/signature.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,6 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (sig.ok()) {
     // Invariants of an accepted signature.
     if (sig->domain.empty() || sig->selector.empty() || sig->signed_headers.empty())
+      __builtin_trap();
+    // U-labels were converted: the names looked up and aligned are ASCII (RFC 8616 4).
+    if (!senderauth::is_ascii(sig->domain) || !senderauth::is_ascii(sig->selector) ||
+        !senderauth::is_ascii(sig->identity_domain()))
       __builtin_trap();
     (void)sig->identity_domain();
   }

@@ -259,8 +259,11 @@ void add_keygen(CLI::App& dkim_cmd, CliState& state) {
   c->add_option("--domain", o->domain, "Domain")->required();
   c->add_option("--out", o->out, "Private key file to write (mode 0600)")->required();
   c->callback([o, &state] {
-    if (!dkim::is_valid_dns_name(o->selector)) throw CliError("invalid selector " + o->selector);
-    if (!dkim::is_valid_dns_name(o->domain)) throw CliError("invalid domain " + o->domain);
+    // The record is published under A-labels, whichever form the names were given in.
+    const auto selector = dkim::dns_name_in_a_labels(o->selector);
+    if (!selector) throw CliError("invalid selector " + o->selector);
+    const auto domain = dkim::dns_name_in_a_labels(o->domain);
+    if (!domain) throw CliError("invalid domain " + o->domain);
     auto type = o->type == "rsa" ? dkim::KeyType::rsa : dkim::KeyType::ed25519;
     auto key = dkim::PrivateKey::generate(type, o->bits);
     if (!key) throw CliError(key.reason());
@@ -273,7 +276,7 @@ void add_keygen(CLI::App& dkim_cmd, CliState& state) {
     ok = (::close(fd) == 0) && ok;
     if (!ok) throw CliError(o->out + ": " + std::strerror(errno));
     std::string record = dkim::format_key_record(type, key->public_key_der());
-    std::string line = o->selector + "._domainkey." + o->domain + ". IN TXT (";
+    std::string line = *selector + "._domainkey." + *domain + ". IN TXT (";
     for (const auto& s : dkim::split_txt_strings(record)) line += "\n  \"" + s + "\"";
     std::cout << line << " )\n";
     state.exit_code = 0;

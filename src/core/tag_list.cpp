@@ -8,6 +8,7 @@
 
 #include "core/limits.hpp"
 #include "senderauth/core/byte_text.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace senderauth {
 namespace {
@@ -48,7 +49,7 @@ std::size_t valchar_run_end(std::string_view text, std::size_t pos) {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  Parser(std::string_view text, TagValueBytes bytes) : text_(text), bytes_(bytes) {}
 
   Result<std::vector<TagView>> run() {
     std::vector<TagView> tags;
@@ -144,8 +145,15 @@ class Parser {
       } else if (c == '\r' || c == '\n') {
         auto error = bad_line_break();
         return make_error("in value of tag '" + std::string(tag.name) + "': " + error.reason());
+      } else if (const std::size_t length = utf8_length_at(pos_); length != 0) {
+        pos_ += length;
+        value_end = pos_;
       } else {
         const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80 && bytes_ == TagValueBytes::utf8) {
+          return make_error("invalid UTF-8 at " + describe_byte(byte) + " in value of tag '" +
+                            std::string(tag.name) + "' at offset " + offset());
+        }
         return make_error("invalid " + std::string(byte >= 0x80 ? "non-ASCII " : "control ") +
                           describe_byte(byte) + " in value of tag '" + std::string(tag.name) +
                           "' at offset " + offset());
@@ -155,18 +163,25 @@ class Parser {
     return tag;
   }
 
+  // The length of the UTF-8 character at `at` when values may hold one, else 0.
+  std::size_t utf8_length_at(std::size_t at) const {
+    if (bytes_ != TagValueBytes::utf8) return 0;
+    return utf8_sequence_length(text_.substr(at));
+  }
+
   std::string_view text_;
+  TagValueBytes bytes_;
   std::size_t pos_ = 0;
 };
 
 }  // namespace
 
-Result<TagViewList> TagViewList::parse(std::string_view text) {
+Result<TagViewList> TagViewList::parse(std::string_view text, TagValueBytes bytes) {
   if (text.size() > core_limits::kMaxTagListLength) {
     return make_error("tag-list of " + std::to_string(text.size()) + " bytes exceeds the " +
                       std::to_string(core_limits::kMaxTagListLength) + "-byte limit");
   }
-  auto tags = Parser(text).run();
+  auto tags = Parser(text, bytes).run();
   if (!tags) return tags.error();
   TagViewList list;
   list.tags_ = std::move(*tags);

@@ -6,6 +6,7 @@
 
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/core/tag_list.hpp"
 
 namespace senderauth::dkim {
@@ -105,8 +106,35 @@ std::string_view Signature::identity_domain() const {
                                  : std::string_view(identity).substr(at + 1);
 }
 
+Result<std::string> dns_name_in_a_labels(std::string_view name) {
+  if (!is_valid_dns_name(name)) return make_error("is not a domain name");
+  if (is_ascii(name)) return ascii_lower(name);
+  auto converted = domain_to_a_labels(name);
+  if (!converted) return make_error("is not a valid internationalised name: " + converted.reason());
+  if (!is_valid_dns_name(*converted)) return make_error("is too long in A-labels");
+  return converted;
+}
+
+std::string encode_dkim_qp(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x21 && u <= 0x7e && c != ';' && c != '=') {
+      out.push_back(c);
+    } else {
+      out.push_back('=');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0f]);
+    }
+  }
+  return out;
+}
+
 Result<Signature> parse_signature(std::string_view value) {
-  auto parsed = TagViewList::parse(value);
+  // RFC 8616 4: UTF-8 in values (U-labels in d=, s=, i=; an i= local part; z=).
+  auto parsed = TagViewList::parse(value, TagValueBytes::utf8);
   if (!parsed) return make_error("signature tag-list syntax: " + parsed.reason());
   const SignatureTags tags = collect_tags(*parsed);
   Signature sig;
@@ -154,9 +182,9 @@ Result<Signature> parse_signature(std::string_view value) {
 
   const auto& d = tags['d'];
   if (!d) return make_error("d= tag missing");
-  std::string_view domain = trim_fws(*d);
-  if (!is_valid_dns_name(domain)) return tag_error("d", "is not a domain name");
-  sig.domain = ascii_lower(domain);
+  auto domain = dns_name_in_a_labels(trim_fws(*d));
+  if (!domain) return tag_error("d", domain.reason());
+  sig.domain = std::move(*domain);
 
   const auto& h = tags['h'];
   if (!h) return make_error("h= tag missing");
@@ -184,11 +212,14 @@ Result<Signature> parse_signature(std::string_view value) {
     if (!decoded) return tag_error("i", "has a bad quoted-printable escape");
     auto at = decoded->rfind('@');
     if (at == std::string::npos) return tag_error("i", "has no \"@\"");
-    std::string_view idomain = std::string_view(*decoded).substr(at + 1);
-    if (!is_valid_dns_name(idomain)) return tag_error("i", "has an invalid domain");
-    if (!domain_is_subdomain_of(idomain, sig.domain)) {
+    const std::string_view idomain = std::string_view(*decoded).substr(at + 1);
+    auto idomain_a_labels = dns_name_in_a_labels(idomain);
+    if (!idomain_a_labels) return tag_error("i", "has an invalid domain");
+    if (!domain_is_subdomain_of(*idomain_a_labels, sig.domain)) {
       return tag_error("i", "domain is not d= or a subdomain of it");
     }
+    // Compared with d= and a key's t=s as A-labels; an ASCII domain stays as written.
+    if (!is_ascii(idomain)) decoded->replace(at + 1, std::string::npos, *idomain_a_labels);
     sig.identity = std::move(*decoded);
     sig.identity_given = true;
   } else {
@@ -216,9 +247,9 @@ Result<Signature> parse_signature(std::string_view value) {
 
   const auto& s = tags['s'];
   if (!s) return make_error("s= tag missing");
-  std::string_view selector = trim_fws(*s);
-  if (!is_valid_dns_name(selector)) return tag_error("s", "is not a valid selector");
-  sig.selector = ascii_lower(selector);
+  auto selector = dns_name_in_a_labels(trim_fws(*s));
+  if (!selector) return tag_error("s", "is not a valid selector");
+  sig.selector = std::move(*selector);
 
   if (const auto& t = tags['t']) {
     auto ts = parse_decimal<std::int64_t>(*t, 18);
@@ -237,7 +268,7 @@ Result<Signature> parse_signature(std::string_view value) {
 
 SignatureSummary summarize_signature(std::string_view value) {
   SignatureSummary summary;
-  auto parsed = TagViewList::parse(value);
+  auto parsed = TagViewList::parse(value, TagValueBytes::utf8);
   if (!parsed) return summary;
   auto get = [&](std::string_view name) {
     const auto v = parsed->find(name);

@@ -4,6 +4,7 @@
 
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/signature.hpp"
 
@@ -129,14 +130,24 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (c.key.type() == KeyType::rsa && c.key.bits() < 1024) {
       return make_error("RSA keys below 1024 bits are refused (RFC 8301)");
     }
-    if (!is_valid_dns_name(c.domain)) return make_error("invalid signing domain: " + c.domain);
-    if (!is_valid_dns_name(c.selector)) return make_error("invalid selector: " + c.selector);
+    // U-labels are written as A-labels, which any verifier reads (RFC 8616 4 keeps them valid
+    // in internationalised messages too).
+    const auto domain = dns_name_in_a_labels(c.domain);
+    if (!domain) return make_error("invalid signing domain: " + c.domain);
+    const auto selector = dns_name_in_a_labels(c.selector);
+    if (!selector) return make_error("invalid selector: " + c.selector);
+    std::string identity;
     if (!c.identity.empty()) {
-      auto at = c.identity.rfind('@');
-      if (at == std::string::npos ||
-          !domain_is_subdomain_of(std::string_view(c.identity).substr(at + 1), c.domain)) {
+      const auto at = c.identity.rfind('@');
+      const std::string_view written = at == std::string::npos
+                                           ? std::string_view()
+                                           : std::string_view(c.identity).substr(at + 1);
+      const auto idomain = dns_name_in_a_labels(written);
+      if (at == std::string::npos || !idomain || !domain_is_subdomain_of(*idomain, *domain)) {
         return make_error("i= must be an address at d= or a subdomain of it");
       }
+      identity = encode_dkim_qp(std::string_view(c.identity).substr(0, at)) + "@" +
+                 (is_ascii(written) ? std::string(written) : *idomain);
     }
 
     // h=: each listed name once per instance present, once more if oversigned.
@@ -166,15 +177,15 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     const BodyEntry& body = st.bodies[st.body_of[ci]];
     std::string f = "DKIM-Signature: v=1; a=" + std::string(to_string(algorithm)) +
                     "; c=" + std::string(to_string(c.header_canon)) + "/" +
-                    std::string(to_string(c.body_canon)) + "; d=" + ascii_lower(c.domain) +
-                    "; s=" + ascii_lower(c.selector) + ";\r\n\t";
+                    std::string(to_string(c.body_canon)) + "; d=" + *domain + "; s=" + *selector +
+                    ";\r\n\t";
     std::vector<std::string> tags;
     std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count());
     tags.push_back("t=" + std::to_string(now) + ";");
     if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
-    if (!c.identity.empty()) tags.push_back("i=" + c.identity + ";");
+    if (!identity.empty()) tags.push_back("i=" + identity + ";");
     if (c.body_length) tags.push_back("l=" + std::to_string(body.length) + ";");
     std::size_t column = 8;
     append_folded(f, column, tags, ' ');

@@ -110,6 +110,37 @@ TEST(TagList, RejectsControlAndNonAsciiInValues) {
   EXPECT_TRUE(contains(high, "non-ASCII byte 0xc3 in value of tag 'n'")) << high;
 }
 
+// RFC 8616 4: a DKIM-Signature of an internationalised message may carry UTF-8 in its values.
+TEST(TagViewList, Utf8ValuesWhenAsked) {
+  const std::string text =
+      "d=b\xc3\xbc"
+      "cher.example; z=From:J=C3=B6rg|To:\xe2\x82\xac; s=s";
+  EXPECT_FALSE(TagViewList::parse(text).ok());
+  auto utf8 = TagViewList::parse(text, TagValueBytes::utf8);
+  ASSERT_TRUE(utf8.ok()) << utf8.reason();
+  EXPECT_EQ(utf8->find("d"),
+            "b\xc3\xbc"
+            "cher.example");
+  EXPECT_EQ(utf8->find("z"), "From:J=C3=B6rg|To:\xe2\x82\xac");
+  EXPECT_EQ(utf8->find("s"), "s");
+  // Only well-formed UTF-8: Latin-1, a lone continuation byte, a truncated sequence, a
+  // surrogate; control bytes stay refused.
+  for (const std::string& bad :
+       {std::string("d=b\xfc"
+                    "cher"),
+        std::string("d=a\x80"), std::string("d=end\xc3"), std::string("d=\xed\xa0\x80")}) {
+    auto r = TagViewList::parse(bad, TagValueBytes::utf8);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_TRUE(contains(r.reason(), "invalid UTF-8 at byte 0x")) << r.reason();
+    EXPECT_TRUE(contains(r.reason(), "in value of tag 'd'")) << r.reason();
+  }
+  auto control = TagViewList::parse("d=a\x01", TagValueBytes::utf8);
+  ASSERT_FALSE(control.ok());
+  EXPECT_TRUE(contains(control.reason(), "control byte 0x01")) << control.reason();
+  // Tag names stay ASCII.
+  EXPECT_FALSE(TagViewList::parse("\xc3\xa9=1", TagValueBytes::utf8).ok());
+}
+
 // Long values are scanned 16 bytes at a time: a bad byte, a ';' or whitespace must be found
 // at every position of a block, and in the bytes after the last whole block.
 TEST(TagList, LongValuesAreCheckedAtEveryPosition) {

@@ -128,6 +128,35 @@ TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
   EXPECT_NE(v.out.find("(ed25519 key; 2 Subject fields, 1 signed)"), std::string::npos) << v.out;
 }
 
+// A domain or selector given in U-labels is published and signed under its A-labels.
+TEST(DkimCli, InternationalisedNamesBecomeALabels) {
+  TempDir dir;
+  CliRun k =
+      run("dkim keygen --type ed25519 --selector 'S\xc3\xa9l' --domain 'b\xc3\xbc"
+          "cher.example' --out " +
+          dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  EXPECT_TRUE(k.out.starts_with("xn--sl-bja._domainkey.xn--bcher-kva.example. IN TXT (")) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  write(dir.file("msg.eml"),
+        "From: j@b\xc3\xbc"
+        "cher.example\nSubject: hi\n\nHello.\n");
+  CliRun s = run("dkim sign --key " + dir.file("ed.pem") +
+                 " --selector 'S\xc3\xa9l' --domain 'b\xc3\xbc"
+                 "cher.example' --in " +
+                 dir.file("msg.eml") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("signed.eml"));
+  EXPECT_TRUE(v.out.starts_with("pass d=xn--bcher-kva.example s=xn--sl-bja a=ed25519-sha256"))
+      << v.out;
+  CliRun bad =
+      run("dkim keygen --type ed25519 --selector s --domain 'a\xe2\x80\x8d"
+          "b.example' --out " +
+          dir.file("bad.pem"));
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.out.find("invalid domain"), std::string::npos) << bad.out;
+}
+
 TEST(DkimCli, UnsignedMessagePrintsNone) {
   TempDir dir;
   write(dir.file("msg.eml"), kMessage);

@@ -91,12 +91,15 @@ for path in sys.argv[2:]:
 )PY";
 
 // dkimpy signer: argv = key(PEM or ed25519 seed b64) selector domain canon alg length in out
+// [identity]; names in UTF-8 are written as such (RFC 8616 U-labels).
 constexpr std::string_view kDkimpySign = R"PY(
 import sys, dkim
 key, selector, domain, canon, alg, length, src, dst = sys.argv[1:9]
+identity = sys.argv[9].encode() if len(sys.argv) > 9 else None
 data = open(src, 'rb').read()
 h, b = canon.split('/')
 sig = dkim.sign(data, selector.encode(), domain.encode(), open(key, 'rb').read(),
+                identity=identity,
                 canonicalize=(h.encode(), b.encode()), signature_algorithm=alg.encode(),
                 length=(length == 'l'), linesep=b'\r\n' if b'\r\n' in data else b'\n')
 open(dst, 'wb').write(sig + data)
@@ -157,6 +160,9 @@ const Keys& keys() {
            format_key_record(KeyType::rsa, test::rsa_key().public_key_der()) + "\n";
     dns += "ed._domainkey.example.test " +
            format_key_record(KeyType::ed25519, test::ed25519_key().public_key_der()) + "\n";
+    // bücher.example: where an internationalised signer's key is published (A-labels).
+    dns += "rsa._domainkey.xn--bcher-kva.example " +
+           format_key_record(KeyType::rsa, test::rsa_key().public_key_der()) + "\n";
     k.dns = k.dir / "dns.txt";
     write(k.dns, dns);
     write(k.dir / "dkimpy_verify.py", kDkimpyVerify);
@@ -349,6 +355,63 @@ TEST_P(DkimpySigns, SenderauthVerifies) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Interop, DkimpySigns, ::testing::ValuesIn(variants()), variant_name);
+
+// An internationalised message (RFC 6532) signed as RFC 8616 4 has it: dkimpy writes d= and i=
+// in U-labels and the i= local part in UTF-8; the key is published under the A-labels.
+// senderauth writes A-labels and dkim-quoted-printable instead, which dkimpy reads too.
+const std::string kEaiMessage =
+    "From: J\xc3\xb6rg <j\xc3\xb6rg@b\xc3\xbc"
+    "cher.example>\r\n"
+    "To: bob@example.test\r\nSubject: Gr\xc3\xbc\xc3\x9f"
+    "e\r\n\r\nHallo.\r\n";
+
+TEST(InteropEai, DkimpySignsInUlabelsSenderauthVerifies) {
+  NEED_PEER(have_dkimpy(), "python3-dkim");
+  fs::path in = keys().dir / "eai.in";
+  fs::path out = keys().dir / "eai-py.eml";
+  write(in, kEaiMessage);
+  std::string result = shell(std::string(kPython) + " " + (keys().dir / "dkimpy_sign.py").string() +
+                             " " + keys().rsa_pem.string() +
+                             " rsa 'b\xc3\xbc"
+                             "cher.example' relaxed/relaxed rsa-sha256 - " +
+                             in.string() + " " + out.string() +
+                             " 'j\xc3\xb6rg@b\xc3\xbc"
+                             "cher.example'");
+  ASSERT_EQ(result, "");
+  const std::string text = read(out);
+  ASSERT_NE(text.find("d=b\xc3\xbc"
+                      "cher.example"),
+            std::string::npos)
+      << text;
+  dns::ZoneResolver zone;
+  ASSERT_TRUE(zone.load_file(keys().dns.string()).ok());
+  auto r = test::verify(text, zone);
+  ASSERT_EQ(r.size(), 1u) << text;
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason << "\n" << text;
+  EXPECT_EQ(r[0].domain, "xn--bcher-kva.example");
+  EXPECT_EQ(r[0].identity, "j\xc3\xb6rg@xn--bcher-kva.example");
+  EXPECT_EQ(test::verify(altered(text), zone)[0].status, DkimStatus::fail);
+}
+
+TEST(InteropEai, SenderauthSignsInAlabelsDkimpyVerifies) {
+  NEED_PEER(have_dkimpy(), "python3-dkim");
+  auto c = test::config(test::rsa_key(), "rsa",
+                        "b\xc3\xbc"
+                        "cher.example");
+  c.identity =
+      "j\xc3\xb6rg@b\xc3\xbc"
+      "cher.example";
+  auto s = sign_message(kEaiMessage, {c});
+  ASSERT_TRUE(s.ok()) << s.reason();
+  EXPECT_NE(s->find("d=xn--bcher-kva.example; s=rsa;"), std::string::npos) << *s;
+  EXPECT_NE(s->find("i=j=C3=B6rg@xn--bcher-kva.example;"), std::string::npos) << *s;
+  fs::path path = keys().dir / "eai-sa.eml";
+  write(path, *s);
+  EXPECT_EQ(dkimpy_verify(path), "pass\n") << *s;
+  dns::ZoneResolver zone;
+  ASSERT_TRUE(zone.load_file(keys().dns.string()).ok());
+  EXPECT_EQ(test::verify(*s, zone)[0].status, DkimStatus::pass);
+}
 
 }  // namespace
 }  // namespace senderauth::dkim

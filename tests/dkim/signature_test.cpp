@@ -42,6 +42,67 @@ TEST(SignatureParse, Defaults) {
   EXPECT_FALSE(sig->body_length);
 }
 
+// RFC 8616 4: in an internationalised message d=, s= and i= may be written in U-labels and
+// the i= local part in UTF-8. Keys are looked up, and DMARC aligns, under the A-labels.
+TEST(SignatureParse, InternationalisedNamesAreReadAsALabels) {
+  const std::string text =
+      "v=1; a=ed25519-sha256; d=B\xc3\xbc"
+      "cher.example; s=S\xc3\xa9l; "
+      "i=j\xc3\xb6rg@news.b\xc3\xbc"
+      "cher.example; h=from; z=From:j\xc3\xb6rg; " +
+      kBh + " b=AAAA";
+  auto sig = parse_signature(text);
+  ASSERT_TRUE(sig.ok()) << sig.reason();
+  EXPECT_EQ(sig->domain, "xn--bcher-kva.example");
+  EXPECT_EQ(sig->selector, "xn--sl-bja");
+  EXPECT_EQ(sig->identity, "j\xc3\xb6rg@news.xn--bcher-kva.example");
+  EXPECT_EQ(sig->identity_domain(), "news.xn--bcher-kva.example");
+  // The same names as A-labels, or with the local part as dkim-quoted-printable, mean the same.
+  auto ascii = parse_signature(
+      "v=1; a=ed25519-sha256; d=xn--bcher-kva.example; s=xn--sl-bja; "
+      "i=j=C3=B6rg@news.xn--bcher-kva.example; h=from; " +
+      kBh + " b=AAAA");
+  ASSERT_TRUE(ascii.ok()) << ascii.reason();
+  EXPECT_EQ(ascii->domain, sig->domain);
+  EXPECT_EQ(ascii->selector, sig->selector);
+  EXPECT_EQ(ascii->identity, sig->identity);
+  // An i= domain in U-labels is still held to d=.
+  auto outside = parse_signature(
+      "v=1; a=ed25519-sha256; d=b\xc3\xbc"
+      "cher.example; i=a@b\xc3\xa4"
+      "cker.example; s=s; "
+      "h=from; " +
+      kBh + " b=AAAA");
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.reason(), "i= domain is not d= or a subdomain of it");
+  // Names IDNA refuses, and bytes that are not UTF-8, are errors that say so.
+  auto refused = parse_signature(
+      "v=1; a=ed25519-sha256; d=a\xe2\x80\x8d"
+      "b.example; s=s; h=from; " +
+      kBh + " b=AAAA");  // a ZERO WIDTH JOINER outside its context
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.reason().rfind("d= is not a valid internationalised name: ", 0), 0u)
+      << refused.reason();
+  auto latin1 = parse_signature(
+      "v=1; a=ed25519-sha256; d=b\xfc"
+      "cher.example; s=s; h=from; " +
+      kBh + " b=AAAA");
+  ASSERT_FALSE(latin1.ok());
+  EXPECT_NE(latin1.reason().find("invalid UTF-8 at byte 0xfc in value of tag 'd'"),
+            std::string::npos)
+      << latin1.reason();
+  // Where no U-label is allowed, UTF-8 still fails that tag's own check.
+  EXPECT_FALSE(parse_signature("v=1; a=ed25519-sha256; d=example.test; s=s; h=fr\xc3\xb6m:from; " +
+                               kBh + " b=AAAA")
+                   .ok());
+}
+
+TEST(SignatureQuotedPrintable, EncodesWhatIsNotDkimSafe) {
+  EXPECT_EQ(encode_dkim_qp("plain.name+tag"), "plain.name+tag");
+  EXPECT_EQ(encode_dkim_qp("j\xc3\xb6rg"), "j=C3=B6rg");
+  EXPECT_EQ(encode_dkim_qp("a;b=c d"), "a=3Bb=3Dc=20d");
+}
+
 struct BadCase {
   std::string text;
   std::string reason;

@@ -24,9 +24,15 @@ struct TagView {
 // The same parse as TagList, but the tags are views into `text`, which must outlive the list:
 // for a caller that reads each value once (a DKIM-Signature on every message) and would
 // otherwise copy every value, the ~350-byte b= among them, only to convert it again.
+// Which bytes a value may hold besides RFC 6376's VALCHARs (visible ASCII but ';'):
+// `utf8` adds well-formed UTF-8 characters, as RFC 8616 4 allows in a DKIM-Signature of a
+// message with internationalised header fields (RFC 6532).
+enum class TagValueBytes { ascii, utf8 };
+
 class TagViewList {
  public:
-  static Result<TagViewList> parse(std::string_view text);
+  static Result<TagViewList> parse(std::string_view text,
+                                   TagValueBytes bytes = TagValueBytes::ascii);
 
   const std::vector<TagView>& tags() const { return tags_; }
   std::optional<std::string_view> find(std::string_view name) const;

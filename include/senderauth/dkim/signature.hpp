@@ -53,4 +53,14 @@ std::string remove_signature_value(std::string_view raw_field);
 // >= 0x80 for U-labels), none empty or longer than 63, at most 253 in all.
 bool is_valid_dns_name(std::string_view name);
 
+// A d=, s= or i= domain as the DNS knows it: lower-cased, with U-labels converted to A-labels
+// (RFC 8616 4 lets the signatures of internationalised messages write them as U-labels; keys
+// are published, and DMARC aligns, under the A-labels). Errors say what is wrong.
+Result<std::string> dns_name_in_a_labels(std::string_view name);
+
+// RFC 6376 2.11 dkim-quoted-printable for an i= value: every byte outside dkim-safe-char
+// (';', '=', whitespace, controls, non-ASCII) as "=XX", so that the value is one tag value of
+// ASCII in any message.
+std::string encode_dkim_qp(std::string_view text);
+
 }  // namespace senderauth::dkim
