@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Invariants of an accepted signature.
     if (sig->domain.empty() || sig->selector.empty() || sig->signed_headers.empty())
       __builtin_trap();
-    // U-labels were converted: the names looked up and aligned are ASCII (RFC 8616 4).
+    // U-labels were converted: the names looked up and aligned are ASCII (RFC 8616 5).
     if (!senderauth::is_ascii(sig->domain) || !senderauth::is_ascii(sig->selector) ||
         !senderauth::is_ascii(sig->identity_domain()))
       __builtin_trap();

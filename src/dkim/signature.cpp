@@ -133,7 +133,7 @@ std::string encode_dkim_qp(std::string_view text) {
 }
 
 Result<Signature> parse_signature(std::string_view value) {
-  // RFC 8616 4: UTF-8 in values (U-labels in d=, s=, i=; an i= local part; z=).
+  // RFC 8616 5: UTF-8 in values (U-labels in d=, s=, i=; an i= local part; z=).
   auto parsed = TagViewList::parse(value, TagValueBytes::utf8);
   if (!parsed) return make_error("signature tag-list syntax: " + parsed.reason());
   const SignatureTags tags = collect_tags(*parsed);

@@ -130,7 +130,7 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (c.key.type() == KeyType::rsa && c.key.bits() < 1024) {
       return make_error("RSA keys below 1024 bits are refused (RFC 8301)");
     }
-    // U-labels are written as A-labels, which any verifier reads (RFC 8616 4 keeps them valid
+    // U-labels are written as A-labels, which any verifier reads (RFC 8616 5 keeps them valid
     // in internationalised messages too).
     const auto domain = dns_name_in_a_labels(c.domain);
     if (!domain) return make_error("invalid signing domain: " + c.domain);

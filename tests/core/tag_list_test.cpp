@@ -110,7 +110,7 @@ TEST(TagList, RejectsControlAndNonAsciiInValues) {
   EXPECT_TRUE(contains(high, "non-ASCII byte 0xc3 in value of tag 'n'")) << high;
 }
 
-// RFC 8616 4: a DKIM-Signature of an internationalised message may carry UTF-8 in its values.
+// RFC 8616 5: a DKIM-Signature of an internationalised message may carry UTF-8 in its values.
 TEST(TagViewList, Utf8ValuesWhenAsked) {
   const std::string text =
       "d=b\xc3\xbc"

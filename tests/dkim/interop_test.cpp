@@ -356,7 +356,7 @@ TEST_P(DkimpySigns, SenderauthVerifies) {
 
 INSTANTIATE_TEST_SUITE_P(Interop, DkimpySigns, ::testing::ValuesIn(variants()), variant_name);
 
-// An internationalised message (RFC 6532) signed as RFC 8616 4 has it: dkimpy writes d= and i=
+// An internationalised message (RFC 6532) signed as RFC 8616 5 has it: dkimpy writes d= and i=
 // in U-labels and the i= local part in UTF-8; the key is published under the A-labels.
 // senderauth writes A-labels and dkim-quoted-printable instead, which dkimpy reads too.
 const std::string kEaiMessage =

@@ -42,7 +42,7 @@ TEST(SignatureParse, Defaults) {
   EXPECT_FALSE(sig->body_length);
 }
 
-// RFC 8616 4: in an internationalised message d=, s= and i= may be written in U-labels and
+// RFC 8616 5: in an internationalised message d=, s= and i= may be written in U-labels and
 // the i= local part in UTF-8. Keys are looked up, and DMARC aligns, under the A-labels.
 TEST(SignatureParse, InternationalisedNamesAreReadAsALabels) {
   const std::string text =

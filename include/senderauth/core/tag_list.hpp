@@ -25,7 +25,7 @@ struct TagView {
 // for a caller that reads each value once (a DKIM-Signature on every message) and would
 // otherwise copy every value, the ~350-byte b= among them, only to convert it again.
 // Which bytes a value may hold besides RFC 6376's VALCHARs (visible ASCII but ';'):
-// `utf8` adds well-formed UTF-8 characters, as RFC 8616 4 allows in a DKIM-Signature of a
+// `utf8` adds well-formed UTF-8 characters, as RFC 8616 5 allows in a DKIM-Signature of a
 // message with internationalised header fields (RFC 6532).
 enum class TagValueBytes { ascii, utf8 };
 

@@ -54,7 +54,7 @@ std::string remove_signature_value(std::string_view raw_field);
 bool is_valid_dns_name(std::string_view name);
 
 // A d=, s= or i= domain as the DNS knows it: lower-cased, with U-labels converted to A-labels
-// (RFC 8616 4 lets the signatures of internationalised messages write them as U-labels; keys
+// (RFC 8616 5 lets the signatures of internationalised messages write them as U-labels; keys
 // are published, and DMARC aligns, under the A-labels). Errors say what is wrong.
 Result<std::string> dns_name_in_a_labels(std::string_view name);
 
