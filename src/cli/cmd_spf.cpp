@@ -13,6 +13,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/spf/received_spf.hpp"
@@ -39,20 +40,28 @@ std::string host_name() {
   return buffer;
 }
 
+// A UTF-8 MAIL FROM means an SMTPUTF8 session (RFC 6531): Received-SPF may keep it as UTF-8.
+bool is_smtputf8(const SpfCommand& command) {
+  return !is_ascii(command.mail_from);
+}
+
 void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::string& receiver) {
+  const bool smtputf8 = is_smtputf8(command);
   nlohmann::json doc = spf_result_json(r);
   doc["identity"] = spf::to_string(r.identity);
   doc["client_ip"] = r.client_ip.to_string();
   doc["helo"] = r.helo;
   doc["dns_queries"] = r.dns_queries;
   doc["authentication_results"] = spf::format_authres_spf(r);
-  if (command.received_spf) doc["received_spf"] = spf::format_received_spf(r, receiver);
+  if (command.received_spf) doc["received_spf"] = spf::format_received_spf(r, receiver, smtputf8);
   // Names and explanations come from the network: invalid UTF-8 becomes U+FFFD.
   std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 void print_text(const spf::SpfResult& r, const SpfCommand& command, const std::string& receiver) {
-  auto clean = [](const std::string& text) { return spf::sanitize_header_text(text, 2048); };
+  const bool smtputf8 = is_smtputf8(command);
+  // For a terminal: control characters go, well-formed UTF-8 stays.
+  auto clean = [](const std::string& text) { return spf::sanitize_header_text(text, 2048, true); };
   std::printf("result: %s\n", std::string(spf::to_string(r.verdict)).c_str());
   std::printf("identity: %s (%s)\n", std::string(spf::to_string(r.identity)).c_str(),
               clean(r.sender).c_str());
@@ -62,7 +71,8 @@ void print_text(const spf::SpfResult& r, const SpfCommand& command, const std::s
   std::printf("dns lookups: %d, void lookups: %d, queries: %d\n", r.dns_lookups, r.void_lookups,
               r.dns_queries);
   std::printf("%s\n", spf::format_authres_spf(r).c_str());
-  if (command.received_spf) std::printf("%s\n", spf::format_received_spf(r, receiver).c_str());
+  if (command.received_spf)
+    std::printf("%s\n", spf::format_received_spf(r, receiver, smtputf8).c_str());
 }
 
 int run(const SpfCommand& command) {

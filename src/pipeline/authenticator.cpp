@@ -298,8 +298,11 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   }
 
   decide(v, policy);
-  v.authentication_results = build_authres(policy, s->envelope, v);
-  if (v.spf_mailfrom) v.received_spf = build_received_spf(policy, *v.spf_mailfrom);
+  const bool internationalised = is_internationalised(s->envelope, v, headers);
+  v.authentication_results = build_authres(policy, s->envelope, v, internationalised);
+  if (v.spf_mailfrom) {
+    v.received_spf = build_received_spf(policy, *v.spf_mailfrom, internationalised);
+  }
   co_return;
 }
 

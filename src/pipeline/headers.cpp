@@ -1,10 +1,12 @@
 #include "pipeline/headers.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "senderauth/authres/clause.hpp"
 #include "senderauth/authres/format.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/message/header_field.hpp"
 #include "senderauth/pipeline/authres_clauses.hpp"
 #include "senderauth/spf/received_spf.hpp"
@@ -13,8 +15,10 @@ namespace senderauth::pipeline {
 
 namespace {
 
-std::string format_or_fallback(const authres::AuthResults& results) {
-  auto field = authres::format_field(results);
+std::string format_or_fallback(const authres::AuthResults& results, bool utf8) {
+  authres::FormatOptions options;
+  options.allow_utf8 = utf8;
+  auto field = authres::format_field(results, options);
   if (field.ok()) return std::move(field).value();
   // Only a broken authserv-id makes formatting fail; say so rather than write nothing.
   return std::string(authres::kFieldName) + ": " + results.authserv_id + "; none\r\n";
@@ -22,7 +26,8 @@ std::string format_or_fallback(const authres::AuthResults& results) {
 
 }  // namespace
 
-std::string build_authres(const LocalPolicy& policy, const Envelope& envelope, const Verdict& v) {
+std::string build_authres(const LocalPolicy& policy, const Envelope& envelope, const Verdict& v,
+                          bool internationalised) {
   authres::AuthResults results;
   results.authserv_id = policy.authserv_id;
   if (v.iprev) {
@@ -41,7 +46,7 @@ std::string build_authres(const LocalPolicy& policy, const Envelope& envelope, c
   for (const auto& d : v.dkim) results.clauses.push_back(dkim_clause(d));
   if (v.arc) results.clauses.push_back(arc_clause(*v.arc, envelope.client_ip));
   if (v.dmarc) results.clauses.push_back(dmarc_clause(*v.dmarc, v.arc_override));
-  return format_or_fallback(results);
+  return format_or_fallback(results, internationalised);
 }
 
 std::string build_skipped_authres(const LocalPolicy& policy, const Envelope& envelope) {
@@ -54,11 +59,25 @@ std::string build_skipped_authres(const LocalPolicy& policy, const Envelope& env
     auth.add_property("smtp", "auth", envelope.authenticated_user);
     results.clauses.push_back(std::move(auth));
   }
-  return format_or_fallback(results);
+  // A SASL name may be UTF-8 whatever the message is: it stays ASCII here ('?').
+  return format_or_fallback(results, false);
 }
 
-std::string build_received_spf(const LocalPolicy& policy, const spf::SpfResult& result) {
-  return message::fold(spf::format_received_spf(result, policy.authserv_id)) + "\r\n";
+std::string build_received_spf(const LocalPolicy& policy, const spf::SpfResult& result,
+                               bool internationalised) {
+  return message::fold(spf::format_received_spf(result, policy.authserv_id, internationalised)) +
+         "\r\n";
+}
+
+bool is_internationalised(const Envelope& envelope, const Verdict& v,
+                          const message::HeaderList& headers) {
+  if (!is_ascii(envelope.mail_from)) return true;
+  // A DKIM i= decodes to UTF-8 from "=C3=B6" in an all-ASCII message too: the header section
+  // decides, and it is only read in that rare case.
+  const bool utf8_identity =
+      std::ranges::any_of(v.dkim, [](const auto& d) { return !is_ascii(d.identity); });
+  return utf8_identity &&
+         std::ranges::any_of(headers, [](const auto& h) { return !is_ascii(h.raw()); });
 }
 
 }  // namespace senderauth::pipeline

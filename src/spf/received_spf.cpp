@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "senderauth/core/utf8.hpp"
+
 namespace senderauth::spf {
 
 namespace {
@@ -12,13 +14,15 @@ bool is_atext(char c) {
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
-bool is_dot_atom(std::string_view text) {
+// `utf8`: RFC 6532 3.2 adds UTF-8 characters to atext (the text is sanitised: only whole,
+// well-formed sequences are left in it).
+bool is_dot_atom(std::string_view text, bool utf8 = false) {
   if (text.empty() || text.front() == '.' || text.back() == '.') return false;
   char previous = 0;
   for (char c : text) {
     if (c == '.') {
       if (previous == '.') return false;
-    } else if (!is_atext(c)) {
+    } else if (!is_atext(c) && !(utf8 && static_cast<unsigned char>(c) >= 0x80)) {
       return false;
     }
     previous = c;
@@ -26,13 +30,13 @@ bool is_dot_atom(std::string_view text) {
   return true;
 }
 
-std::string verdict_comment(const SpfResult& r, std::string_view receiver) {
-  const std::string who = sanitize_header_text(r.sender, 256);
+std::string verdict_comment(const SpfResult& r, std::string_view receiver, bool utf8) {
+  const std::string who = sanitize_header_text(r.sender, 256, utf8);
   const std::string ip = r.client_ip.to_string();
   std::string text = sanitize_header_text(receiver, 128) + ": ";
   const bool helo = r.identity == SpfIdentity::helo;
   const std::string subject =
-      helo ? "domain of " + sanitize_header_text(r.domain, 256) : "domain of " + who;
+      helo ? "domain of " + sanitize_header_text(r.domain, 256, utf8) : "domain of " + who;
   switch (r.verdict) {
     case SpfVerdict::pass:
       text += subject + " designates " + ip + " as permitted sender";
@@ -53,27 +57,28 @@ std::string verdict_comment(const SpfResult& r, std::string_view receiver) {
       text += "temporary error checking " + subject;
       break;
     case SpfVerdict::permerror:
-      text += "permanent error in the SPF policy of " + sanitize_header_text(r.domain, 256);
+      text += "permanent error in the SPF policy of " + sanitize_header_text(r.domain, 256, utf8);
       break;
   }
   return text;
 }
 
-void add_pair(std::string& out, std::string_view key, std::string_view value) {
+void add_pair(std::string& out, std::string_view key, std::string_view value, bool utf8) {
   out += ' ';
   out += key;
   out += '=';
-  out += header_value(value);
+  out += header_value(value, utf8);
   out += ';';
 }
 
 }  // namespace
 
-std::string sanitize_header_text(std::string_view text, std::size_t max_length) {
+std::string sanitize_header_text(std::string_view text, std::size_t max_length, bool utf8) {
   std::string out;
   out.reserve(std::min(text.size(), max_length));
   bool pending_space = false;
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     auto byte = static_cast<unsigned char>(c);
     if (byte == ' ' || byte == '\t' || byte == '\r' || byte == '\n') {
       pending_space = !out.empty();  // runs of white space (and line breaks) become one space
@@ -85,14 +90,21 @@ std::string sanitize_header_text(std::string_view text, std::size_t max_length) 
       pending_space = false;
     }
     if (out.size() >= max_length) break;
+    if (const std::size_t length = utf8 && byte >= 0x80 ? utf8_sequence_length(text.substr(i)) : 0;
+        length != 0) {
+      if (out.size() + length > max_length) break;  // never half a character
+      out.append(text.substr(i, length));
+      i += length - 1;
+      continue;
+    }
     out.push_back((byte < 0x20 || byte >= 0x7f) ? '?' : c);
   }
   return out;
 }
 
-std::string header_value(std::string_view text) {
-  std::string clean = sanitize_header_text(text);
-  if (is_dot_atom(clean)) return clean;
+std::string header_value(std::string_view text, bool utf8) {
+  std::string clean = sanitize_header_text(text, 512, utf8);
+  if (is_dot_atom(clean, utf8)) return clean;
   std::string out = "\"";
   for (char c : clean) {
     if (c == '"' || c == '\\') out.push_back('\\');
@@ -102,8 +114,8 @@ std::string header_value(std::string_view text) {
   return out;
 }
 
-std::string comment_text(std::string_view text) {
-  std::string clean = sanitize_header_text(text);
+std::string comment_text(std::string_view text, bool utf8) {
+  std::string clean = sanitize_header_text(text, 512, utf8);
   std::string out;
   out.reserve(clean.size());
   for (char c : clean) {
@@ -113,21 +125,23 @@ std::string comment_text(std::string_view text) {
   return out;
 }
 
-std::string format_received_spf(const SpfResult& result, std::string_view receiver) {
+std::string format_received_spf(const SpfResult& result, std::string_view receiver, bool utf8) {
   std::string out = "Received-SPF: ";
   out += to_string(result.verdict);
   out += " (";
-  out += comment_text(verdict_comment(result, receiver));
+  out += comment_text(verdict_comment(result, receiver, utf8), utf8);
   out += ')';
-  add_pair(out, "client-ip", result.client_ip.to_string());
-  if (result.identity == SpfIdentity::mailfrom) add_pair(out, "envelope-from", result.sender);
-  if (!result.helo.empty()) add_pair(out, "helo", result.helo);
-  if (!receiver.empty()) add_pair(out, "receiver", receiver);
-  add_pair(out, "identity", to_string(result.identity));
-  if (!result.mechanism.empty()) add_pair(out, "mechanism", result.mechanism);
+  add_pair(out, "client-ip", result.client_ip.to_string(), utf8);
+  if (result.identity == SpfIdentity::mailfrom) {
+    add_pair(out, "envelope-from", result.sender, utf8);
+  }
+  if (!result.helo.empty()) add_pair(out, "helo", result.helo, utf8);
+  if (!receiver.empty()) add_pair(out, "receiver", receiver, utf8);
+  add_pair(out, "identity", to_string(result.identity), utf8);
+  if (!result.mechanism.empty()) add_pair(out, "mechanism", result.mechanism, utf8);
   if (!result.problem.empty() &&
       (result.verdict == SpfVerdict::permerror || result.verdict == SpfVerdict::temperror)) {
-    add_pair(out, "problem", result.problem);
+    add_pair(out, "problem", result.problem, utf8);
   }
   if (out.back() == ';') out.pop_back();
   return out;

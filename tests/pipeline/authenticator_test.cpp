@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <stdexcept>
 #include <string>
@@ -270,6 +271,56 @@ TEST_F(AuthenticatorTest, ReplayedSignatureWithAnAddedSubjectDoesNotPassDmarc) {
   v = check(attacker_envelope(), replayed);
   EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass);
   EXPECT_EQ(v.action, Action::accept);
+}
+
+// The fields we add quote the envelope and the signatures. In an internationalised message or
+// session (RFC 6531/6532) those may be UTF-8, and so may our fields: "jörg", not "j??rg". A
+// message that is all ASCII never gets an 8-bit field from us.
+TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
+  const std::string joerg = "j\xc3\xb6rg@example.test";
+  Envelope smtputf8 = good_envelope();
+  smtputf8.mail_from = joerg;
+  Verdict v = check(smtputf8, demo_message("1-all-pass.eml"));
+  EXPECT_NE(v.authentication_results.find("smtp.mailfrom=\"" + joerg + "\""), std::string::npos)
+      << v.authentication_results;
+  EXPECT_NE(v.received_spf.find("envelope-from=\"" + joerg + "\""), std::string::npos)
+      << v.received_spf;
+
+  // A DKIM i= with a UTF-8 local part, written as dkim-quoted-printable in an ASCII message.
+  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+  ASSERT_TRUE(key) << key.reason();
+  dkim::SignerConfig config;
+  config.key = *key;
+  config.domain = "example.test";
+  config.selector = "demo-rsa";
+  config.identity = joerg;
+  auto sign = [&](const std::string& subject) {
+    auto signed_message = dkim::sign_message(
+        "From: alice@example.test\r\nTo: bob@example.net\r\nSubject: " + subject +
+            "\r\n\r\nHi.\r\n",
+        {config});
+    EXPECT_TRUE(signed_message) << signed_message.reason();
+    return signed_message ? *signed_message : std::string();
+  };
+  const std::string ascii = sign("Hello");
+  ASSERT_NE(ascii.find("i=j=C3=B6rg@example.test"), std::string::npos) << ascii;
+  v = check(good_envelope(), ascii);
+  ASSERT_EQ(v.dkim.size(), 1u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass) << v.dkim[0].reason;
+  EXPECT_EQ(v.dkim[0].identity, joerg);
+  EXPECT_NE(v.authentication_results.find("header.i=j??rg@example.test"), std::string::npos)
+      << v.authentication_results;
+  EXPECT_TRUE(std::ranges::all_of(v.authentication_results,
+                                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+  // The same in a message whose header is UTF-8 already (RFC 6532): kept.
+  v = check(good_envelope(), sign("Gr\xc3\xbc\xc3\x9f"
+                                  "e"));
+  EXPECT_NE(v.authentication_results.find("header.i=\"" + joerg + "\""), std::string::npos)
+      << v.authentication_results;
+  // Invalid UTF-8 never gets through.
+  smtputf8.mail_from = "j\xc3(rg@example.test";
+  v = check(smtputf8, demo_message("1-all-pass.eml"));
+  EXPECT_EQ(v.authentication_results.find("\xc3("), std::string::npos) << v.authentication_results;
 }
 
 TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {

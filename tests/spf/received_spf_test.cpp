@@ -95,5 +95,27 @@ TEST(HeaderText, Sanitize) {
   EXPECT_EQ(comment_text("(x)\\"), "\\(x\\)\\\\");
 }
 
+// In an SMTPUTF8 session (RFC 6531) the envelope may be UTF-8, and so may the field: well-formed
+// UTF-8 is kept whole, anything else still becomes '?', and a length bound never splits a
+// character.
+TEST(HeaderText, Utf8KeptWhenTheMessageIsInternationalised) {
+  EXPECT_EQ(sanitize_header_text("\xc3\xa9t\xc3\xa9", 512, true), "\xc3\xa9t\xc3\xa9");
+  EXPECT_EQ(sanitize_header_text("a\xc3(\xff\x01", 512, true), "a?(??");
+  EXPECT_EQ(sanitize_header_text("ab\xe2\x82\xac", 4, true), "ab");  // 3 bytes do not fit in 2
+  EXPECT_EQ(header_value("j\xc3\xb6rg", true), "j\xc3\xb6rg");       // UTF-8 is atext (RFC 6532)
+  EXPECT_EQ(header_value("j\xc3\xb6rg"), "j??rg");                   // '?' is atext
+
+  SpfResult r = sample();
+  r.sender = "j\xc3\xb6rg@xn--bcher-kva.example";
+  const std::string utf8 = format_received_spf(r, "mx.example.org", true);
+  EXPECT_NE(utf8.find("envelope-from=\"j\xc3\xb6rg@xn--bcher-kva.example\""), std::string::npos)
+      << utf8;
+  EXPECT_NE(utf8.find("domain of j\xc3\xb6rg@xn--bcher-kva.example designates"), std::string::npos)
+      << utf8;
+  const std::string ascii = format_received_spf(r, "mx.example.org");
+  EXPECT_NE(ascii.find("envelope-from=\"j??rg@xn--bcher-kva.example\""), std::string::npos)
+      << ascii;
+}
+
 }  // namespace
 }  // namespace senderauth::spf

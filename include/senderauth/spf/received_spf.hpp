@@ -1,7 +1,8 @@
 // Header text from an SPF result: Received-SPF (RFC 7208 9.1) and the spf= clause of
 // Authentication-Results (RFC 8601 2.7.2). Values that came from the network (HELO, MAIL FROM,
-// explanation, problem) are sanitised: no CR, LF or other control characters, no non-ASCII,
-// correct quoting, bounded length.
+// explanation, problem) are sanitised: no CR, LF or other control characters, no non-ASCII
+// (unless `utf8`: then well-formed UTF-8 is kept, as in a message or session that is
+// internationalised already, RFC 6531/6532), correct quoting, bounded length.
 #pragma once
 
 #include <string>
@@ -14,17 +15,19 @@ namespace senderauth::spf {
 // "Received-SPF: pass (receiver: ...) client-ip=...; envelope-from=...; helo=...;
 // receiver=...; identity=mailfrom; mechanism=..." on one line, without CRLF. `receiver` is
 // this host's name.
-std::string format_received_spf(const SpfResult& result, std::string_view receiver);
+std::string format_received_spf(const SpfResult& result, std::string_view receiver,
+                                bool utf8 = false);
 
 // "spf=pass smtp.mailfrom=user@example.com" or "spf=none smtp.helo=mail.example.com", with a
 // comment carrying the problem for temperror/permerror.
 std::string format_authres_spf(const SpfResult& result);
 
 // Building blocks, exposed for tests and other header writers.
-std::string sanitize_header_text(std::string_view text, std::size_t max_length = 512);
+std::string sanitize_header_text(std::string_view text, std::size_t max_length = 512,
+                                 bool utf8 = false);
 // dot-atom when the value is one, otherwise a quoted-string with \" and \\ escaped.
-std::string header_value(std::string_view text);
+std::string header_value(std::string_view text, bool utf8 = false);
 // Text fit inside "( )": parentheses and backslashes escaped.
-std::string comment_text(std::string_view text);
+std::string comment_text(std::string_view text, bool utf8 = false);
 
 }  // namespace senderauth::spf
