@@ -101,6 +101,15 @@ TEST_F(SpfCli, ReceivedSpfHeader) {
       << r.out;
 }
 
+// A UTF-8 MAIL FROM comes from an SMTPUTF8 session: Received-SPF keeps it (RFC 6531).
+TEST_F(SpfCli, ReceivedSpfKeepsAUtf8Sender) {
+  CliRun r = run(base("192.0.2.7") + " --mail-from 'j\xc3\xb6rg@example.com' --received-spf");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("identity: mailfrom (j\xc3\xb6rg@example.com)\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("envelope-from=\"j\xc3\xb6rg@example.com\";"), std::string::npos) << r.out;
+}
+
 TEST_F(SpfCli, HeloIdentityAndNullSender) {
   CliRun helo = run(base("203.0.113.9") + " --mail-from user@example.com --identity helo --json");
   ASSERT_EQ(helo.status, 0) << helo.out;
