@@ -32,26 +32,26 @@ const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// Why an RSA key's public exponent is refused, or empty. The key's publisher chooses e, and
+// Refuses an RSA key's public exponent, saying why. The key's publisher chooses e, and
 // verifying costs one exponentiation by it: OpenSSL bounds e to 64 bits only above 3072-bit
 // moduli, so a 2048-bit key with a 2048-bit e makes each verification cost about a hundred
 // ordinary ones (measured: 1.2 ms against 13 us), per signature, for any sender who wants to
 // slow us down. Go's crypto/rsa refuses e above 2^31 - 1; so do we. e = 1 (every signature
 // forgeable) and even e (not an RSA key) are refused too; real keys use 65537 or 3.
-std::string check_rsa_exponent(const EVP_PKEY* key) {
+Result<void> check_rsa_exponent(const EVP_PKEY* key) {
   BIGNUM* e = nullptr;
   if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) != 1 || !e) {
-    return "p= is not a valid RSA public key (no public exponent)";
+    return make_error("p= is not a valid RSA public key (no public exponent)");
   }
   const int bits = BN_num_bits(e);
   const bool odd = BN_is_odd(e) != 0;
   BN_free(e);
   if (bits > 31) {
-    return "RSA public exponent of " + std::to_string(bits) +
-           " bits refused (the limit is 31 bits, as in Go's crypto/rsa: a large exponent makes "
-           "verifying cost as much as signing)";
+    return make_error("RSA public exponent of " + std::to_string(bits) +
+                      " bits refused (the limit is 31 bits, as in Go's crypto/rsa: a large "
+                      "exponent makes verifying cost as much as signing)");
   }
-  if (bits < 2 || !odd) return "RSA public exponent is not an odd number of at least 3";
+  if (bits < 2 || !odd) return make_error("RSA public exponent is not an odd number of at least 3");
   return {};
 }
 
@@ -188,7 +188,7 @@ Result<PublicKey> PublicKey::from_der(KeyType type, std::string_view der) {
     return make_error("p= holds a non-RSA key in a k=rsa record");
   }
   key.key_ = own(k);
-  if (auto refused = check_rsa_exponent(k); !refused.empty()) return make_error(refused);
+  if (auto exponent = check_rsa_exponent(k); !exponent) return exponent.error();
   if (const int bits = EVP_PKEY_get_bits(k); bits > kMaxRsaKeyBits) {
     return make_error("RSA key of " + std::to_string(bits) + " bits refused (the maximum is " +
                       std::to_string(kMaxRsaKeyBits) +
@@ -230,9 +230,9 @@ Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA:
       key.type_ = KeyType::rsa;
-      if (EVP_PKEY_get_bits(k) > kMaxRsaKeyBits) {
-        return make_error("RSA key of " + std::to_string(EVP_PKEY_get_bits(k)) +
-                          " bits: the maximum is " + std::to_string(kMaxRsaKeyBits) +
+      if (const int bits = EVP_PKEY_get_bits(k); bits > kMaxRsaKeyBits) {
+        return make_error("RSA key of " + std::to_string(bits) + " bits: the maximum is " +
+                          std::to_string(kMaxRsaKeyBits) +
                           ", as verifiers may refuse larger keys (RFC 8301)");
       }
       break;

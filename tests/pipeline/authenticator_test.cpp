@@ -63,6 +63,18 @@ class AuthenticatorTest : public ::testing::Test {
     return read_file_bytes(kDemo + "messages/" + name);
   }
 
+  // Signs as example.test with the demo RSA key (published in the demo zone).
+  static dkim::SignerConfig demo_rsa_signer() {
+    auto key =
+        dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+    if (!key) throw std::runtime_error("demo key: " + key.reason());
+    dkim::SignerConfig config;
+    config.key = *key;
+    config.domain = "example.test";
+    config.selector = "demo-rsa";
+    return config;
+  }
+
   dns::ZoneResolver zone_;
   LocalPolicy policy_;
 };
@@ -242,12 +254,7 @@ TEST_F(AuthenticatorTest, BodyAlteredStillPassesDmarcThroughAlignedSpf) {
 // example.test's name. The signature gets dkim=policy, so DMARC has nothing aligned that
 // passes and p=reject applies (RFC 6376 8.15).
 TEST_F(AuthenticatorTest, ReplayedSignatureWithAnAddedSubjectDoesNotPassDmarc) {
-  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
-  ASSERT_TRUE(key) << key.reason();
-  dkim::SignerConfig config;
-  config.key = *key;
-  config.domain = "example.test";
-  config.selector = "demo-rsa";
+  dkim::SignerConfig config = demo_rsa_signer();
   config.headers = {"from", "to", "subject", "date"};
   config.oversign = {};
   auto signed_message = dkim::sign_message(
@@ -287,12 +294,7 @@ TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
       << v.received_spf;
 
   // A DKIM i= with a UTF-8 local part, written as dkim-quoted-printable in an ASCII message.
-  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
-  ASSERT_TRUE(key) << key.reason();
-  dkim::SignerConfig config;
-  config.key = *key;
-  config.domain = "example.test";
-  config.selector = "demo-rsa";
+  dkim::SignerConfig config = demo_rsa_signer();
   config.identity = joerg;
   auto sign = [&](const std::string& subject) {
     auto signed_message = dkim::sign_message(
