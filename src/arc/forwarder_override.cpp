@@ -18,7 +18,8 @@ bool trusted_match(std::string_view sealer, std::string_view entry) {
 
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, ChainStatus arc_status,
                                              const std::vector<std::string>& sealing_domains,
-                                             const std::vector<std::string>& trusted) {
+                                             const std::vector<std::string>& trusted,
+                                             std::string_view unsigned_duplicates) {
   ForwarderOverride decision;
   if (!dmarc_failed) {
     decision.comment = "DMARC did not fail";
@@ -31,6 +32,12 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, ChainStatus arc_
   for (const auto& sealer : sealing_domains) {
     for (const auto& entry : trusted) {
       if (!trusted_match(sealer, entry)) continue;
+      if (!unsigned_duplicates.empty()) {
+        decision.comment = "sealed by trusted forwarder " + ascii_lower(sealer) +
+                           ", but its ARC-Message-Signature leaves a copy unsigned (" +
+                           std::string(unsigned_duplicates) + "; RFC 6376 8.15)";
+        return decision;
+      }
       decision.applies = true;
       decision.reason_type = "arc";
       decision.trusted_sealer = ascii_lower(sealer);

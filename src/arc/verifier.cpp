@@ -12,6 +12,7 @@
 #include "key_fetch.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/crypto.hpp"
+#include "senderauth/dkim/unsigned_duplicates.hpp"
 
 namespace senderauth::arc {
 
@@ -226,6 +227,8 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
     co_return result;
   }
   result.sets[n - 1].ams_valid = true;
+  result.unsigned_duplicates = dkim::describe_unsigned_duplicates(
+      s.sets[n - 1].ams.signed_headers, dkim::count_single_instance_fields(s.headers));
 
   // Step 5: oldest-pass.
   result.oldest_pass = 0;

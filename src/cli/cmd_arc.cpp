@@ -63,6 +63,9 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
           {"oldest_pass", r.oldest_pass},
           {"chain", r.sealing_domains()},
           {"sets", sets},
+          {"unsigned_duplicates", r.unsigned_duplicates.empty()
+                                      ? nlohmann::json(nullptr)
+                                      : nlohmann::json(r.unsigned_duplicates)},
           {"authentication_results", pipeline::clause_text(pipeline::arc_clause(r, ip))}};
 }
 

@@ -104,7 +104,8 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
                   {"instances", v.arc->instances},
                   {"oldest_pass", v.arc->oldest_pass},
                   {"chain", v.arc->sealing_domains()},
-                  {"reason", text_or_null(v.arc->reason)}};
+                  {"reason", text_or_null(v.arc->reason)},
+                  {"unsigned_duplicates", text_or_null(v.arc->unsigned_duplicates)}};
   }
   doc["dmarc"] = nullptr;
   if (v.dmarc) {

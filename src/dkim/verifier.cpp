@@ -1,7 +1,6 @@
 #include "senderauth/dkim/verifier.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <utility>
 
@@ -9,6 +8,7 @@
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
+#include "senderauth/dkim/unsigned_duplicates.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::dkim {
@@ -51,42 +51,6 @@ struct SignatureState {
   // Single-instance fields the signature covers fewer times than the message has them.
   std::string unsigned_duplicates;
 };
-
-using FieldCounts = std::array<std::uint32_t, message::kSingleInstanceFieldCount>;
-
-FieldCounts count_single_instance_fields(const message::HeaderList& headers) {
-  FieldCounts counts{};
-  for (const auto& h : headers) {
-    const std::size_t i = message::single_instance_field(h.name());
-    if (i < counts.size()) ++counts[i];
-  }
-  return counts;
-}
-
-// "2 Subject fields, 1 signed" for each field h= names that has more copies in the message
-// than h= lists; empty when there is none.
-std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_names,
-                                         const FieldCounts& in_message) {
-  // Nearly every message has each of these fields at most once: nothing can be unsigned.
-  if (std::ranges::all_of(in_message, [](std::uint32_t n) { return n <= 1; })) return {};
-  FieldCounts signed_counts{};
-  for (const auto& name : signed_names) {
-    const std::size_t i = message::single_instance_field(name);
-    if (i < signed_counts.size()) ++signed_counts[i];
-  }
-  std::string text;
-  for (std::size_t i = 0; i < signed_counts.size(); ++i) {
-    if (signed_counts[i] == 0 || in_message[i] <= signed_counts[i]) continue;
-    if (!text.empty()) text += "; ";
-    text.append(std::to_string(in_message[i]))
-        .append(" ")
-        .append(message::kSingleInstanceFields[i])
-        .append(" fields, ")
-        .append(std::to_string(signed_counts[i]))
-        .append(" signed");
-  }
-  return text;
-}
 
 struct BodyEntry {
   Canonicalization canon;
@@ -139,7 +103,7 @@ struct DkimVerifier::State {
   std::vector<BodyEntry> bodies;
   bool ended = false;
   std::int64_t now = 0;
-  std::optional<FieldCounts> field_counts;  // counted once, for the first valid signature
+  std::optional<SingleInstanceCounts> field_counts;  // counted once, for the first valid signature
 
   void check_signature(SignatureState& s, const message::HeaderList& headers,
                        const message::HeaderField& field);

@@ -83,6 +83,18 @@ TEST_F(ArcCli, SealThenVerify) {
   CliRun json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
                     (dir_ / "in.eml").string());
   EXPECT_NE(json.out.find("\"result\":\"none\""), std::string::npos) << json.out;
+
+  // A Subject put on top after sealing: the chain passes, and says what is unsigned.
+  write(dir_ / "added.eml", "Subject: added\n" + sealed);
+  json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "added.eml").string());
+  EXPECT_NE(json.out.find("\"result\":\"pass\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"unsigned_duplicates\":\"2 Subject fields, 1 signed\""),
+            std::string::npos)
+      << json.out;
+  json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "out.eml").string());
+  EXPECT_NE(json.out.find("\"unsigned_duplicates\":null"), std::string::npos) << json.out;
 }
 
 TEST_F(ArcCli, UsageErrors) {

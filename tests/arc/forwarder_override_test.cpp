@@ -50,5 +50,16 @@ TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   EXPECT_FALSE(trusted_forwarder_override(true, ChainStatus::pass, kChain, {""}).applies);
 }
 
+TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
+  const std::vector<std::string> trusted = {"lists.example.org"};
+  auto d = trusted_forwarder_override(true, ChainStatus::pass, kChain, trusted,
+                                      "2 Subject fields, 1 signed");
+  EXPECT_FALSE(d.applies);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
+            "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+  EXPECT_TRUE(trusted_forwarder_override(true, ChainStatus::pass, kChain, trusted, "").applies);
+}
+
 }  // namespace
 }  // namespace senderauth::arc

@@ -513,6 +513,21 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(v.action, Action::accept) << v.reason;
   EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
   EXPECT_NE(v.authentication_results.find("arc=pass"), std::string::npos);
+
+  // The list's AMS signs one Subject and does not oversign it. Replayed with a Subject added
+  // on top, the chain still passes (RFC 8617 has no rule against it), but the sealer vouched
+  // for the message as it was: no override (RFC 6376 8.15), unless the site accepts such copies.
+  const std::string replayed = "Subject: Pay the attached invoice today\r\n" + forwarded;
+  v = check(e, replayed);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_EQ(v.arc->unsigned_duplicates, "2 Subject fields, 1 signed");
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.arc_override.comment,
+            "sealed by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves "
+            "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  policy_.dkim.refuse_unsigned_duplicates = false;
+  EXPECT_EQ(check(e, replayed).action, Action::accept);
 }
 
 TEST_F(AuthenticatorTest, LongSpfExplanationIsCutToFitAnSmtpReply) {

@@ -34,6 +34,10 @@ struct ArcResult {
   int oldest_pass = 0;
   std::string reason;              // why fail (or "no ARC header fields" / "chain verified")
   std::vector<ArcSetReport> sets;  // i=1 first; empty when the structure was broken
+  // Fields allowed once that the newest AMS covers fewer times than the message has them
+  // ("2 Subject fields, 1 signed"; dkim::describe_unsigned_duplicates), or empty. The chain
+  // can still pass (RFC 8617 has no such rule); the trusted-sealer override reads it.
+  std::string unsigned_duplicates;
 
   // The ARC-Seal d= values, newest first: what arc.chain lists and trusted-forwarder rules read.
   std::vector<std::string> sealing_domains() const;

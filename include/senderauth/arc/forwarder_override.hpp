@@ -22,9 +22,12 @@ struct ForwarderOverride {
 // Pure: no DNS, no clock. `sealing_domains` newest first (ArcResult::sealing_domains()).
 // `trusted` entries match a sealing domain exactly (case-insensitive, trailing dot ignored);
 // an entry starting with "." matches any subdomain of it ("*.example" is read the same way).
-// Applies only when DMARC failed and the chain passed.
+// Applies only when DMARC failed and the chain passed, and not when `unsigned_duplicates`
+// (ArcResult::unsigned_duplicates) says the newest AMS leaves a copy of a Subject, From...
+// unsigned: the sealer vouched for the message as it was, not for a field added on top since.
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, ChainStatus arc_status,
                                              const std::vector<std::string>& sealing_domains,
-                                             const std::vector<std::string>& trusted);
+                                             const std::vector<std::string>& trusted,
+                                             std::string_view unsigned_duplicates = {});
 
 }  // namespace senderauth::arc
