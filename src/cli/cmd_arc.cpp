@@ -13,6 +13,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
+#include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/arc/verifier.hpp"
@@ -63,9 +64,7 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
           {"oldest_pass", r.oldest_pass},
           {"chain", r.sealing_domains()},
           {"sets", sets},
-          {"unsigned_duplicates", r.unsigned_duplicates.empty()
-                                      ? nlohmann::json(nullptr)
-                                      : nlohmann::json(r.unsigned_duplicates)},
+          {"unsigned_duplicates", text_or_null(r.unsigned_duplicates)},
           {"authentication_results", pipeline::clause_text(pipeline::arc_clause(r, ip))}};
 }
 
