@@ -19,7 +19,9 @@
 #include "senderauth/authres/format.hpp"
 #include "senderauth/dkim/verifier.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
+#include "senderauth/message/header_field.hpp"
 #include "senderauth/pipeline/authenticator.hpp"
+#include "senderauth/spf/received_spf.hpp"
 
 namespace {
 
@@ -163,6 +165,23 @@ void BM_AuthresField(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(authres::format_field(results));
 }
 BENCHMARK(BM_AuthresField);
+
+// Writing the Received-SPF field of the same message, folded as the pipeline writes it.
+void BM_ReceivedSpfField(benchmark::State& state) {
+  spf::SpfResult result;
+  result.verdict = spf::SpfVerdict::pass;
+  result.identity = spf::SpfIdentity::mailfrom;
+  result.client_ip = IpAddress::parse("192.0.2.10").value();
+  result.helo = "mail0.example.test";
+  result.sender = "alice@example.test";
+  result.domain = "example.test";
+  result.mechanism = "ip4:192.0.2.0/24";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(message::fold(spf::format_received_spf(result, "mx.example.org")) +
+                             "\r\n");
+  }
+}
+BENCHMARK(BM_ReceivedSpfField);
 
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t kind : {0, 1, 2}) {

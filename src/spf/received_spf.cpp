@@ -30,44 +30,110 @@ bool is_dot_atom(std::string_view text, bool utf8 = false) {
   return true;
 }
 
-std::string verdict_comment(const SpfResult& r, std::string_view receiver, bool utf8) {
-  const std::string who = sanitize_header_text(r.sender, 256, utf8);
+// True when sanitize_header_text(text, max_length, utf8) returns `text` unchanged: printable
+// US-ASCII with single inner spaces. Nearly every value is, and is then written in place.
+bool is_clean(std::string_view text, std::size_t max_length) {
+  if (text.size() > max_length) return false;
+  char previous = ' ';  // a leading space is not clean
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return previous != ' ' || text.empty();
+}
+
+// The sanitised form of `text`: `text` itself when clean, else a copy in `buffer`.
+std::string_view sanitized(std::string_view text, std::size_t max_length, bool utf8,
+                           std::string& buffer) {
+  if (is_clean(text, max_length)) return text;
+  buffer = sanitize_header_text(text, max_length, utf8);
+  return buffer;
+}
+
+void append_sanitized(std::string& out, std::string_view text, std::size_t max_length, bool utf8) {
+  std::string buffer;
+  out += sanitized(text, max_length, utf8, buffer);
+}
+
+// Appends `text` with a backslash before each character `special` picks, a run at a time.
+template <class Special>
+void append_escaped(std::string& out, std::string_view text, Special special) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!special(text[i])) continue;
+    out.append(text.substr(run, i - run));
+    out.push_back('\\');
+    run = i;
+  }
+  out.append(text.substr(run));
+}
+
+void append_comment_escaped(std::string& out, std::string_view clean) {
+  append_escaped(out, clean, [](char c) { return c == '(' || c == ')' || c == '\\'; });
+}
+
+// `clean` is sanitised already.
+void append_header_value(std::string& out, std::string_view clean, bool utf8) {
+  if (is_dot_atom(clean, utf8)) {
+    out += clean;
+    return;
+  }
+  out.push_back('"');
+  append_escaped(out, clean, [](char c) { return c == '"' || c == '\\'; });
+  out.push_back('"');
+}
+
+void append_verdict_comment(std::string& text, const SpfResult& r, std::string_view receiver,
+                            bool utf8) {
+  append_sanitized(text, receiver, 128, false);
+  text += ": ";
   const std::string ip = r.client_ip.to_string();
-  std::string text = sanitize_header_text(receiver, 128) + ": ";
   const bool helo = r.identity == SpfIdentity::helo;
-  const std::string subject =
-      helo ? "domain of " + sanitize_header_text(r.domain, 256, utf8) : "domain of " + who;
+  auto subject = [&] {
+    text += "domain of ";
+    append_sanitized(text, helo ? std::string_view(r.domain) : std::string_view(r.sender), 256,
+                     utf8);
+  };
   switch (r.verdict) {
     case SpfVerdict::pass:
-      text += subject + " designates " + ip + " as permitted sender";
+      subject();
+      ((text += " designates ") += ip) += " as permitted sender";
       break;
     case SpfVerdict::fail:
-      text += subject + " does not designate " + ip + " as permitted sender";
+      subject();
+      ((text += " does not designate ") += ip) += " as permitted sender";
       break;
     case SpfVerdict::softfail:
-      text += "transitioning " + subject + " does not designate " + ip + " as permitted sender";
+      text += "transitioning ";
+      subject();
+      ((text += " does not designate ") += ip) += " as permitted sender";
       break;
     case SpfVerdict::neutral:
-      text += ip + " is neither permitted nor denied by " + subject;
+      (text += ip) += " is neither permitted nor denied by ";
+      subject();
       break;
     case SpfVerdict::none:
-      text += subject + " does not designate permitted sender hosts";
+      subject();
+      text += " does not designate permitted sender hosts";
       break;
     case SpfVerdict::temperror:
-      text += "temporary error checking " + subject;
+      text += "temporary error checking ";
+      subject();
       break;
     case SpfVerdict::permerror:
-      text += "permanent error in the SPF policy of " + sanitize_header_text(r.domain, 256, utf8);
+      text += "permanent error in the SPF policy of ";
+      append_sanitized(text, r.domain, 256, utf8);
       break;
   }
-  return text;
 }
 
 void add_pair(std::string& out, std::string_view key, std::string_view value, bool utf8) {
   out += ' ';
   out += key;
   out += '=';
-  out += header_value(value, utf8);
+  std::string buffer;
+  append_header_value(out, sanitized(value, 512, utf8, buffer), utf8);
   out += ';';
 }
 
@@ -103,33 +169,31 @@ std::string sanitize_header_text(std::string_view text, std::size_t max_length, 
 }
 
 std::string header_value(std::string_view text, bool utf8) {
-  std::string clean = sanitize_header_text(text, 512, utf8);
-  if (is_dot_atom(clean, utf8)) return clean;
-  std::string out = "\"";
-  for (char c : clean) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
+  std::string out;
+  std::string buffer;
+  append_header_value(out, sanitized(text, 512, utf8, buffer), utf8);
   return out;
 }
 
 std::string comment_text(std::string_view text, bool utf8) {
-  std::string clean = sanitize_header_text(text, 512, utf8);
   std::string out;
-  out.reserve(clean.size());
-  for (char c : clean) {
-    if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
+  std::string buffer;
+  append_comment_escaped(out, sanitized(text, 512, utf8, buffer));
   return out;
 }
 
 std::string format_received_spf(const SpfResult& result, std::string_view receiver, bool utf8) {
-  std::string out = "Received-SPF: ";
+  std::string out;
+  out.reserve(256);
+  out += "Received-SPF: ";
   out += to_string(result.verdict);
   out += " (";
-  out += comment_text(verdict_comment(result, receiver, utf8), utf8);
+  // Its parts are sanitised, but joining them may still leave a double space (an empty
+  // sender): the whole comment is checked again.
+  std::string comment;
+  append_verdict_comment(comment, result, receiver, utf8);
+  std::string buffer;
+  append_comment_escaped(out, sanitized(comment, 512, utf8, buffer));
   out += ')';
   add_pair(out, "client-ip", result.client_ip.to_string(), utf8);
   if (result.identity == SpfIdentity::mailfrom) {

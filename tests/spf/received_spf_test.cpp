@@ -1,6 +1,9 @@
 // Received-SPF (RFC 7208 9.1) and the A-R spf= clause: content, quoting, sanitising.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "senderauth/spf/received_spf.hpp"
 
 namespace senderauth::spf {
@@ -56,6 +59,44 @@ TEST(ReceivedSpf, HostileValuesCannotBreakTheHeader) {
   // In the comment, parentheses and backslashes are quoted.
   EXPECT_NE(h.find("domain of a\"b\\(c\\)\\\\d?@example.com does not designate"), std::string::npos)
       << h;
+}
+
+// The comment's sentence per result, with the RFC 7208 9.1 wording; each value sits in it as
+// sanitised text, and an empty part leaves no double space.
+TEST(ReceivedSpf, EveryResultHasItsSentence) {
+  const std::pair<SpfVerdict, std::string_view> cases[] = {
+      {SpfVerdict::pass, "domain of myname@example.com designates 192.0.2.1 as permitted sender"},
+      {SpfVerdict::fail,
+       "domain of myname@example.com does not designate 192.0.2.1 as permitted sender"},
+      {SpfVerdict::softfail,
+       "transitioning domain of myname@example.com does not designate 192.0.2.1 as permitted "
+       "sender"},
+      {SpfVerdict::neutral,
+       "192.0.2.1 is neither permitted nor denied by domain of "
+       "myname@example.com"},
+      {SpfVerdict::none, "domain of myname@example.com does not designate permitted sender hosts"},
+      {SpfVerdict::temperror, "temporary error checking domain of myname@example.com"},
+      {SpfVerdict::permerror, "permanent error in the SPF policy of example.com"},
+  };
+  for (const auto& [verdict, sentence] : cases) {
+    SpfResult r = sample();
+    r.verdict = verdict;
+    const std::string h = format_received_spf(r, "mx.example.org");
+    EXPECT_NE(h.find("(mx.example.org: " + std::string(sentence) + ") client-ip="),
+              std::string::npos)
+        << h;
+  }
+  SpfResult r = sample();
+  r.identity = SpfIdentity::helo;
+  r.domain = " foo.example.com\t";
+  EXPECT_NE(format_received_spf(r, "mx").find("(mx: domain of foo.example.com designates "),
+            std::string::npos);
+  r = sample();
+  r.sender.clear();
+  EXPECT_NE(format_received_spf(r, "").find("(: domain of designates 192.0.2.1 as permitted "
+                                            "sender) client-ip=192.0.2.1; envelope-from=\"\";"),
+            std::string::npos)
+      << format_received_spf(r, "");
 }
 
 TEST(ReceivedSpf, HeloIdentityOmitsEnvelopeFrom) {
