@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/utf8.hpp"
 
 namespace senderauth::authres {
@@ -76,36 +77,17 @@ bool is_mailbox_form(std::string_view text) {
 
 void append_quoted(std::string& out, std::string_view text) {
   out += '"';
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
+  append_escaped(out, text, [](char c) { return c == '"' || c == '\\'; });
   out += '"';
 }
 
 void append_escaped_comment(std::string& out, std::string_view text) {
-  for (char c : text) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
-}
-
-// True when sanitize_value(text) == text: printable US-ASCII, single inner spaces, short
-// enough. Nearly every value is; they are then used in place instead of copied.
-bool is_sanitized(std::string_view text) {
-  if (text.size() > kMaxValueLength) return false;
-  char previous = ' ';  // a leading space is not clean
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f || (c == ' ' && previous == ' ')) return false;
-    previous = c;
-  }
-  return previous != ' ' || text.empty();
+  append_escaped(out, text, [](char c) { return c == '(' || c == ')' || c == '\\'; });
 }
 
 // The sanitised form of `text`: `text` itself when already clean, else a copy in `buffer`.
 std::string_view sanitized(std::string_view text, bool allow_utf8, std::string& buffer) {
-  if (is_sanitized(text)) return text;
+  if (is_clean_header_text(text, kMaxValueLength)) return text;
   buffer = sanitize_value(text, allow_utf8);
   return buffer;
 }
@@ -123,23 +105,36 @@ class Segments {
     Join join;
   };
 
-  void add(std::string_view text, Join join) {
-    spans_.push_back(Span{text_.size(), text.size(), join});
-    text_ += text;
+  // Room for a typical field (~500 characters in ~60 items) without growing.
+  explicit Segments(std::size_t items) {
+    text_.reserve(items * 10);
+    spans_.reserve(items);
   }
-  // Splits `text` at its spaces: the first piece joins with `first_join`, the rest with
-  // `inner_join` (exact inside quoted strings, where the space is part of the value).
-  void add_split(std::string_view text, Join first_join, Join inner_join) {
-    std::size_t start = 0;
-    bool first = true;
-    while (start <= text.size()) {
-      std::size_t space = text.find(' ', start);
-      std::size_t end = space == std::string_view::npos ? text.size() : space;
-      add(text.substr(start, end - start), first ? first_join : inner_join);
-      first = false;
-      if (space == std::string_view::npos) break;
-      start = space + 1;
+
+  void add(std::string_view text, Join join) {
+    begin(join);
+    text_ += text;
+    end();
+  }
+  // An item written in place: begin(), append to text(), end(); the item is what text()
+  // gained in between.
+  void begin(Join join) { spans_.push_back(Span{text_.size(), 0, join}); }
+  std::string& text() { return text_; }
+  void end() { spans_.back().size = text_.size() - spans_.back().begin; }
+  // Splits the last item at its spaces (which then belong to no item): its first piece keeps
+  // its join, the rest join with `inner_join` (exact inside quoted strings, where the space is
+  // part of the value).
+  void split_last(Join inner_join) {
+    const Span last = spans_.back();
+    std::size_t start = last.begin;
+    const std::size_t stop = last.begin + last.size;
+    for (std::size_t i = start; i < stop; ++i) {
+      if (text_[i] != ' ') continue;
+      spans_.back().size = i - spans_.back().begin;
+      spans_.push_back(Span{i + 1, 0, inner_join});
+      start = i + 1;
     }
+    spans_.back().size = stop - start;
   }
   // Extends the last item (it ends the text): the ';' after a resinfo.
   void append_to_last(char c) {
@@ -157,71 +152,80 @@ class Segments {
   std::vector<Span> spans_;
 };
 
-Result<void> check_keyword(std::string_view what, std::string_view text) {
+// `what` (and `of`, the method it belongs to) name the keyword in the error only.
+Result<void> check_keyword(std::string_view what, std::string_view of, std::string_view text) {
+  if (text.size() <= kMaxKeywordLength && is_keyword(text)) return {};
+  std::string name(what);
+  if (!of.empty()) (name += " of ") += of;
   if (text.size() > kMaxKeywordLength) {
-    return make_error(std::string(what) + " longer than " + std::to_string(kMaxKeywordLength));
+    return make_error(name + " longer than " + std::to_string(kMaxKeywordLength));
   }
-  if (!is_keyword(text)) {
-    return make_error(std::string(what) + " \"" + sanitize_value(text) + "\" is not a keyword");
-  }
-  return {};
+  return make_error(name + " \"" + sanitize_value(text) + "\" is not a keyword");
 }
 
 Result<void> check_clause(const Clause& clause) {
-  if (auto r = check_keyword("method", clause.method); !r) return r;
+  if (auto r = check_keyword("method", {}, clause.method); !r) return r;
   if (!clause.method_version.empty()) {
     if (clause.method_version.size() > 9 ||
         clause.method_version.find_first_not_of("0123456789") != std::string::npos) {
       return make_error("method-version of " + clause.method + " is not a number");
     }
   }
-  if (auto r = check_keyword("result of " + clause.method, clause.result); !r) return r;
+  if (auto r = check_keyword("result", clause.method, clause.result); !r) return r;
   if (clause.properties.size() > kMaxProperties) {
     return make_error(clause.method + " has more than " + std::to_string(kMaxProperties) +
                       " properties");
   }
   for (const auto& p : clause.properties) {
-    if (auto r = check_keyword("ptype", p.ptype); !r) return r;
-    if (auto r = check_keyword("property", p.name); !r) return r;
+    if (auto r = check_keyword("ptype", {}, p.ptype); !r) return r;
+    if (auto r = check_keyword("property", {}, p.name); !r) return r;
   }
   return {};
 }
 
 // Appends the segments of one resinfo (not its separating ";").
 void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
-  std::string item = clause.method;
-  if (!clause.method_version.empty()) (item += '/') += clause.method_version;
-  (item += '=') += clause.result;
-  out.add(item, Join::clause);
+  std::string& text = out.text();
+  out.begin(Join::clause);
+  text += clause.method;
+  if (!clause.method_version.empty()) (text += '/') += clause.method_version;
+  (text += '=') += clause.result;
+  out.end();
 
   std::string buffer;
   std::string_view comment = sanitized(clause.comment, allow_utf8, buffer);
   if (!comment.empty()) {
-    item.assign(1, '(');
-    append_escaped_comment(item, comment);
-    item += ')';
-    out.add_split(item, Join::soft, Join::soft);
+    out.begin(Join::soft);
+    text += '(';
+    append_escaped_comment(text, comment);
+    text += ')';
+    out.end();
+    out.split_last(Join::soft);
   }
   std::string_view reason = sanitized(clause.reason, allow_utf8, buffer);
   if (!reason.empty()) {
-    item.assign("reason=");
+    out.begin(Join::soft);
+    text += "reason=";
     if (is_token(reason)) {
-      item += reason;
+      text += reason;
     } else {
-      append_quoted(item, reason);
+      append_quoted(text, reason);
     }
-    out.add_split(item, Join::soft, Join::exact);
+    out.end();
+    out.split_last(Join::exact);
   }
   for (const auto& p : clause.properties) {
     std::string_view value = sanitized(p.value, allow_utf8, buffer);
-    item.assign(p.ptype);
-    ((item += '.') += p.name) += '=';
+    out.begin(Join::soft);
+    ((text += p.ptype) += '.') += p.name;
+    text += '=';
     if (is_token(value) || is_mailbox_form(value)) {
-      item += value;
+      text += value;
     } else {
-      append_quoted(item, value);
+      append_quoted(text, value);
     }
-    out.add_split(item, Join::soft, Join::exact);
+    out.end();
+    out.split_last(Join::exact);
   }
 }
 
@@ -282,7 +286,7 @@ std::string escape_comment(std::string_view text) {
 
 Result<std::string> format_clause(const Clause& clause, const FormatOptions& options) {
   if (auto r = check_clause(clause); !r) return r.error();
-  Segments segments;
+  Segments segments(12);
   clause_segments(segments, clause, options.allow_utf8);
   std::string out;
   for (const auto& s : segments.spans()) {
@@ -295,7 +299,7 @@ Result<std::string> format_clause(const Clause& clause, const FormatOptions& opt
 Result<std::string> format_field(const AuthResults& results, const FormatOptions& options) {
   const std::string& id = results.authserv_id;
   if (id.empty()) return make_error("authserv-id is empty");
-  if (id.size() > 255 || !is_sanitized(id) || id.find(' ') != std::string::npos) {
+  if (!is_clean_header_text(id, 255) || id.find(' ') != std::string::npos) {
     return make_error("authserv-id must be printable US-ASCII without spaces, at most 255");
   }
   if (results.clauses.size() > kMaxClauses) {
@@ -305,7 +309,7 @@ Result<std::string> format_field(const AuthResults& results, const FormatOptions
     if (auto r = check_clause(clause); !r) return r.error();
   }
 
-  Segments segments;
+  Segments segments(8 + 12 * results.clauses.size());
   std::string first = quote_value(id);
   if (results.version) first += " " + std::to_string(*results.version);
   first += ";";

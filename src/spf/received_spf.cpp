@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/utf8.hpp"
 
 namespace senderauth::spf {
@@ -30,23 +31,10 @@ bool is_dot_atom(std::string_view text, bool utf8 = false) {
   return true;
 }
 
-// True when sanitize_header_text(text, max_length, utf8) returns `text` unchanged: printable
-// US-ASCII with single inner spaces. Nearly every value is, and is then written in place.
-bool is_clean(std::string_view text, std::size_t max_length) {
-  if (text.size() > max_length) return false;
-  char previous = ' ';  // a leading space is not clean
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f || (c == ' ' && previous == ' ')) return false;
-    previous = c;
-  }
-  return previous != ' ' || text.empty();
-}
-
 // The sanitised form of `text`: `text` itself when clean, else a copy in `buffer`.
 std::string_view sanitized(std::string_view text, std::size_t max_length, bool utf8,
                            std::string& buffer) {
-  if (is_clean(text, max_length)) return text;
+  if (is_clean_header_text(text, max_length)) return text;
   buffer = sanitize_header_text(text, max_length, utf8);
   return buffer;
 }
@@ -54,19 +42,6 @@ std::string_view sanitized(std::string_view text, std::size_t max_length, bool u
 void append_sanitized(std::string& out, std::string_view text, std::size_t max_length, bool utf8) {
   std::string buffer;
   out += sanitized(text, max_length, utf8, buffer);
-}
-
-// Appends `text` with a backslash before each character `special` picks, a run at a time.
-template <class Special>
-void append_escaped(std::string& out, std::string_view text, Special special) {
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!special(text[i])) continue;
-    out.append(text.substr(run, i - run));
-    out.push_back('\\');
-    run = i;
-  }
-  out.append(text.substr(run));
 }
 
 void append_comment_escaped(std::string& out, std::string_view clean) {

@@ -1,0 +1,38 @@
+// Text that a header field we write can carry as it is.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace senderauth {
+
+// True when `text` is at most `max_length` bytes of printable US-ASCII with single spaces between
+// words and none at either end: what the header sanitisers (A-R, Received-SPF) leave unchanged.
+// Nearly every value is, and is then written in place instead of copied.
+inline bool is_clean_header_text(std::string_view text, std::size_t max_length) {
+  if (text.size() > max_length) return false;
+  char previous = ' ';  // a leading space is not clean
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return previous != ' ' || text.empty();
+}
+
+// Appends `text` to `out` with a backslash before each character `special` picks (the quoting
+// of quoted-strings and comments), copying the runs between them whole.
+template <class Special>
+void append_escaped(std::string& out, std::string_view text, Special special) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!special(text[i])) continue;
+    out.append(text.substr(run, i - run));
+    out.push_back('\\');
+    run = i;
+  }
+  out.append(text.substr(run));
+}
+
+}  // namespace senderauth
