@@ -46,8 +46,10 @@ const Property* Clause::find(std::string_view ptype, std::string_view name) cons
 
 namespace {
 
-Clause start(std::string_view method, std::string_view result, std::string_view comment) {
+Clause start(std::string_view method, std::string_view result, std::string_view comment,
+             std::size_t properties) {
   Clause c;
+  c.properties.reserve(properties);
   c.method = std::string(method);
   c.result = std::string(result);
   c.comment = std::string(comment);
@@ -62,21 +64,21 @@ void add_if(Clause& c, std::string_view ptype, std::string_view name, std::strin
 
 Clause make_iprev_clause(std::string_view result, const IpAddress& client_ip,
                          std::string_view comment) {
-  Clause c = start("iprev", result, comment);
+  Clause c = start("iprev", result, comment, 1);
   c.add_property("policy", "iprev", client_ip.unmapped().to_string());
   return c;
 }
 
 Clause make_spf_clause(std::string_view result, SpfScope scope, std::string_view identity,
                        std::string_view comment) {
-  Clause c = start("spf", result, comment);
+  Clause c = start("spf", result, comment, 1);
   // The property is written even when empty: a null MAIL FROM is still what was checked.
   c.add_property("smtp", scope == SpfScope::mailfrom ? "mailfrom" : "helo", identity);
   return c;
 }
 
 Clause make_dkim_clause(const DkimClauseInput& input) {
-  Clause c = start("dkim", input.result, input.comment);
+  Clause c = start("dkim", input.result, input.comment, 5);
   c.reason = std::string(input.reason);
   add_if(c, "header", "d", input.domain);
   add_if(c, "header", "i", input.identity);
@@ -89,7 +91,7 @@ Clause make_dkim_clause(const DkimClauseInput& input) {
 Clause make_arc_clause(std::string_view result, std::optional<int> oldest_pass,
                        const std::optional<IpAddress>& remote_ip,
                        const std::vector<std::string>& chain, std::string_view comment) {
-  Clause c = start("arc", result, comment);
+  Clause c = start("arc", result, comment, 3);
   if (oldest_pass) c.add_property("header", "oldest-pass", std::to_string(*oldest_pass));
   if (remote_ip) c.add_property("smtp", "remote-ip", remote_ip->unmapped().to_string());
   if (!chain.empty()) {
@@ -105,7 +107,7 @@ Clause make_arc_clause(std::string_view result, std::optional<int> oldest_pass,
 
 Clause make_dmarc_clause(std::string_view result, std::string_view header_from,
                          std::string_view policy, std::string_view comment) {
-  Clause c = start("dmarc", result, comment);
+  Clause c = start("dmarc", result, comment, 2);
   add_if(c, "header", "from", header_from);
   add_if(c, "policy", "dmarc", policy);
   return c;

@@ -30,6 +30,7 @@ std::string build_authres(const LocalPolicy& policy, const Envelope& envelope, c
                           bool internationalised) {
   authres::AuthResults results;
   results.authserv_id = policy.authserv_id;
+  results.clauses.reserve(6 + v.dkim.size());
   if (v.iprev) {
     results.clauses.push_back(authres::make_iprev_clause(iprev::to_string(v.iprev->status),
                                                          envelope.client_ip, v.iprev->comment()));
