@@ -226,17 +226,22 @@ Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& wha
 
 }  // namespace
 
-asio::awaitable<Verdict> MessageCheck::finish() {
+asio::awaitable<void> MessageCheck::settle() {
   std::string what;
   try {
     co_await finish_checks();
-    co_return std::move(state_->verdict);
+    co_return;
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
     what = "unknown exception";
   }
-  co_return internal_error_verdict(state_->auth.policy(), what);
+  state_->verdict = internal_error_verdict(state_->auth.policy(), what);
+}
+
+asio::awaitable<Verdict> MessageCheck::finish() {
+  co_await settle();
+  co_return std::move(state_->verdict);
 }
 
 asio::awaitable<void> MessageCheck::finish_checks() {
@@ -319,7 +324,8 @@ asio::awaitable<Verdict> Authenticator::check(Envelope envelope, std::string_vie
   MessageCheck check(*this, std::move(envelope));
   co_await check.start_envelope_checks();
   check.feed(message);
-  co_return co_await check.finish();
+  co_await check.settle();
+  co_return std::move(check.state_->verdict);
 }
 
 }  // namespace senderauth::pipeline

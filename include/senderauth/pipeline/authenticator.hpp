@@ -39,7 +39,11 @@ class MessageCheck {
   struct State;  // shared with the background envelope checks
 
  private:
-  // Fills the state's verdict (one move of it out at the end, not one per coroutine level).
+  friend class Authenticator;
+  // Fills the state's verdict, an internal error's included; finish() and
+  // Authenticator::check() then move it out once (a Verdict is large: each coroutine level
+  // it passes through costs a move).
+  asio::awaitable<void> settle();
   asio::awaitable<void> finish_checks();
   std::shared_ptr<State> state_;
 };
