@@ -19,20 +19,24 @@ std::string without_whitespace(std::string_view s) {
 }
 
 // Real records carry ";;" and "; ;": empty tag-specs the RFC 6376 grammar has no room for.
-std::string drop_empty_tag_specs(std::string_view text) {
-  std::string out;
+// Returns `text` without them: itself when it has none (most records), else a copy in `buffer`.
+std::string_view drop_empty_tag_specs(std::string_view text, std::string& buffer) {
+  bool copying = false;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t semi = text.find(';', start);
     if (semi == std::string_view::npos) semi = text.size();
     const std::string_view spec = text.substr(start, semi - start);
-    if (!trim_fws(spec).empty()) {
-      if (!out.empty()) out.push_back(';');
-      out += spec;
+    if (trim_fws(spec).empty()) {
+      if (!copying) buffer.assign(text.substr(0, start == 0 ? 0 : start - 1));
+      copying = true;
+    } else if (copying) {
+      if (!buffer.empty()) buffer.push_back(';');
+      buffer += spec;
     }
     start = semi + 1;
   }
-  return out;
+  return copying ? std::string_view(buffer) : text;
 }
 
 bool parse_uint(std::string_view s, std::uint64_t& out) {
@@ -95,7 +99,7 @@ std::optional<ReportUri> parse_report_uri(std::string_view item) {
   return out;
 }
 
-std::vector<ReportUri> parse_uri_list(std::string_view value, const std::string& tag,
+std::vector<ReportUri> parse_uri_list(std::string_view value, std::string_view tag,
                                       std::vector<std::string>& warnings) {
   std::vector<ReportUri> out;
   std::size_t start = 0;
@@ -106,7 +110,7 @@ std::vector<ReportUri> parse_uri_list(std::string_view value, const std::string&
     if (auto uri = parse_report_uri(item)) {
       out.push_back(std::move(*uri));
     } else {
-      warnings.push_back(tag + ": invalid URI '" + std::string(item) + "' ignored");
+      warnings.push_back(std::string(tag) + ": invalid URI '" + std::string(item) + "' ignored");
     }
     start = comma + 1;
   }
@@ -183,18 +187,20 @@ std::optional<Policy> parse_policy(std::string_view text) {
 Result<DmarcRecord> parse_record(std::string_view text) {
   if (trim_fws(text).empty()) return make_error("empty record");
   if (!is_dmarc_record(text)) return make_error("record does not start with v=DMARC1");
-  auto tags = TagList::parse(drop_empty_tag_specs(text));
+  std::string buffer;
+  auto tags = TagViewList::parse(drop_empty_tag_specs(text, buffer));
   if (!tags) return make_error("bad tag list: " + tags.reason());
 
   DmarcRecord record;
   bool p_seen = false;
   std::string invalid_policy_tag;  // the first of p, sp, np with a bad value
   std::vector<std::string>& warnings = record.warnings;
-  const auto bad = [&](const Tag& tag) {
-    warnings.push_back(tag.name + "=" + tag.value + ": invalid value ignored");
+  const auto bad = [&](const TagView& tag) {
+    warnings.push_back(std::string(tag.name) + "=" + std::string(tag.value) +
+                       ": invalid value ignored");
   };
-  for (const Tag& tag : tags->tags()) {
-    const std::string& n = tag.name;
+  for (const TagView& tag : tags->tags()) {
+    const std::string_view n = tag.name;
     const std::string_view v = tag.value;
     if (n == "v") {
       continue;  // checked above; TagList refuses a second one
@@ -265,7 +271,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
         bad(tag);
       }
     } else {
-      record.unknown_tags.push_back(n);
+      record.unknown_tags.emplace_back(n);
     }
   }
   // RFC 9989 4.7 / RFC 7489 6.6.3: a missing or invalid p, or an invalid sp or np, leaves the

@@ -141,6 +141,19 @@ TEST(DmarcRecord, SyntaxErrors) {
   EXPECT_TRUE(parse_record("v=DMARC1; p=none;; ;").ok());
 }
 
+// Empty tag-specs are dropped wherever they are; what is left reads as if they were never there,
+// and an error after them is still found.
+TEST(DmarcRecord, EmptyTagSpecsAnywhere) {
+  const std::string plain = to_string(ok("v=DMARC1; p=reject; sp=none; rua=mailto:a@example.com"));
+  for (const char* text : {"v=DMARC1;; p=reject; ; sp=none;rua=mailto:a@example.com",
+                           "v=DMARC1; p=reject; sp=none; rua=mailto:a@example.com;;;",
+                           "v=DMARC1 ; ;p=reject;\t;sp=none ;rua=mailto:a@example.com; "}) {
+    EXPECT_EQ(to_string(ok(text)), plain) << text;
+  }
+  EXPECT_FALSE(parse_record("v=DMARC1;; p=none; ;reject").ok());
+  EXPECT_FALSE(parse_record("v=DMARC1; p=none;; p=reject").ok());  // duplicate after an empty
+}
+
 TEST(DmarcRecord, CanonicalText) {
   EXPECT_EQ(to_string(ok("v=DMARC1;p=reject;rua=mailto:a@example.com;t=y;pct=20")),
             "v=DMARC1; p=reject; adkim=r; aspf=r; t=y; fo=0; rua=mailto:a@example.com; pct=20");
