@@ -86,7 +86,8 @@ asio::awaitable<int> run_spf(StatePtr s, spf::SpfIdentity identity) {
   spf::SpfRequest request{s->envelope.client_ip, s->envelope.helo, s->envelope.mail_from, identity};
   spf::SpfOptions options = s->auth.policy().spf;
   options.receiver = s->auth.policy().authserv_id;
-  auto result = co_await spf::check_host(s->auth.resolver(), std::move(request), options);
+  auto result =
+      co_await spf::check_host(s->auth.resolver(), std::move(request), std::move(options));
   if (identity == spf::SpfIdentity::helo) {
     s->verdict.spf_helo = std::move(result);
   } else {
