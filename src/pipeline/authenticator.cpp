@@ -285,16 +285,15 @@ asio::awaitable<void> MessageCheck::finish_checks() {
 
   auto froms = from_values(headers);
   if (!all_ignored(froms, policy)) {
-    dmarc::DmarcResult result;
     if (!s->read_error.empty() && !s->reader.headers_complete()) {
+      dmarc::DmarcResult& result = v.dmarc.emplace();
       result.status = dmarc::DmarcStatus::permerror;
       result.reason = "message header unreadable: " + s->read_error;
       result.from_problem = dmarc::FromProblem::header_unreadable;
     } else {
-      result = co_await dmarc::evaluate_authors(s->auth.resolver(), froms, dmarc_identities(v),
-                                                policy.dmarc);
+      v.dmarc = co_await dmarc::evaluate_authors(s->auth.resolver(), froms, dmarc_identities(v),
+                                                 policy.dmarc);
     }
-    v.dmarc = std::move(result);
   }
 
   if (v.arc && v.dmarc) {
