@@ -203,7 +203,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
     const std::string_view n = tag.name;
     const std::string_view v = tag.value;
     if (n == "v") {
-      continue;  // checked above; TagList refuses a second one
+      continue;  // checked above; TagViewList refuses a second one
     } else if (n == "p" || n == "sp" || n == "np") {
       if (n == "p") p_seen = true;
       auto policy = parse_policy(v);
