@@ -1,38 +1,45 @@
 #include "cli/input_file.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "cli/command_registry.hpp"
 
 namespace senderauth::cli {
 
+ChunkedInput::ChunkedInput(const std::string& path)
+    : path_(path == "-" ? "standard input" : path),
+      file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")),
+      buffer_(std::make_unique<char[]>(kChunkSize)) {
+  if (!file_) throw CliError(path_ + ": " + std::strerror(errno));
+}
+
+ChunkedInput::~ChunkedInput() {
+  if (file_ != stdin) std::fclose(file_);
+}
+
+std::string_view ChunkedInput::next() {
+  const std::size_t n = std::fread(buffer_.get(), 1, kChunkSize, file_);
+  // fopen() succeeds on a directory on Linux; the error (EISDIR) comes with the first read.
+  if (n == 0 && std::ferror(file_)) throw CliError(path_ + ": " + std::strerror(errno));
+  return {buffer_.get(), n};
+}
+
 std::string read_input(const std::string& path) {
-  if (path == "-") {
-    std::string data;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
-    return data;
+  ChunkedInput input(path);
+  std::string data;
+  for (std::string_view chunk = input.next(); !chunk.empty(); chunk = input.next()) {
+    data.append(chunk);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError(path + ": " + std::strerror(errno));
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return data;
 }
 
 Result<void> stream_input(const std::string& path, message::MessageReader& reader) {
-  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) throw CliError(path + ": " + std::strerror(errno));
+  ChunkedInput input(path);
   Result<void> status;
-  char buf[65536];
-  std::size_t n;
-  while (status && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    status = reader.feed(std::string_view(buf, n));
+  for (std::string_view chunk = input.next(); status && !chunk.empty(); chunk = input.next()) {
+    status = reader.feed(chunk);
   }
-  if (f != stdin) std::fclose(f);
   if (status) status = reader.finish();
   return status;
 }

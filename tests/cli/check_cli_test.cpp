@@ -272,6 +272,55 @@ TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
       run_cli("check --ip 192.0.2.25 --helo h.example" + kZone + " /nonexistent/message.eml");
   EXPECT_EQ(unreadable.exit_code, 2);
   EXPECT_NE(unreadable.err.find("/nonexistent/message.eml"), std::string::npos) << unreadable.err;
+  // A directory opens but cannot be read: an error, not an empty message.
+  const ScratchDir dir("senderauth-check-dir");
+  const CliRun directory =
+      run_cli("check --ip 192.0.2.25 --helo h.example" + kZone + " '" + dir.path().string() + "'");
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_EQ(directory.err, "senderauth: " + dir.path().string() + ": Is a directory\n");
+}
+
+// `check` reads the message in 64 KiB chunks, as a milter receives it. A header section and a
+// body each longer than a chunk, signed by `dkim sign` with the demo key, still verify: from a
+// file and from standard input.
+TEST(CheckCli, MessageLongerThanAChunkIsStreamed) {
+  const ScratchDir dir("senderauth-check-big");
+  std::string text;
+  for (int i = 0; i < 600; ++i) {  // ~80 KB of header section
+    text += "Received: from relay" + std::to_string(i) +
+            ".example.net (relay.example.net [192.0.2.77])\r\n\tby mx.example.net with ESMTP id " +
+            std::to_string(100000 + i) + "; Mon, 23 Nov 2026 10:00:00 +0000\r\n";
+  }
+  text += "From: Alice <alice@example.test>\r\nTo: bob@example.net\r\nSubject: big\r\n\r\n";
+  for (int i = 0; i < 4000; ++i) {  // ~300 KB of body
+    text += "Line " + std::to_string(i) + " of a long body, with  double  spaces \t and tabs.\r\n";
+  }
+  ASSERT_GT(text.find("\r\n\r\n"), 65536u);
+  const CliRun signing = run_cli("dkim sign --key '" + kDemo +
+                                 "/keys/demo-rsa.example.test.pem' --domain example.test"
+                                 " --selector demo-rsa --in '" +
+                                 dir.write("unsigned.eml", text) + "'");
+  ASSERT_EQ(signing.exit_code, 0) << signing.err;
+  const std::string signed_path = dir.write("signed.eml", signing.out);
+  // No --now: the signature was made a moment ago.
+  const std::string options = " --json --authserv-id mx.example.net" + kZone + kGoodEnvelope;
+  for (const std::string& input : {"'" + signed_path + "'", "- < '" + signed_path + "'"}) {
+    const auto j = json_of(run_cli("check" + options + " " + input));
+    ASSERT_EQ(j["dkim"].size(), 1u) << input;
+    EXPECT_EQ(j["dkim"][0]["result"], "pass") << j["dkim"][0]["reason"];
+    EXPECT_EQ(j["dmarc"]["result"], "pass");
+    EXPECT_TRUE(j["dmarc"]["dkim_aligned"].get<bool>());
+  }
+  // Altered after signing, in the body's last chunk: the body hash fails.
+  std::string altered = signing.out;
+  const std::size_t at = altered.find("Line 3999 ");
+  ASSERT_NE(at, std::string::npos);
+  altered.replace(at, 9, "Line 3998");
+  const auto j =
+      json_of(run_cli("check" + options + " '" + dir.write("altered.eml", altered) + "'"));
+  ASSERT_EQ(j["dkim"].size(), 1u);
+  EXPECT_EQ(j["dkim"][0]["result"], "fail");
+  EXPECT_EQ(j["dkim"][0]["reason"], "body hash did not verify");
 }
 
 }  // namespace

@@ -186,4 +186,18 @@ TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_TRUE(s.out.starts_with("senderauth: ")) << s.out;
 }
 
+// fopen() opens a directory on Linux and only the read fails: that must not pass for an empty
+// message ("none") or an empty key.
+TEST(DkimCli, DirectoryIsAnErrorNotAnEmptyInput) {
+  TempDir dir;
+  write(dir.file("dns.txt"), "# empty\n");
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.path.string());
+  EXPECT_EQ(v.status, 2);
+  EXPECT_EQ(v.out, "senderauth: " + dir.path.string() + ": Is a directory\n");
+  CliRun s = run("dkim sign --key " + dir.path.string() + " --selector s --domain example.test" +
+                 " --in " + dir.file("dns.txt"));
+  EXPECT_EQ(s.status, 2);
+  EXPECT_EQ(s.out, "senderauth: " + dir.path.string() + ": Is a directory\n");
+}
+
 }  // namespace
