@@ -194,7 +194,9 @@ void canonicalize_header(Canonicalization canon, std::string_view raw, std::stri
   auto colon = raw.find(':');
   std::string_view name = raw.substr(0, colon);
   while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);
-  for (char c : name) out.push_back(lower(c));
+  const std::size_t name_at = out.size();
+  out.append(name);
+  for (std::size_t k = name_at; k < out.size(); ++k) out[k] = lower(out[k]);
   out.push_back(':');
   if (colon == std::string_view::npos) {
     out.append("\r\n");
@@ -378,11 +380,13 @@ std::string header_hash_input(Canonicalization canon, const message::HeaderList&
                               std::string_view signature_field) {
   std::string out;
   out.reserve(signature_field.size() + 1024);  // typical signed fields: one allocation
-  std::vector<bool> used(headers.size(), false);
+  // Fields already taken: an instance is signed once, the next listing of its name takes the
+  // one above it. Bytes, not vector<bool>'s bits, and tested after the name, which settles most.
+  std::vector<unsigned char> used(headers.size(), 0);
   for (const auto& name : names) {
     for (std::size_t i = headers.size(); i-- > 0;) {
-      if (!used[i] && headers[i].is(name)) {
-        used[i] = true;
+      if (headers[i].is(name) && used[i] == 0) {
+        used[i] = 1;
         canonicalize_header(canon, headers[i].raw(), out);
         break;
       }
