@@ -265,9 +265,10 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   }
 
   co_await start_envelope_checks();
-  co_await s->envelope_done.wait();
-  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
+  // DKIM and ARC fetch their keys while the envelope checks, running since they were started,
+  // may still wait for their answers: with DNS answering slowly the two waits overlap instead
+  // of adding up. Neither needs an envelope result; DMARC, after both, needs all of them.
   if (policy.check_arc && has_arc_fields(s->reader.headers())) {
     // Both have keys to fetch: concurrently.
     std::vector<asio::awaitable<int>> message_tasks;
@@ -279,6 +280,9 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
     if (policy.check_arc) co_await run_arc(s);
   }
+
+  co_await s->envelope_done.wait();
+  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
   const message::HeaderList& headers = s->reader.headers();
   v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});

@@ -5,8 +5,13 @@
 
 #include <algorithm>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/core/base64.hpp"
@@ -339,6 +344,56 @@ TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {
   Verdict whole = check(good_envelope(), message);
   EXPECT_EQ(streamed.action, whole.action);
   EXPECT_EQ(streamed.authentication_results, whole.authentication_results);
+}
+
+// Answers from the demo zone after a delay, logging when each query starts and ends.
+class SlowDemoResolver final : public dns::Resolver {
+ public:
+  SlowDemoResolver(dns::ZoneResolver& zone, std::chrono::milliseconds delay)
+      : zone_(zone), delay_(delay) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    events.push_back("start " + name);
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay_);
+    co_await timer.async_wait(asio::use_awaitable);
+    events.push_back("end " + name);
+    co_return zone_.lookup(name, type);
+  }
+  std::size_t position(const std::string& event) const {
+    return static_cast<std::size_t>(std::find(events.begin(), events.end(), event) -
+                                    events.begin());
+  }
+  std::size_t first_end() const {
+    return static_cast<std::size_t>(
+        std::find_if(events.begin(), events.end(),
+                     [](const std::string& e) { return e.starts_with("end "); }) -
+        events.begin());
+  }
+  std::vector<std::string> events;
+
+ private:
+  dns::ZoneResolver& zone_;
+  std::chrono::milliseconds delay_;
+};
+
+// With DNS answering slowly, DKIM's key lookups are sent while the envelope checks still wait
+// for their first answers: the waits overlap instead of adding up.
+TEST_F(AuthenticatorTest, DkimKeysAreFetchedWhileTheEnvelopeChecksWait) {
+  SlowDemoResolver slow(zone_, std::chrono::milliseconds(40));
+  Authenticator authenticator(slow, policy_);
+  asio::io_context io;
+  const Verdict v =
+      dns::run_sync(io, authenticator.check(good_envelope(), demo_message("1-all-pass.eml")));
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  ASSERT_EQ(v.dkim.size(), 2u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass) << v.dkim[0].reason;
+  const std::size_t first_end = slow.first_end();
+  ASSERT_LT(first_end, slow.events.size());
+  for (const std::string key :
+       {"demo-ed._domainkey.example.test", "demo-rsa._domainkey.example.test", "example.test"}) {
+    EXPECT_LT(slow.position("start " + key), first_end) << key;  // TXT example.test: SPF
+  }
+  // DMARC needs the SPF and DKIM results, so its lookup comes after theirs.
+  EXPECT_GT(slow.position("start _dmarc.example.test"), slow.position("end example.test"));
 }
 
 TEST_F(AuthenticatorTest, TrustedNetworkSkipsChecks) {
