@@ -164,44 +164,67 @@ bool stricter(const DmarcResult& a, const DmarcResult& b) {
   return status_rank(a.status) > status_rank(b.status);
 }
 
-asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
-                                      const DmarcOptions& options) {
+// One author domain's evaluation, between the two steps.
+struct DmarcEvaluation::Author {
+  Author(dns::Resolver& resolver, const DiscoveryOptions& discovery)
+      : finder(resolver, discovery) {}
+  PolicyFinder finder;
   DmarcResult out;
-  out.from_domain = normalise(input.from_domain);
+  bool decided = false;        // out is final: no record, or a DNS or syntax problem
+  bool org_temperror = false;  // the walk for the author's organisational domain failed
+  std::vector<std::string> existence_log;
+};
+
+namespace {
+
+void finish_queries(DmarcResult& out, const PolicyFinder& finder,
+                    const std::vector<std::string>& existence_log) {
+  out.dns_queries = finder.queries();
+  out.dns_queries.insert(out.dns_queries.end(), existence_log.begin(), existence_log.end());
+}
+
+void refuse_domain(DmarcResult& out, std::string reason, FromProblem problem) {
+  out.status = DmarcStatus::permerror;
+  out.reason = std::move(reason);
+  out.from_domain.clear();
+  out.from_problem = problem;
+}
+
+}  // namespace
+
+// Step 1 for one author domain: its policy record, the policy that applies, and whether the
+// domain exists when np= would change that.
+asio::awaitable<void> DmarcEvaluation::find_policy(Author& a, std::string_view from_domain) {
+  DmarcResult& out = a.out;
+  a.decided = true;  // until a record is found
+  out.from_domain = normalise(from_domain);
   if (out.from_domain.empty()) {
     out.status = DmarcStatus::permerror;
     out.reason = "no author domain";
     out.from_problem = FromProblem::missing;
-    co_return out;
+    co_return;
   }
   // Callers normally pass message::author_domains() output; anything else is checked the same
   // way before it becomes a DNS name.
   if (auto checked = message::normalize_address_domain(out.from_domain); !checked) {
-    out.status = DmarcStatus::permerror;
-    out.reason = "bad author domain: " + checked.reason();
-    out.from_domain.clear();
-    out.from_problem = FromProblem::unusable;
-    co_return out;
+    refuse_domain(out, "bad author domain: " + checked.reason(), FromProblem::unusable);
+    co_return;
   }
   // RFC 8616 6: a From: domain written in U-labels is looked up and aligned as A-labels; the
   // policy published for bücher.example is at _dmarc.xn--bcher-kva.example.
   if (!is_ascii(out.from_domain)) {
     auto ascii = domain_to_a_labels(out.from_domain);
     if (!ascii) {
-      out.status = DmarcStatus::permerror;
-      out.reason = "bad author domain: " + ascii.reason();
-      out.from_domain.clear();
-      out.from_problem = FromProblem::unusable;
-      co_return out;
+      refuse_domain(out, "bad author domain: " + ascii.reason(), FromProblem::unusable);
+      co_return;
     }
     out.from_domain = std::move(*ascii);
   }
-  PolicyFinder finder(resolver, options.discovery);
-  PolicyDiscovery found = co_await finder.discover(out.from_domain);
+  PolicyDiscovery found = co_await a.finder.discover(out.from_domain);
   out.policy_domain = std::move(found.policy_domain);
   out.record_text = std::move(found.record_text);
   out.org_domain = std::move(found.org_domain);
-  std::vector<std::string> existence_log;
+  a.org_temperror = found.org_temperror;
 
   switch (found.status) {
     case PolicyDiscovery::Status::none:
@@ -220,8 +243,8 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
       break;
   }
   if (found.status != PolicyDiscovery::Status::found) {
-    out.dns_queries = finder.queries();
-    co_return out;
+    finish_queries(out, a.finder, a.existence_log);
+    co_return;
   }
   out.record = std::move(found.record);
   const DmarcRecord& record = *out.record;
@@ -234,16 +257,15 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
   } else {
     out.policy = record.subdomain_policy();
     out.policy_source = record.sp ? PolicySource::sp : PolicySource::p;
-    if (options.check_nonexistent && record.np &&
+    if (options_.check_nonexistent && record.np &&
         record.nonexistent_policy() != record.subdomain_policy()) {
       const std::optional<bool> exists =
-          co_await domain_exists(resolver, out.from_domain, existence_log);
+          co_await domain_exists(resolver_, out.from_domain, a.existence_log);
       if (!exists) {
         out.status = DmarcStatus::temperror;
         out.reason = "DNS failure checking whether " + out.from_domain + " exists";
-        out.dns_queries = finder.queries();
-        out.dns_queries.insert(out.dns_queries.end(), existence_log.begin(), existence_log.end());
-        co_return out;
+        finish_queries(out, a.finder, a.existence_log);
+        co_return;
       }
       out.author_domain_exists = *exists;
       if (!*exists) {
@@ -252,22 +274,30 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
       }
     }
   }
+  a.decided = false;
+}
 
-  // Alignment. A walk that failed for an identifier makes the result temperror only when no
-  // other identifier aligned.
-  bool alignment_temperror = found.org_temperror;
+// Step 2 for one author domain: alignment with the SPF and DKIM results, and the disposition.
+asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput& input) {
+  if (a.decided) co_return;
+  a.decided = true;
+  DmarcResult& out = a.out;
+  const DmarcRecord& record = *out.record;
+  // A walk that failed for an identifier makes the result temperror only when no other
+  // identifier aligned.
+  bool alignment_temperror = a.org_temperror;
   if (input.spf && input.spf->result == AuthOutcome::pass) {
-    const auto a = co_await check_alignment(finder, out.from_domain, out.org_domain,
-                                            input.spf->domain, record.aspf);
-    if (!a) alignment_temperror = true;
-    out.spf_aligned = a.value_or(false);
+    const auto aligned_spf = co_await check_alignment(a.finder, out.from_domain, out.org_domain,
+                                                      input.spf->domain, record.aspf);
+    if (!aligned_spf) alignment_temperror = true;
+    out.spf_aligned = aligned_spf.value_or(false);
   }
   for (const DkimIdentity& d : input.dkim) {
     if (d.result != AuthOutcome::pass) continue;
-    const auto a =
-        co_await check_alignment(finder, out.from_domain, out.org_domain, d.domain, record.adkim);
-    if (!a) alignment_temperror = true;
-    if (a.value_or(false)) {
+    const auto aligned_dkim =
+        co_await check_alignment(a.finder, out.from_domain, out.org_domain, d.domain, record.adkim);
+    if (!aligned_dkim) alignment_temperror = true;
+    if (aligned_dkim.value_or(false)) {
       out.dkim_aligned = true;
       out.aligned_dkim_domain = normalise(d.domain);
       break;
@@ -290,52 +320,100 @@ asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput&
     out.disposition = *out.policy;
     out.reason = "no aligned SPF or DKIM pass; " + std::string(to_string(out.policy_source)) + "=" +
                  std::string(to_string(*out.policy)) + " from " + where;
-    if (options.apply_pct && record.pct && *record.pct < 100) {
-      const unsigned roll = options.percent_roll ? options.percent_roll() : default_percent_roll();
+    if (options_.apply_pct && record.pct && *record.pct < 100) {
+      const unsigned roll =
+          options_.percent_roll ? options_.percent_roll() : default_percent_roll();
       if (roll >= *record.pct) {
         out.sampled_out = true;
         out.disposition = lower_one_level(out.disposition);
         out.reason += "; pct=" + std::to_string(*record.pct) + " sampled out";
       }
     }
-    if (options.apply_testing && record.testing && !out.sampled_out) {
+    if (options_.apply_testing && record.testing && !out.sampled_out) {
       out.lowered_by_testing = out.disposition != Policy::none;
       out.disposition = lower_one_level(out.disposition);
       out.reason += "; t=y";
     }
   }
-  out.dns_queries = finder.queries();
-  out.dns_queries.insert(out.dns_queries.end(), existence_log.begin(), existence_log.end());
-  co_return out;
+  finish_queries(out, a.finder, a.existence_log);
+}
+
+DmarcEvaluation::DmarcEvaluation(dns::Resolver& resolver, const DmarcOptions& options)
+    : resolver_(resolver), options_(options) {}
+
+DmarcEvaluation::~DmarcEvaluation() = default;
+
+void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values) {
+  auto authors = message::author_domains(from_values, options_.multiple_from);
+  if (!authors) {
+    DmarcResult& out = refused_.emplace();
+    out.status = DmarcStatus::permerror;
+    out.reason = authors.reason();
+    if (from_values.empty()) {
+      out.from_problem = FromProblem::missing;
+    } else if (options_.multiple_from == message::MultipleFromPolicy::reject &&
+               message::several_authors(from_values)) {
+      out.from_problem = FromProblem::several_authors;
+    } else {
+      out.from_problem = FromProblem::unusable;
+    }
+    return;
+  }
+  domains_ = std::move(authors->domains);
+}
+
+bool DmarcEvaluation::records_at_hand() const {
+  for (const std::string& domain : domains_) {
+    if (!resolver_.answer_now("_dmarc." + normalise(domain), dns::RecordType::TXT)) return false;
+  }
+  return true;
+}
+
+asio::awaitable<void> DmarcEvaluation::find() {
+  for (const std::string& domain : domains_) {
+    authors_.push_back(std::make_unique<Author>(resolver_, options_.discovery));
+    co_await find_policy(*authors_.back(), domain);
+  }
+}
+
+asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
+  if (refused_) co_return std::move(*refused_);
+  std::optional<DmarcResult> strictest;
+  for (auto& author : authors_) {
+    co_await judge_policy(*author, identities);
+    if (!strictest || stricter(author->out, *strictest)) strictest = std::move(author->out);
+  }
+  if (!strictest) {  // find() was not called: nothing is known of the authors
+    DmarcResult out;
+    out.status = DmarcStatus::permerror;
+    out.reason = "no author domain";
+    out.from_problem = FromProblem::missing;
+    co_return out;
+  }
+  co_return std::move(*strictest);
+}
+
+asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& input) {
+  authors_.push_back(std::make_unique<Author>(resolver_, options_.discovery));
+  co_await find_policy(*authors_.back(), input.from_domain);
+  co_await judge_policy(*authors_.back(), input);
+  co_return std::move(authors_.back()->out);
+}
+
+asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
+                                      const DmarcOptions& options) {
+  DmarcEvaluation evaluation(resolver, options);
+  co_return co_await evaluation.evaluate_one(input);
 }
 
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
                                               const std::vector<std::string>& from_values,
                                               const DmarcInput& identities,
                                               const DmarcOptions& options) {
-  auto authors = message::author_domains(from_values, options.multiple_from);
-  if (!authors) {
-    DmarcResult out;
-    out.status = DmarcStatus::permerror;
-    out.reason = authors.reason();
-    if (from_values.empty()) {
-      out.from_problem = FromProblem::missing;
-    } else if (options.multiple_from == message::MultipleFromPolicy::reject &&
-               message::several_authors(from_values)) {
-      out.from_problem = FromProblem::several_authors;
-    } else {
-      out.from_problem = FromProblem::unusable;
-    }
-    co_return out;
-  }
-  std::optional<DmarcResult> strictest;
-  for (const std::string& domain : authors->domains) {
-    DmarcInput input = identities;
-    input.from_domain = domain;
-    DmarcResult r = co_await evaluate(resolver, input, options);
-    if (!strictest || stricter(r, *strictest)) strictest = std::move(r);
-  }
-  co_return std::move(*strictest);
+  DmarcEvaluation evaluation(resolver, options);
+  evaluation.set_authors(from_values);
+  co_await evaluation.find();
+  co_return co_await evaluation.judge(identities);
 }
 
 }  // namespace senderauth::dmarc

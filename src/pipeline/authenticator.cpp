@@ -126,6 +126,11 @@ asio::awaitable<int> run_arc(StatePtr s) {
   co_return 0;
 }
 
+asio::awaitable<int> find_dmarc_policies(dmarc::DmarcEvaluation& evaluation) {
+  co_await evaluation.find();
+  co_return 0;
+}
+
 dmarc::DmarcInput dmarc_identities(const Verdict& v) {
   dmarc::DmarcInput input;
   if (v.spf_mailfrom && !v.spf_mailfrom->domain.empty()) {
@@ -266,27 +271,12 @@ asio::awaitable<void> MessageCheck::finish_checks() {
 
   co_await start_envelope_checks();
 
-  // DKIM and ARC fetch their keys while the envelope checks, running since they were started,
-  // may still wait for their answers: with DNS answering slowly the two waits overlap instead
-  // of adding up. Neither needs an envelope result; DMARC, after both, needs all of them.
-  if (policy.check_arc && has_arc_fields(s->reader.headers())) {
-    // Both have keys to fetch: concurrently.
-    std::vector<asio::awaitable<int>> message_tasks;
-    message_tasks.push_back(run_dkim(s));
-    message_tasks.push_back(run_arc(s));
-    co_await dns::gather(std::move(message_tasks));
-  } else {
-    co_await run_dkim(s);
-    // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
-    if (policy.check_arc) co_await run_arc(s);
-  }
-
-  co_await s->envelope_done.wait();
-  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
-
+  // DKIM and ARC fetch their keys, and DMARC finds the policy records of the author domains,
+  // while the envelope checks (running since they were started) may still wait for their
+  // answers: with DNS answering slowly the waits overlap instead of adding up. Only DMARC's
+  // judgement needs the other results.
   const message::HeaderList& headers = s->reader.headers();
-  v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
-
+  std::optional<dmarc::DmarcEvaluation> dmarc_evaluation;
   auto froms = from_values(headers);
   if (!all_ignored(froms, policy)) {
     if (!s->read_error.empty() && !s->reader.headers_complete()) {
@@ -295,10 +285,32 @@ asio::awaitable<void> MessageCheck::finish_checks() {
       result.reason = "message header unreadable: " + s->read_error;
       result.from_problem = dmarc::FromProblem::header_unreadable;
     } else {
-      v.dmarc = co_await dmarc::evaluate_authors(s->auth.resolver(), froms, dmarc_identities(v),
-                                                 policy.dmarc);
+      dmarc_evaluation.emplace(s->auth.resolver(), policy.dmarc);
+      dmarc_evaluation->set_authors(froms);
     }
   }
+  const bool arc_fields = policy.check_arc && has_arc_fields(headers);
+  // A lookup whose answer is at hand does not wait: running it alongside would only cost the
+  // spawn (an in-memory zone, a warm cache).
+  const bool dmarc_waits = dmarc_evaluation && !dmarc_evaluation->records_at_hand();
+  if (arc_fields || dmarc_waits) {
+    std::vector<asio::awaitable<int>> message_tasks;
+    message_tasks.push_back(run_dkim(s));
+    if (arc_fields) message_tasks.push_back(run_arc(s));
+    if (dmarc_waits) message_tasks.push_back(find_dmarc_policies(*dmarc_evaluation));
+    co_await dns::gather(std::move(message_tasks));
+  } else {
+    co_await run_dkim(s);
+  }
+  // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
+  if (policy.check_arc && !arc_fields) co_await run_arc(s);
+  if (dmarc_evaluation && !dmarc_waits) co_await dmarc_evaluation->find();
+
+  co_await s->envelope_done.wait();
+  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
+
+  v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
+  if (dmarc_evaluation) v.dmarc = co_await dmarc_evaluation->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {
     v.arc_override = arc::trusted_forwarder_override(

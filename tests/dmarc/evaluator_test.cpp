@@ -3,6 +3,7 @@
 #include <string>
 
 #include "dmarc_test_support.hpp"
+#include "senderauth/dns/caching_resolver.hpp"
 
 namespace senderauth::dmarc {
 namespace {
@@ -337,6 +338,18 @@ TEST(Strictness, Ordering) {
 
 class Authors : public Evaluator {};
 
+// A zone reached only through query(): no answer is at hand.
+class SlowZone final : public dns::Resolver {
+ public:
+  explicit SlowZone(dns::ZoneResolver& zone) : zone_(zone) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    co_return zone_.lookup(name, type);
+  }
+
+ private:
+  dns::ZoneResolver& zone_;
+};
+
 TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
   record("example.org", "v=DMARC1; p=none");
   record("example.com", "v=DMARC1; p=reject");
@@ -360,6 +373,64 @@ TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
       dns::run_sync(io, evaluate_authors(zone, {"a@example.com, <b@example.org"}, ids, reject));
   EXPECT_EQ(broken.status, DmarcStatus::permerror);
   EXPECT_EQ(broken.from_problem, FromProblem::unusable);
+}
+
+// The pipeline's two steps: find() asks only for what the From field needs, judge() for the
+// identities' organisational domains, and together they give evaluate_authors()'s result.
+TEST_F(Authors, TwoStepsGiveTheOneCallResult) {
+  record("example.com", "v=DMARC1; p=reject");
+  record("other.example", "v=DMARC1; p=none");
+  const std::vector<std::string> values = {"Alice <alice@mail.example.com>"};
+  const DmarcInput ids = with_dkim(DmarcInput{}, "news.example.com");
+  const DmarcOptions options;
+  asio::io_context io;
+  zone.clear_query_log();
+  DmarcEvaluation evaluation(zone, options);
+  evaluation.set_authors(values);
+  dns::run_sync(io, [&]() -> asio::awaitable<int> {
+    co_await evaluation.find();
+    co_return 0;
+  }());
+  std::vector<std::string> found;
+  for (const auto& [name, type] : zone.query_log()) found.push_back(name);
+  // The author domain's record, then the tree walk for its organisational domain.
+  EXPECT_EQ(found, (std::vector<std::string>{"_dmarc.mail.example.com", "_dmarc.example.com",
+                                             "_dmarc.com"}));
+  const DmarcResult two = dns::run_sync(io, evaluation.judge(ids));
+  ASSERT_EQ(zone.query_log().size(), found.size() + 1);  // news.example.com's own walk
+  EXPECT_EQ(zone.query_log().back().first, "_dmarc.news.example.com");
+  const DmarcResult one = dns::run_sync(io, evaluate_authors(zone, values, ids, options));
+  EXPECT_EQ(two.status, DmarcStatus::pass);  // relaxed: news.example.com aligns
+  EXPECT_EQ(two.status, one.status);
+  EXPECT_EQ(two.reason, one.reason);
+  EXPECT_EQ(two.disposition, one.disposition);
+  EXPECT_EQ(two.dns_queries, one.dns_queries);
+}
+
+TEST_F(Authors, RecordsAtHandOnlyWhenTheResolverHasThem) {
+  record("example.com", "v=DMARC1; p=reject");
+  SlowZone slow(zone);  // answers only through query(), like a resolver before its cache
+  dns::CachingResolver cache(slow);
+  const DmarcOptions options;
+  DmarcEvaluation cold(cache, options);
+  cold.set_authors({"a@example.com"});
+  EXPECT_FALSE(cold.records_at_hand());
+  asio::io_context io;
+  dns::run_sync(io, evaluate_authors(cache, {"a@example.com"}, {}, options));
+  DmarcEvaluation warm(cache, options);
+  warm.set_authors({"a@example.com"});
+  EXPECT_TRUE(warm.records_at_hand());
+  // An in-memory zone has every answer at hand.
+  DmarcEvaluation zone_evaluation(zone, options);
+  zone_evaluation.set_authors({"a@example.com"});
+  EXPECT_TRUE(zone_evaluation.records_at_hand());
+}
+
+TEST_F(Authors, JudgeWithoutFindIsPermerror) {
+  const DmarcOptions options;
+  DmarcEvaluation evaluation(zone, options);
+  asio::io_context io;
+  EXPECT_EQ(dns::run_sync(io, evaluation.judge({})).status, DmarcStatus::permerror);
 }
 
 TEST_F(Authors, NoFromIsPermerror) {

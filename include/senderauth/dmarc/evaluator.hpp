@@ -5,6 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,43 @@ bool aligned(std::string_view author_org, std::string_view author, std::string_v
 
 asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
                                       const DmarcOptions& options);
+
+// evaluate_authors() in two steps, so that DMARC's own DNS work (the author domains' policy
+// records, the tree walk, np's existence check) can run while SPF and DKIM still wait for
+// theirs: set_authors() and find() need only the From fields, judge() then takes the SPF and
+// DKIM results. The resolver and the options must outlive the object.
+class DmarcEvaluation {
+ public:
+  DmarcEvaluation(dns::Resolver& resolver, const DmarcOptions& options);
+  ~DmarcEvaluation();
+  DmarcEvaluation(const DmarcEvaluation&) = delete;
+  DmarcEvaluation& operator=(const DmarcEvaluation&) = delete;
+
+  // The author domains from the raw From field values, by options.multiple_from.
+  void set_authors(const std::vector<std::string>& from_values);
+  // True when the resolver holds the first answer each author's policy discovery needs (an
+  // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
+  // work gains nothing.
+  bool records_at_hand() const;
+  // Step 1, once: each author domain's policy record and the policy that applies.
+  asio::awaitable<void> find();
+  // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition; the
+  // strictest result over the authors, as evaluate_authors() returns it.
+  asio::awaitable<DmarcResult> judge(const DmarcInput& identities);
+  // Both steps for input.from_domain, as evaluate() does.
+  asio::awaitable<DmarcResult> evaluate_one(const DmarcInput& input);
+
+ private:
+  struct Author;
+  asio::awaitable<void> find_policy(Author& author, std::string_view from_domain);
+  asio::awaitable<void> judge_policy(Author& author, const DmarcInput& input);
+
+  dns::Resolver& resolver_;
+  const DmarcOptions& options_;
+  std::optional<DmarcResult> refused_;  // no usable author domain: the result, already
+  std::vector<std::string> domains_;
+  std::vector<std::unique_ptr<Author>> authors_;
+};
 
 // From the raw From field values: author domains by options.multiple_from (an error gives a
 // permerror result naming it, with from_problem saying which kind), each evaluated
