@@ -242,6 +242,9 @@ asio::awaitable<void> MessageCheck::settle() {
   } catch (...) {
     what = "unknown exception";
   }
+  // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they use
+  // the Authenticator, which the caller may destroy once it has the verdict, so they end first.
+  if (state_->envelope_started) co_await state_->envelope_done.wait();
   state_->verdict = internal_error_verdict(state_->auth.policy(), what);
 }
 

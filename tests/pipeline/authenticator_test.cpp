@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -346,12 +349,17 @@ TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {
   EXPECT_EQ(streamed.authentication_results, whole.authentication_results);
 }
 
-// Answers from the demo zone after a delay, logging when each query starts and ends.
+// Answers from the demo zone after a delay, logging when each query starts and ends. A query
+// for a name containing `explode_on` throws at once, as a bug inside a check would.
 class SlowDemoResolver final : public dns::Resolver {
  public:
-  SlowDemoResolver(dns::ZoneResolver& zone, std::chrono::milliseconds delay)
-      : zone_(zone), delay_(delay) {}
+  SlowDemoResolver(dns::ZoneResolver& zone, std::chrono::milliseconds delay,
+                   std::string explode_on = {})
+      : zone_(zone), delay_(delay), explode_on_(std::move(explode_on)) {}
   asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    if (!explode_on_.empty() && name.find(explode_on_) != std::string::npos) {
+      throw std::runtime_error("resolver exploded on " + name);
+    }
     events.push_back("start " + name);
     asio::steady_timer timer(co_await asio::this_coro::executor, delay_);
     co_await timer.async_wait(asio::use_awaitable);
@@ -373,6 +381,7 @@ class SlowDemoResolver final : public dns::Resolver {
  private:
   dns::ZoneResolver& zone_;
   std::chrono::milliseconds delay_;
+  std::string explode_on_;
 };
 
 // With DNS answering slowly, DKIM's key lookups and DMARC's policy lookup are sent while the
@@ -396,6 +405,37 @@ TEST_F(AuthenticatorTest, DkimAndDmarcLookupsGoOutWhileTheEnvelopeChecksWait) {
   // The same verdict as with every answer at once.
   EXPECT_EQ(v.authentication_results,
             check(good_envelope(), demo_message("1-all-pass.eml")).authentication_results);
+}
+
+// A check that fails inside while the envelope checks still wait for DNS: the verdict comes
+// once those have ended too, so the caller may destroy the Authenticator as soon as it has it
+// (ASan would see the envelope checks use it after that otherwise).
+TEST_F(AuthenticatorTest, InternalErrorVerdictWaitsForTheEnvelopeChecks) {
+  SlowDemoResolver slow(zone_, std::chrono::milliseconds(30), "_domainkey");
+  asio::io_context io;
+  std::optional<Verdict> verdict;
+  std::size_t events_at_verdict = 0;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        {
+          Authenticator authenticator(slow, policy_);
+          verdict = co_await authenticator.check(good_envelope(), demo_message("1-all-pass.eml"));
+        }
+        events_at_verdict = slow.events.size();
+      },
+      asio::detached);
+  io.run();
+  ASSERT_TRUE(verdict);
+  EXPECT_EQ(verdict->action, Action::accept);
+  EXPECT_NE(verdict->reason.find("resolver exploded on demo-"), std::string::npos)
+      << verdict->reason;
+  // Every query the envelope checks sent had its answer before the verdict was given.
+  EXPECT_EQ(events_at_verdict, slow.events.size());
+  EXPECT_EQ(std::count_if(slow.events.begin(), slow.events.end(),
+                          [](const std::string& e) { return e.starts_with("start "); }),
+            std::count_if(slow.events.begin(), slow.events.end(),
+                          [](const std::string& e) { return e.starts_with("end "); }));
 }
 
 TEST_F(AuthenticatorTest, TrustedNetworkSkipsChecks) {
