@@ -64,21 +64,17 @@ std::vector<std::string> tree_walk_names(std::string_view domain, std::size_t ma
 PolicyFinder::PolicyFinder(dns::Resolver& resolver, DiscoveryOptions options)
     : resolver_(resolver), options_(std::move(options)) {}
 
-asio::awaitable<std::shared_ptr<const RecordLookup>> PolicyFinder::lookup(std::string domain) {
-  if (auto it = cache_.find(domain); it != cache_.end()) co_return it->second;
-  const std::string qname = "_dmarc." + domain;
-  queries_.push_back(qname);
-  dns::SharedAnswer answer = resolver_.answer_now(qname, dns::RecordType::TXT);
-  if (!answer) answer = co_await dns::query_shared(resolver_, qname, dns::RecordType::TXT);
+std::shared_ptr<const RecordLookup> PolicyFinder::remember(const std::string& domain,
+                                                           const dns::Answer& answer) {
   auto out = std::make_shared<RecordLookup>();
   out->name = domain;
-  if (answer->temporary_failure()) {
+  if (answer.temporary_failure()) {
     out->kind = RecordLookup::Kind::temporary;
-    out->error = std::string(dns::to_string(answer->status)) +
-                 (answer->error_text.empty() ? "" : ": " + answer->error_text);
-  } else if (answer->ok()) {
+    out->error = std::string(dns::to_string(answer.status)) +
+                 (answer.error_text.empty() ? "" : ": " + answer.error_text);
+  } else if (answer.ok()) {
     std::vector<std::string> records;
-    for (std::string& txt : answer->joined_txt()) {
+    for (std::string& txt : answer.joined_txt()) {
       if (is_dmarc_record(txt)) records.push_back(std::move(txt));
     }
     if (records.size() > 1) {
@@ -96,7 +92,25 @@ asio::awaitable<std::shared_ptr<const RecordLookup>> PolicyFinder::lookup(std::s
     }
   }
   cache_.emplace(domain, out);
-  co_return out;
+  return out;
+}
+
+std::shared_ptr<const RecordLookup> PolicyFinder::lookup_now(const std::string& domain) {
+  if (auto it = cache_.find(domain); it != cache_.end()) return it->second;
+  std::string qname = "_dmarc." + domain;
+  dns::SharedAnswer answer = resolver_.answer_now(qname, dns::RecordType::TXT);
+  if (!answer) return nullptr;
+  queries_.push_back(std::move(qname));
+  return remember(domain, *answer);
+}
+
+asio::awaitable<std::shared_ptr<const RecordLookup>> PolicyFinder::lookup(std::string domain) {
+  if (auto found = lookup_now(domain)) co_return found;
+  const std::string qname = "_dmarc." + domain;
+  queries_.push_back(qname);
+  const dns::SharedAnswer answer =
+      co_await dns::query_shared(resolver_, qname, dns::RecordType::TXT);
+  co_return remember(domain, *answer);
 }
 
 asio::awaitable<PolicyFinder::Walk> PolicyFinder::walk(const std::string& domain) {

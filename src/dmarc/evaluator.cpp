@@ -170,6 +170,7 @@ struct DmarcEvaluation::Author {
       : finder(resolver, discovery) {}
   PolicyFinder finder;
   DmarcResult out;
+  bool usable = false;         // a domain DMARC can look up (else out says why not)
   bool decided = false;        // out is final: no record, or a DNS or syntax problem
   bool org_temperror = false;  // the walk for the author's organisational domain failed
   std::vector<std::string> existence_log;
@@ -192,23 +193,23 @@ void refuse_domain(DmarcResult& out, std::string reason, FromProblem problem) {
 
 }  // namespace
 
-// Step 1 for one author domain: its policy record, the policy that applies, and whether the
-// domain exists when np= would change that.
-asio::awaitable<void> DmarcEvaluation::find_policy(Author& a, std::string_view from_domain) {
+// The author domain as DMARC looks it up, or the permerror that ends the evaluation.
+void DmarcEvaluation::add_author(std::string_view from_domain) {
+  Author& a = *authors_.emplace_back(std::make_unique<Author>(resolver_, options_.discovery));
   DmarcResult& out = a.out;
-  a.decided = true;  // until a record is found
+  a.decided = true;  // until step 1 finds a record
   out.from_domain = normalise(from_domain);
   if (out.from_domain.empty()) {
     out.status = DmarcStatus::permerror;
     out.reason = "no author domain";
     out.from_problem = FromProblem::missing;
-    co_return;
+    return;
   }
   // Callers normally pass message::author_domains() output; anything else is checked the same
   // way before it becomes a DNS name.
   if (auto checked = message::normalize_address_domain(out.from_domain); !checked) {
     refuse_domain(out, "bad author domain: " + checked.reason(), FromProblem::unusable);
-    co_return;
+    return;
   }
   // RFC 8616 6: a From: domain written in U-labels is looked up and aligned as A-labels; the
   // policy published for bücher.example is at _dmarc.xn--bcher-kva.example.
@@ -216,10 +217,18 @@ asio::awaitable<void> DmarcEvaluation::find_policy(Author& a, std::string_view f
     auto ascii = domain_to_a_labels(out.from_domain);
     if (!ascii) {
       refuse_domain(out, "bad author domain: " + ascii.reason(), FromProblem::unusable);
-      co_return;
+      return;
     }
     out.from_domain = std::move(*ascii);
   }
+  a.usable = true;
+}
+
+// Step 1 for one author domain: its policy record, the policy that applies, and whether the
+// domain exists when np= would change that.
+asio::awaitable<void> DmarcEvaluation::find_policy(Author& a) {
+  if (!a.usable) co_return;
+  DmarcResult& out = a.out;
   PolicyDiscovery found = co_await a.finder.discover(out.from_domain);
   out.policy_domain = std::move(found.policy_domain);
   out.record_text = std::move(found.record_text);
@@ -359,21 +368,19 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values) {
     }
     return;
   }
-  domains_ = std::move(authors->domains);
+  for (const std::string& domain : authors->domains) add_author(domain);
 }
 
-bool DmarcEvaluation::records_at_hand() const {
-  for (const std::string& domain : domains_) {
-    if (!resolver_.answer_now("_dmarc." + normalise(domain), dns::RecordType::TXT)) return false;
+bool DmarcEvaluation::records_at_hand() {
+  for (auto& author : authors_) {
+    // Remembered by the finder: find() then reads it from there.
+    if (author->usable && !author->finder.lookup_now(author->out.from_domain)) return false;
   }
   return true;
 }
 
 asio::awaitable<void> DmarcEvaluation::find() {
-  for (const std::string& domain : domains_) {
-    authors_.push_back(std::make_unique<Author>(resolver_, options_.discovery));
-    co_await find_policy(*authors_.back(), domain);
-  }
+  for (auto& author : authors_) co_await find_policy(*author);
 }
 
 asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
@@ -394,8 +401,8 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
 }
 
 asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& input) {
-  authors_.push_back(std::make_unique<Author>(resolver_, options_.discovery));
-  co_await find_policy(*authors_.back(), input.from_domain);
+  add_author(input.from_domain);
+  co_await find_policy(*authors_.back());
   co_await judge_policy(*authors_.back(), input);
   co_return std::move(authors_.back()->out);
 }

@@ -83,6 +83,9 @@ class PolicyFinder {
   asio::awaitable<OrgDomainResult> organizational_domain(std::string domain);
   // One _dmarc lookup, remembered (the same object is returned for the same name).
   asio::awaitable<std::shared_ptr<const RecordLookup>> lookup(std::string domain);
+  // The same when the resolver has the answer at hand (remembered alike); null when only a
+  // query can tell, and then nothing is remembered or counted as sent.
+  std::shared_ptr<const RecordLookup> lookup_now(const std::string& domain);
 
   // "_dmarc.<name>" for every TXT query sent, in order.
   const std::vector<std::string>& queries() const { return queries_; }
@@ -98,6 +101,8 @@ class PolicyFinder {
     std::string notes;  // discarded records, for the "none" reason
   };
   asio::awaitable<Walk> walk(const std::string& domain);
+  std::shared_ptr<const RecordLookup> remember(const std::string& domain,
+                                               const dns::Answer& answer);
 
   dns::Resolver& resolver_;
   DiscoveryOptions options_;

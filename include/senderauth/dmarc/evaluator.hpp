@@ -124,8 +124,8 @@ class DmarcEvaluation {
   void set_authors(const std::vector<std::string>& from_values);
   // True when the resolver holds the first answer each author's policy discovery needs (an
   // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
-  // work gains nothing.
-  bool records_at_hand() const;
+  // work gains nothing. What it reads is kept for find().
+  bool records_at_hand();
   // Step 1, once: each author domain's policy record and the policy that applies.
   asio::awaitable<void> find();
   // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition; the
@@ -136,13 +136,13 @@ class DmarcEvaluation {
 
  private:
   struct Author;
-  asio::awaitable<void> find_policy(Author& author, std::string_view from_domain);
+  void add_author(std::string_view from_domain);
+  asio::awaitable<void> find_policy(Author& author);
   asio::awaitable<void> judge_policy(Author& author, const DmarcInput& input);
 
   dns::Resolver& resolver_;
   const DmarcOptions& options_;
   std::optional<DmarcResult> refused_;  // no usable author domain: the result, already
-  std::vector<std::string> domains_;
   std::vector<std::unique_ptr<Author>> authors_;
 };
 
