@@ -168,7 +168,7 @@ asio::awaitable<PolicyDiscovery> PolicyFinder::discover(std::string domain) {
   PolicyDiscovery out;
   out.author_domain = domain;
   out.org_domain = domain;
-  const auto use = [&out, &domain](const RecordLookup& r) {
+  const auto use = [&out](const RecordLookup& r) {
     out.status = PolicyDiscovery::Status::found;
     out.policy_domain = r.name;
     out.record_text = r.text;
