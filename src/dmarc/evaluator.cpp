@@ -170,8 +170,9 @@ struct DmarcEvaluation::Author {
       : finder(resolver, discovery) {}
   PolicyFinder finder;
   DmarcResult out;
-  bool usable = false;         // a domain DMARC can look up (else out says why not)
-  bool decided = false;        // out is final: no record, or a DNS or syntax problem
+  // prepared: a domain to look up; found: its record, awaiting judgement; final: `out` is the
+  // result (judged, or ended early: no usable domain, no record, a DNS failure).
+  enum class Step : std::uint8_t { prepared, found, final } step = Step::prepared;
   bool org_temperror = false;  // the walk for the author's organisational domain failed
   std::vector<std::string> existence_log;
 };
@@ -197,7 +198,7 @@ void refuse_domain(DmarcResult& out, std::string reason, FromProblem problem) {
 void DmarcEvaluation::add_author(std::string_view from_domain) {
   Author& a = *authors_.emplace_back(std::make_unique<Author>(resolver_, options_.discovery));
   DmarcResult& out = a.out;
-  a.decided = true;  // until step 1 finds a record
+  a.step = Author::Step::final;  // unless the domain can be looked up
   out.from_domain = normalise(from_domain);
   if (out.from_domain.empty()) {
     out.status = DmarcStatus::permerror;
@@ -221,13 +222,14 @@ void DmarcEvaluation::add_author(std::string_view from_domain) {
     }
     out.from_domain = std::move(*ascii);
   }
-  a.usable = true;
+  a.step = Author::Step::prepared;
 }
 
 // Step 1 for one author domain: its policy record, the policy that applies, and whether the
 // domain exists when np= would change that.
 asio::awaitable<void> DmarcEvaluation::find_policy(Author& a) {
-  if (!a.usable) co_return;
+  if (a.step != Author::Step::prepared) co_return;
+  a.step = Author::Step::final;  // unless a record is found
   DmarcResult& out = a.out;
   PolicyDiscovery found = co_await a.finder.discover(out.from_domain);
   out.policy_domain = std::move(found.policy_domain);
@@ -283,14 +285,19 @@ asio::awaitable<void> DmarcEvaluation::find_policy(Author& a) {
       }
     }
   }
-  a.decided = false;
+  a.step = Author::Step::found;
 }
 
 // Step 2 for one author domain: alignment with the SPF and DKIM results, and the disposition.
 asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput& input) {
-  if (a.decided) co_return;
-  a.decided = true;
   DmarcResult& out = a.out;
+  if (a.step == Author::Step::prepared) {  // find() was not called: nothing can be judged
+    out.status = DmarcStatus::temperror;
+    out.reason = "the policy of " + out.from_domain + " was not looked up";
+    a.step = Author::Step::final;
+  }
+  if (a.step != Author::Step::found) co_return;
+  a.step = Author::Step::final;
   const DmarcRecord& record = *out.record;
   // A walk that failed for an identifier makes the result temperror only when no other
   // identifier aligned.
@@ -374,7 +381,10 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values) {
 bool DmarcEvaluation::records_at_hand() {
   for (auto& author : authors_) {
     // Remembered by the finder: find() then reads it from there.
-    if (author->usable && !author->finder.lookup_now(author->out.from_domain)) return false;
+    if (author->step == Author::Step::prepared &&
+        !author->finder.lookup_now(author->out.from_domain)) {
+      return false;
+    }
   }
   return true;
 }
@@ -390,7 +400,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
     co_await judge_policy(*author, identities);
     if (!strictest || stricter(author->out, *strictest)) strictest = std::move(author->out);
   }
-  if (!strictest) {  // find() was not called: nothing is known of the authors
+  if (!strictest) {  // set_authors() was not called: there is no author
     DmarcResult out;
     out.status = DmarcStatus::permerror;
     out.reason = "no author domain";

@@ -426,11 +426,18 @@ TEST_F(Authors, RecordsAtHandOnlyWhenTheResolverHasThem) {
   EXPECT_TRUE(zone_evaluation.records_at_hand());
 }
 
-TEST_F(Authors, JudgeWithoutFindIsPermerror) {
+// Misuse gives an error result, never a pass nor undefined behaviour.
+TEST_F(Authors, JudgeWithoutTheStepsBeforeIsAnError) {
+  record("example.com", "v=DMARC1; p=reject");
   const DmarcOptions options;
-  DmarcEvaluation evaluation(zone, options);
   asio::io_context io;
-  EXPECT_EQ(dns::run_sync(io, evaluation.judge({})).status, DmarcStatus::permerror);
+  DmarcEvaluation no_authors(zone, options);
+  EXPECT_EQ(dns::run_sync(io, no_authors.judge({})).status, DmarcStatus::permerror);
+  DmarcEvaluation not_found(zone, options);
+  not_found.set_authors({"a@example.com"});
+  const DmarcResult r = dns::run_sync(io, not_found.judge(with_dkim(DmarcInput{}, "example.com")));
+  EXPECT_EQ(r.status, DmarcStatus::temperror);
+  EXPECT_EQ(r.reason, "the policy of example.com was not looked up");
 }
 
 TEST_F(Authors, NoFromIsPermerror) {
