@@ -104,7 +104,15 @@ struct DkimVerifier::State {
   bool ended = false;
   std::int64_t now = 0;
   std::optional<SingleInstanceCounts> field_counts;  // counted once, for the first valid signature
+  bool headers_seen = false;
+  // The key names the undecided signatures need, each once (a signature's `key` indexes them),
+  // and their answers once fetched: from the header section alone, so a caller may fetch them
+  // while the body still arrives.
+  bool keys_named = false;
+  std::vector<std::string> key_names;
+  std::vector<dns::SharedAnswer> key_answers;  // one per name; empty until fetched
 
+  void name_keys();
   void check_signature(SignatureState& s, const message::HeaderList& headers,
                        const message::HeaderField& field);
   void verify_with_key(SignatureState& s, const PublicKey& key, const KeyRecord& record);
@@ -216,6 +224,19 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
   decide(s, DkimStatus::pass, what);
 }
 
+void DkimVerifier::State::name_keys() {
+  if (keys_named) return;
+  keys_named = true;
+  // Signatures are few (max_signatures): a linear search finds a name already asked for.
+  for (SignatureState& s : sigs) {
+    if (s.decided) continue;
+    std::string name = key_name(*s.sig);
+    s.key = static_cast<std::size_t>(std::find(key_names.begin(), key_names.end(), name) -
+                                     key_names.begin());
+    if (s.key == key_names.size()) key_names.push_back(std::move(name));
+  }
+}
+
 DkimVerifier::DkimVerifier(VerifyOptions options, KeyCache* cache)
     : state_(std::make_unique<State>()) {
   state_->options = options;
@@ -226,6 +247,7 @@ DkimVerifier::~DkimVerifier() = default;
 
 void DkimVerifier::on_headers(const message::HeaderList& headers) {
   State& st = *state_;
+  st.headers_seen = true;
   st.now = st.options.now ? *st.options.now
                           : std::chrono::duration_cast<std::chrono::seconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
@@ -266,25 +288,40 @@ std::size_t DkimVerifier::signature_count() const {
   return state_->sigs.size();
 }
 
+bool DkimVerifier::fetch_keys_now(dns::Resolver& resolver) {
+  State& st = *state_;
+  if (!st.headers_seen) return false;
+  st.name_keys();
+  if (st.key_answers.size() == st.key_names.size()) return true;
+  std::vector<dns::SharedAnswer> answers;
+  answers.reserve(st.key_names.size());
+  for (const auto& name : st.key_names) {
+    answers.push_back(resolver.answer_now(name, dns::RecordType::TXT));
+    if (!answers.back()) return false;
+  }
+  st.key_answers = std::move(answers);
+  return true;
+}
+
+asio::awaitable<void> DkimVerifier::fetch_keys(dns::Resolver& resolver) {
+  State& st = *state_;
+  if (!st.headers_seen) co_return;
+  st.name_keys();
+  if (st.key_answers.size() == st.key_names.size()) co_return;  // fetched already
+  // Each key once, all at the same time.
+  std::vector<dns::Question> questions;
+  questions.reserve(st.key_names.size());
+  for (const auto& name : st.key_names) questions.push_back({name, dns::RecordType::TXT});
+  st.key_answers = co_await dns::lookup_all(resolver, std::move(questions));
+}
+
 asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& resolver) {
   State& st = *state_;
   on_end();
-  // Each key once, all at the same time. Signatures are few (max_signatures): a linear search
-  // finds a name already asked for.
-  std::vector<std::string> order;  // key names, each once
-
-  for (std::size_t i = 0; i < st.sigs.size(); ++i) {
-    if (st.sigs[i].decided) continue;
-    std::string name = key_name(*st.sigs[i].sig);
-    st.sigs[i].key =
-        static_cast<std::size_t>(std::find(order.begin(), order.end(), name) - order.begin());
-    if (st.sigs[i].key == order.size()) order.push_back(std::move(name));
-  }
-  std::vector<dns::Question> questions;
-  questions.reserve(order.size());
-  for (const auto& name : order) questions.push_back({name, dns::RecordType::TXT});
-  std::vector<dns::SharedAnswer> answers;
-  if (!questions.empty()) answers = co_await dns::lookup_all(resolver, std::move(questions));
+  // Fetched already, or at hand: no coroutine round for it.
+  if (!fetch_keys_now(resolver)) co_await fetch_keys(resolver);
+  const std::vector<std::string>& order = st.key_names;
+  const std::vector<dns::SharedAnswer>& answers = st.key_answers;
 
   // Parsed per name once per message (several signatures may share a key).
   // Filled by the first signature that needs the key (no error strings built up front).

@@ -1,9 +1,11 @@
 #include "senderauth/pipeline/authenticator.hpp"
 
+#include <asio/any_io_executor.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,10 +63,20 @@ struct MessageCheck::State {
   message::MessageReader reader;
   std::string read_error;
 
+  asio::any_io_executor executor;  // where background work runs: start_envelope_checks()'s
   bool envelope_started = false;
   std::size_t envelope_pending = 0;  // envelope checks still running
   dns::CompletionSignal envelope_done;
   std::exception_ptr envelope_failure;
+
+  // What the header section alone allows, started once it is complete: DKIM's key lookups and
+  // DMARC's policy discovery (`dmarc`, judged at the end).
+  bool message_lookups_started = false;
+  std::size_t message_lookups_pending = 0;
+  dns::CompletionSignal message_lookups_done;
+  std::exception_ptr message_lookups_failure;
+  std::optional<dmarc::DmarcEvaluation> dmarc;
+  bool dmarc_found = false;  // dmarc->find() has run
 };
 
 namespace {
@@ -126,8 +138,14 @@ asio::awaitable<int> run_arc(StatePtr s) {
   co_return 0;
 }
 
-asio::awaitable<int> find_dmarc_policies(dmarc::DmarcEvaluation& evaluation) {
-  co_await evaluation.find();
+asio::awaitable<int> fetch_dkim_keys(StatePtr s) {
+  co_await s->dkim.fetch_keys(s->auth.resolver());
+  co_return 0;
+}
+
+asio::awaitable<int> find_dmarc_policies(StatePtr s) {
+  co_await s->dmarc->find();
+  s->dmarc_found = true;
   co_return 0;
 }
 
@@ -170,6 +188,50 @@ bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& poli
   return true;
 }
 
+// Once the header section is complete (or at the end): DKIM's key lookups and DMARC's policy
+// discovery go out while the body may still arrive and the envelope checks may still wait.
+// What the resolver holds already is taken at once, without a task: it would not wait.
+void start_message_lookups(const StatePtr& s) {
+  if (s->message_lookups_started) return;
+  s->message_lookups_started = true;
+  const LocalPolicy& policy = s->auth.policy();
+  auto froms = from_values(s->reader.headers());
+  if (!all_ignored(froms, policy)) {
+    if (!s->read_error.empty() && !s->reader.headers_complete()) {
+      dmarc::DmarcResult& result = s->verdict.dmarc.emplace();
+      result.status = dmarc::DmarcStatus::permerror;
+      result.reason = "message header unreadable: " + s->read_error;
+      result.from_problem = dmarc::FromProblem::header_unreadable;
+    } else {
+      s->dmarc.emplace(s->auth.resolver(), policy.dmarc);
+      s->dmarc->set_authors(froms);
+    }
+  }
+  std::vector<asio::awaitable<int>> tasks;
+  if (!s->dkim.fetch_keys_now(s->auth.resolver())) tasks.push_back(fetch_dkim_keys(s));
+  if (s->dmarc && !s->dmarc->records_at_hand()) tasks.push_back(find_dmarc_policies(s));
+  s->message_lookups_pending = tasks.size();
+  if (tasks.empty()) s->message_lookups_done.notify(s->executor);
+  for (auto& task : tasks) {
+    asio::co_spawn(s->executor, std::move(task), [s](std::exception_ptr e, int) {
+      if (e && !s->message_lookups_failure) s->message_lookups_failure = e;
+      if (--s->message_lookups_pending == 0) s->message_lookups_done.notify(s->executor);
+    });
+  }
+}
+
+// DKIM, once the message is complete: its keys are in (or at hand), and DMARC's discovery too.
+asio::awaitable<int> run_message_checks(StatePtr s) {
+  if (!s->message_lookups_done.notified()) co_await s->message_lookups_done.wait();
+  if (s->message_lookups_failure) std::rethrow_exception(s->message_lookups_failure);
+  if (s->dmarc && !s->dmarc_found) {
+    co_await s->dmarc->find();
+    s->dmarc_found = true;
+  }
+  co_await run_dkim(s);
+  co_return 0;
+}
+
 }  // namespace
 
 MessageCheck::MessageCheck(const Authenticator& authenticator, Envelope envelope)
@@ -190,6 +252,7 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
   if (s->envelope_started) co_return;
   s->envelope_started = true;
   auto executor = co_await asio::this_coro::executor;
+  s->executor = executor;
   if (!s->skip_reason.empty()) {
     s->envelope_done.notify(executor);
     co_return;
@@ -208,7 +271,11 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
 void MessageCheck::feed(std::string_view chunk) {
   if (!state_->skip_reason.empty() || !state_->read_error.empty()) return;
   auto status = state_->reader.feed(chunk);
-  if (!status.ok()) state_->read_error = status.reason();
+  if (!status.ok()) {
+    state_->read_error = status.reason();
+  } else if (state_->envelope_started && state_->reader.headers_complete()) {
+    start_message_lookups(state_);  // while the body is still to come
+  }
 }
 
 namespace {
@@ -245,6 +312,7 @@ asio::awaitable<void> MessageCheck::settle() {
   // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they use
   // the Authenticator, which the caller may destroy once it has the verdict, so they end first.
   if (state_->envelope_started) co_await state_->envelope_done.wait();
+  if (state_->message_lookups_started) co_await state_->message_lookups_done.wait();
   state_->verdict = internal_error_verdict(state_->auth.policy(), what);
 }
 
@@ -274,46 +342,27 @@ asio::awaitable<void> MessageCheck::finish_checks() {
 
   co_await start_envelope_checks();
 
-  // DKIM and ARC fetch their keys, and DMARC finds the policy records of the author domains,
-  // while the envelope checks (running since they were started) may still wait for their
-  // answers: with DNS answering slowly the waits overlap instead of adding up. Only DMARC's
-  // judgement needs the other results.
-  const message::HeaderList& headers = s->reader.headers();
-  std::optional<dmarc::DmarcEvaluation> dmarc_evaluation;
-  auto froms = from_values(headers);
-  if (!all_ignored(froms, policy)) {
-    if (!s->read_error.empty() && !s->reader.headers_complete()) {
-      dmarc::DmarcResult& result = v.dmarc.emplace();
-      result.status = dmarc::DmarcStatus::permerror;
-      result.reason = "message header unreadable: " + s->read_error;
-      result.from_problem = dmarc::FromProblem::header_unreadable;
-    } else {
-      dmarc_evaluation.emplace(s->auth.resolver(), policy.dmarc);
-      dmarc_evaluation->set_authors(froms);
-    }
-  }
-  const bool arc_fields = policy.check_arc && has_arc_fields(headers);
-  // A lookup whose answer is at hand does not wait: running it alongside would only cost the
-  // spawn (an in-memory zone, a warm cache).
-  const bool dmarc_waits = dmarc_evaluation && !dmarc_evaluation->records_at_hand();
-  if (arc_fields || dmarc_waits) {
+  // DKIM's keys and DMARC's policies were asked for when the header section was complete
+  // (start_message_lookups), ARC's keys are asked for now: all while the envelope checks may
+  // still wait for their answers. Only DMARC's judgement needs the other results.
+  start_message_lookups(s);
+  if (policy.check_arc && has_arc_fields(s->reader.headers())) {
     std::vector<asio::awaitable<int>> message_tasks;
-    message_tasks.push_back(run_dkim(s));
-    if (arc_fields) message_tasks.push_back(run_arc(s));
-    if (dmarc_waits) message_tasks.push_back(find_dmarc_policies(*dmarc_evaluation));
+    message_tasks.push_back(run_message_checks(s));
+    message_tasks.push_back(run_arc(s));
     co_await dns::gather(std::move(message_tasks));
   } else {
-    co_await run_dkim(s);
+    co_await run_message_checks(s);
+    // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
+    if (policy.check_arc) co_await run_arc(s);
   }
-  // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
-  if (policy.check_arc && !arc_fields) co_await run_arc(s);
-  if (dmarc_evaluation && !dmarc_waits) co_await dmarc_evaluation->find();
 
   co_await s->envelope_done.wait();
   if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
 
+  const message::HeaderList& headers = s->reader.headers();
   v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
-  if (dmarc_evaluation) v.dmarc = co_await dmarc_evaluation->judge(dmarc_identities(v));
+  if (s->dmarc) v.dmarc = co_await s->dmarc->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {
     v.arc_override = arc::trusted_forwarder_override(

@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <asio/io_context.hpp>
 #include <string>
 #include <vector>
 
 #include "senderauth/core/base64.hpp"
 #include "senderauth/dkim/signature.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/message/message_reader.hpp"
 #include "test_support.hpp"
 
 namespace senderauth::dkim {
@@ -268,6 +271,52 @@ TEST_F(Verifier, KeysFetchedOncePerSelectorAndConcurrently) {
   ASSERT_EQ(r.size(), 3u);
   for (const auto& x : r) EXPECT_EQ(x.status, DkimStatus::pass) << x.reason;
   EXPECT_EQ(zone.query_count(), 2u);
+}
+
+// A zone reached only through query(): no answer is at hand, as before a cache has it.
+class QueryOnlyZone final : public dns::Resolver {
+ public:
+  explicit QueryOnlyZone(dns::ZoneResolver& zone) : zone_(zone) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    ++queries;
+    co_return zone_.lookup(name, type);
+  }
+  int queries = 0;
+
+ private:
+  dns::ZoneResolver& zone_;
+};
+
+// The keys can be fetched as soon as the header section is read, before the body; verify()
+// then asks for nothing more.
+TEST_F(Verifier, KeysFetchedFromTheHeaderSectionAlone) {
+  const std::string m = sign({config(test::rsa_key()), config(test::ed25519_key(), "ed")});
+  const std::size_t body_at = m.find("\r\n\r\n") + 4;
+  QueryOnlyZone remote(zone);
+  for (const bool at_hand : {true, false}) {
+    dns::Resolver& resolver = at_hand ? static_cast<dns::Resolver&>(zone) : remote;
+    DkimVerifier verifier(options);
+    message::MessageReader reader(&verifier);
+    EXPECT_FALSE(verifier.fetch_keys_now(resolver));  // no header section yet
+    ASSERT_TRUE(reader.feed(m.substr(0, body_at)));
+    EXPECT_EQ(verifier.fetch_keys_now(resolver), at_hand);
+    asio::io_context io;
+    if (!at_hand) {
+      dns::run_sync(io, [&]() -> asio::awaitable<int> {
+        co_await verifier.fetch_keys(resolver);
+        co_return 0;
+      }());
+      EXPECT_EQ(remote.queries, 2);
+    }
+    zone.clear_query_log();
+    ASSERT_TRUE(reader.feed(m.substr(body_at)));
+    ASSERT_TRUE(reader.finish());
+    const auto results = dns::run_sync(io, verifier.verify(resolver));
+    ASSERT_EQ(results.size(), 2u);
+    for (const auto& r : results) EXPECT_EQ(r.status, DkimStatus::pass) << r.reason;
+    EXPECT_EQ(zone.query_count(), 0u);  // nothing asked again
+    EXPECT_EQ(remote.queries, at_hand ? 0 : 2);
+  }
 }
 
 TEST_F(Verifier, KeyCacheDecodesOnce) {

@@ -407,6 +407,42 @@ TEST_F(AuthenticatorTest, DkimAndDmarcLookupsGoOutWhileTheEnvelopeChecksWait) {
             check(good_envelope(), demo_message("1-all-pass.eml")).authentication_results);
 }
 
+// Fed as a milter feeds it: DKIM's key lookups and DMARC's policy lookup go out as soon as the
+// header section is complete, while the body is still on its way.
+TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
+  SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
+  Authenticator authenticator(slow, policy_);
+  const std::string message = demo_message("1-all-pass.eml");
+  const std::size_t blank_line = message.find("\n\r\n") != std::string::npos
+                                     ? message.find("\n\r\n") + 3
+                                     : message.find("\n\n") + 2;
+  std::vector<std::string> before_body;
+  asio::io_context io;
+  auto task = [&]() -> asio::awaitable<Verdict> {
+    MessageCheck check(authenticator, good_envelope());
+    co_await check.start_envelope_checks();
+    check.feed(message.substr(0, blank_line));
+    asio::steady_timer body_on_its_way(co_await asio::this_coro::executor,
+                                       std::chrono::milliseconds(5));
+    co_await body_on_its_way.async_wait(asio::use_awaitable);
+    before_body = slow.events;
+    check.feed(message.substr(blank_line));
+    co_return co_await check.finish();
+  };
+  const Verdict v = dns::run_sync(io, task());
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  ASSERT_EQ(v.dkim.size(), 2u);
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass) << v.dkim[0].reason;
+  EXPECT_EQ(v.dkim[1].status, dkim::DkimStatus::pass) << v.dkim[1].reason;
+  for (const std::string key : {"demo-ed._domainkey.example.test",
+                                "demo-rsa._domainkey.example.test", "_dmarc.example.test"}) {
+    EXPECT_NE(std::find(before_body.begin(), before_body.end(), "start " + key), before_body.end())
+        << key;
+  }
+  // The same verdict as with the whole message at once and every answer at hand.
+  EXPECT_EQ(v.authentication_results, check(good_envelope(), message).authentication_results);
+}
+
 // A check that fails inside while the envelope checks still wait for DNS: the verdict comes
 // once those have ended too, so the caller may destroy the Authenticator as soon as it has it
 // (ASan would see the envelope checks use it after that otherwise).

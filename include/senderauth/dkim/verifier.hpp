@@ -92,6 +92,12 @@ class DkimVerifier final : public message::MessageSink {
 
   // Number of DKIM-Signature fields seen (known after on_headers).
   std::size_t signature_count() const;
+  // The key records the signatures need, looked up once the header section is read
+  // (on_headers) so that their answers can arrive while the body does; verify() looks up
+  // whatever was not fetched. fetch_keys_now() takes them only when the resolver has every
+  // one at hand, and says whether it did.
+  bool fetch_keys_now(dns::Resolver& resolver);
+  asio::awaitable<void> fetch_keys(dns::Resolver& resolver);
   // Call once after on_end(). Empty when the message carries no DKIM-Signature.
   asio::awaitable<std::vector<DkimResult>> verify(dns::Resolver& resolver);
 
