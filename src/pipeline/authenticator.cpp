@@ -191,9 +191,7 @@ bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& poli
 // Once the header section is complete (or at the end): DKIM's key lookups and DMARC's policy
 // discovery go out while the body may still arrive and the envelope checks may still wait.
 // What the resolver holds already is taken at once, without a task: it would not wait.
-void start_message_lookups(const StatePtr& s) {
-  if (s->message_lookups_started) return;
-  s->message_lookups_started = true;
+void prepare_message_lookups(const StatePtr& s) {
   const LocalPolicy& policy = s->auth.policy();
   auto froms = from_values(s->reader.headers());
   if (!all_ignored(froms, policy)) {
@@ -217,6 +215,20 @@ void start_message_lookups(const StatePtr& s) {
       if (e && !s->message_lookups_failure) s->message_lookups_failure = e;
       if (--s->message_lookups_pending == 0) s->message_lookups_done.notify(s->executor);
     });
+  }
+}
+
+// Never throws: it runs inside feed(), and finish() waits for what it starts. A failure (a bug,
+// a resolver's answer_now() throwing) is kept for finish(), which turns it into the internal
+// error verdict.
+void start_message_lookups(const StatePtr& s) {
+  if (s->message_lookups_started) return;
+  s->message_lookups_started = true;
+  try {
+    prepare_message_lookups(s);
+  } catch (...) {
+    if (!s->message_lookups_failure) s->message_lookups_failure = std::current_exception();
+    if (s->message_lookups_pending == 0) s->message_lookups_done.notify(s->executor);
   }
 }
 

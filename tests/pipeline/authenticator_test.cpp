@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "senderauth/arc/sealer.hpp"
@@ -472,6 +473,45 @@ TEST_F(AuthenticatorTest, InternalErrorVerdictWaitsForTheEnvelopeChecks) {
                           [](const std::string& e) { return e.starts_with("start "); }),
             std::count_if(slow.events.begin(), slow.events.end(),
                           [](const std::string& e) { return e.starts_with("end "); }));
+}
+
+// A resolver whose answer_now() throws, as a buggy backend might: the lookups that start when
+// the header section is complete run inside feed(), which must not throw, and finish() must not
+// wait for them forever.
+class ThrowingAnswerNow final : public dns::Resolver {
+ public:
+  explicit ThrowingAnswerNow(dns::ZoneResolver& zone) : zone_(zone) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    co_return zone_.lookup(name, type);
+  }
+  dns::SharedAnswer answer_now(std::string_view name, dns::RecordType) override {
+    if (name.find("_domainkey") != std::string_view::npos) {
+      throw std::runtime_error("answer_now exploded");
+    }
+    return nullptr;
+  }
+
+ private:
+  dns::ZoneResolver& zone_;
+};
+
+TEST_F(AuthenticatorTest, FailureWhenTheHeaderSectionIsCompleteIsAnInternalError) {
+  ThrowingAnswerNow throwing(zone_);
+  Authenticator authenticator(throwing, policy_);
+  asio::io_context io;
+  const std::string message = demo_message("1-all-pass.eml");
+  auto streamed = [&]() -> asio::awaitable<Verdict> {
+    MessageCheck check(authenticator, good_envelope());
+    co_await check.start_envelope_checks();
+    for (std::size_t i = 0; i < message.size(); i += 100) check.feed(message.substr(i, 100));
+    co_return co_await check.finish();
+  };
+  for (const Verdict& v : {dns::run_sync(io, streamed()),
+                           dns::run_sync(io, authenticator.check(good_envelope(), message))}) {
+    EXPECT_EQ(v.action, Action::accept);
+    EXPECT_NE(v.reason.find("internal error"), std::string::npos) << v.reason;
+    EXPECT_NE(v.reason.find("answer_now exploded"), std::string::npos) << v.reason;
+  }
 }
 
 TEST_F(AuthenticatorTest, TrustedNetworkSkipsChecks) {
