@@ -41,6 +41,15 @@ dmarc::AuthOutcome outcome(std::string_view word) {
 
 }  // namespace
 
+// Checks that run beside the message's own work, each in a task of its own; `done` is notified
+// when the last has ended (at once when there are none), `failure` keeps the first exception.
+struct TaskGroup {
+  bool started = false;
+  std::size_t pending = 0;
+  dns::CompletionSignal done;
+  std::exception_ptr failure;
+};
+
 struct MessageCheck::State {
   State(const Authenticator& a, Envelope e)
       : auth(a),
@@ -64,24 +73,34 @@ struct MessageCheck::State {
   std::string read_error;
 
   asio::any_io_executor executor;  // where background work runs: start_envelope_checks()'s
-  bool envelope_started = false;
-  std::size_t envelope_pending = 0;  // envelope checks still running
-  dns::CompletionSignal envelope_done;
-  std::exception_ptr envelope_failure;
-
+  TaskGroup envelope_checks;       // iprev, HELO and SPF
   // What the header section alone allows, started once it is complete: DKIM's key lookups and
   // DMARC's policy discovery (`dmarc`, judged at the end).
-  bool message_lookups_started = false;
-  std::size_t message_lookups_pending = 0;
-  dns::CompletionSignal message_lookups_done;
-  std::exception_ptr message_lookups_failure;
+  TaskGroup message_lookups;
   std::optional<dmarc::DmarcEvaluation> dmarc;
-  bool dmarc_found = false;  // dmarc->find() has run
 };
 
 namespace {
 
 using StatePtr = std::shared_ptr<MessageCheck::State>;
+
+// Spawns `tasks` into `group` (a member of *s, which the tasks keep alive until they end).
+void spawn_group(const StatePtr& s, TaskGroup& group, std::vector<asio::awaitable<int>> tasks) {
+  group.pending = tasks.size();
+  if (tasks.empty()) group.done.notify(s->executor);
+  for (auto& task : tasks) {
+    asio::co_spawn(s->executor, std::move(task), [s, &group](std::exception_ptr e, int) {
+      if (e && !group.failure) group.failure = e;
+      if (--group.pending == 0) group.done.notify(s->executor);
+    });
+  }
+}
+
+// Waits for the group's tasks; rethrows the first exception one of them ended with.
+asio::awaitable<void> join_group(TaskGroup& group) {
+  if (!group.done.notified()) co_await group.done.wait();
+  if (group.failure) std::rethrow_exception(group.failure);
+}
 
 asio::awaitable<int> run_iprev(StatePtr s) {
   s->verdict.iprev = co_await iprev::check_iprev(s->auth.resolver(), s->envelope.client_ip);
@@ -108,7 +127,7 @@ asio::awaitable<int> run_spf(StatePtr s, spf::SpfIdentity identity) {
   co_return 0;
 }
 
-std::vector<asio::awaitable<int>> envelope_checks(const StatePtr& s) {
+std::vector<asio::awaitable<int>> envelope_tasks(const StatePtr& s) {
   std::vector<asio::awaitable<int>> tasks;
   tasks.push_back(run_iprev(s));
   tasks.push_back(run_helo(s));
@@ -145,7 +164,6 @@ asio::awaitable<int> fetch_dkim_keys(StatePtr s) {
 
 asio::awaitable<int> find_dmarc_policies(StatePtr s) {
   co_await s->dmarc->find();
-  s->dmarc_found = true;
   co_return 0;
 }
 
@@ -208,38 +226,28 @@ void prepare_message_lookups(const StatePtr& s) {
   std::vector<asio::awaitable<int>> tasks;
   if (!s->dkim.fetch_keys_now(s->auth.resolver())) tasks.push_back(fetch_dkim_keys(s));
   if (s->dmarc && !s->dmarc->records_at_hand()) tasks.push_back(find_dmarc_policies(s));
-  s->message_lookups_pending = tasks.size();
-  if (tasks.empty()) s->message_lookups_done.notify(s->executor);
-  for (auto& task : tasks) {
-    asio::co_spawn(s->executor, std::move(task), [s](std::exception_ptr e, int) {
-      if (e && !s->message_lookups_failure) s->message_lookups_failure = e;
-      if (--s->message_lookups_pending == 0) s->message_lookups_done.notify(s->executor);
-    });
-  }
+  spawn_group(s, s->message_lookups, std::move(tasks));
 }
 
 // Never throws: it runs inside feed(), and finish() waits for what it starts. A failure (a bug,
 // a resolver's answer_now() throwing) is kept for finish(), which turns it into the internal
 // error verdict.
 void start_message_lookups(const StatePtr& s) {
-  if (s->message_lookups_started) return;
-  s->message_lookups_started = true;
+  TaskGroup& group = s->message_lookups;
+  if (group.started) return;
+  group.started = true;
   try {
     prepare_message_lookups(s);
   } catch (...) {
-    if (!s->message_lookups_failure) s->message_lookups_failure = std::current_exception();
-    if (s->message_lookups_pending == 0) s->message_lookups_done.notify(s->executor);
+    if (!group.failure) group.failure = std::current_exception();
+    if (group.pending == 0) group.done.notify(s->executor);
   }
 }
 
 // DKIM, once the message is complete: its keys are in (or at hand), and DMARC's discovery too.
 asio::awaitable<int> run_message_checks(StatePtr s) {
-  if (!s->message_lookups_done.notified()) co_await s->message_lookups_done.wait();
-  if (s->message_lookups_failure) std::rethrow_exception(s->message_lookups_failure);
-  if (s->dmarc && !s->dmarc_found) {
-    co_await s->dmarc->find();
-    s->dmarc_found = true;
-  }
+  co_await join_group(s->message_lookups);
+  if (s->dmarc) co_await s->dmarc->find();  // at hand, or done already by its task
   co_await run_dkim(s);
   co_return 0;
 }
@@ -261,23 +269,13 @@ MessageCheck::~MessageCheck() = default;
 
 asio::awaitable<void> MessageCheck::start_envelope_checks() {
   auto s = state_;
-  if (s->envelope_started) co_return;
-  s->envelope_started = true;
-  auto executor = co_await asio::this_coro::executor;
-  s->executor = executor;
-  if (!s->skip_reason.empty()) {
-    s->envelope_done.notify(executor);
-    co_return;
-  }
-  // Each check on its own, concurrently with the others and with the message's arrival.
-  auto tasks = envelope_checks(s);
-  s->envelope_pending = tasks.size();
-  for (auto& task : tasks) {
-    asio::co_spawn(executor, std::move(task), [s, executor](std::exception_ptr e, int) {
-      if (e && !s->envelope_failure) s->envelope_failure = e;
-      if (--s->envelope_pending == 0) s->envelope_done.notify(executor);
-    });
-  }
+  if (s->envelope_checks.started) co_return;
+  s->envelope_checks.started = true;
+  s->executor = co_await asio::this_coro::executor;
+  // Each check on its own, concurrently with the others and with the message's arrival; none
+  // when the checks are skipped.
+  spawn_group(s, s->envelope_checks,
+              s->skip_reason.empty() ? envelope_tasks(s) : std::vector<asio::awaitable<int>>());
 }
 
 void MessageCheck::feed(std::string_view chunk) {
@@ -285,7 +283,7 @@ void MessageCheck::feed(std::string_view chunk) {
   auto status = state_->reader.feed(chunk);
   if (!status.ok()) {
     state_->read_error = status.reason();
-  } else if (state_->envelope_started && state_->reader.headers_complete()) {
+  } else if (state_->envelope_checks.started && state_->reader.headers_complete()) {
     start_message_lookups(state_);  // while the body is still to come
   }
 }
@@ -323,8 +321,9 @@ asio::awaitable<void> MessageCheck::settle() {
   }
   // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they use
   // the Authenticator, which the caller may destroy once it has the verdict, so they end first.
-  if (state_->envelope_started) co_await state_->envelope_done.wait();
-  if (state_->message_lookups_started) co_await state_->message_lookups_done.wait();
+  for (TaskGroup* group : {&state_->envelope_checks, &state_->message_lookups}) {
+    if (group->started && !group->done.notified()) co_await group->done.wait();
+  }
   state_->verdict = internal_error_verdict(state_->auth.policy(), what);
 }
 
@@ -369,8 +368,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     if (policy.check_arc) co_await run_arc(s);
   }
 
-  co_await s->envelope_done.wait();
-  if (s->envelope_failure) std::rethrow_exception(s->envelope_failure);
+  co_await join_group(s->envelope_checks);
 
   const message::HeaderList& headers = s->reader.headers();
   v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});

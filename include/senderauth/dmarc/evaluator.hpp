@@ -126,7 +126,8 @@ class DmarcEvaluation {
   // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
   // work gains nothing. What it reads is kept for find().
   bool records_at_hand();
-  // Step 1, once: each author domain's policy record and the policy that applies.
+  // Step 1: each author domain's policy record and the policy that applies. Called again, it
+  // does nothing more.
   asio::awaitable<void> find();
   // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition; the
   // strictest result over the authors, as evaluate_authors() returns it.
