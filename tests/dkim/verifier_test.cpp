@@ -10,6 +10,7 @@
 #include "senderauth/dkim/signature.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/message_reader.hpp"
+#include "support/query_only_resolver.hpp"
 #include "test_support.hpp"
 
 namespace senderauth::dkim {
@@ -273,26 +274,12 @@ TEST_F(Verifier, KeysFetchedOncePerSelectorAndConcurrently) {
   EXPECT_EQ(zone.query_count(), 2u);
 }
 
-// A zone reached only through query(): no answer is at hand, as before a cache has it.
-class QueryOnlyZone final : public dns::Resolver {
- public:
-  explicit QueryOnlyZone(dns::ZoneResolver& zone) : zone_(zone) {}
-  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
-    ++queries;
-    co_return zone_.lookup(name, type);
-  }
-  int queries = 0;
-
- private:
-  dns::ZoneResolver& zone_;
-};
-
 // The keys can be fetched as soon as the header section is read, before the body; verify()
 // then asks for nothing more.
 TEST_F(Verifier, KeysFetchedFromTheHeaderSectionAlone) {
   const std::string m = sign({config(test::rsa_key()), config(test::ed25519_key(), "ed")});
   const std::size_t body_at = m.find("\r\n\r\n") + 4;
-  QueryOnlyZone remote(zone);
+  testing::QueryOnlyResolver remote(zone);
   for (const bool at_hand : {true, false}) {
     dns::Resolver& resolver = at_hand ? static_cast<dns::Resolver&>(zone) : remote;
     DkimVerifier verifier(options);

@@ -4,6 +4,7 @@
 
 #include "dmarc_test_support.hpp"
 #include "senderauth/dns/caching_resolver.hpp"
+#include "support/query_only_resolver.hpp"
 
 namespace senderauth::dmarc {
 namespace {
@@ -338,18 +339,6 @@ TEST(Strictness, Ordering) {
 
 class Authors : public Evaluator {};
 
-// A zone reached only through query(): no answer is at hand.
-class SlowZone final : public dns::Resolver {
- public:
-  explicit SlowZone(dns::ZoneResolver& zone) : zone_(zone) {}
-  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
-    co_return zone_.lookup(name, type);
-  }
-
- private:
-  dns::ZoneResolver& zone_;
-};
-
 TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
   record("example.org", "v=DMARC1; p=none");
   record("example.com", "v=DMARC1; p=reject");
@@ -409,7 +398,7 @@ TEST_F(Authors, TwoStepsGiveTheOneCallResult) {
 
 TEST_F(Authors, RecordsAtHandOnlyWhenTheResolverHasThem) {
   record("example.com", "v=DMARC1; p=reject");
-  SlowZone slow(zone);  // answers only through query(), like a resolver before its cache
+  testing::QueryOnlyResolver slow(zone);  // like a resolver before its cache has the answer
   dns::CachingResolver cache(slow);
   const DmarcOptions options;
   DmarcEvaluation cold(cache, options);
