@@ -1,10 +1,11 @@
 #include "key_fetch.hpp"
 
+#include <algorithm>
 #include <chrono>
-#include <optional>
-
 #include <exception>
+#include <optional>
 #include <string>
+
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
@@ -38,34 +39,57 @@ Result<std::string> key_record_name(const std::string& selector, const std::stri
   return name;
 }
 
-asio::awaitable<void> KeyFetcher::fetch(
-    dns::Resolver& resolver, const std::vector<std::pair<std::string, std::string>>& wanted) {
+std::vector<std::string> KeyFetcher::names_to_fetch(
+    const std::vector<std::pair<std::string, std::string>>& wanted) const {
   std::vector<std::string> names;
   for (const auto& [selector, domain] : wanted) {
     auto name = key_record_name(selector, domain);
     if (!name) continue;  // key_for() reports it
-    if (records_.contains(*name)) continue;
-    records_.emplace(*name, Records{});
-    names.push_back(*name);
+    if (records_.contains(*name) || std::ranges::find(names, *name) != names.end()) continue;
+    names.push_back(std::move(name).value());
   }
+  return names;
+}
+
+void KeyFetcher::store(const std::string& name, const dns::Answer& answer) {
+  Records& slot = records_[name];
+  slot.ttl = answer.ttl;
+  if (answer.ok()) {
+    slot.texts = answer.joined_txt();
+  } else if (answer.empty_result()) {
+    slot.texts = make_error("no key record at " + name + " (" +
+                            std::string(dns::to_string(answer.status)) + ")");
+  } else {
+    slot.texts = make_error("key lookup for " + name + " failed temporarily (" +
+                            std::string(dns::to_string(answer.status)) + ")");
+  }
+}
+
+asio::awaitable<void> KeyFetcher::fetch(
+    dns::Resolver& resolver, const std::vector<std::pair<std::string, std::string>>& wanted) {
+  std::vector<std::string> names = names_to_fetch(wanted);
   std::vector<dns::Question> questions;
   questions.reserve(names.size());
   for (const auto& name : names) questions.push_back({name, dns::RecordType::TXT});
   auto answers = co_await dns::lookup_all(resolver, std::move(questions), query_or_error);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const dns::Answer& answer = *answers[i];
-    Records& slot = records_.at(names[i]);
-    slot.ttl = answer.ttl;
-    if (answer.ok()) {
-      slot.texts = answer.joined_txt();
-    } else if (answer.empty_result()) {
-      slot.texts = make_error("no key record at " + names[i] + " (" +
-                              std::string(dns::to_string(answer.status)) + ")");
-    } else {
-      slot.texts = make_error("key lookup for " + names[i] + " failed temporarily (" +
-                              std::string(dns::to_string(answer.status)) + ")");
+  for (std::size_t i = 0; i < names.size(); ++i) store(names[i], *answers[i]);
+}
+
+bool KeyFetcher::fetch_now(dns::Resolver& resolver,
+                           const std::vector<std::pair<std::string, std::string>>& wanted) {
+  std::vector<std::string> names = names_to_fetch(wanted);
+  std::vector<dns::SharedAnswer> answers;
+  answers.reserve(names.size());
+  try {
+    for (const auto& name : names) {
+      answers.push_back(resolver.answer_now(name, dns::RecordType::TXT));
+      if (!answers.back()) return false;
     }
+  } catch (const std::exception&) {
+    return false;  // fetch() asks again and turns the failure into that key's error
   }
+  for (std::size_t i = 0; i < names.size(); ++i) store(names[i], *answers[i]);
+  return true;
 }
 
 namespace {

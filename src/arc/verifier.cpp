@@ -31,6 +31,23 @@ struct ArcVerifier::State {
   dkim::KeyCache* key_cache = nullptr;
   std::map<BodyKey, std::string> body_hashes;
   std::map<Canonicalization, std::uint64_t> body_lengths;
+  std::optional<detail::KeyFetcher> keys;  // made with the options, in the constructor
+  bool keys_fetched = false;
+
+  // Every (selector, domain) whose key the checks in finish() may need.
+  std::vector<std::pair<std::string, std::string>> wanted_keys() const {
+    std::vector<std::pair<std::string, std::string>> wanted;
+    const std::size_t n = sets.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      wanted.emplace_back(sets[k].seal.selector, sets[k].seal.domain);
+      if (k == n - 1 || options.compute_oldest_pass) {
+        wanted.emplace_back(sets[k].ams.selector, sets[k].ams.domain);
+      }
+    }
+    return wanted;
+  }
+  // No key is needed: no header section yet, no ARC set, or a chain that fails on its fields.
+  bool needs_no_keys() const { return !headers_seen || structure_error || sets.empty(); }
 };
 
 namespace {
@@ -86,6 +103,7 @@ ArcVerifier::ArcVerifier(VerifyOptions options, dkim::KeyCache* key_cache)
     : state_(std::make_unique<State>()) {
   state_->options = options;
   state_->key_cache = key_cache;
+  state_->keys.emplace(options.min_rsa_bits, key_cache);
 }
 
 ArcVerifier::~ArcVerifier() = default;
@@ -136,6 +154,22 @@ void ArcVerifier::on_end() {
     s.body_hashes[key] = hasher.finish();
     s.body_lengths[key.first] = hasher.canonical_length();
   }
+}
+
+bool ArcVerifier::fetch_keys_now(dns::Resolver& resolver) {
+  State& s = *state_;
+  if (s.keys_fetched) return true;
+  if (!s.headers_seen) return false;
+  if (s.needs_no_keys() || s.keys->fetch_now(resolver, s.wanted_keys())) s.keys_fetched = true;
+  return s.keys_fetched;
+}
+
+asio::awaitable<void> ArcVerifier::fetch_keys(dns::Resolver& resolver) {
+  State& s = *state_;
+  if (s.keys_fetched || s.needs_no_keys()) co_return;
+  // All at the same time.
+  co_await s.keys->fetch(resolver, s.wanted_keys());
+  s.keys_fetched = true;
 }
 
 namespace {
@@ -207,16 +241,9 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   result.instances = static_cast<int>(n);
   for (const auto& set : s.sets) result.sets.push_back(make_report(set));
 
-  // Every key the checks below may need, fetched concurrently.
-  std::vector<std::pair<std::string, std::string>> wanted;
-  for (std::size_t k = 0; k < n; ++k) {
-    wanted.emplace_back(s.sets[k].seal.selector, s.sets[k].seal.domain);
-    if (k == n - 1 || s.options.compute_oldest_pass) {
-      wanted.emplace_back(s.sets[k].ams.selector, s.sets[k].ams.domain);
-    }
-  }
-  detail::KeyFetcher keys(s.options.min_rsa_bits, s.key_cache);
-  co_await keys.fetch(resolver, wanted);
+  // Fetched already (fetch_keys()), or at hand: no coroutine round for them.
+  if (!fetch_keys_now(resolver)) co_await fetch_keys(resolver);
+  const detail::KeyFetcher& keys = *s.keys;
 
   // Step 4: the newest AMS must verify.
   if (auto problem = check_ams(s, s.sets[n - 1], keys)) {

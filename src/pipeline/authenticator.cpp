@@ -17,7 +17,6 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dns/completion_signal.hpp"
-#include "senderauth/dns/gather.hpp"
 #include "senderauth/iprev/helo.hpp"
 #include "senderauth/iprev/iprev.hpp"
 #include "senderauth/message/address_author.hpp"
@@ -138,15 +137,6 @@ std::vector<asio::awaitable<int>> envelope_tasks(const StatePtr& s) {
   return tasks;
 }
 
-bool has_arc_fields(const message::HeaderList& headers) {
-  for (const auto& h : headers) {
-    if (h.is("ARC-Seal") || h.is("ARC-Message-Signature") || h.is("ARC-Authentication-Results")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 asio::awaitable<int> run_dkim(StatePtr s) {
   s->verdict.dkim = co_await s->dkim.verify(s->auth.resolver());
   co_return 0;
@@ -159,6 +149,11 @@ asio::awaitable<int> run_arc(StatePtr s) {
 
 asio::awaitable<int> fetch_dkim_keys(StatePtr s) {
   co_await s->dkim.fetch_keys(s->auth.resolver());
+  co_return 0;
+}
+
+asio::awaitable<int> fetch_arc_keys(StatePtr s) {
+  co_await s->arc.fetch_keys(s->auth.resolver());
   co_return 0;
 }
 
@@ -206,8 +201,8 @@ bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& poli
   return true;
 }
 
-// Once the header section is complete (or at the end): DKIM's key lookups and DMARC's policy
-// discovery go out while the body may still arrive and the envelope checks may still wait.
+// Once the header section is complete (or at the end): DKIM's and ARC's key lookups and DMARC's
+// policy discovery go out while the body may still arrive and the envelope checks may still wait.
 // What the resolver holds already is taken at once, without a task: it would not wait.
 void prepare_message_lookups(const StatePtr& s) {
   const LocalPolicy& policy = s->auth.policy();
@@ -225,6 +220,9 @@ void prepare_message_lookups(const StatePtr& s) {
   }
   std::vector<asio::awaitable<int>> tasks;
   if (!s->dkim.fetch_keys_now(s->auth.resolver())) tasks.push_back(fetch_dkim_keys(s));
+  if (policy.check_arc && !s->arc.fetch_keys_now(s->auth.resolver())) {
+    tasks.push_back(fetch_arc_keys(s));
+  }
   if (s->dmarc && !s->dmarc->records_at_hand()) tasks.push_back(find_dmarc_policies(s));
   spawn_group(s, s->message_lookups, std::move(tasks));
 }
@@ -244,12 +242,14 @@ void start_message_lookups(const StatePtr& s) {
   }
 }
 
-// DKIM, once the message is complete: its keys are in (or at hand), and DMARC's discovery too.
-asio::awaitable<int> run_message_checks(StatePtr s) {
+// DKIM and ARC, once the message is complete: their keys are in (or at hand), and DMARC's
+// discovery too; what is left is hashing and signature checks.
+asio::awaitable<void> run_message_checks(StatePtr s) {
   co_await join_group(s->message_lookups);
   if (s->dmarc) co_await s->dmarc->find();  // at hand, or done already by its task
   co_await run_dkim(s);
-  co_return 0;
+  // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
+  if (s->auth.policy().check_arc) co_await run_arc(s);
 }
 
 }  // namespace
@@ -353,20 +353,11 @@ asio::awaitable<void> MessageCheck::finish_checks() {
 
   co_await start_envelope_checks();
 
-  // DKIM's keys and DMARC's policies were asked for when the header section was complete
-  // (start_message_lookups), ARC's keys are asked for now: all while the envelope checks may
-  // still wait for their answers. Only DMARC's judgement needs the other results.
+  // DKIM's and ARC's keys and DMARC's policies were asked for when the header section was
+  // complete (start_message_lookups), all while the envelope checks may still wait for their
+  // answers. Only DMARC's judgement needs the other results.
   start_message_lookups(s);
-  if (policy.check_arc && has_arc_fields(s->reader.headers())) {
-    std::vector<asio::awaitable<int>> message_tasks;
-    message_tasks.push_back(run_message_checks(s));
-    message_tasks.push_back(run_arc(s));
-    co_await dns::gather(std::move(message_tasks));
-  } else {
-    co_await run_message_checks(s);
-    // Without ARC fields the chain is "none" at once; an unreadable header still reports it.
-    if (policy.check_arc) co_await run_arc(s);
-  }
+  co_await run_message_checks(s);
 
   co_await join_group(s->envelope_checks);
 

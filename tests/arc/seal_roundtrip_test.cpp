@@ -10,6 +10,8 @@
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
+#include "senderauth/message/message_reader.hpp"
+#include "support/query_only_resolver.hpp"
 
 namespace senderauth::arc {
 namespace {
@@ -104,6 +106,59 @@ TEST_F(ArcRoundTrip, SecondHopEd25519) {
   EXPECT_EQ(r.instances, 2);
   EXPECT_EQ(r.oldest_pass, 0);
   EXPECT_EQ(r.sealing_domains(), (std::vector<std::string>{"b.example", "a.example"}));
+}
+
+// Fed as a milter feeds it: the keys can be fetched from the header section alone, each name
+// once, and finish() then asks for nothing more.
+TEST_F(ArcRoundTrip, KeysFetchedFromTheHeaderSectionAlone) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one, hop_b(), "arc=pass; dmarc=fail header.from=origin.example");
+  const std::size_t body_at = two.find("\r\n\r\n") + 4;
+  testing::QueryOnlyResolver remote(zone_);
+  for (const bool at_hand : {true, false}) {
+    dns::Resolver& resolver = at_hand ? static_cast<dns::Resolver&>(zone_) : remote;
+    ArcVerifier verifier;
+    message::MessageReader reader(&verifier);
+    EXPECT_FALSE(verifier.fetch_keys_now(resolver));  // no header section yet
+    ASSERT_TRUE(reader.feed(two.substr(0, body_at)));
+    EXPECT_EQ(verifier.fetch_keys_now(resolver), at_hand);
+    asio::io_context io;
+    if (!at_hand) {
+      dns::run_sync(io, [&]() -> asio::awaitable<int> {
+        co_await verifier.fetch_keys(resolver);
+        co_return 0;
+      }());
+      // Two seals and two AMSs, signed with two keys.
+      EXPECT_EQ(remote.queries, 2);
+    }
+    zone_.clear_query_log();
+    ASSERT_TRUE(reader.feed(two.substr(body_at)));
+    ASSERT_TRUE(reader.finish());
+    const ArcResult r = dns::run_sync(io, verifier.finish(resolver));
+    EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+    EXPECT_EQ(r.instances, 2);
+    EXPECT_EQ(zone_.query_count(), 0u);  // nothing asked again
+    EXPECT_EQ(remote.queries, at_hand ? 0 : 2);
+  }
+}
+
+// A message without ARC sets, or whose sets fail on their fields alone, needs no key at all.
+TEST_F(ArcRoundTrip, NoKeysWantedWithoutAUsableChain) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string broken = one;
+  broken.replace(broken.find("cv=none"), 7, "cv=pass");  // i=1 must say cv=none
+  testing::QueryOnlyResolver remote(zone_);
+  for (const std::string* message : {&kMessage, static_cast<const std::string*>(&broken)}) {
+    ArcVerifier verifier;
+    message::MessageReader reader(&verifier);
+    ASSERT_TRUE(reader.feed(*message));
+    EXPECT_TRUE(verifier.fetch_keys_now(remote));
+    ASSERT_TRUE(reader.finish());
+    asio::io_context io;
+    const ArcResult r = dns::run_sync(io, verifier.finish(remote));
+    EXPECT_EQ(r.status, message == &kMessage ? ChainStatus::none : ChainStatus::fail) << r.reason;
+  }
+  EXPECT_EQ(remote.queries, 0);
 }
 
 TEST_F(ArcRoundTrip, BodyChangedBetweenHopsMovesOldestPass) {

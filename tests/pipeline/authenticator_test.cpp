@@ -84,6 +84,44 @@ class AuthenticatorTest : public ::testing::Test {
     return config;
   }
 
+  // A mailing list at lists.example.net altered the body of the spoofed demo message (DKIM
+  // fails) and re-sent it from its own address (SPF not aligned), sealing it with ARC first;
+  // its key is published in zone_. Empty if sealing failed.
+  std::string list_forwarded_message() {
+    auto key =
+        dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+    if (!key) return {};
+    zone_.add_txt("arc._domainkey.lists.example.net",
+                  {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
+    const std::string received =
+        "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
+        " dkim=pass header.d=example.test; dmarc=pass header.from=example.test\r\n" +
+        demo_message("2-spoofed-from.eml");
+    arc::SealOptions seal;
+    seal.domain = "lists.example.net";
+    seal.selector = "arc";
+    seal.authserv_id = "lists.example.net";
+    seal.key = *key;
+    seal.timestamp = kDemoNow;
+    auto sealed = arc::seal_message(received, seal);
+    if (!sealed || !sealed->sealed) return {};
+    return sealed->fields() + received;
+  }
+
+  static Envelope list_envelope() {
+    Envelope e = good_envelope();
+    e.client_ip = *IpAddress::parse("198.51.100.25");  // mx.example.net serves lists too
+    e.helo = "mx.example.net";
+    e.mail_from = "list-bounces@lists.example.net";
+    return e;
+  }
+
+  // Where the header section ends (after its empty line).
+  static std::size_t body_start(const std::string& message) {
+    return message.find("\n\r\n") != std::string::npos ? message.find("\n\r\n") + 3
+                                                       : message.find("\n\n") + 2;
+  }
+
   dns::ZoneResolver zone_;
   LocalPolicy policy_;
 };
@@ -414,9 +452,7 @@ TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
   SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
   Authenticator authenticator(slow, policy_);
   const std::string message = demo_message("1-all-pass.eml");
-  const std::size_t blank_line = message.find("\n\r\n") != std::string::npos
-                                     ? message.find("\n\r\n") + 3
-                                     : message.find("\n\n") + 2;
+  const std::size_t blank_line = body_start(message);
   std::vector<std::string> before_body;
   asio::io_context io;
   auto task = [&]() -> asio::awaitable<Verdict> {
@@ -442,6 +478,36 @@ TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
   }
   // The same verdict as with the whole message at once and every answer at hand.
   EXPECT_EQ(v.authentication_results, check(good_envelope(), message).authentication_results);
+}
+
+// The same for ARC: the sealer's key is asked for before the body arrives, not at the end.
+TEST_F(AuthenticatorTest, ArcKeyLookupStartsBeforeTheBodyArrives) {
+  const std::string forwarded = list_forwarded_message();
+  ASSERT_FALSE(forwarded.empty());
+  SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
+  Authenticator authenticator(slow, policy_);
+  const std::size_t blank_line = body_start(forwarded);
+  std::vector<std::string> before_body;
+  asio::io_context io;
+  auto task = [&]() -> asio::awaitable<Verdict> {
+    MessageCheck check(authenticator, list_envelope());
+    co_await check.start_envelope_checks();
+    check.feed(forwarded.substr(0, blank_line));
+    asio::steady_timer body_on_its_way(co_await asio::this_coro::executor,
+                                       std::chrono::milliseconds(5));
+    co_await body_on_its_way.async_wait(asio::use_awaitable);
+    before_body = slow.events;
+    check.feed(forwarded.substr(blank_line));
+    co_return co_await check.finish();
+  };
+  const Verdict v = dns::run_sync(io, task());
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  const std::string key = "start arc._domainkey.lists.example.net";
+  EXPECT_NE(std::find(before_body.begin(), before_body.end(), key), before_body.end());
+  // Asked for once: finish() did not look it up again.
+  EXPECT_EQ(std::count(slow.events.begin(), slow.events.end(), key), 1);
+  EXPECT_EQ(v.authentication_results, check(list_envelope(), forwarded).authentication_results);
 }
 
 // A check that fails inside while the envelope checks still wait for DNS: the verdict comes
@@ -645,32 +711,9 @@ TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
 }
 
 TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
-  // A mailing list at lists.example.net altered the body (DKIM fails) and re-sent from its own
-  // address (SPF not aligned), sealing the message with ARC first.
-  auto key = dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
-  ASSERT_TRUE(key.ok()) << key.reason();
-  zone_.add_txt("arc._domainkey.lists.example.net",
-                {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
-  const std::string original = demo_message("2-spoofed-from.eml");
-  const std::string received =
-      "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
-      " dkim=pass header.d=example.test; dmarc=pass header.from=example.test\r\n" +
-      original;
-  arc::SealOptions seal;
-  seal.domain = "lists.example.net";
-  seal.selector = "arc";
-  seal.authserv_id = "lists.example.net";
-  seal.key = *key;
-  seal.timestamp = kDemoNow;
-  auto sealed = arc::seal_message(received, seal);
-  ASSERT_TRUE(sealed.ok()) << sealed.reason();
-  ASSERT_TRUE(sealed->sealed) << sealed->reason;
-  const std::string forwarded = sealed->fields() + received;
-
-  Envelope e = good_envelope();
-  e.client_ip = *IpAddress::parse("198.51.100.25");  // mx.example.net serves lists too
-  e.helo = "mx.example.net";
-  e.mail_from = "list-bounces@lists.example.net";
+  const std::string forwarded = list_forwarded_message();
+  ASSERT_FALSE(forwarded.empty());
+  const Envelope e = list_envelope();
 
   Verdict v = check(e, forwarded);
   ASSERT_TRUE(v.arc);

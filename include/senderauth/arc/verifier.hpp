@@ -1,6 +1,6 @@
 // ARC chain validation (RFC 8617 5.2). The verifier is a MessageSink, so it can share one
-// streaming read of the message with the DKIM verifier; finish() then does the DNS lookups and
-// signature checks.
+// streaming read of the message with the DKIM verifier; its key lookups may start once the
+// header section is read, and finish() does the signature checks.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -37,6 +37,13 @@ class ArcVerifier final : public message::MessageSink {
   void on_body(std::string_view chunk) override;
   void on_end() override;
 
+  // The key records the chain's signatures name, looked up once the header section is read
+  // (on_headers) so that their answers can arrive while the body does; finish() looks up
+  // whatever was not fetched. fetch_keys_now() takes them only when the resolver has every one
+  // at hand, and says whether it did (true too when no key is needed). Not concurrently with
+  // finish() or with each other.
+  bool fetch_keys_now(dns::Resolver& resolver);
+  asio::awaitable<void> fetch_keys(dns::Resolver& resolver);
   // Call once, after on_end(). DNS trouble for a key makes that signature fail.
   asio::awaitable<ArcResult> finish(dns::Resolver& resolver);
 
