@@ -121,6 +121,9 @@ class Evaluation {
   asio::awaitable<std::vector<SharedAnswer>> query_addresses(const std::vector<std::string>& names);
   // all, ip4 and ip6: the mechanisms that do not query DNS.
   bool matches_without_dns(const Mechanism& mech) const;
+  std::shared_ptr<const Result<SpfRecord>> select_record(const SharedAnswer& txt,
+                                                         const std::string& domain,
+                                                         std::optional<Outcome>& ended);
   // The mechanisms that query DNS.
   asio::awaitable<MatchOutcome> match(const Mechanism& mech, const std::string& domain, int depth);
   asio::awaitable<MatchOutcome> match_addresses(const Mechanism& mech, std::string target);
@@ -434,37 +437,43 @@ asio::awaitable<MatchOutcome> Evaluation::match(const Mechanism& mech, const std
     }
     target = std::move(*expanded);
   }
-  if (mech.kind == MechanismKind::include)
-    co_return co_await match_include(std::move(target), depth);
   // A name that cannot exist in the DNS matches nothing.
-  if (!usable_dns_name(target)) co_return no_match();
+  if (mech.kind != MechanismKind::include && !usable_dns_name(target)) co_return no_match();
+  // One await for whichever mechanism it is: each co_await of its own would take its own room
+  // in this coroutine's frame, and past ~1 KB a frame is neither recycled by Asio nor served
+  // from malloc's thread cache.
+  asio::awaitable<MatchOutcome> matching;
   switch (mech.kind) {
+    case MechanismKind::include:
+      matching = match_include(std::move(target), depth);
+      break;
     case MechanismKind::a:
-      co_return co_await match_addresses(mech, std::move(target));
+      matching = match_addresses(mech, std::move(target));
+      break;
     case MechanismKind::mx:
-      co_return co_await match_mx(mech, std::move(target));
+      matching = match_mx(mech, std::move(target));
+      break;
     case MechanismKind::ptr:
-      co_return co_await match_ptr(std::move(target));
+      matching = match_ptr(std::move(target));
+      break;
     case MechanismKind::exists:
-      co_return co_await match_exists(std::move(target));
+      matching = match_exists(std::move(target));
+      break;
     default:
       co_return no_match();
   }
+  co_return co_await std::move(matching);
 }
 
-asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, int depth) {
-  if (depth > options_.max_depth) {
-    co_return error_outcome(SpfVerdict::permerror, "include/redirect nested deeper than " +
-                                                       std::to_string(options_.max_depth));
-  }
-  domain = strip_dot(std::move(domain));
-  if (!is_checkable_domain(domain)) {
-    co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
-  }
-  SharedAnswer txt = answered_now(domain, RecordType::TXT);
-  if (!txt) txt = co_await query(domain, RecordType::TXT);
+// The parsed "v=spf1" record of `domain` from its TXT answer, or null with `ended` set to the
+// outcome that ends the evaluation there. Apart from check() so that its temporaries stay out
+// of that coroutine's frame.
+std::shared_ptr<const Result<SpfRecord>> Evaluation::select_record(const SharedAnswer& txt,
+                                                                   const std::string& domain,
+                                                                   std::optional<Outcome>& ended) {
   if (txt->temporary_failure()) {
-    co_return error_outcome(SpfVerdict::temperror, dns_problem(*txt, domain, RecordType::TXT));
+    ended = error_outcome(SpfVerdict::temperror, dns_problem(*txt, domain, RecordType::TXT));
+    return nullptr;
   }
   // Select the one "v=spf1" record; a record's strings are joined without separators (3.3).
   const std::vector<std::string>* selected = nullptr;
@@ -485,9 +494,13 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
       }
     }
   }
-  if (spf_records == 0) co_return error_outcome(SpfVerdict::none, "no SPF record at " + domain);
+  if (spf_records == 0) {
+    ended = error_outcome(SpfVerdict::none, "no SPF record at " + domain);
+    return nullptr;
+  }
   if (spf_records > 1) {
-    co_return error_outcome(SpfVerdict::permerror, "more than one SPF record at " + domain);
+    ended = error_outcome(SpfVerdict::permerror, "more than one SPF record at " + domain);
+    return nullptr;
   }
   std::string joined;
   if (selected->size() > 1) {
@@ -503,9 +516,27 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
     parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
   }
   if (!*parsed) {
-    co_return error_outcome(SpfVerdict::permerror,
-                            "SPF record of " + domain + ": " + parsed->reason());
+    ended =
+        error_outcome(SpfVerdict::permerror, "SPF record of " + domain + ": " + parsed->reason());
+    return nullptr;
   }
+  return parsed;
+}
+
+asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, int depth) {
+  if (depth > options_.max_depth) {
+    co_return error_outcome(SpfVerdict::permerror, "include/redirect nested deeper than " +
+                                                       std::to_string(options_.max_depth));
+  }
+  domain = strip_dot(std::move(domain));
+  if (!is_checkable_domain(domain)) {
+    co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
+  }
+  SharedAnswer txt = answered_now(domain, RecordType::TXT);
+  if (!txt) txt = co_await query(domain, RecordType::TXT);
+  std::optional<Outcome> ended;
+  const auto parsed = select_record(txt, domain, ended);
+  if (!parsed) co_return std::move(*ended);
   const SpfRecord* record = &parsed->value();
 
   for (const auto& mech : record->mechanisms) {
