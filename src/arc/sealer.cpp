@@ -76,9 +76,11 @@ std::string unfolded_field(std::string_view name, const std::vector<Tag>& tags) 
 }
 
 // The field as written: tags joined by "; ", a line broken before a tag that would pass 76
-// characters, continuation lines starting with a tab, b= on a line of its own. The b= value is
-// never folded: a later ARC-Seal covers this field relaxed, where folding inside b= would
-// become a space (and dkimpy, whose signatures the suite holds, does not fold it either).
+// characters, b= on a line of its own. The b= value is never folded: a later ARC-Seal covers
+// this field relaxed, where folding inside b= would become a space (and dkimpy, whose
+// signatures the suite holds, does not fold it either). Continuation lines start with a space,
+// not a tab: dkimpy's validator finds the AMS of instance N by the text " i=N;" in the raw
+// field, and fails the chain when i= begins a tab-indented line.
 std::string folded_field(std::string_view name, const std::vector<Tag>& tags) {
   constexpr std::size_t kWidth = 76;
   std::string out(name);
@@ -89,8 +91,8 @@ std::string folded_field(std::string_view name, const std::vector<Tag>& tags) {
     if (i + 1 < tags.size()) token += ';';
     bool is_b = tags[i].first == "b";
     if (i > 0 && (is_b || line + 1 + token.size() > kWidth)) {
-      out += "\r\n\t";
-      line = 8;
+      out += "\r\n ";
+      line = 1;
     } else {
       out += ' ';
       ++line;
