@@ -1,7 +1,7 @@
 // Interoperability with the DKIM implementations Debian ships, offline:
 //  - senderauth signs, dkimpy (python3-dkim, dnsfunc), Mail::DKIM (RSA only; DNS query
 //    replaced) and `opendkim -t` (TestPublicKeys) verify;
-//  - dkimpy signs, senderauth verifies;
+//  - dkimpy and Mail::DKIM (RSA) sign, senderauth verifies;
 // across simple/relaxed, l=, folded and repeated headers, empty body, 8-bit body, LF input;
 // and an altered copy must fail everywhere. A peer that is not installed is skipped.
 #include <sys/wait.h>
@@ -131,6 +131,24 @@ for my $path (@ARGV) {
 }
 )PL";
 
+// Mail::DKIM signer: argv = key canon in out; the fields Mail::DKIM signs by default, folded
+// by Mail::DKIM::TextWrap; the message is fed as CRLF and stored with its own line ends.
+constexpr std::string_view kMailDkimSign = R"PL(
+use strict; use warnings;
+use Mail::DKIM::Signer; use Mail::DKIM::TextWrap;
+my ($key, $canon, $src, $dst) = @ARGV;
+my $s = Mail::DKIM::Signer->new(Algorithm => 'rsa-sha256', Method => $canon,
+                                Domain => 'example.test', Selector => 'rsa', KeyFile => $key);
+open(my $m, '<', $src) or die; binmode $m;
+my $data = '';
+while (<$m>) { $data .= $_; s/\r?\n\z/\r\n/; $s->PRINT($_); }
+$s->CLOSE;
+my $eol = $data =~ /\r\n/ ? "\r\n" : "\n";
+(my $field = $s->signature->as_string) =~ s/\r?\n/$eol/g;
+open(my $o, '>', $dst) or die; binmode $o;
+print $o $field, $eol, $data;
+)PL";
+
 struct Keys {
   // Removed with everything in it when the test program exits.
   std::shared_ptr<senderauth::testing::ScratchDir> scratch;
@@ -168,6 +186,7 @@ const Keys& keys() {
     write(k.dir / "dkimpy_verify.py", kDkimpyVerify);
     write(k.dir / "dkimpy_sign.py", kDkimpySign);
     write(k.dir / "maildkim_verify.pl", kMailDkimVerify);
+    write(k.dir / "maildkim_sign.pl", kMailDkimSign);
     k.opendkim_conf = k.dir / "opendkim.conf";
     write(k.opendkim_conf, "Mode v\nSyslog no\nTestPublicKeys " + k.dns.string() + "\n");
     return k;
@@ -355,6 +374,43 @@ TEST_P(DkimpySigns, SenderauthVerifies) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Interop, DkimpySigns, ::testing::ValuesIn(variants()), variant_name);
+
+class MailDkimSigns : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(MailDkimSigns, SenderauthVerifies) {
+  NEED_PEER(have_mail_dkim(), "libmail-dkim-perl");
+  const Variant& v = GetParam();
+  fs::path in = keys().dir / ("md-" + v.name + ".in");
+  fs::path out = keys().dir / ("md-" + v.name + ".eml");
+  write(in, v.lf ? to_lf(v.message) : v.message);
+  std::string canon = std::string(to_string(v.header)) + "/" + std::string(to_string(v.body));
+  std::string result =
+      shell("perl " + (keys().dir / "maildkim_sign.pl").string() + " " + keys().rsa_pem.string() +
+            " " + canon + " " + in.string() + " " + out.string());
+  ASSERT_EQ(result, "");
+  std::string text = read(out);
+  ASSERT_NE(text.find("c=" + canon), std::string::npos) << text;
+  dns::ZoneResolver zone;
+  ASSERT_TRUE(zone.load_file(keys().dns.string()).ok());
+  auto r = test::verify(text, zone);
+  ASSERT_EQ(r.size(), 1u) << text;
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason << "\n" << text;
+  auto bad = test::verify(altered(text), zone);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].status, DkimStatus::fail) << bad[0].reason;
+}
+
+// Mail::DKIM (Debian) has no ed25519, and its signer no option for l=.
+std::vector<Variant> mail_dkim_signer_variants() {
+  std::vector<Variant> out;
+  for (const auto& v : variants()) {
+    if (!v.ed25519 && !v.length) out.push_back(v);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Interop, MailDkimSigns, ::testing::ValuesIn(mail_dkim_signer_variants()),
+                         variant_name);
 
 // An internationalised message (RFC 6532) signed as RFC 8616 5 has it: dkimpy writes d= and i=
 // in U-labels and the i= local part in UTF-8; the key is published under the A-labels.
