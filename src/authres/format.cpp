@@ -81,6 +81,42 @@ void append_quoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// RFC 5322 quoted-string without CFWS: DQUOTE *(qtext / quoted-pair) DQUOTE, as an address's
+// local part may be written.
+bool is_quoted_string(std::string_view text) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    if (text[i] == '\\') {
+      if (++i + 1 >= text.size()) return false;  // it would escape the closing quote
+    } else if (text[i] == '"') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// pvalue (RFC 8601 2.2): a token; or [local-part] "@" domain-name, the local part written as
+// an address writes it (a dot-atom, else a quoted-string: "john doe"@example.com), so that
+// readers which take the value for an address get one; or else the whole as a quoted-string.
+void append_pvalue(std::string& out, std::string_view value) {
+  if (is_token(value) || is_mailbox_form(value)) {
+    out += value;
+    return;
+  }
+  const auto at = value.rfind('@');
+  if (at != std::string_view::npos && at > 0 && is_domain_name(value.substr(at + 1))) {
+    const std::string_view local = value.substr(0, at);
+    if (is_quoted_string(local)) {
+      out += local;
+    } else {
+      append_quoted(out, local);
+    }
+    (out += '@') += value.substr(at + 1);
+    return;
+  }
+  append_quoted(out, value);
+}
+
 void append_escaped_comment(std::string& out, std::string_view text) {
   append_escaped(out, text, [](char c) { return c == '(' || c == ')' || c == '\\'; });
 }
@@ -219,11 +255,7 @@ void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
     out.begin(Join::soft);
     ((text += p.ptype) += '.') += p.name;
     text += '=';
-    if (is_token(value) || is_mailbox_form(value)) {
-      text += value;
-    } else {
-      append_quoted(text, value);
-    }
+    append_pvalue(text, value);
     out.end();
     out.split_last(Join::exact);
   }
@@ -272,9 +304,8 @@ std::string quote_value(std::string_view text) {
 }
 
 std::string quote_pvalue(std::string_view text) {
-  if (is_token(text) || is_mailbox_form(text)) return std::string(text);
   std::string out;
-  append_quoted(out, text);
+  append_pvalue(out, text);
   return out;
 }
 

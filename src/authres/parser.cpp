@@ -6,6 +6,7 @@
 
 #include "authres/token_chars.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/header_text.hpp"
 
 namespace senderauth::authres {
 
@@ -179,11 +180,15 @@ Result<std::string> read_pvalue(Reader& r) {
   if (r.peek() == '"') {
     std::string out;
     if (!r.read_quoted(out)) return r.error("unterminated quoted-string in property value");
-    // A quoted local-part: "john doe"@example.com
+    // A quoted local-part: "john doe"@example.com stays the address it is, its local part
+    // quoted again (with only '"' and '\\' escaped).
     if (r.peek() == '@') {
       r.advance();
-      out += '@';
-      out += r.read_while(is_token_char);
+      std::string address = "\"";
+      append_escaped(address, out, [](char c) { return c == '"' || c == '\\'; });
+      address += "\"@";
+      address += r.read_while(is_token_char);
+      return address;
     }
     return out;
   }

@@ -132,7 +132,7 @@ TEST(AuthresParse, PvalueForms) {
   ASSERT_EQ(ar.clauses.size(), 1u);
   EXPECT_EQ(prop(ar.clauses[0], "header", "i"), "dkim+foo-bar@example.github.com");
   EXPECT_EQ(prop(ar.clauses[0], "header", "d"), "github.com");
-  EXPECT_EQ(prop(ar.clauses[0], "header", "x"), "john doe@example.com");
+  EXPECT_EQ(prop(ar.clauses[0], "header", "x"), "\"john doe\"@example.com");
   EXPECT_EQ(prop(ar.clauses[0], "smtp", "mailfrom"), "");
 }
 

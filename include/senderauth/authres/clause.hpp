@@ -27,7 +27,8 @@ inline constexpr std::size_t kMaxParseInput = 65536;  // octets of one parsed fi
 struct Property {
   std::string ptype;  // "smtp", "header", "body", "policy", or an extension keyword
   std::string name;   // "mailfrom", "d", "from", "iprev", ...
-  std::string value;  // unquoted, unescaped
+  // Unquoted and unescaped; an address keeps a quoted local part quoted: "john doe"@example.com.
+  std::string value;
 
   friend bool operator==(const Property&, const Property&) = default;
 };

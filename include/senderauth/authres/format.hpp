@@ -42,7 +42,9 @@ Result<std::string> format_clause(const Clause& clause, const FormatOptions& opt
 std::string sanitize_value(std::string_view text, bool allow_utf8 = false);
 // `text` (already sanitised) as an RFC 8601 value: token as is, otherwise a quoted-string.
 std::string quote_value(std::string_view text);
-// pvalue: also leaves [local-part] "@" domain-name unquoted (RFC 8601 2.2).
+// pvalue (RFC 8601 2.2): also leaves [local-part] "@" domain-name unquoted when the local part
+// is a dot-atom or a quoted-string, and quotes only the local part when it is neither
+// ("a;b"@example.com), so that an address stays an address.
 std::string quote_pvalue(std::string_view text);
 // The inside of "( )": parentheses and backslashes escaped.
 std::string escape_comment(std::string_view text);
