@@ -107,12 +107,18 @@ void append_pvalue(std::string& out, std::string_view value) {
   if (at != std::string_view::npos && at > 0 && is_domain_name(value.substr(at + 1))) {
     const std::string_view local = value.substr(0, at);
     if (is_quoted_string(local)) {
-      out += local;
-    } else {
-      append_quoted(out, local);
+      out += value;
+      return;
     }
-    (out += '@') += value.substr(at + 1);
-    return;
+    // A reader gives the address back with its local part quoted: that must still be a value
+    // we write unchanged, so within kMaxValueLength.
+    std::string address;
+    append_quoted(address, local);
+    (address += '@') += value.substr(at + 1);
+    if (address.size() <= kMaxValueLength) {
+      out += address;
+      return;
+    }
   }
   append_quoted(out, value);
 }

@@ -140,6 +140,55 @@ TEST(AuthresFormat, MailboxBeyondDnsLimitsIsQuotedSoItReadsBack) {
   EXPECT_EQ(back.clauses[0].properties, c.properties);
 }
 
+// RFC 8601's pvalue is [local-part "@"] domain-name: an address keeps that form, and only a
+// local part that is not a dot-atom is quoted, so that readers taking the value for an address
+// get one. The reader gives the address back with its local part quoted.
+TEST(AuthresFormat, AddressesQuoteOnlyTheirLocalPart) {
+  struct Case {
+    std::string value, written, read_back;
+  };
+  const Case cases[] = {
+      {"\"john doe\"@example.com", "\"john doe\"@example.com", "\"john doe\"@example.com"},
+      {"a;b=c@example.com", "\"a;b=c\"@example.com", "\"a;b=c\"@example.com"},
+      {"say \"hi\"@example.com", "\"say \\\"hi\\\"\"@example.com",
+       "\"say \\\"hi\\\"\"@example.com"},
+      {"a b@not a domain", "\"a b@not a domain\"", "a b@not a domain"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.value);
+    Clause clause;
+    clause.method = "spf";
+    clause.result = "pass";
+    clause.add_property("smtp", "mailfrom", c.value);
+    auto text = format_clause(clause);
+    ASSERT_TRUE(text.ok());
+    EXPECT_EQ(*text, "spf=pass smtp.mailfrom=" + c.written);
+    auto back = parse_clause(*text, ParseOptions{.strict = true});
+    ASSERT_TRUE(back.ok()) << back.reason();
+    EXPECT_EQ(back->properties[0].value, c.read_back);
+    EXPECT_EQ(format_clause(*back).value(), *text);  // and writes back unchanged
+  }
+}
+
+// Found by fuzz_authres_parser: quoting the local part of an address near kMaxValueLength
+// made the value read back longer than a value may be written, so it did not write back the
+// same. Such an address is quoted whole.
+TEST(AuthresFormat, LongAddressIsQuotedWholeSoItWritesBackTheSame) {
+  const std::string value = std::string(kMaxValueLength - 15, 'x') + " y@example.com";
+  ASSERT_LE(value.size(), kMaxValueLength);
+  Clause clause;
+  clause.method = "spf";
+  clause.result = "pass";
+  clause.add_property("smtp", "mailfrom", value);
+  auto text = format_clause(clause);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "spf=pass smtp.mailfrom=\"" + value + "\"");
+  auto back = parse_clause(*text, ParseOptions{.strict = true});
+  ASSERT_TRUE(back.ok()) << back.reason();
+  EXPECT_EQ(back->properties[0].value, value);
+  EXPECT_EQ(format_clause(*back).value(), *text);
+}
+
 TEST(AuthresFormat, ReasonIsQuotedWhenNeeded) {
   Clause c;
   c.method = "dkim";
