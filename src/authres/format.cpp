@@ -11,44 +11,6 @@ namespace senderauth::authres {
 
 namespace {
 
-bool is_atext(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '/':
-    case '=':
-    case '?':
-    case '^':
-    case '_':
-    case '`':
-    case '{':
-    case '|':
-    case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_dot_atom_text(std::string_view text) {
-  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  char previous = 0;
-  for (char c : text) {
-    if (c == '.' ? previous == '.' : !is_atext(c)) return false;
-    previous = c;
-  }
-  return true;
-}
-
 // RFC 6376 domain-name: sub-domain *("." sub-domain), sub-domain = Let-dig [Ldh-str], and
 // within DNS limits (63-octet labels, 253 in all): the reader checks those too, so a longer
 // name written bare would not read back. Such a value is quoted instead.
@@ -72,7 +34,7 @@ bool is_mailbox_form(std::string_view text) {
   auto at = text.rfind('@');
   if (at == std::string_view::npos) return false;
   std::string_view local = text.substr(0, at);
-  return (local.empty() || is_dot_atom_text(local)) && is_domain_name(text.substr(at + 1));
+  return (local.empty() || is_dot_atom(local)) && is_domain_name(text.substr(at + 1));
 }
 
 void append_quoted(std::string& out, std::string_view text) {

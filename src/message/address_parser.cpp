@@ -1,22 +1,16 @@
 // A recursive-descent reader of RFC 5322 3.4 address lists with the 4.4 obsolete forms. It
 // tokenises "phrases" (atoms, quoted strings, dots) first and decides what they were by the
 // character that follows: "<" a display name, "@" a local part, ":" a group name.
-#include <cstring>
 #include <string>
 #include <utility>
 
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/message/address.hpp"
 #include "senderauth/message/address_encoded_word.hpp"
 
 namespace senderauth::message {
 
 namespace {
-
-bool is_atext(unsigned char c) {
-  if (c >= 0x80) return true;  // RFC 6532 UTF8-non-ascii
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr;
-}
 
 bool is_fws_char(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -134,7 +128,7 @@ class Parser {
 
   std::string atom() {
     const std::size_t start = pos_;
-    while (!at_end() && is_atext(static_cast<unsigned char>(peek()))) ++pos_;
+    while (!at_end() && is_atext(peek(), true)) ++pos_;
     return std::string(in_.substr(start, pos_ - start));
   }
 
@@ -157,7 +151,7 @@ class Parser {
         ++pos_;
         item.kind = PhraseItem::Kind::dot;
         item.text = ".";
-      } else if (is_atext(static_cast<unsigned char>(c))) {
+      } else if (is_atext(c, true)) {
         item.text = atom();
       } else {
         break;
@@ -240,7 +234,7 @@ class Parser {
     }
     std::string name;
     while (true) {
-      if (at_end() || !is_atext(static_cast<unsigned char>(peek()))) {
+      if (at_end() || !is_atext(peek(), true)) {
         return fail(name.empty() ? "missing domain after '@'" : "empty label in domain");
       }
       name += atom();
@@ -390,17 +384,7 @@ Result<AddressList> parse_address_list(std::string_view value, const AddressLimi
 }
 
 bool is_dot_atom(std::string_view text) {
-  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  char previous = 0;
-  for (char c : text) {
-    if (c == '.') {
-      if (previous == '.') return false;
-    } else if (!is_atext(static_cast<unsigned char>(c))) {
-      return false;
-    }
-    previous = c;
-  }
-  return true;
+  return senderauth::is_dot_atom(text, true);  // RFC 6532: UTF-8 is atext in addresses
 }
 
 std::string Mailbox::address() const {

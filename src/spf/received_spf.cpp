@@ -9,28 +9,6 @@ namespace senderauth::spf {
 
 namespace {
 
-// atext (RFC 5322 3.2.3)
-bool is_atext(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
-
-// `utf8`: RFC 6532 3.2 adds UTF-8 characters to atext (the text is sanitised: only whole,
-// well-formed sequences are left in it).
-bool is_dot_atom(std::string_view text, bool utf8 = false) {
-  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  char previous = 0;
-  for (char c : text) {
-    if (c == '.') {
-      if (previous == '.') return false;
-    } else if (!is_atext(c) && !(utf8 && static_cast<unsigned char>(c) >= 0x80)) {
-      return false;
-    }
-    previous = c;
-  }
-  return true;
-}
-
 // The sanitised form of `text`: `text` itself when clean, else a copy in `buffer`.
 std::string_view sanitized(std::string_view text, std::size_t max_length, bool utf8,
                            std::string& buffer) {

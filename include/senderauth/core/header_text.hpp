@@ -7,6 +7,26 @@
 
 namespace senderauth {
 
+// RFC 5322 3.2.3 atext; with `utf8`, also the bytes of UTF-8 characters (RFC 6532 3.2), for
+// text already known to be well-formed UTF-8.
+inline bool is_atext(char c, bool utf8 = false) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x80) return utf8;
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+// RFC 5322 3.2.3 dot-atom-text: atext runs joined by single dots.
+inline bool is_dot_atom(std::string_view text, bool utf8 = false) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  char previous = 0;
+  for (char c : text) {
+    if (c == '.' ? previous == '.' : !is_atext(c, utf8)) return false;
+    previous = c;
+  }
+  return true;
+}
+
 // True when `text` is at most `max_length` bytes of printable US-ASCII with single spaces between
 // words and none at either end: what the header sanitisers (A-R, Received-SPF) leave unchanged.
 // Nearly every value is, and is then written in place instead of copied.
