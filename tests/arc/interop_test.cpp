@@ -5,8 +5,6 @@
 //  - chains whose hops alternate between senderauth and dkimpy validate everywhere;
 // and a copy whose body changed after the last hop fails everywhere. RSA only: neither peer
 // knows ed25519-sha256 for ARC. A peer that is not installed is skipped (a failure under CI).
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
@@ -23,43 +21,25 @@
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "support/conformance.hpp"
+#include "support/peer.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace senderauth::arc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::command_succeeds;
+using testing::kDkimpyDnsHook;
+using testing::kMailDkimDnsHook;
+using testing::kPython;
+using testing::run_shell;
 
-constexpr const char* kPython = "/usr/bin/python3";
 constexpr std::int64_t kSealedAt = 1795429500;
 
-std::string shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-bool succeeds(const std::string& cmd) {
-  int st = std::system((cmd + " >/dev/null 2>&1").c_str());
-  return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-// dkimpy validator: argv = dns-file message...; prints the chain result per message.
+// dkimpy validator (after kDkimpyDnsHook): argv = dns-file message...; prints the chain
+// result per message.
 constexpr std::string_view kDkimpyVerify = R"PY(
-import sys, dkim
-records = {}
-for line in open(sys.argv[1]):
-    name, value = line.rstrip('\n').split(' ', 1)
-    records[name.lower().rstrip('.')] = value.encode()
-def dnsfunc(name, timeout=5):
-    if isinstance(name, bytes):
-        name = name.decode()
-    return records.get(name.lower().rstrip('.'))
+import dkim
 for path in sys.argv[2:]:
     cv, results, reason = dkim.arc_verify(open(path, 'rb').read(), dnsfunc=dnsfunc)
     print(cv.decode())
@@ -79,22 +59,9 @@ if not fields:
 open(dst, 'wb').write(b''.join(fields) + data)
 )PY";
 
-// Mail::DKIM::ARC::Verifier with its DNS query replaced: argv = dns-file message...
+// Mail::DKIM::ARC::Verifier (after kMailDkimDnsHook): argv = dns-file message...
 constexpr std::string_view kMailDkimVerify = R"PL(
-use strict; use warnings;
-use Mail::DKIM::ARC::Verifier; use Net::DNS;
-my %dns;
-open(my $f, '<', shift @ARGV) or die;
-while (<$f>) { chomp; my ($n, $v) = split / /, $_, 2; $n =~ s/\.$//; $dns{lc $n} = $v; }
-{
-  no warnings 'redefine';
-  *Mail::DKIM::DNS::query = sub {
-    my ($d, $t) = @_; $d =~ s/\.$//;
-    my $v = $dns{lc $d};
-    if (!defined $v) { $@ = 'NXDOMAIN'; return; }
-    return Net::DNS::RR->new(name => $d, type => 'TXT', txtdata => [unpack('(a255)*', $v)]);
-  };
-}
+use Mail::DKIM::ARC::Verifier;
 for my $path (@ARGV) {
   open(my $m, '<', $path) or die; binmode $m;
   my $v = Mail::DKIM::ARC::Verifier->new();
@@ -163,41 +130,34 @@ Peers& peers() {
       dns += name + " " + record + "\n";
     }
     p.dns = p.scratch->write("dns.txt", dns);
-    p.scratch->write("dkimpy_verify.py", std::string(kDkimpyVerify));
+    p.scratch->write("dkimpy_verify.py", std::string(kDkimpyDnsHook) + std::string(kDkimpyVerify));
     p.scratch->write("dkimpy_seal.py", std::string(kDkimpySeal));
-    p.scratch->write("maildkim_verify.pl", std::string(kMailDkimVerify));
+    p.scratch->write("maildkim_verify.pl",
+                     std::string(kMailDkimDnsHook) + std::string(kMailDkimVerify));
     return p;
   }();
   return p;
 }
 
 bool have_dkimpy_arc() {
-  static bool ok = succeeds(std::string(kPython) + " -c 'import dkim, authres'");
+  static bool ok = command_succeeds(std::string(kPython) + " -c 'import dkim, authres'");
   return ok;
 }
 bool have_mail_dkim_arc() {
-  static bool ok = succeeds("perl -MMail::DKIM::ARC::Verifier -MNet::DNS -e 1");
+  static bool ok = command_succeeds("perl -MMail::DKIM::ARC::Verifier -MNet::DNS -e 1");
   return ok;
 }
 
-#define NEED_PEER(present, package)                                                         \
-  do {                                                                                      \
-    if (!(present)) {                                                                       \
-      if (::senderauth::testing::running_in_ci()) FAIL() << package << " missing under CI"; \
-      GTEST_SKIP() << package << " not installed";                                          \
-    }                                                                                       \
-  } while (0)
-
 std::string dkimpy_verify(const std::string& message, const std::string& name) {
   const std::string path = peers().scratch->write(name, message);
-  return shell(std::string(kPython) + " " + (peers().dir / "dkimpy_verify.py").string() + " " +
-               peers().dns.string() + " " + path);
+  return run_shell(std::string(kPython) + " " + (peers().dir / "dkimpy_verify.py").string() + " " +
+                   peers().dns.string() + " " + path);
 }
 
 std::string mail_dkim_verify(const std::string& message, const std::string& name) {
   const std::string path = peers().scratch->write(name, message);
-  return shell("perl " + (peers().dir / "maildkim_verify.pl").string() + " " +
-               peers().dns.string() + " " + path);
+  return run_shell("perl " + (peers().dir / "maildkim_verify.pl").string() + " " +
+                   peers().dns.string() + " " + path);
 }
 
 ArcResult senderauth_verify(const std::string& message) {
@@ -244,9 +204,9 @@ std::string dkimpy_seal(const std::string& message, const std::string& results,
   const std::string in = peers().scratch->write(name + "-in.eml", received);
   const fs::path out = peers().dir / (name + "-sealed.eml");
   const std::string said =
-      shell(std::string(kPython) + " " + (peers().dir / "dkimpy_seal.py").string() + " " +
-            peers().key_pem.string() + " py c.example mx.c.example " + std::to_string(kSealedAt) +
-            " " + in + " " + out.string());
+      run_shell(std::string(kPython) + " " + (peers().dir / "dkimpy_seal.py").string() + " " +
+                peers().key_pem.string() + " py c.example mx.c.example " +
+                std::to_string(kSealedAt) + " " + in + " " + out.string());
   EXPECT_EQ(said, "");
   const std::string sealed = testing::read_file_bytes(out);
   return lf ? to_lf(sealed) : sealed;
@@ -261,8 +221,8 @@ class ArcInterop : public ::testing::TestWithParam<bool> {  // true: LF-only tex
 };
 
 TEST_P(ArcInterop, SenderauthSealsPeersValidate) {
-  NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
-  NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
+  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
   const std::string one = senderauth_seal(message(), "spf=pass smtp.mailfrom=origin.example");
   EXPECT_EQ(dkimpy_verify(one, name("sa1")), "pass\n") << one;
   EXPECT_EQ(mail_dkim_verify(one, name("sa1")), "pass\n") << one;
@@ -277,7 +237,7 @@ TEST_P(ArcInterop, SenderauthSealsPeersValidate) {
 }
 
 TEST_P(ArcInterop, DkimpySealsSenderauthValidates) {
-  NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
   const std::string one =
       dkimpy_seal(message(), "spf=pass smtp.mailfrom=origin.example", name("py1"));
   ArcResult r = senderauth_verify(one);
@@ -293,8 +253,8 @@ TEST_P(ArcInterop, DkimpySealsSenderauthValidates) {
 }
 
 TEST_P(ArcInterop, ChainsOfBothSealersValidateEverywhere) {
-  NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
-  NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
+  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
   const std::string first = "spf=pass smtp.mailfrom=origin.example";
   const std::vector<std::pair<std::string, std::string>> chains = {
       {"dkimpy-then-senderauth",

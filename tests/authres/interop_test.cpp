@@ -2,8 +2,6 @@
 // authres (the RFC 8601 parser dkimpy and authheaders use). Values that come from the network
 // (MAIL FROM, HELO, header.from, reasons) are chosen to need quoting and escaping; each must
 // come back as the sanitised value we meant, under the method and result we wrote.
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include "senderauth/authres/format.hpp"
 #include "senderauth/authres/parser.hpp"
 #include "support/conformance.hpp"
+#include "support/peer.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace senderauth::authres {
@@ -38,20 +37,8 @@ for path in sys.argv[1:]:
                       for r in header.results]))
 )PY";
 
-std::string shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
 bool have_python_authres() {
-  const int st = std::system("/usr/bin/python3 -c 'import authres' >/dev/null 2>&1");
-  return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  return testing::command_succeeds(std::string(testing::kPython) + " -c 'import authres'");
 }
 
 // How a value is written (`quoted` for the reason, else as a pvalue): the sanitised text as a
@@ -147,10 +134,7 @@ std::vector<Case> cases() {
 }
 
 TEST(AuthresInterop, PythonAuthresReadsWhatWeWrite) {
-  if (!have_python_authres()) {
-    if (testing::running_in_ci()) FAIL() << "python3-authres missing under CI";
-    GTEST_SKIP() << "python3-authres not installed";
-  }
+  SENDERAUTH_NEED_PEER(have_python_authres(), "python3-authres");
   testing::ScratchDir dir("senderauth-authres-interop");
   const std::string script = dir.write("parse.py", std::string(kPythonParse));
   std::string files;
@@ -164,7 +148,7 @@ TEST(AuthresInterop, PythonAuthresReadsWhatWeWrite) {
     fields.push_back(*field);
     files += " " + dir.write(c.name + ".txt", *field);
   }
-  const std::string out = shell("/usr/bin/python3 " + script + files);
+  const std::string out = testing::run_shell(std::string(testing::kPython) + " " + script + files);
   std::vector<std::string> lines;
   for (std::size_t at = 0; at < out.size();) {
     std::size_t end = out.find('\n', at);

@@ -19,6 +19,7 @@
 
 #include "senderauth/core/base64.hpp"
 #include "support/conformance.hpp"
+#include "support/peer.hpp"
 #include "support/scratch_dir.hpp"
 #include "test_support.hpp"
 
@@ -26,22 +27,11 @@ namespace senderauth::dkim {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-bool succeeds(const std::string& cmd) {
-  int st = std::system((cmd + " >/dev/null 2>&1").c_str());
-  return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
+using testing::command_succeeds;
+using testing::kDkimpyDnsHook;
+using testing::kMailDkimDnsHook;
+using testing::kPython;
+using testing::run_shell;
 
 void write(const fs::path& path, std::string_view text) {
   std::ofstream(path, std::ios::binary)
@@ -62,19 +52,10 @@ std::string to_lf(std::string_view s) {
   return out;
 }
 
-constexpr const char* kPython = "/usr/bin/python3";
-
-// dkimpy verifier: argv = dns-file message...; prints per message the results, space-separated.
+// dkimpy verifier (after kDkimpyDnsHook): argv = dns-file message...; prints per message the
+// results, space-separated.
 constexpr std::string_view kDkimpyVerify = R"PY(
-import sys, dkim
-records = {}
-for line in open(sys.argv[1]):
-    name, value = line.rstrip('\n').split(' ', 1)
-    records[name.lower().rstrip('.')] = value.encode()
-def dnsfunc(name, timeout=5):
-    if isinstance(name, bytes):
-        name = name.decode()
-    return records.get(name.lower().rstrip('.'))
+import dkim
 for path in sys.argv[2:]:
     data = open(path, 'rb').read()
     head = data.replace(b'\r\n', b'\n').split(b'\n\n', 1)[0]
@@ -105,22 +86,9 @@ sig = dkim.sign(data, selector.encode(), domain.encode(), open(key, 'rb').read()
 open(dst, 'wb').write(sig + data)
 )PY";
 
-// Mail::DKIM verifier with its DNS query replaced: argv = dns-file message...
+// Mail::DKIM verifier (after kMailDkimDnsHook): argv = dns-file message...
 constexpr std::string_view kMailDkimVerify = R"PL(
-use strict; use warnings;
-use Mail::DKIM::Verifier; use Net::DNS;
-my %dns;
-open(my $f, '<', shift @ARGV) or die;
-while (<$f>) { chomp; my ($n, $v) = split / /, $_, 2; $n =~ s/\.$//; $dns{lc $n} = $v; }
-{
-  no warnings 'redefine';
-  *Mail::DKIM::DNS::query = sub {
-    my ($d, $t) = @_; $d =~ s/\.$//;
-    my $v = $dns{lc $d};
-    if (!defined $v) { $@ = 'NXDOMAIN'; return; }
-    return Net::DNS::RR->new(name => $d, type => 'TXT', txtdata => [unpack('(a255)*', $v)]);
-  };
-}
+use Mail::DKIM::Verifier;
 for my $path (@ARGV) {
   open(my $m, '<', $path) or die; binmode $m;
   my $v = Mail::DKIM::Verifier->new();
@@ -183,9 +151,10 @@ const Keys& keys() {
            format_key_record(KeyType::rsa, test::rsa_key().public_key_der()) + "\n";
     k.dns = k.dir / "dns.txt";
     write(k.dns, dns);
-    write(k.dir / "dkimpy_verify.py", kDkimpyVerify);
+    write(k.dir / "dkimpy_verify.py", std::string(kDkimpyDnsHook) + std::string(kDkimpyVerify));
     write(k.dir / "dkimpy_sign.py", kDkimpySign);
-    write(k.dir / "maildkim_verify.pl", kMailDkimVerify);
+    write(k.dir / "maildkim_verify.pl",
+          std::string(kMailDkimDnsHook) + std::string(kMailDkimVerify));
     write(k.dir / "maildkim_sign.pl", kMailDkimSign);
     k.opendkim_conf = k.dir / "opendkim.conf";
     write(k.opendkim_conf, "Mode v\nSyslog no\nTestPublicKeys " + k.dns.string() + "\n");
@@ -195,40 +164,30 @@ const Keys& keys() {
 }
 
 bool have_dkimpy() {
-  static bool ok = succeeds(std::string(kPython) + " -c 'import dkim'");
+  static bool ok = command_succeeds(std::string(kPython) + " -c 'import dkim'");
   return ok;
 }
 bool have_mail_dkim() {
-  static bool ok = succeeds("perl -MMail::DKIM::Verifier -MNet::DNS -e 1");
+  static bool ok = command_succeeds("perl -MMail::DKIM::Verifier -MNet::DNS -e 1");
   return ok;
 }
 bool have_opendkim() {
-  static bool ok = succeeds("command -v opendkim");
+  static bool ok = command_succeeds("command -v opendkim");
   return ok;
 }
 
-// A peer that is not installed: skipped in a user's clone, a failure under CI=true, where
-// scripts/install-deps has installed every peer.
-#define NEED_PEER(present, package)                                                         \
-  do {                                                                                      \
-    if (!(present)) {                                                                       \
-      if (::senderauth::testing::running_in_ci()) FAIL() << package << " missing under CI"; \
-      GTEST_SKIP() << package << " not installed";                                          \
-    }                                                                                       \
-  } while (0)
-
 std::string dkimpy_verify(const fs::path& message) {
-  return shell(std::string(kPython) + " " + (keys().dir / "dkimpy_verify.py").string() + " " +
-               keys().dns.string() + " " + message.string());
+  return run_shell(std::string(kPython) + " " + (keys().dir / "dkimpy_verify.py").string() + " " +
+                   keys().dns.string() + " " + message.string());
 }
 std::string mail_dkim_verify(const fs::path& message) {
-  return shell("perl " + (keys().dir / "maildkim_verify.pl").string() + " " + keys().dns.string() +
-               " " + message.string());
+  return run_shell("perl " + (keys().dir / "maildkim_verify.pl").string() + " " +
+                   keys().dns.string() + " " + message.string());
 }
 // "pass" / "fail" from opendkim's one-line report.
 std::string opendkim_verify(const fs::path& message) {
   std::string out =
-      shell("opendkim -x " + keys().opendkim_conf.string() + " -t " + message.string());
+      run_shell("opendkim -x " + keys().opendkim_conf.string() + " -t " + message.string());
   if (out.find(") succeeded") != std::string::npos) return "pass\n";
   return "fail: " + out;
 }
@@ -321,20 +280,20 @@ class SenderauthSigns : public ::testing::TestWithParam<Variant> {
 };
 
 TEST_P(SenderauthSigns, DkimpyVerifies) {
-  NEED_PEER(have_dkimpy(), "python3-dkim");
+  SENDERAUTH_NEED_PEER(have_dkimpy(), "python3-dkim");
   EXPECT_EQ(dkimpy_verify(signed_path), "pass\n") << read(signed_path);
   EXPECT_EQ(dkimpy_verify(altered_path), "fail\n");
 }
 
 TEST_P(SenderauthSigns, MailDkimVerifies) {
-  NEED_PEER(have_mail_dkim(), "libmail-dkim-perl");
+  SENDERAUTH_NEED_PEER(have_mail_dkim(), "libmail-dkim-perl");
   if (GetParam().ed25519) GTEST_SKIP() << "Mail::DKIM (Debian) has no ed25519";
   EXPECT_EQ(mail_dkim_verify(signed_path), "pass\n") << read(signed_path);
   EXPECT_EQ(mail_dkim_verify(altered_path), "fail\n");
 }
 
 TEST_P(SenderauthSigns, OpendkimVerifies) {
-  NEED_PEER(have_opendkim(), "opendkim");
+  SENDERAUTH_NEED_PEER(have_opendkim(), "opendkim");
   if (GetParam().header == Canonicalization::simple &&
       GetParam().message.find(":   ") != std::string::npos) {
     // Checked by hand: dkimpy's signature of the same text fails the same way.
@@ -347,22 +306,8 @@ TEST_P(SenderauthSigns, OpendkimVerifies) {
 
 INSTANTIATE_TEST_SUITE_P(Interop, SenderauthSigns, ::testing::ValuesIn(variants()), variant_name);
 
-class DkimpySigns : public ::testing::TestWithParam<Variant> {};
-
-TEST_P(DkimpySigns, SenderauthVerifies) {
-  NEED_PEER(have_dkimpy(), "python3-dkim");
-  const Variant& v = GetParam();
-  fs::path in = keys().dir / ("py-" + v.name + ".in");
-  fs::path out = keys().dir / ("py-" + v.name + ".eml");
-  write(in, v.lf ? to_lf(v.message) : v.message);
-  std::string canon = std::string(to_string(v.header)) + "/" + std::string(to_string(v.body));
-  std::string result = shell(std::string(kPython) + " " + (keys().dir / "dkimpy_sign.py").string() +
-                             " " + (v.ed25519 ? keys().ed_seed : keys().rsa_pem).string() + " " +
-                             (v.ed25519 ? "ed" : "rsa") + " example.test " + canon + " " +
-                             (v.ed25519 ? "ed25519-sha256" : "rsa-sha256") + " " +
-                             (v.length ? "l" : "-") + " " + in.string() + " " + out.string());
-  ASSERT_EQ(result, "");
-  std::string text = read(out);
+// A message a peer signed once: its signature passes with senderauth, an altered copy fails.
+void expect_senderauth_verifies(const std::string& text) {
   dns::ZoneResolver zone;
   ASSERT_TRUE(zone.load_file(keys().dns.string()).ok());
   auto r = test::verify(text, zone);
@@ -373,31 +318,42 @@ TEST_P(DkimpySigns, SenderauthVerifies) {
   EXPECT_EQ(bad[0].status, DkimStatus::fail) << bad[0].reason;
 }
 
+class DkimpySigns : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(DkimpySigns, SenderauthVerifies) {
+  SENDERAUTH_NEED_PEER(have_dkimpy(), "python3-dkim");
+  const Variant& v = GetParam();
+  fs::path in = keys().dir / ("py-" + v.name + ".in");
+  fs::path out = keys().dir / ("py-" + v.name + ".eml");
+  write(in, v.lf ? to_lf(v.message) : v.message);
+  std::string canon = std::string(to_string(v.header)) + "/" + std::string(to_string(v.body));
+  std::string result = run_shell(
+      std::string(kPython) + " " + (keys().dir / "dkimpy_sign.py").string() + " " +
+      (v.ed25519 ? keys().ed_seed : keys().rsa_pem).string() + " " + (v.ed25519 ? "ed" : "rsa") +
+      " example.test " + canon + " " + (v.ed25519 ? "ed25519-sha256" : "rsa-sha256") + " " +
+      (v.length ? "l" : "-") + " " + in.string() + " " + out.string());
+  ASSERT_EQ(result, "");
+  expect_senderauth_verifies(read(out));
+}
+
 INSTANTIATE_TEST_SUITE_P(Interop, DkimpySigns, ::testing::ValuesIn(variants()), variant_name);
 
 class MailDkimSigns : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(MailDkimSigns, SenderauthVerifies) {
-  NEED_PEER(have_mail_dkim(), "libmail-dkim-perl");
+  SENDERAUTH_NEED_PEER(have_mail_dkim(), "libmail-dkim-perl");
   const Variant& v = GetParam();
   fs::path in = keys().dir / ("md-" + v.name + ".in");
   fs::path out = keys().dir / ("md-" + v.name + ".eml");
   write(in, v.lf ? to_lf(v.message) : v.message);
   std::string canon = std::string(to_string(v.header)) + "/" + std::string(to_string(v.body));
   std::string result =
-      shell("perl " + (keys().dir / "maildkim_sign.pl").string() + " " + keys().rsa_pem.string() +
-            " " + canon + " " + in.string() + " " + out.string());
+      run_shell("perl " + (keys().dir / "maildkim_sign.pl").string() + " " +
+                keys().rsa_pem.string() + " " + canon + " " + in.string() + " " + out.string());
   ASSERT_EQ(result, "");
   std::string text = read(out);
   ASSERT_NE(text.find("c=" + canon), std::string::npos) << text;
-  dns::ZoneResolver zone;
-  ASSERT_TRUE(zone.load_file(keys().dns.string()).ok());
-  auto r = test::verify(text, zone);
-  ASSERT_EQ(r.size(), 1u) << text;
-  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason << "\n" << text;
-  auto bad = test::verify(altered(text), zone);
-  ASSERT_EQ(bad.size(), 1u);
-  EXPECT_EQ(bad[0].status, DkimStatus::fail) << bad[0].reason;
+  expect_senderauth_verifies(text);
 }
 
 // Mail::DKIM (Debian) has no ed25519, and its signer no option for l=.
@@ -422,17 +378,18 @@ const std::string kEaiMessage =
     "e\r\n\r\nHallo.\r\n";
 
 TEST(InteropEai, DkimpySignsInUlabelsSenderauthVerifies) {
-  NEED_PEER(have_dkimpy(), "python3-dkim");
+  SENDERAUTH_NEED_PEER(have_dkimpy(), "python3-dkim");
   fs::path in = keys().dir / "eai.in";
   fs::path out = keys().dir / "eai-py.eml";
   write(in, kEaiMessage);
-  std::string result = shell(std::string(kPython) + " " + (keys().dir / "dkimpy_sign.py").string() +
-                             " " + keys().rsa_pem.string() +
-                             " rsa 'b\xc3\xbc"
-                             "cher.example' relaxed/relaxed rsa-sha256 - " +
-                             in.string() + " " + out.string() +
-                             " 'j\xc3\xb6rg@b\xc3\xbc"
-                             "cher.example'");
+  std::string result =
+      run_shell(std::string(kPython) + " " + (keys().dir / "dkimpy_sign.py").string() + " " +
+                keys().rsa_pem.string() +
+                " rsa 'b\xc3\xbc"
+                "cher.example' relaxed/relaxed rsa-sha256 - " +
+                in.string() + " " + out.string() +
+                " 'j\xc3\xb6rg@b\xc3\xbc"
+                "cher.example'");
   ASSERT_EQ(result, "");
   const std::string text = read(out);
   ASSERT_NE(text.find("d=b\xc3\xbc"
@@ -450,7 +407,7 @@ TEST(InteropEai, DkimpySignsInUlabelsSenderauthVerifies) {
 }
 
 TEST(InteropEai, SenderauthSignsInAlabelsDkimpyVerifies) {
-  NEED_PEER(have_dkimpy(), "python3-dkim");
+  SENDERAUTH_NEED_PEER(have_dkimpy(), "python3-dkim");
   auto c = test::config(test::rsa_key(), "rsa",
                         "b\xc3\xbc"
                         "cher.example");

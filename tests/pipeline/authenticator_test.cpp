@@ -34,6 +34,8 @@ const std::string kDemo = std::string(SENDERAUTH_SOURCE_DIR) + "/demo/";
 // The demo messages were signed on 2026-11-23; verify as of that day so they never expire.
 constexpr std::int64_t kDemoNow = 1795430000;
 
+class SlowDemoResolver;
+
 class AuthenticatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -115,6 +117,9 @@ class AuthenticatorTest : public ::testing::Test {
     e.mail_from = "list-bounces@lists.example.net";
     return e;
   }
+
+  Verdict check_with_body_late(SlowDemoResolver& slow, const Envelope& envelope,
+                               const std::string& message, std::vector<std::string>& before_body);
 
   // Where the header section ends (after its empty line).
   static std::size_t body_start(const std::string& message) {
@@ -448,17 +453,16 @@ TEST_F(AuthenticatorTest, DkimAndDmarcLookupsGoOutWhileTheEnvelopeChecksWait) {
             check(good_envelope(), demo_message("1-all-pass.eml")).authentication_results);
 }
 
-// Fed as a milter feeds it: DKIM's key lookups and DMARC's policy lookup go out as soon as the
-// header section is complete, while the body is still on its way.
-TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
-  SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
+// Checks `message` fed as a milter feeds it: the header section, then (5 ms later) the body.
+// `before_body` gets the resolver's events up to then.
+Verdict AuthenticatorTest::check_with_body_late(SlowDemoResolver& slow, const Envelope& envelope,
+                                                const std::string& message,
+                                                std::vector<std::string>& before_body) {
   Authenticator authenticator(slow, policy_);
-  const std::string message = demo_message("1-all-pass.eml");
   const std::size_t blank_line = body_start(message);
-  std::vector<std::string> before_body;
   asio::io_context io;
   auto task = [&]() -> asio::awaitable<Verdict> {
-    MessageCheck check(authenticator, good_envelope());
+    MessageCheck check(authenticator, envelope);
     co_await check.start_envelope_checks();
     check.feed(message.substr(0, blank_line));
     asio::steady_timer body_on_its_way(co_await asio::this_coro::executor,
@@ -468,7 +472,16 @@ TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
     check.feed(message.substr(blank_line));
     co_return co_await check.finish();
   };
-  const Verdict v = dns::run_sync(io, task());
+  return dns::run_sync(io, task());
+}
+
+// Fed as a milter feeds it: DKIM's key lookups and DMARC's policy lookup go out as soon as the
+// header section is complete, while the body is still on its way.
+TEST_F(AuthenticatorTest, KeyAndPolicyLookupsStartBeforeTheBodyArrives) {
+  SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
+  const std::string message = demo_message("1-all-pass.eml");
+  std::vector<std::string> before_body;
+  const Verdict v = check_with_body_late(slow, good_envelope(), message, before_body);
   EXPECT_EQ(v.action, Action::accept) << v.reason;
   ASSERT_EQ(v.dkim.size(), 2u);
   EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::pass) << v.dkim[0].reason;
@@ -487,22 +500,8 @@ TEST_F(AuthenticatorTest, ArcKeyLookupStartsBeforeTheBodyArrives) {
   const std::string forwarded = list_forwarded_message();
   ASSERT_FALSE(forwarded.empty());
   SlowDemoResolver slow(zone_, std::chrono::milliseconds(20));
-  Authenticator authenticator(slow, policy_);
-  const std::size_t blank_line = body_start(forwarded);
   std::vector<std::string> before_body;
-  asio::io_context io;
-  auto task = [&]() -> asio::awaitable<Verdict> {
-    MessageCheck check(authenticator, list_envelope());
-    co_await check.start_envelope_checks();
-    check.feed(forwarded.substr(0, blank_line));
-    asio::steady_timer body_on_its_way(co_await asio::this_coro::executor,
-                                       std::chrono::milliseconds(5));
-    co_await body_on_its_way.async_wait(asio::use_awaitable);
-    before_body = slow.events;
-    check.feed(forwarded.substr(blank_line));
-    co_return co_await check.finish();
-  };
-  const Verdict v = dns::run_sync(io, task());
+  const Verdict v = check_with_body_late(slow, list_envelope(), forwarded, before_body);
   ASSERT_TRUE(v.arc);
   EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
   const std::string key = "start arc._domainkey.lists.example.net";

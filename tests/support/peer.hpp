@@ -1,0 +1,65 @@
+// Running the peer implementations Debian ships (dkimpy, Mail::DKIM, opendkim, python3-authres)
+// from interop tests: a shell command's output, whether a peer is installed, and the DNS hooks
+// that make dkimpy and Mail::DKIM read keys from a "name value" file instead of the network.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "support/conformance.hpp"
+
+namespace senderauth::testing {
+
+// Debian's interpreter: another python3 earlier on PATH may not see python3-dkim.
+inline constexpr const char* kPython = "/usr/bin/python3";
+
+// What `cmd` wrote to standard output and standard error.
+std::string run_shell(const std::string& cmd);
+// Whether `cmd` ran and exited 0 (its output discarded).
+bool command_succeeds(const std::string& cmd);
+
+// Python that reads the "name value" file sys.argv[1] into `dnsfunc(name)`, dkimpy's DNS hook.
+inline constexpr std::string_view kDkimpyDnsHook = R"PY(
+import sys
+records = {}
+for line in open(sys.argv[1]):
+    name, value = line.rstrip('\n').split(' ', 1)
+    records[name.lower().rstrip('.')] = value.encode()
+def dnsfunc(name, timeout=5):
+    if isinstance(name, bytes):
+        name = name.decode()
+    return records.get(name.lower().rstrip('.'))
+)PY";
+
+// Perl that reads the "name value" file shift(@ARGV) and answers Mail::DKIM's TXT queries from
+// it (NXDOMAIN for other names).
+inline constexpr std::string_view kMailDkimDnsHook = R"PL(
+use strict; use warnings;
+use Net::DNS; use Mail::DKIM::DNS;
+my %dns;
+open(my $f, '<', shift @ARGV) or die;
+while (<$f>) { chomp; my ($n, $v) = split / /, $_, 2; $n =~ s/\.$//; $dns{lc $n} = $v; }
+{
+  no warnings 'redefine';
+  *Mail::DKIM::DNS::query = sub {
+    my ($d, $t) = @_; $d =~ s/\.$//;
+    my $v = $dns{lc $d};
+    if (!defined $v) { $@ = 'NXDOMAIN'; return; }
+    return Net::DNS::RR->new(name => $d, type => 'TXT', txtdata => [unpack('(a255)*', $v)]);
+  };
+}
+)PL";
+
+}  // namespace senderauth::testing
+
+// A peer that is not installed: skipped in a user's clone, a failure under CI=true, where
+// scripts/install-deps has installed every peer.
+#define SENDERAUTH_NEED_PEER(present, package)                                              \
+  do {                                                                                      \
+    if (!(present)) {                                                                       \
+      if (::senderauth::testing::running_in_ci()) FAIL() << package << " missing under CI"; \
+      GTEST_SKIP() << package << " not installed";                                          \
+    }                                                                                       \
+  } while (0)
