@@ -201,9 +201,7 @@ void DmarcEvaluation::add_author(std::string_view from_domain) {
   a.step = Author::Step::final;  // unless the domain can be looked up
   out.from_domain = normalise(from_domain);
   if (out.from_domain.empty()) {
-    out.status = DmarcStatus::permerror;
-    out.reason = "no author domain";
-    out.from_problem = FromProblem::missing;
+    refuse_domain(out, "no author domain", FromProblem::missing);
     return;
   }
   // Callers normally pass message::author_domains() output; anything else is checked the same
@@ -402,9 +400,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
   }
   if (!strictest) {  // set_authors() was not called: there is no author
     DmarcResult out;
-    out.status = DmarcStatus::permerror;
-    out.reason = "no author domain";
-    out.from_problem = FromProblem::missing;
+    refuse_domain(out, "no author domain", FromProblem::missing);
     co_return out;
   }
   co_return std::move(*strictest);
