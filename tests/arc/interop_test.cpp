@@ -1,8 +1,8 @@
 // Interoperability of ARC (RFC 8617) with the implementations Debian ships, offline:
 //  - senderauth seals, dkimpy (python3-dkim's arc_verify, DNS through its dnsfunc) and
 //    Mail::DKIM::ARC::Verifier (libmail-dkim-perl, DNS query replaced) validate;
-//  - dkimpy seals (arc_sign), senderauth validates;
-//  - chains whose hops alternate between senderauth and dkimpy validate everywhere;
+//  - dkimpy (arc_sign) and Mail::DKIM::ARC::Signer seal, senderauth validates;
+//  - chains whose hops alternate between the sealers validate everywhere;
 // and a copy whose body changed after the last hop fails everywhere. RSA only: neither peer
 // knows ed25519-sha256 for ARC. A peer that is not installed is skipped (a failure under CI).
 #include <gtest/gtest.h>
@@ -59,6 +59,24 @@ if not fields:
 open(dst, 'wb').write(b''.join(fields) + data)
 )PY";
 
+// Mail::DKIM::ARC::Signer: argv = key selector domain authserv-id timestamp in out; the cv
+// comes from the arc= result of that authserv-id's Authentication-Results ("none" without).
+constexpr std::string_view kMailDkimSeal = R"PL(
+use strict; use warnings;
+use Mail::DKIM::ARC::Signer; use Mail::DKIM::TextWrap;
+my ($key, $selector, $domain, $srv_id, $timestamp, $src, $dst) = @ARGV;
+my $s = Mail::DKIM::ARC::Signer->new(Algorithm => 'rsa-sha256', Domain => $domain,
+                                     Selector => $selector, SrvId => $srv_id, KeyFile => $key,
+                                     Chain => 'ar', Timestamp => $timestamp);
+open(my $m, '<', $src) or die; binmode $m;
+my $data = '';
+while (<$m>) { $data .= $_; $s->PRINT($_); }
+$s->CLOSE;
+die 'Mail::DKIM added no ARC set: ' . $s->result . "\n" unless $s->result eq 'sealed';
+open(my $o, '>', $dst) or die; binmode $o;
+print $o join("\r\n", $s->as_strings), "\r\n", $data;
+)PL";
+
 // Mail::DKIM::ARC::Verifier (after kMailDkimDnsHook): argv = dns-file message...
 constexpr std::string_view kMailDkimVerify = R"PL(
 use Mail::DKIM::ARC::Verifier;
@@ -108,7 +126,8 @@ std::string altered(std::string m) {
   return m;
 }
 
-// Hop a.example seals with senderauth, hop c.example with dkimpy; both use the demo RSA key.
+// Hop a.example seals with senderauth, c.example with dkimpy, d.example with Mail::DKIM; all
+// use the demo RSA key.
 struct Peers {
   std::shared_ptr<testing::ScratchDir> scratch;
   fs::path dir, dns, key_pem;
@@ -125,13 +144,15 @@ Peers& peers() {
     p.key = dkim::PrivateKey::from_pem(testing::read_file_bytes(p.key_pem)).value();
     const std::string record = dkim::format_key_record(dkim::KeyType::rsa, p.key.public_key_der());
     std::string dns;
-    for (const std::string name : {"arc._domainkey.a.example", "py._domainkey.c.example"}) {
+    for (const std::string name :
+         {"arc._domainkey.a.example", "py._domainkey.c.example", "md._domainkey.d.example"}) {
       p.zone.add_txt(name, dkim::split_txt_strings(record));
       dns += name + " " + record + "\n";
     }
     p.dns = p.scratch->write("dns.txt", dns);
     p.scratch->write("dkimpy_verify.py", std::string(kDkimpyDnsHook) + std::string(kDkimpyVerify));
     p.scratch->write("dkimpy_seal.py", std::string(kDkimpySeal));
+    p.scratch->write("maildkim_seal.pl", std::string(kMailDkimSeal));
     p.scratch->write("maildkim_verify.pl",
                      std::string(kMailDkimDnsHook) + std::string(kMailDkimVerify));
     return p;
@@ -186,13 +207,16 @@ std::string senderauth_seal(const std::string& message, const std::string& resul
   return (lf ? to_lf(sealed->fields()) : sealed->fields()) + received;
 }
 
-// The same by dkimpy as c.example. LF-only text is sealed as CRLF and then stored with LF again
-// (as a mailbox keeps it): dkimpy's own LF mode writes seals that neither dkimpy nor Mail::DKIM
-// validate (checked by hand with python3-dkim 1.1.4).
-std::string dkimpy_seal(const std::string& message, const std::string& results,
-                        const std::string& name) {
+enum class Sealer { dkimpy, mail_dkim };
+
+// The same by a peer: dkimpy as c.example, Mail::DKIM as d.example. LF-only text is sealed as
+// CRLF and then stored with LF again (as a mailbox keeps it): dkimpy's own LF mode writes seals
+// that neither dkimpy nor Mail::DKIM validate (checked by hand with python3-dkim 1.1.4).
+std::string peer_seal(Sealer sealer, const std::string& message, const std::string& results,
+                      const std::string& name) {
   const bool lf = message.find("\r\n") == std::string::npos;
-  std::string received = "Authentication-Results: mx.c.example; " + results + "\r\n";
+  const std::string domain = sealer == Sealer::dkimpy ? "c.example" : "d.example";
+  std::string received = "Authentication-Results: mx." + domain + "; " + results + "\r\n";
   if (lf) {
     for (std::size_t i = 0; i < message.size(); ++i) {
       if (message[i] == '\n') received += '\r';
@@ -203,10 +227,14 @@ std::string dkimpy_seal(const std::string& message, const std::string& results,
   }
   const std::string in = peers().scratch->write(name + "-in.eml", received);
   const fs::path out = peers().dir / (name + "-sealed.eml");
-  const std::string said =
-      run_shell(std::string(kPython) + " " + (peers().dir / "dkimpy_seal.py").string() + " " +
-                peers().key_pem.string() + " py c.example mx.c.example " +
-                std::to_string(kSealedAt) + " " + in + " " + out.string());
+  const std::string program = sealer == Sealer::dkimpy
+                                  ? std::string(kPython) + " " +
+                                        (peers().dir / "dkimpy_seal.py").string() + " " +
+                                        peers().key_pem.string() + " py"
+                                  : "perl " + (peers().dir / "maildkim_seal.pl").string() + " " +
+                                        peers().key_pem.string() + " md";
+  const std::string said = run_shell(program + " " + domain + " mx." + domain + " " +
+                                     std::to_string(kSealedAt) + " " + in + " " + out.string());
   EXPECT_EQ(said, "");
   const std::string sealed = testing::read_file_bytes(out);
   return lf ? to_lf(sealed) : sealed;
@@ -239,7 +267,7 @@ TEST_P(ArcInterop, SenderauthSealsPeersValidate) {
 TEST_P(ArcInterop, DkimpySealsSenderauthValidates) {
   SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
   const std::string one =
-      dkimpy_seal(message(), "spf=pass smtp.mailfrom=origin.example", name("py1"));
+      peer_seal(Sealer::dkimpy, message(), "spf=pass smtp.mailfrom=origin.example", name("py1"));
   ArcResult r = senderauth_verify(one);
   EXPECT_EQ(r.status, ChainStatus::pass) << r.reason << "\n" << one;
   EXPECT_EQ(r.instances, 1);
@@ -252,21 +280,38 @@ TEST_P(ArcInterop, DkimpySealsSenderauthValidates) {
   EXPECT_NE(r.reason.find("body hash did not verify"), std::string::npos) << r.reason;
 }
 
-TEST_P(ArcInterop, ChainsOfBothSealersValidateEverywhere) {
+TEST_P(ArcInterop, MailDkimSealsSenderauthValidates) {
+  SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
+  const std::string one =
+      peer_seal(Sealer::mail_dkim, message(), "spf=pass smtp.mailfrom=origin.example", name("md1"));
+  ArcResult r = senderauth_verify(one);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason << "\n" << one;
+  ASSERT_EQ(r.sets.size(), 1u);
+  EXPECT_EQ(r.sets[0].seal_domain, "d.example");
+  EXPECT_EQ(senderauth_verify(altered(one)).status, ChainStatus::fail);
+}
+
+TEST_P(ArcInterop, ChainsOfSeveralSealersValidateEverywhere) {
   SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
   SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
   const std::string first = "spf=pass smtp.mailfrom=origin.example";
   const std::vector<std::pair<std::string, std::string>> chains = {
       {"dkimpy-then-senderauth",
-       senderauth_seal(dkimpy_seal(message(), first, name("py-first")), "arc=pass")},
+       senderauth_seal(peer_seal(Sealer::dkimpy, message(), first, name("py-first")), "arc=pass")},
       {"senderauth-then-dkimpy",
-       dkimpy_seal(senderauth_seal(message(), first), "arc=pass", name("sa-first"))},
+       peer_seal(Sealer::dkimpy, senderauth_seal(message(), first), "arc=pass", name("sa-first"))},
+      // Three sealers in turn: a list's Mail::DKIM, a forwarder's dkimpy, then us.
+      {"mail-dkim-dkimpy-senderauth",
+       senderauth_seal(peer_seal(Sealer::dkimpy,
+                                 peer_seal(Sealer::mail_dkim, message(), first, name("md-first")),
+                                 "arc=pass", name("md-py")),
+                       "arc=pass")},
   };
   for (const auto& [what, chain] : chains) {
     SCOPED_TRACE(what);
     const ArcResult r = senderauth_verify(chain);
     EXPECT_EQ(r.status, ChainStatus::pass) << r.reason << "\n" << chain;
-    EXPECT_EQ(r.instances, 2);
+    EXPECT_EQ(r.instances, what == "mail-dkim-dkimpy-senderauth" ? 3 : 2);
     EXPECT_EQ(r.oldest_pass, 0);
     EXPECT_EQ(dkimpy_verify(chain, name(what)), "pass\n") << chain;
     EXPECT_EQ(mail_dkim_verify(chain, name(what)), "pass\n") << chain;
