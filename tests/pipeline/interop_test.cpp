@@ -1,7 +1,7 @@
-// A mailing list that seals with dkimpy (as Mailman 3 does) forwards a message it altered: the
-// author's DKIM signature breaks and SPF is the list's, so DMARC fails. With the list named a
-// trusted ARC sealer the verdict accepts the message, as an administrator who trusts the list
-// expects; without, the author domain's p=reject holds.
+// A mailing list that seals with dkimpy (Mailman 3 seals through authheaders, which uses it)
+// forwards a message it altered: the author's DKIM signature breaks and SPF is the list's, so
+// DMARC fails. With the list named a trusted ARC sealer the verdict accepts the message, as an
+// administrator who trusts the list expects; without, the author domain's p=reject holds.
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
