@@ -1,5 +1,7 @@
 #include "arc_suite.hpp"
 
+#include "support/line_ends.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -52,16 +54,6 @@ std::map<std::string, std::pair<std::string, std::string>> overrides() {
 
 }  // namespace
 
-std::string lf_to_crlf(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
-}
-
 std::string test_name(const std::string& id) {
   std::string out;
   for (char c : id) {
@@ -83,7 +75,7 @@ std::vector<ValidationCase> load_validation_cases() {
       ValidationCase c;
       c.id = entry.first.as<std::string>();
       c.scenario = scenario;
-      c.message = lf_to_crlf(scalar(entry.second["message"]));
+      c.message = ::senderauth::testing::to_crlf(scalar(entry.second["message"]));
       std::string cv = scalar(entry.second["cv"]);
       while (!cv.empty() && cv.back() == ' ') cv.pop_back();
       c.suite_cv = lower(cv);
@@ -118,7 +110,7 @@ std::vector<SigningCase> load_signing_cases() {
       c.id = entry.first.as<std::string>();
       c.scenario = scalar(doc["description"]);
       const YAML::Node& t = entry.second;
-      c.message = lf_to_crlf(scalar(t["message"]));
+      c.message = ::senderauth::testing::to_crlf(scalar(t["message"]));
       c.t = t["t"].as<std::int64_t>();
       std::string headers = scalar(t["sig-headers"]);
       std::size_t start = 0;

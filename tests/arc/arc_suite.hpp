@@ -40,8 +40,6 @@ std::vector<SigningCase> load_signing_cases();
 // A zone holding the records (whitespace inside values removed, as SOURCE.md says).
 std::unique_ptr<dns::ZoneResolver> make_zone(const std::map<std::string, std::string>& records);
 
-std::string lf_to_crlf(const std::string& text);
-
 // Test names: letters, digits and underscores only.
 std::string test_name(const std::string& id);
 

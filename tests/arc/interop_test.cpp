@@ -21,6 +21,7 @@
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "support/conformance.hpp"
+#include "support/line_ends.hpp"
 #include "support/peer.hpp"
 #include "support/scratch_dir.hpp"
 
@@ -33,6 +34,8 @@ using testing::kDkimpyDnsHook;
 using testing::kMailDkimDnsHook;
 using testing::kPython;
 using testing::run_shell;
+using testing::to_crlf;
+using testing::to_lf;
 
 constexpr std::int64_t kSealedAt = 1795429500;
 
@@ -109,15 +112,6 @@ const std::string kMessage =
     "\r\n"
     "-- \r\n"
     "Alice\r\n";
-
-std::string to_lf(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 // The message with a word of its body changed.
 std::string altered(std::string m) {
@@ -216,15 +210,8 @@ std::string peer_seal(Sealer sealer, const std::string& message, const std::stri
                       const std::string& name) {
   const bool lf = message.find("\r\n") == std::string::npos;
   const std::string domain = sealer == Sealer::dkimpy ? "c.example" : "d.example";
-  std::string received = "Authentication-Results: mx." + domain + "; " + results + "\r\n";
-  if (lf) {
-    for (std::size_t i = 0; i < message.size(); ++i) {
-      if (message[i] == '\n') received += '\r';
-      received += message[i];
-    }
-  } else {
-    received += message;
-  }
+  const std::string received =
+      "Authentication-Results: mx." + domain + "; " + results + "\r\n" + to_crlf(message);
   const std::string in = peers().scratch->write(name + "-in.eml", received);
   const fs::path out = peers().dir / (name + "-sealed.eml");
   const std::string program = sealer == Sealer::dkimpy

@@ -19,6 +19,7 @@
 
 #include "senderauth/core/base64.hpp"
 #include "support/conformance.hpp"
+#include "support/line_ends.hpp"
 #include "support/peer.hpp"
 #include "support/scratch_dir.hpp"
 #include "test_support.hpp"
@@ -32,6 +33,7 @@ using testing::kDkimpyDnsHook;
 using testing::kMailDkimDnsHook;
 using testing::kPython;
 using testing::run_shell;
+using testing::to_lf;
 
 void write(const fs::path& path, std::string_view text) {
   std::ofstream(path, std::ios::binary)
@@ -41,15 +43,6 @@ void write(const fs::path& path, std::string_view text) {
 std::string read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string to_lf(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-    out.push_back(s[i]);
-  }
-  return out;
 }
 
 // dkimpy verifier (after kDkimpyDnsHook): argv = dns-file message...; prints per message the
