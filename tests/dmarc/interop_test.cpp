@@ -1,0 +1,196 @@
+// DMARC (RFC 7489, organisational domain from a public suffix list) next to Mail::DMARC
+// (libmail-dmarc-perl, the implementation behind SpamAssassin's DMARC plugin): the same
+// records, served by a real DNS server (nsd) to Mail::DMARC and held in memory for us, the same
+// SPF and DKIM results, and the same list of public suffixes. For every case both must give the
+// same result (pass, fail, none) and the same disposition (none, quarantine, reject).
+//
+// Mail::DMARC has no default "*" rule: a top-level domain is a public suffix only when the list
+// names it. The list given to both therefore names "test", as the real list names "com".
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "senderauth/dmarc/evaluator.hpp"
+#include "senderauth/dmarc/public_suffix_list.hpp"
+#include "senderauth/dns/run_sync.hpp"
+#include "senderauth/dns/zone_resolver.hpp"
+#include "support/conformance.hpp"
+#include "support/nsd_server.hpp"
+#include "support/peer.hpp"
+#include "support/scratch_dir.hpp"
+
+namespace senderauth::dmarc {
+namespace {
+
+// The zone "test": each author domain exists (an A record), as Mail::DMARC requires before it
+// applies any policy.
+const std::string kZone = R"(
+example.test.          IN A   192.0.2.1
+sub.example.test.      IN A   192.0.2.1
+deep.sub.example.test. IN A   192.0.2.1
+_dmarc.example.test.   IN TXT "v=DMARC1; p=reject; sp=quarantine; adkim=s; aspf=r"
+relaxed.test.          IN A   192.0.2.1
+sub.relaxed.test.      IN A   192.0.2.1
+_dmarc.relaxed.test.   IN TXT "v=DMARC1; p=quarantine"
+own.relaxed.test.      IN A   192.0.2.1
+_dmarc.own.relaxed.test. IN TXT "v=DMARC1; p=none"
+monitor.test.          IN A   192.0.2.1
+_dmarc.monitor.test.   IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@monitor.test"
+strict.test.           IN A   192.0.2.1
+sub.strict.test.       IN A   192.0.2.1
+_dmarc.strict.test.    IN TXT "v=DMARC1; p=reject; adkim=s; aspf=s"
+twice.test.            IN A   192.0.2.1
+_dmarc.twice.test.     IN TXT "v=DMARC1; p=reject"
+_dmarc.twice.test.     IN TXT "v=DMARC1; p=none"
+nothing.test.          IN A   192.0.2.1
+other.test.            IN A   192.0.2.1
+)";
+
+// Mail::DMARC: reads "from spf-domain spf-result dkim-domain dkim-result" lines (a "-" leaves
+// the identity out) on standard input, asks 127.0.0.1 at the port in argv[1], and prints
+// "result disposition" per line.
+constexpr std::string_view kMailDmarc = R"PL(
+use strict; use warnings;
+use Mail::DMARC::PurePerl; use Net::DNS;
+my $port = shift @ARGV;
+while (my $line = <STDIN>) {
+  chomp $line;
+  my ($from, $spf_dom, $spf_res, $dkim_dom, $dkim_res) = split / /, $line;
+  my $dmarc = Mail::DMARC::PurePerl->new;
+  $dmarc->set_resolver(Net::DNS::Resolver->new(nameservers => ['127.0.0.1'], port => $port,
+                                               recurse => 0, udp_timeout => 3, tcp_timeout => 3));
+  $dmarc->source_ip('192.0.2.25');
+  $dmarc->envelope_to('receiver.test');
+  $dmarc->header_from($from);
+  $dmarc->spf($spf_dom eq '-' ? [] : { domain => $spf_dom, scope => 'mfrom', result => $spf_res });
+  $dmarc->dkim($dkim_dom eq '-' ? [] : [{ domain => $dkim_dom, selector => 's', result => $dkim_res }]);
+  my $r = $dmarc->validate();
+  print $r->result, ' ', $r->disposition, "\n";
+}
+)PL";
+
+struct Case {
+  std::string from, spf_domain, spf_result, dkim_domain, dkim_result;
+  // Where the two differ on purpose: what we give, what Mail::DMARC gives, and why.
+  std::string ours = {}, peer = {}, why = {};
+};
+
+const std::vector<Case> kCases = {
+    // example.test: p=reject, sp=quarantine, strict DKIM, relaxed SPF.
+    {"example.test", "example.test", "pass", "-", "-"},
+    {"example.test", "sub.example.test", "pass", "-", "-"},  // relaxed SPF aligns
+    {"example.test", "-", "-", "sub.example.test", "pass"},  // strict DKIM does not
+    {"example.test", "-", "-", "example.test", "pass"},
+    {"example.test", "other.test", "pass", "other.test", "pass"},
+    {"example.test", "example.test", "fail", "example.test", "fail"},
+    {"sub.example.test", "other.test", "pass", "-", "-"},  // sp=quarantine applies
+    {"deep.sub.example.test", "example.test", "pass", "-", "-"},
+    {"deep.sub.example.test", "-", "-", "deep.sub.example.test", "pass"},
+    {"deep.sub.example.test", "other.test", "fail", "-", "-"},
+    // relaxed.test: p=quarantine, no sp, relaxed both; own.relaxed.test has its own p=none.
+    {"relaxed.test", "sub.relaxed.test", "pass", "-", "-"},
+    {"sub.relaxed.test", "-", "-", "relaxed.test", "pass"},
+    {"sub.relaxed.test", "other.test", "pass", "other.test", "pass"},
+    {"own.relaxed.test", "other.test", "pass", "-", "-"},
+    {"own.relaxed.test", "-", "-", "relaxed.test", "pass"},
+    // p=none, strict alignment, several records, no record.
+    {"monitor.test", "other.test", "pass", "-", "-"},
+    {"strict.test", "sub.strict.test", "pass", "sub.strict.test", "pass"},
+    {"sub.strict.test", "sub.strict.test", "pass", "-", "-"},
+    {"sub.strict.test", "strict.test", "pass", "strict.test", "pass"},
+    // RFC 7489 6.6.3: with several records "DMARC processing is not applied to this message".
+    // Mail::DMARC stops there too (no disposition) but leaves its default result, "fail".
+    {"twice.test", "other.test", "pass", "-", "-", "none none", "fail none",
+     "several records: DMARC is not applied (RFC 7489 6.6.3)"},
+    {"nothing.test", "other.test", "pass", "-", "-"},
+};
+
+std::string word(DmarcStatus s) {
+  switch (s) {
+    case DmarcStatus::pass:
+      return "pass";
+    case DmarcStatus::fail:
+      return "fail";
+    case DmarcStatus::none:
+      return "none";
+    case DmarcStatus::temperror:
+      return "temperror";
+    case DmarcStatus::permerror:
+      return "permerror";
+  }
+  return "?";
+}
+
+std::string word(Policy p) {
+  switch (p) {
+    case Policy::none:
+      return "none";
+    case Policy::quarantine:
+      return "quarantine";
+    case Policy::reject:
+      return "reject";
+  }
+  return "?";
+}
+
+TEST(DmarcInterop, MailDmarcGivesTheSameResultsAndDispositions) {
+  SENDERAUTH_NEED_PEER(testing::command_succeeds("perl -MMail::DMARC::PurePerl -e 1"),
+                       "libmail-dmarc-perl");
+  if (!testing::NsdServer::available()) {
+    if (testing::running_in_ci()) FAIL() << "nsd missing under CI";
+    GTEST_SKIP() << "nsd not installed";
+  }
+  testing::ScratchDir dir("senderauth-dmarc-interop");
+  const std::string psl = dir.write("psl.dat", "// for the test\ntest\n");
+  const std::string config =
+      dir.write("mail-dmarc.ini", "[dns]\ntimeout = 3\npublic_suffix_list = " + psl +
+                                      "\n[report_store]\nauto_save = 0\n");
+  const std::string script = dir.write("dmarc.pl", std::string(kMailDmarc));
+  std::string input;
+  for (const Case& c : kCases) {
+    input += c.from + " " + c.spf_domain + " " + c.spf_result + " " + c.dkim_domain + " " +
+             c.dkim_result + "\n";
+  }
+  const std::string input_path = dir.write("cases.txt", input);
+  auto server = testing::NsdServer::start({{"test", "$TTL 300\n" + kZone}});
+  ASSERT_TRUE(server.ok()) << server.reason();
+  const std::string peer =
+      testing::run_shell("MAIL_DMARC_CONFIG_FILE=" + config + " perl " + script + " " +
+                         std::to_string(server.value()->port()) + " < " + input_path);
+  std::istringstream lines(peer);
+  std::vector<std::string> theirs;
+  for (std::string line; std::getline(lines, line);) theirs.push_back(line);
+  ASSERT_EQ(theirs.size(), kCases.size()) << peer;
+
+  dns::ZoneResolver zone;
+  ASSERT_TRUE(zone.load_zone_text(kZone, "test").ok());
+  auto list = PublicSuffixList::load(psl);
+  ASSERT_TRUE(list.ok()) << list.reason();
+  DmarcOptions options;
+  options.discovery.method = OrgDomainMethod::public_suffix_list;
+  options.discovery.psl = *list;
+  for (std::size_t i = 0; i < kCases.size(); ++i) {
+    const Case& c = kCases[i];
+    SCOPED_TRACE(c.from + " spf " + c.spf_domain + "=" + c.spf_result + " dkim " + c.dkim_domain +
+                 "=" + c.dkim_result);
+    DmarcInput in;
+    in.from_domain = c.from;
+    if (c.spf_domain != "-") in.spf = SpfIdentity{c.spf_domain, parse_auth_outcome(c.spf_result)};
+    if (c.dkim_domain != "-") in.dkim.push_back({c.dkim_domain, parse_auth_outcome(c.dkim_result)});
+    asio::io_context io;
+    const DmarcResult ours = dns::run_sync(io, evaluate(zone, in, options));
+    const std::string got = word(ours.status) + " " + word(ours.disposition);
+    if (c.ours.empty()) {
+      EXPECT_EQ(got, theirs[i]) << ours.reason;
+    } else {
+      EXPECT_EQ(got, c.ours) << c.why << ": " << ours.reason;
+      EXPECT_EQ(theirs[i], c.peer) << "Mail::DMARC changed its answer: " << c.why;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace senderauth::dmarc
