@@ -46,6 +46,16 @@ twice.test.            IN A   192.0.2.1
 _dmarc.twice.test.     IN TXT "v=DMARC1; p=reject"
 _dmarc.twice.test.     IN TXT "v=DMARC1; p=none"
 nothing.test.          IN A   192.0.2.1
+pct0.test.             IN A   192.0.2.1
+_dmarc.pct0.test.      IN TXT "v=DMARC1; p=reject; pct=0"
+pct100.test.           IN A   192.0.2.1
+_dmarc.pct100.test.    IN TXT "v=DMARC1; p=quarantine; pct=100"
+quarantine0.test.      IN A   192.0.2.1
+_dmarc.quarantine0.test. IN TXT "v=DMARC1; p=quarantine; pct=0"
+badp.test.             IN A   192.0.2.1
+_dmarc.badp.test.      IN TXT "v=DMARC1; p=bogus; rua=mailto:dmarc@badp.test"
+badp-norua.test.       IN A   192.0.2.1
+_dmarc.badp-norua.test. IN TXT "v=DMARC1; p=bogus"
 other.test.            IN A   192.0.2.1
 )";
 
@@ -106,6 +116,15 @@ const std::vector<Case> kCases = {
     {"twice.test", "other.test", "pass", "-", "-", "none none", "fail none",
      "several records: DMARC is not applied (RFC 7489 6.6.3)"},
     {"nothing.test", "other.test", "pass", "-", "-"},
+    // RFC 7489 pct: sampled out means one level lower; 0 and 100 leave no room for chance.
+    {"pct0.test", "other.test", "pass", "-", "-"},
+    {"pct100.test", "other.test", "pass", "-", "-"},
+    {"quarantine0.test", "other.test", "pass", "-", "-"},
+    // An invalid p=: with a valid rua, as if p=none (RFC 7489 6.6.3); without, no action, and
+    // again Mail::DMARC leaves its default result.
+    {"badp.test", "other.test", "pass", "-", "-"},
+    {"badp-norua.test", "other.test", "pass", "-", "-", "none none", "fail none",
+     "an invalid p= and no valid rua: no action (RFC 7489 6.6.3)"},
 };
 
 std::string word(DmarcStatus s) {
