@@ -48,20 +48,6 @@ for path in sys.argv[2:]:
     print(cv.decode())
 )PY";
 
-// dkimpy sealer: argv = key selector domain authserv-id timestamp in out. The message must
-// carry an Authentication-Results field of that authserv-id (with arc= from the second hop on).
-constexpr std::string_view kDkimpySeal = R"PY(
-import sys, dkim
-key, selector, domain, srv_id, timestamp, src, dst = sys.argv[1:8]
-data = open(src, 'rb').read()
-linesep = b'\r\n' if b'\r\n' in data else b'\n'
-fields = dkim.arc_sign(data, selector.encode(), domain.encode(), open(key, 'rb').read(),
-                       srv_id.encode(), timestamp=int(timestamp), linesep=linesep)
-if not fields:
-    sys.exit('dkimpy added no ARC set')
-open(dst, 'wb').write(b''.join(fields) + data)
-)PY";
-
 // Mail::DKIM::ARC::Signer: argv = key selector domain authserv-id timestamp in out; the cv
 // comes from the arc= result of that authserv-id's Authentication-Results ("none" without).
 constexpr std::string_view kMailDkimSeal = R"PL(
@@ -145,7 +131,7 @@ Peers& peers() {
     }
     p.dns = p.scratch->write("dns.txt", dns);
     p.scratch->write("dkimpy_verify.py", std::string(kDkimpyDnsHook) + std::string(kDkimpyVerify));
-    p.scratch->write("dkimpy_seal.py", std::string(kDkimpySeal));
+    p.scratch->write("dkimpy_seal.py", std::string(testing::kDkimpyArcSeal));
     p.scratch->write("maildkim_seal.pl", std::string(kMailDkimSeal));
     p.scratch->write("maildkim_verify.pl",
                      std::string(kMailDkimDnsHook) + std::string(kMailDkimVerify));
@@ -154,10 +140,6 @@ Peers& peers() {
   return p;
 }
 
-bool have_dkimpy_arc() {
-  static bool ok = command_succeeds(std::string(kPython) + " -c 'import dkim, authres'");
-  return ok;
-}
 bool have_mail_dkim_arc() {
   static bool ok = command_succeeds("perl -MMail::DKIM::ARC::Verifier -MNet::DNS -e 1");
   return ok;
@@ -236,7 +218,7 @@ class ArcInterop : public ::testing::TestWithParam<bool> {  // true: LF-only tex
 };
 
 TEST_P(ArcInterop, SenderauthSealsPeersValidate) {
-  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(testing::have_dkimpy_arc(), "python3-dkim and python3-authres");
   SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
   const std::string one = senderauth_seal(message(), "spf=pass smtp.mailfrom=origin.example");
   EXPECT_EQ(dkimpy_verify(one, name("sa1")), "pass\n") << one;
@@ -252,7 +234,7 @@ TEST_P(ArcInterop, SenderauthSealsPeersValidate) {
 }
 
 TEST_P(ArcInterop, DkimpySealsSenderauthValidates) {
-  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(testing::have_dkimpy_arc(), "python3-dkim and python3-authres");
   const std::string one =
       peer_seal(Sealer::dkimpy, message(), "spf=pass smtp.mailfrom=origin.example", name("py1"));
   ArcResult r = senderauth_verify(one);
@@ -279,7 +261,7 @@ TEST_P(ArcInterop, MailDkimSealsSenderauthValidates) {
 }
 
 TEST_P(ArcInterop, ChainsOfSeveralSealersValidateEverywhere) {
-  SENDERAUTH_NEED_PEER(have_dkimpy_arc(), "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(testing::have_dkimpy_arc(), "python3-dkim and python3-authres");
   SENDERAUTH_NEED_PEER(have_mail_dkim_arc(), "libmail-dkim-perl");
   const std::string first = "spf=pass smtp.mailfrom=origin.example";
   const std::vector<std::pair<std::string, std::string>> chains = {

@@ -22,22 +22,8 @@ namespace {
 const std::string kDemo = std::string(SENDERAUTH_SOURCE_DIR) + "/demo/";
 constexpr std::int64_t kDemoNow = 1795430000;
 
-// dkimpy's arc_sign: argv = key selector domain authserv-id timestamp in out.
-constexpr std::string_view kDkimpySeal = R"PY(
-import sys, dkim
-key, selector, domain, srv_id, timestamp, src, dst = sys.argv[1:8]
-data = open(src, 'rb').read()
-fields = dkim.arc_sign(data, selector.encode(), domain.encode(), open(key, 'rb').read(),
-                       srv_id.encode(), timestamp=int(timestamp))
-if not fields:
-    sys.exit('dkimpy added no ARC set')
-open(dst, 'wb').write(b''.join(fields) + data)
-)PY";
-
 TEST(PipelineInterop, ListSealedByDkimpyIsAcceptedOnlyWhenTrusted) {
-  SENDERAUTH_NEED_PEER(
-      testing::command_succeeds(std::string(testing::kPython) + " -c 'import dkim, authres'"),
-      "python3-dkim and python3-authres");
+  SENDERAUTH_NEED_PEER(testing::have_dkimpy_arc(), "python3-dkim and python3-authres");
   dns::ZoneResolver zone;
   ASSERT_TRUE(zone.load_file(kDemo + "zone/demo.zone").ok());
   const std::string key_pem = kDemo + "keys/demo-rsa.example.test.pem";
@@ -53,7 +39,7 @@ TEST(PipelineInterop, ListSealedByDkimpyIsAcceptedOnlyWhenTrusted) {
       testing::read_file_bytes(kDemo + "messages/1-all-pass.eml");
   received += "-- \r\nThe example list\r\n";
   testing::ScratchDir dir("senderauth-pipeline-interop");
-  const std::string script = dir.write("seal.py", std::string(kDkimpySeal));
+  const std::string script = dir.write("seal.py", std::string(testing::kDkimpyArcSeal));
   const std::string in = dir.write("received.eml", received);
   const std::string out = (dir.path() / "sealed.eml").string();
   ASSERT_EQ(testing::run_shell(std::string(testing::kPython) + " " + script + " " + key_pem +

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace senderauth::testing {
 
@@ -21,6 +22,11 @@ std::string run_shell(const std::string& cmd) {
 bool command_succeeds(const std::string& cmd) {
   const int st = std::system((cmd + " >/dev/null 2>&1").c_str());
   return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+bool have_dkimpy_arc() {
+  static const bool ok = command_succeeds(std::string(kPython) + " -c 'import dkim, authres'");
+  return ok;
 }
 
 }  // namespace senderauth::testing

@@ -33,6 +33,23 @@ def dnsfunc(name, timeout=5):
     return records.get(name.lower().rstrip('.'))
 )PY";
 
+// dkimpy's ARC sealer (arc_sign, which needs python3-authres): argv = key selector domain
+// authserv-id timestamp in out. The message must carry an Authentication-Results field of that
+// authserv-id (with arc= from the second hop on); the new set gets the message's line ends.
+inline constexpr std::string_view kDkimpyArcSeal = R"PY(
+import sys, dkim
+key, selector, domain, srv_id, timestamp, src, dst = sys.argv[1:8]
+data = open(src, 'rb').read()
+linesep = b'\r\n' if b'\r\n' in data else b'\n'
+fields = dkim.arc_sign(data, selector.encode(), domain.encode(), open(key, 'rb').read(),
+                       srv_id.encode(), timestamp=int(timestamp), linesep=linesep)
+if not fields:
+    sys.exit('dkimpy added no ARC set')
+open(dst, 'wb').write(b''.join(fields) + data)
+)PY";
+// Whether dkimpy and python3-authres load, so that kDkimpyArcSeal can run.
+bool have_dkimpy_arc();
+
 // Perl that reads the "name value" file shift(@ARGV) and answers Mail::DKIM's TXT queries from
 // it (NXDOMAIN for other names).
 inline constexpr std::string_view kMailDkimDnsHook = R"PL(
