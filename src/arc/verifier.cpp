@@ -19,6 +19,8 @@ namespace senderauth::arc {
 using detail::ArcSetFields;
 
 struct ArcVerifier::State {
+  State(VerifyOptions o, dkim::KeyCache* key_cache) : options(o), keys(o.min_rsa_bits, key_cache) {}
+
   VerifyOptions options;
   bool headers_seen = false;
   bool ended = false;
@@ -28,10 +30,9 @@ struct ArcVerifier::State {
   // One hasher per distinct (canonicalisation, l=) among the AMSs that will be checked.
   using BodyKey = std::pair<Canonicalization, std::optional<std::uint64_t>>;
   std::map<BodyKey, dkim::BodyHasher> hashers;
-  dkim::KeyCache* key_cache = nullptr;
   std::map<BodyKey, std::string> body_hashes;
   std::map<Canonicalization, std::uint64_t> body_lengths;
-  std::optional<detail::KeyFetcher> keys;  // made with the options, in the constructor
+  detail::KeyFetcher keys;  // keeps decoded keys in the cache given to the verifier, if any
   bool keys_fetched = false;
 
   // Every (selector, domain) whose key the checks in finish() may need.
@@ -100,11 +101,7 @@ std::int64_t unix_now(const VerifyOptions& options) {
 }  // namespace
 
 ArcVerifier::ArcVerifier(VerifyOptions options, dkim::KeyCache* key_cache)
-    : state_(std::make_unique<State>()) {
-  state_->options = options;
-  state_->key_cache = key_cache;
-  state_->keys.emplace(options.min_rsa_bits, key_cache);
-}
+    : state_(std::make_unique<State>(options, key_cache)) {}
 
 ArcVerifier::~ArcVerifier() = default;
 
@@ -160,7 +157,7 @@ bool ArcVerifier::fetch_keys_now(dns::Resolver& resolver) {
   State& s = *state_;
   if (s.keys_fetched) return true;
   if (!s.headers_seen) return false;
-  if (s.needs_no_keys() || s.keys->fetch_now(resolver, s.wanted_keys())) s.keys_fetched = true;
+  if (s.needs_no_keys() || s.keys.fetch_now(resolver, s.wanted_keys())) s.keys_fetched = true;
   return s.keys_fetched;
 }
 
@@ -168,7 +165,7 @@ asio::awaitable<void> ArcVerifier::fetch_keys(dns::Resolver& resolver) {
   State& s = *state_;
   if (s.keys_fetched || s.needs_no_keys()) co_return;
   // All at the same time.
-  co_await s.keys->fetch(resolver, s.wanted_keys());
+  co_await s.keys.fetch(resolver, s.wanted_keys());
   s.keys_fetched = true;
 }
 
@@ -243,7 +240,7 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
 
   // Fetched already (fetch_keys()), or at hand: no coroutine round for them.
   if (!fetch_keys_now(resolver)) co_await fetch_keys(resolver);
-  const detail::KeyFetcher& keys = *s.keys;
+  const detail::KeyFetcher& keys = s.keys;
 
   // Step 4: the newest AMS must verify.
   if (auto problem = check_ams(s, s.sets[n - 1], keys)) {
