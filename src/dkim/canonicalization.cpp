@@ -1,9 +1,10 @@
 #include "senderauth/dkim/canonicalization.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "senderauth/core/cpu_features.hpp"
+#include "senderauth/core/line_ends.hpp"
 #include "senderauth/core/tag_list.hpp"
 
 #ifdef __SSE2__
@@ -28,10 +29,11 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Bytes that interrupt a run of ordinary body text under relaxed rules.
+// Bytes that interrupt a run of ordinary body text under relaxed rules (an LF here is a bare
+// one: the CR of a CRLF interrupts the run first).
 constexpr std::array<bool, 256> kRelaxedSpecial = [] {
   std::array<bool, 256> t{};
-  t[' '] = t['\t'] = t['\r'] = true;
+  t[' '] = t['\t'] = t['\r'] = t['\n'] = true;
   return t;
 }();
 
@@ -48,35 +50,51 @@ std::size_t back_off_line_ends(const char* p, std::size_t n) {
   return n;
 }
 
-// Simple: every byte is kept as it is (a bare CR is data), so all but the trailing line ends.
+// Simple: every byte is kept as it is (a bare CR is data), so all up to a bare LF (which
+// becomes CRLF) but the trailing line ends. Called with no CR pending before `p`.
 std::size_t simple_clean_prefix(const char* p, const char* end) {
-  return back_off_line_ends(p, end - p);
+  const std::size_t n = std::min<std::size_t>(
+      find_bare_lf(std::string_view(p, static_cast<std::size_t>(end - p)), false),
+      static_cast<std::size_t>(end - p));
+  return back_off_line_ends(p, n);
 }
 
-// Relaxed: unchanged unless a TAB, or an SP followed by WSP or CR (a run to shorten, or
-// whitespace at the end of a line). Looks one byte ahead, so stops one byte before the end.
+// Relaxed: unchanged unless a TAB, an SP followed by WSP or CR (a run to shorten, or
+// whitespace at the end of a line), or a bare LF (becomes CRLF; the byte before it is marked).
+// Looks one byte ahead, so stops one byte before the end.
 // Bounded so that the hash reads the bytes while the scan has left them in the cache.
 constexpr std::size_t kRelaxedScan = 16 * 1024;
 
 #ifdef __SSE2__
-// Marks a TAB, or an SP followed by a byte <= 0x20: WSP and CR, and (fewer instructions than
-// naming them) LF and control characters, which the byte-wise state machine passes on as data.
+// Bytes followed by a bare LF: an LF after anything but CR.
+inline __m128i before_bare_lf(__m128i a, __m128i b) {
+  return _mm_andnot_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('\r')),
+                          _mm_cmpeq_epi8(b, _mm_set1_epi8('\n')));
+}
+
+// Marks a TAB, an SP followed by a byte <= 0x20 (WSP and CR, and, fewer instructions than
+// naming them, LF and control characters, which the byte-wise state machine passes on as
+// data), and a byte followed by a bare LF.
 inline __m128i relaxed_specials(const char* q) {
   const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
   __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
   __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
   __m128i b_low = _mm_cmpeq_epi8(_mm_min_epu8(b, sp), b);
-  return _mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_low));
+  return _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_low)),
+      before_bare_lf(a, b));
 }
 
-// A superset of relaxed_specials() in fewer instructions: a TAB, or a pair whose larger byte
-// is SP. Besides every special, that marks a control byte (in text: an LF) followed by SP, as
-// at a line that starts with a space; the exact test then looks again.
+// A superset of relaxed_specials() in fewer instructions: a TAB, a pair whose larger byte is
+// SP, or a byte followed by a bare LF. Besides every special, that marks a control byte (in
+// text: an LF) followed by SP, as at a line that starts with a space; the exact test then
+// looks again.
 inline __m128i relaxed_candidates(const char* q) {
   const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
   __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
   __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
-  return _mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_cmpeq_epi8(_mm_max_epu8(a, b), sp));
+  return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, tab), _mm_cmpeq_epi8(_mm_max_epu8(a, b), sp)),
+                      before_bare_lf(a, b));
 }
 
 inline __m128i any_of_64(__m128i (*test)(const char*), const char* q) {
@@ -100,20 +118,29 @@ const char* skip_clean_blocks(const char* q, const char* limit) {
 
 #ifdef SENDERAUTH_AVX2_DISPATCH
 // The same with 32-byte registers (half the instructions), on CPUs that have them.
+[[gnu::target("avx2"), gnu::always_inline]] inline __m256i before_bare_lf_avx2(__m256i a,
+                                                                               __m256i b) {
+  return _mm256_andnot_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('\r')),
+                             _mm256_cmpeq_epi8(b, _mm256_set1_epi8('\n')));
+}
+
 [[gnu::target("avx2"), gnu::always_inline]] inline __m256i relaxed_specials_avx2(const char* q) {
   const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
   __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
   __m256i b_low = _mm256_cmpeq_epi8(_mm256_min_epu8(b, sp), b);
-  return _mm256_or_si256(_mm256_cmpeq_epi8(a, tab),
-                         _mm256_and_si256(_mm256_cmpeq_epi8(a, sp), b_low));
+  return _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(a, tab), _mm256_and_si256(_mm256_cmpeq_epi8(a, sp), b_low)),
+      before_bare_lf_avx2(a, b));
 }
 
 [[gnu::target("avx2"), gnu::always_inline]] inline __m256i relaxed_candidates_avx2(const char* q) {
   const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
   __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
-  return _mm256_or_si256(_mm256_cmpeq_epi8(a, tab), _mm256_cmpeq_epi8(_mm256_max_epu8(a, b), sp));
+  return _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(a, tab), _mm256_cmpeq_epi8(_mm256_max_epu8(a, b), sp)),
+      before_bare_lf_avx2(a, b));
 }
 
 [[gnu::target("avx2")]] const char* skip_clean_blocks_avx2(const char* q, const char* limit) {
@@ -129,8 +156,9 @@ const char* skip_clean_blocks(const char* q, const char* limit) {
 }
 #endif
 
+// Called with no CR pending before `p`, so an LF at `p` is a bare one.
 std::size_t relaxed_clean_prefix(const char* p, const char* end) {
-  if (end - p < 2) return 0;
+  if (end - p < 2 || *p == '\n') return 0;
   const char* limit =
       end - p > static_cast<std::ptrdiff_t>(kRelaxedScan) ? p + kRelaxedScan : end - 1;
   const char* q = p;
@@ -148,7 +176,10 @@ std::size_t relaxed_clean_prefix(const char* p, const char* end) {
 #endif
   for (; q < limit; ++q) {
     char a = q[0], b = q[1];
-    if (a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r'))) break;
+    if (a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r' || b == '\n')) ||
+        (b == '\n' && a != '\r')) {
+      break;
+    }
   }
   return back_off_line_ends(p, q - p);
 }
@@ -288,16 +319,21 @@ void BodyCanonicalizer::update_simple(const char* p, const char* end) {
       flush_pending();
       emit("\r");
     }
-    const char* cr = static_cast<const char*>(std::memchr(p, '\r', end - p));
-    const char* stop = cr ? cr : end;
+    if (*p == '\n') {  // a bare LF ends a line as CRLF does
+      ++crlfs_;
+      ++p;
+      continue;
+    }
+    const char* stop = p;
+    while (stop < end && *stop != '\r' && *stop != '\n') ++stop;
     if (stop > p) {
       flush_pending();
       emit(std::string_view(p, stop - p));
       p = stop;
-      continue;  // neutral again: the fast path may take over at the CR
+      continue;  // neutral again: the fast path may take over at the line end
     }
     cr_ = true;
-    p = cr + 1;
+    ++p;
   }
 }
 
@@ -331,6 +367,12 @@ void BodyCanonicalizer::update_relaxed(const char* p, const char* end) {
     }
     if (c == '\r') {
       cr_ = true;
+      ++p;
+      continue;
+    }
+    if (c == '\n') {  // a bare LF ends a line as CRLF does
+      wsp_ = false;
+      ++crlfs_;
       ++p;
       continue;
     }

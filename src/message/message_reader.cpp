@@ -4,21 +4,20 @@
 #include <utility>
 
 #include "senderauth/core/byte_text.hpp"
-#include "senderauth/core/cpu_features.hpp"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define SENDERAUTH_AVX2_DISPATCH 1
-#endif
+#include "senderauth/core/line_ends.hpp"
 
 namespace senderauth::message {
 
 void FanoutSink::on_headers(const HeaderList& headers) {
   for (auto* s : sinks_) s->on_headers(headers);
 }
+bool FanoutSink::reads_bare_lf() const {
+  for (const auto* s : sinks_) {
+    if (!s->reads_bare_lf()) return false;
+  }
+  return true;
+}
+
 void FanoutSink::on_body(std::string_view chunk) {
   for (auto* s : sinks_) s->on_body(chunk);
 }
@@ -61,6 +60,8 @@ void MessageReader::keep_field_bytes() {
 void MessageReader::end_headers() {
   state_ = State::body;
   if (sink_) sink_->on_headers(headers_);
+  // Asked now, not at construction: a FanoutSink may have been given its sinks since.
+  raw_body_ = sink_ != nullptr && sink_->reads_bare_lf();
 }
 
 namespace {
@@ -142,73 +143,15 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   return {};
 }
 
-#ifdef __SSE2__
-// LFs at `at`..`at`+15 not preceded by CR.
-static inline __m128i bare_lfs(const char* at) {
-  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-  __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at - 1));
-  return _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), _mm_cmpeq_epi8(cur, lf));
-}
-
-// Skips 64-byte blocks without a bare LF; returns where one may be found. One test per 64
-// bytes: a branch per 16 bytes costs as much as the comparisons.
-static const char* skip_crlf_blocks(const char* q, const char* end) {
-  for (; end - q >= 64; q += 64) {
-    __m128i any = _mm_or_si128(_mm_or_si128(bare_lfs(q), bare_lfs(q + 16)),
-                               _mm_or_si128(bare_lfs(q + 32), bare_lfs(q + 48)));
-    if (_mm_movemask_epi8(any) != 0) break;
-  }
-  return q;
-}
-#endif
-
-#ifdef SENDERAUTH_AVX2_DISPATCH
-// The same with 32-byte registers (half the instructions), on CPUs that have them.
-[[gnu::target("avx2"), gnu::always_inline]] static inline __m256i bare_lfs_avx2(const char* at) {
-  const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-  __m256i cur = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
-  __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at - 1));
-  return _mm256_andnot_si256(_mm256_cmpeq_epi8(prev, cr), _mm256_cmpeq_epi8(cur, lf));
-}
-
-[[gnu::target("avx2")]] static const char* skip_crlf_blocks_avx2(const char* q, const char* end) {
-  for (; end - q >= 64; q += 64) {
-    __m256i any = _mm256_or_si256(bare_lfs_avx2(q), bare_lfs_avx2(q + 32));
-    if (!_mm256_testz_si256(any, any)) break;
-  }
-  return q;
-}
-#endif
-
-// True when `bytes` holds an LF not preceded by CR (`cr_before` tells about bytes[-1]).
-// Vectorised: bodies are mostly CRLF text and this runs over every byte of them.
-static bool has_bare_lf(std::string_view bytes, bool cr_before) {
-  const char* p = bytes.data();
-  const char* end = p + bytes.size();
-  if (p == end) return false;
-  if (*p == '\n' && !cr_before) return true;
-  const char* q = p + 1;
-#ifdef __SSE2__
-#ifdef SENDERAUTH_AVX2_DISPATCH
-  q = cpu_has_avx2() ? skip_crlf_blocks_avx2(q, end) : skip_crlf_blocks(q, end);
-#else
-  q = skip_crlf_blocks(q, end);
-#endif
-  for (; end - q >= 16; q += 16) {
-    if (_mm_movemask_epi8(bare_lfs(q)) != 0) return true;
-  }
-#endif
-  for (; q < end; ++q) {
-    if (*q == '\n' && q[-1] != '\r') return true;
-  }
-  return false;
-}
-
 void MessageReader::emit_body(std::string_view bytes) {
   if (bytes.empty()) return;
+  if (raw_body_) {  // the sink reads bare LFs itself, in the pass it makes anyway
+    body_bytes_ += bytes.size();
+    sink_->on_body(bytes);
+    return;
+  }
   // Fast path: no bare LF in the chunk, hand it on as it is.
-  bool bare_lf = has_bare_lf(bytes, last_body_cr_);
+  bool bare_lf = find_bare_lf(bytes, last_body_cr_) != std::string_view::npos;
   bool prev_cr = last_body_cr_;
   last_body_cr_ = bytes.back() == '\r';
   if (!bare_lf) {

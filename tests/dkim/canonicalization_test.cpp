@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "senderauth/core/base64.hpp"
+#include "support/line_ends.hpp"
 #include "support/without_avx2.hpp"
 
 namespace senderauth::dkim {
@@ -23,8 +24,10 @@ std::string canon_body(Canonicalization c, std::string_view body, std::size_t ch
   return out;
 }
 
-// Straight from RFC 6376 3.4.3/3.4.4, over the whole body at once: the reference.
-std::string reference(Canonicalization c, std::string body) {
+// Straight from RFC 6376 3.4.3/3.4.4, over the whole body at once: the reference. A bare LF is
+// read as CRLF first, as MessageReader does and as the canonicaliser does on its own.
+std::string reference(Canonicalization c, std::string_view received) {
+  const std::string body = senderauth::testing::to_crlf(received);
   std::vector<std::string> lines;
   std::size_t pos = 0;
   std::string tail;
@@ -109,6 +112,29 @@ TEST(BodyCanonicalization, BareCrIsData) {
   EXPECT_EQ(canon_body(Canonicalization::relaxed, "a \r b\r\n"), "a \r b\r\n");
 }
 
+// A body handed on as received (MessageReader does so for sinks that read bare LFs): an LF
+// without CR ends a line as CRLF does, whatever the chunks, and "\r\n" stays one line end.
+TEST(BodyCanonicalization, BareLfEndsALine) {
+  for (std::size_t chunk : {0, 1, 2, 3}) {
+    EXPECT_EQ(canon_body(Canonicalization::simple, "a\nb \n\n\n", chunk), "a\r\nb \r\n");
+    EXPECT_EQ(canon_body(Canonicalization::relaxed, "a\nb \t\n\n", chunk), "a\r\nb\r\n");
+    EXPECT_EQ(canon_body(Canonicalization::simple, "\n\nx\r\n\ny", chunk),
+              "\r\n\r\nx\r\n\r\ny\r\n");
+    EXPECT_EQ(canon_body(Canonicalization::relaxed, "\r\r\n\n \n", chunk), "\r\r\n");
+    EXPECT_EQ(canon_body(Canonicalization::simple, "\n", chunk), "\r\n");
+    EXPECT_EQ(canon_body(Canonicalization::relaxed, "\n\n", chunk), "");
+  }
+  // Long text, so the vectorised scans meet the LF: in a 64-byte block, after a clean one, and
+  // right after a CR that ends the chunk.
+  const std::string line(100, 'x');
+  EXPECT_EQ(canon_body(Canonicalization::relaxed, line + "\n" + line + "\n"),
+            line + "\r\n" + line + "\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::simple, line + "\n" + line + "\n"),
+            line + "\r\n" + line + "\r\n");
+  EXPECT_EQ(canon_body(Canonicalization::simple, line + "\r\n" + line, line.size() + 1),
+            line + "\r\n" + line + "\r\n");
+}
+
 TEST(BodyCanonicalization, LengthLimitCountsCanonicalBytes) {
   std::string body = "a  b\r\nc\r\n\r\n";
   EXPECT_EQ(canon_body(Canonicalization::relaxed, body, 0, 3), "a b");
@@ -137,7 +163,7 @@ TEST(BodyCanonicalization, StreamingMatchesReferenceForEveryChunkSize) {
       }
     }
     for (auto c : {Canonicalization::simple, Canonicalization::relaxed}) {
-      // The reference splits lines on CRLF only; a bare CR/LF is data in both.
+      // A bare CR is data in both; a bare LF ends a line.
       std::string want = reference(c, body);
       for (std::size_t chunk = 1; chunk <= body.size() + 1; ++chunk) {
         ASSERT_EQ(canon_body(c, body, chunk), want)
@@ -166,6 +192,8 @@ TEST(BodyCanonicalization, MostlyCleanTextMatchesReference) {
         body.push_back('\t');
       } else if (pick < 14) {
         body.push_back('\r');
+      } else if (pick < 15) {
+        body.push_back('\n');  // a bare LF, unless a CR came just before
       } else {
         body.push_back(static_cast<char>('a' + pick % 26));
       }
@@ -193,8 +221,8 @@ TEST(BodyCanonicalization, LongBodiesMatchReference) {
       } else if (pick < 150) {
         body.push_back(' ');
       } else if (specials > 0 && pick < 150 + 4 * specials * specials) {
-        const char* odd[] = {"\t", "  ", " \r\n", "\r", " \t "};
-        body += odd[rng() % 5];
+        const char* odd[] = {"\t", "  ", " \r\n", "\r", " \t ", "\n", " \n"};
+        body += odd[rng() % 7];
       } else {
         body.push_back(static_cast<char>('a' + pick % 26));
       }

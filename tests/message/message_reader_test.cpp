@@ -112,6 +112,42 @@ TEST(MessageReader, OneBareLfAnywhereInALongBodyIsFound) {
   }
 }
 
+// A sink that reads bare LFs itself (as DKIM's and ARC's canonicalisers do) gets the body as it
+// came, sparing the reader's pass over it; the header fields are in CRLF form all the same. A
+// fanout hands the body on unconverted only when every one of its sinks reads bare LFs.
+class CollectRaw final : public MessageSink {
+ public:
+  bool reads_bare_lf() const override { return true; }
+  void on_body(std::string_view chunk) override { body.append(chunk); }
+  std::string body;
+};
+
+TEST(MessageReader, BodyGoesUnconvertedToASinkThatReadsBareLfs) {
+  const std::string message = "A: 1\nB: 2\n\ta\n\nx\ny\r\n\rz\n";
+  for (std::size_t chunk : {1u, 4u, 100u}) {
+    CollectRaw raw;
+    Collect converted;
+    FanoutSink both;
+    both.add(raw);
+    both.add(converted);
+    MessageReader mixed(&both);
+    CollectRaw alone;
+    FanoutSink only_raw;
+    MessageReader reader(&only_raw);
+    only_raw.add(alone);  // a fanout may be given its sinks after the reader has it
+    for (std::size_t i = 0; i < message.size(); i += chunk) {
+      ASSERT_TRUE(mixed.feed(std::string_view(message).substr(i, chunk)).ok());
+      ASSERT_TRUE(reader.feed(std::string_view(message).substr(i, chunk)).ok());
+    }
+    ASSERT_TRUE(mixed.finish().ok());
+    ASSERT_TRUE(reader.finish().ok());
+    EXPECT_EQ(alone.body, "x\ny\r\n\rz\n") << chunk;
+    EXPECT_EQ(reader.headers()[1].raw(), "B: 2\r\n\ta\r\n") << chunk;
+    EXPECT_EQ(raw.body, "x\r\ny\r\n\rz\r\n") << chunk;
+    EXPECT_EQ(converted.body, raw.body) << chunk;
+  }
+}
+
 TEST(MessageReader, NoBodyAndNoBlankLine) {
   Collect c = read_in_chunks("From: a@example.com\r\nSubject: x", 5);
   ASSERT_EQ(c.headers.size(), 2u);

@@ -63,6 +63,7 @@ class ArcSealer final : public message::MessageSink {
   ArcSealer& operator=(const ArcSealer&) = delete;
 
   void on_headers(const message::HeaderList& headers) override;
+  bool reads_bare_lf() const override { return true; }  // the body canonicalisers do
   void on_body(std::string_view chunk) override;
   void on_end() override;
 

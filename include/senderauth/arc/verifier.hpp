@@ -34,6 +34,7 @@ class ArcVerifier final : public message::MessageSink {
   ArcVerifier& operator=(const ArcVerifier&) = delete;
 
   void on_headers(const message::HeaderList& headers) override;
+  bool reads_bare_lf() const override { return true; }  // the body canonicalisers do
   void on_body(std::string_view chunk) override;
   void on_end() override;
 

@@ -20,8 +20,10 @@ namespace senderauth::dkim {
 // ending in CRLF.
 void canonicalize_header(Canonicalization canon, std::string_view raw_field, std::string& out);
 
-// Streams a body (CRLF form, chunks of any size) into its canonical form. Output is buffered
-// and handed to `out` in blocks; at most `limit` canonical bytes are handed on (l=).
+// Streams a body (chunks of any size) into its canonical form. An LF not preceded by CR ends a
+// line as CRLF does, so the body may come as a MessageReader converts it or as it was received;
+// a bare CR is data. Output is buffered and handed to `out` in blocks; at most `limit`
+// canonical bytes are handed on (l=).
 class BodyCanonicalizer {
  public:
   using Output = std::function<void(std::string_view)>;

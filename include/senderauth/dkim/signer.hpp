@@ -44,6 +44,7 @@ class DkimSigner final : public message::MessageSink {
   DkimSigner& operator=(const DkimSigner&) = delete;
 
   void on_headers(const message::HeaderList& headers) override;
+  bool reads_bare_lf() const override { return true; }  // the body canonicalisers do
   void on_body(std::string_view chunk) override;
   void on_end() override;
 

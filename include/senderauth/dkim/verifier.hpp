@@ -87,6 +87,7 @@ class DkimVerifier final : public message::MessageSink {
   DkimVerifier& operator=(const DkimVerifier&) = delete;
 
   void on_headers(const message::HeaderList& headers) override;
+  bool reads_bare_lf() const override { return true; }  // the body canonicalisers do
   void on_body(std::string_view chunk) override;
   void on_end() override;
 

@@ -2,7 +2,9 @@
 // the header section into fields and hands the body on, chunk by chunk, without keeping it.
 //
 // Line ends: a bare LF is read as CRLF (every DKIM peer does so); a bare CR is kept as data.
-// Both the fields' raw bytes and the body bytes handed on are in that CRLF form.
+// Both the fields' raw bytes and the body bytes handed on are in that CRLF form, except where
+// the sink says it reads a bare LF in the body as CRLF itself (MessageSink::reads_bare_lf()):
+// then the body is handed on as it came, which spares a pass over every byte of it.
 // A first line "From " (mbox separator) is skipped, but not "From :" (a From field in the
 // obsolete syntax with whitespace before the colon). A header line with no colon, or whose
 // field name is not printable US-ASCII (RFC 5322 2.2: no NUL, space or 8-bit byte inside it),
@@ -30,6 +32,9 @@ struct ReaderLimits {
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
+  // True when the sink reads an LF not preceded by CR in the body as CRLF on its own (DKIM's
+  // and ARC's body canonicalisation do): the reader then hands the body on unconverted.
+  virtual bool reads_bare_lf() const { return false; }
   virtual void on_headers(const HeaderList& headers) { (void)headers; }
   virtual void on_body(std::string_view chunk) = 0;
   virtual void on_end() {}
@@ -39,6 +44,7 @@ class MessageSink {
 class FanoutSink final : public MessageSink {
  public:
   void add(MessageSink& sink) { sinks_.push_back(&sink); }
+  bool reads_bare_lf() const override;  // when every sink does
   void on_headers(const HeaderList& headers) override;
   void on_body(std::string_view chunk) override;
   void on_end() override;
@@ -58,7 +64,8 @@ class MessageReader {
 
   bool headers_complete() const { return state_ == State::body || state_ == State::done; }
   const HeaderList& headers() const { return headers_; }
-  std::uint64_t body_bytes() const { return body_bytes_; }  // in CRLF form
+  // In CRLF form; as received where the sink reads bare LFs itself.
+  std::uint64_t body_bytes() const { return body_bytes_; }
   std::uint64_t header_bytes() const { return header_bytes_; }
 
  private:
@@ -82,6 +89,7 @@ class MessageReader {
   std::string_view field_in_chunk_;
   std::string line_;           // partial header line across chunks
   bool last_body_cr_ = false;  // the last body byte handed on was CR (a following LF is CRLF)
+  bool raw_body_ = false;      // the body goes to the sink unconverted (reads_bare_lf())
   std::string body_buf_;       // body bytes converted to CRLF, handed on per feed()
   std::uint64_t body_bytes_ = 0;
   std::uint64_t header_bytes_ = 0;
