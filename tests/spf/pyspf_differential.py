@@ -4,7 +4,8 @@ library behind policyd-spf) and by `senderauth spf --zone`; every result must ag
 
     pyspf_differential.py SENDERAUTH_BINARY SCRATCH_DIR SEED COUNT
 
-Each scenario is a small tree of domains under sN.example.test: TXT policies built from every
+Each scenario is checked twice, for its MAIL FROM and for the null sender (postmaster@HELO).
+It is a small tree of domains under sN.example.test: TXT policies built from every
 mechanism and modifier (qualifiers, dual CIDR lengths, macros, includes, redirects, exp, junk
 terms, several records), A/AAAA/MX records or none (void lookups), and a client in the
 documentation ranges. pyspf reads the zone from a dict; senderauth from an RFC 1035 file.
@@ -137,26 +138,33 @@ def pyspf_result(zone, client, sender, helo):
     spf.DNSLookup = lookup
     return spf.check2(i=client, s=sender, h=helo)[0]
 
+def ours_result(path, client, sender, helo):
+    p = subprocess.run([binary, "spf", "--ip", client, "--helo", helo, "--mail-from", sender,
+                        "--zone", path, "--json"], capture_output=True, text=True)
+    try:
+        j = json.loads(p.stdout)
+        return j["result"], f"{j.get('mechanism')} | {j.get('problem')}"
+    except Exception:
+        return "ERROR", p.stderr.strip()[:200]
+
 scen = [gen_scenario(n) for n in range(count)]
 diffs = 0
+checks = 0
 dist = {}
 for n, (client, sender, helo, zone) in enumerate(scen):
     path = f"{scratch}/s{seed}-{n}.zone"
     open(path, "w").write(zone_text([zone]) if zone else "; empty\n")
-    theirs = pyspf_result(zone, client, sender, helo)
-    p = subprocess.run([binary, "spf", "--ip", client, "--helo", helo, "--mail-from", sender,
-                        "--zone", path, "--json"], capture_output=True, text=True)
-    try:
-        ours = json.loads(p.stdout)["result"]
-    except Exception:
-        ours = "ERROR " + p.stderr.strip()[:200]
-    dist[theirs] = dist.get(theirs, 0) + 1
-    if ours != theirs:
-        diffs += 1
-        print(f"--- scenario {n}: ours={ours} pyspf={theirs} ip={client} from={sender}")
-        print(zone_text([zone]), end="")
-        try:
-            j = json.loads(p.stdout); print("  ours:", j.get("mechanism"), "|", j.get("problem"))
-        except Exception: pass
-print(f"seed {seed}: {diffs} of {count} differ; pyspf's results {dist}")
+    # The MAIL FROM as generated, then the null sender: checked as postmaster@HELO, with the
+    # scenario's own domain as HELO so that its policy applies (RFC 7208 2.4).
+    for s_, h_ in ((sender, helo), ("", helo.split(".", 1)[1])):
+        theirs = pyspf_result(zone, client, s_, h_)
+        ours, detail = ours_result(path, client, s_, h_)
+        checks += 1
+        dist[theirs] = dist.get(theirs, 0) + 1
+        if ours != theirs:
+            diffs += 1
+            print(f"--- scenario {n}: ours={ours} pyspf={theirs} ip={client} from=<{s_}> helo={h_}")
+            print(zone_text([zone]), end="")
+            print("  ours:", detail)
+print(f"seed {seed}: {diffs} of {checks} checks differ; pyspf's results {dist}")
 sys.exit(1 if diffs else 0)
