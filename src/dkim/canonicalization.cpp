@@ -300,6 +300,9 @@ void BodyCanonicalizer::flush_pending() {
 
 void BodyCanonicalizer::update_simple(const char* p, const char* end) {
   while (p < end) {
+    // Line ends held back and followed by data were not trailing: out with them, so that the
+    // fast path takes the next line too (in LF-only text every line end comes this way).
+    if (!cr_ && crlfs_ > 0 && *p != '\r' && *p != '\n') flush_pending();
     if (!cr_ && crlfs_ == 0) {
       std::size_t n = simple_clean_prefix(p, end);
       if (n > 0) {
@@ -339,8 +342,19 @@ void BodyCanonicalizer::update_simple(const char* p, const char* end) {
 
 void BodyCanonicalizer::update_relaxed(const char* p, const char* end) {
   while (p < end) {
+    // As in update_simple(): data after held-back line ends (white space may yet turn out to
+    // be a blank line, so it goes the byte-wise way).
+    if (!cr_ && !wsp_ && crlfs_ > 0 && !kRelaxedSpecial[static_cast<unsigned char>(*p)]) {
+      flush_pending();
+    }
     if (!cr_ && !wsp_ && crlfs_ == 0) {
       std::size_t n = relaxed_clean_prefix(p, end);
+      // The prefix stops before the byte ahead of a bare LF; that byte is kept as it is when
+      // it is data, so it goes along.
+      const auto rest = static_cast<std::size_t>(end - p);
+      if (n + 1 < rest && p[n + 1] == '\n' && !kRelaxedSpecial[static_cast<unsigned char>(p[n])]) {
+        ++n;
+      }
       if (n > 0) {
         emit(std::string_view(p, n));
         any_ = true;

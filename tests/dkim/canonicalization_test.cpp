@@ -230,6 +230,10 @@ TEST(BodyCanonicalization, LongBodiesMatchReference) {
     if (rng() % 2) body += std::string(rng() % 3, ' ') + "\r\n\r\n";
     ASSERT_NO_FATAL_FAILURE(expect_streaming_matches_reference(
         body, {333, 4096, 65536, body.size() + 1}, "round " + std::to_string(round)));
+    // The same text with LF line ends, as read from a file: every line end a bare LF.
+    ASSERT_NO_FATAL_FAILURE(expect_streaming_matches_reference(
+        senderauth::testing::to_lf(body), {333, 4096, body.size() + 1},
+        "LF-only, round " + std::to_string(round)));
     for (auto c : {Canonicalization::simple, Canonicalization::relaxed}) {
       const std::string want = reference(c, body);
       std::uint64_t limit = rng() % want.size();
