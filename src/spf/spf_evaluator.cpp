@@ -148,6 +148,14 @@ class Evaluation {
   MacroContext context(std::string_view domain) const;
   // Counts a lookup that found nothing; false once the void limit is exceeded.
   bool count_void() { return ++voids_ <= options_.max_void_lookups; }
+  // The permerror of the void lookup that went over the limit, named so that the domain's
+  // owner can find it in a chain of includes.
+  MatchOutcome void_limit_exceeded(std::string_view name, RecordType type) const;
+  // The same for the term that went over the limit of DNS-querying terms.
+  std::string term_limit_problem(const std::string& term, std::string_view domain) const {
+    return "more than " + std::to_string(options_.max_dns_terms) +
+           " DNS-querying terms, the last " + term + " in the record of " + std::string(domain);
+  }
   RecordType address_type() const { return ip_.is_v4() ? RecordType::A : RecordType::AAAA; }
 
   dns::Resolver& resolver_;
@@ -166,6 +174,15 @@ class Evaluation {
   int queries_ = 0;
   bool out_of_time_ = false;
 };
+
+MatchOutcome Evaluation::void_limit_exceeded(std::string_view name, RecordType type) const {
+  std::string problem =
+      "more than " + std::to_string(options_.max_void_lookups) + " void DNS lookups, the last for ";
+  problem += dns::to_string(type);
+  problem += " of ";
+  problem += name;
+  return aborted(SpfVerdict::permerror, std::move(problem));
+}
 
 SharedAnswer Evaluation::answered_now(std::string_view name, RecordType type) {
   if (out_of_time_ || (deadline_ && Clock::now() >= *deadline_)) {
@@ -318,7 +335,7 @@ asio::awaitable<MatchOutcome> Evaluation::match_addresses(const Mechanism& mech,
     co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, address_type()));
   }
   if (answer->empty_result() || answer->addresses.empty()) {
-    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    if (!count_void()) co_return void_limit_exceeded(target, address_type());
     co_return no_match();
   }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
@@ -335,7 +352,7 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
     co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, RecordType::MX));
   }
   if (answer->empty_result() || answer->mx.empty()) {
-    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    if (!count_void()) co_return void_limit_exceeded(target, RecordType::MX);
     co_return no_match();
   }
   if (static_cast<int>(answer->mx.size()) > options_.max_mx_names) {
@@ -370,9 +387,8 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
 
 asio::awaitable<MatchOutcome> Evaluation::match_ptr(std::string target) {
   Validated v = co_await validated_names(std::string_view(target));
-  if (v.ptr_empty && !count_void()) {
-    co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
-  }
+  if (v.ptr_empty && !count_void())
+    co_return void_limit_exceeded(ip_.reverse_name(), RecordType::PTR);
   co_return v.names.empty() ? no_match() : matched();
 }
 
@@ -384,7 +400,7 @@ asio::awaitable<MatchOutcome> Evaluation::match_exists(std::string target) {
     co_return aborted(SpfVerdict::temperror, dns_problem(*answer, target, RecordType::A));
   }
   if (answer->empty_result() || answer->addresses.empty()) {
-    if (!count_void()) co_return aborted(SpfVerdict::permerror, "too many void DNS lookups");
+    if (!count_void()) co_return void_limit_exceeded(target, RecordType::A);
     co_return no_match();
   }
   co_return matched();
@@ -541,9 +557,7 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
 
   for (const auto& mech : record->mechanisms) {
     if (mech.queries_dns() && ++terms_ > options_.max_dns_terms) {
-      co_return error_outcome(
-          SpfVerdict::permerror,
-          "more than " + std::to_string(options_.max_dns_terms) + " DNS-querying terms");
+      co_return error_outcome(SpfVerdict::permerror, term_limit_problem(mech.text, domain));
     }
     if (!mech.queries_dns()) {
       // all, ip4, ip6: decided here, without a coroutine round.
@@ -564,9 +578,8 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
 
   if (record->redirect) {
     if (++terms_ > options_.max_dns_terms) {
-      co_return error_outcome(
-          SpfVerdict::permerror,
-          "more than " + std::to_string(options_.max_dns_terms) + " DNS-querying terms");
+      co_return error_outcome(SpfVerdict::permerror,
+                              term_limit_problem("redirect=" + *record->redirect, domain));
     }
     auto target = co_await expand_domain(*record->redirect, domain);
     if (!target) {

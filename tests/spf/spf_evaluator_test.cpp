@@ -95,6 +95,8 @@ TEST_F(SpfEvaluator, VoidLimitIsConfigurable) {
   auto r = check("192.0.2.7", "user@example.com");
   EXPECT_EQ(r.verdict, SpfVerdict::permerror);
   EXPECT_EQ(r.void_lookups, 3);
+  // The lookup that went over the limit is named, so that the domain's owner can find it.
+  EXPECT_EQ(r.problem, "more than 2 void DNS lookups, the last for A of n3.example.com");
   SpfOptions lenient;
   lenient.max_void_lookups = 3;
   EXPECT_EQ(check("192.0.2.7", "user@example.com", lenient).verdict, SpfVerdict::neutral);
@@ -108,7 +110,23 @@ TEST_F(SpfEvaluator, DnsTermLimitIsConfigurable) {
   strict.max_dns_terms = 3;
   auto r = check("192.0.2.7", "user@example.com", strict);
   EXPECT_EQ(r.verdict, SpfVerdict::permerror);
-  EXPECT_NE(r.problem.find("DNS-querying terms"), std::string::npos);
+  EXPECT_EQ(r.problem, "more than 3 DNS-querying terms, the last a in the record of example.com");
+}
+
+// A limit reached inside an include names the record the term is in, and a redirect= too.
+TEST_F(SpfEvaluator, TermLimitNamesTheTermAndItsRecord) {
+  zone.add_txt("example.com", {"v=spf1 a include:inner.example.com"});
+  zone.add_txt("inner.example.com", {"v=spf1 mx exists:%{i}.x.example.com"});
+  zone.add_txt("r.example.com", {"v=spf1 a redirect=example.com"});
+  SpfOptions strict;
+  strict.max_dns_terms = 3;
+  EXPECT_EQ(check("192.0.2.7", "user@example.com", strict).problem,
+            "more than 3 DNS-querying terms, the last exists:%{i}.x.example.com in the record of "
+            "inner.example.com");
+  strict.max_dns_terms = 1;
+  EXPECT_EQ(check("192.0.2.7", "user@r.example.com", strict).problem,
+            "more than 1 DNS-querying terms, the last redirect=example.com in the record of "
+            "r.example.com");
 }
 
 TEST_F(SpfEvaluator, MxNameLimit) {
