@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -127,61 +128,162 @@ const std::vector<Case> kCases = {
      "an invalid p= and no valid rua: no action (RFC 7489 6.6.3)"},
 };
 
-TEST(DmarcInterop, MailDmarcGivesTheSameResultsAndDispositions) {
-  SENDERAUTH_NEED_PEER(testing::command_succeeds("perl -MMail::DMARC::PurePerl -e 1"),
-                       "libmail-dmarc-perl");
-  if (!testing::NsdServer::available()) {
-    if (testing::running_in_ci()) FAIL() << "nsd missing under CI";
-    GTEST_SKIP() << "nsd not installed";
-  }
-  testing::ScratchDir dir("senderauth-dmarc-interop");
-  const std::string psl = dir.write("psl.dat", "// for the test\ntest\n");
+// Mail::DMARC's "result disposition" for each case, with `zone` served by nsd; empty on failure
+// (the output then explains).
+std::vector<std::string> run_mail_dmarc(const testing::ScratchDir& dir, const std::string& zone,
+                                        const std::vector<Case>& cases, std::string& output) {
+  const std::string psl = dir.path().string() + "/psl.dat";
   const std::string config =
       dir.write("mail-dmarc.ini", "[dns]\ntimeout = 3\npublic_suffix_list = " + psl +
                                       "\n[report_store]\nauto_save = 0\n");
   const std::string script = dir.write("dmarc.pl", std::string(kMailDmarc));
   std::string input;
-  for (const Case& c : kCases) {
+  for (const Case& c : cases) {
     input += c.from + " " + c.spf_domain + " " + c.spf_result + " " + c.dkim_domain + " " +
              c.dkim_result + "\n";
   }
   const std::string input_path = dir.write("cases.txt", input);
-  auto server = testing::NsdServer::start({{"test", "$TTL 300\n" + kZone}});
-  ASSERT_TRUE(server.ok()) << server.reason();
-  const std::string peer =
-      testing::run_shell("MAIL_DMARC_CONFIG_FILE=" + config + " perl " + script + " " +
-                         std::to_string(server.value()->port()) + " < " + input_path);
-  std::istringstream lines(peer);
+  auto server = testing::NsdServer::start({{"test", "$TTL 300\n" + zone}});
+  if (!server.ok()) {
+    output = server.reason();
+    return {};
+  }
+  output = testing::run_shell("MAIL_DMARC_CONFIG_FILE=" + config + " perl " + script + " " +
+                              std::to_string(server.value()->port()) + " < " + input_path);
+  std::istringstream lines(output);
   std::vector<std::string> theirs;
   for (std::string line; std::getline(lines, line);) theirs.push_back(line);
+  return theirs;
+}
+
+// Our "result disposition" for a case, with the same records in memory and the same list.
+std::string ours_for(dns::ZoneResolver& zone, const DmarcOptions& options, const Case& c,
+                     std::string& reason) {
+  DmarcInput in;
+  in.from_domain = c.from;
+  if (c.spf_domain != "-") in.spf = SpfIdentity{c.spf_domain, parse_auth_outcome(c.spf_result)};
+  if (c.dkim_domain != "-") in.dkim.push_back({c.dkim_domain, parse_auth_outcome(c.dkim_result)});
+  asio::io_context io;
+  const DmarcResult ours = dns::run_sync(io, evaluate(zone, in, options));
+  reason = ours.reason;
+  return std::string(to_string(ours.status)) + " " + std::string(to_string(ours.disposition));
+}
+
+DmarcOptions psl_options(const testing::ScratchDir& dir) {
+  auto list = PublicSuffixList::load(dir.write("psl.dat", "// for the test\ntest\n"));
+  EXPECT_TRUE(list.ok()) << list.reason();
+  DmarcOptions options;
+  options.discovery.method = OrgDomainMethod::public_suffix_list;
+  if (list.ok()) options.discovery.psl = *list;
+  return options;
+}
+
+#define SENDERAUTH_NEED_DMARC_PEERS()                                                    \
+  do {                                                                                   \
+    SENDERAUTH_NEED_PEER(testing::command_succeeds("perl -MMail::DMARC::PurePerl -e 1"), \
+                         "libmail-dmarc-perl");                                          \
+    if (!testing::NsdServer::available()) {                                              \
+      if (testing::running_in_ci()) FAIL() << "nsd missing under CI";                    \
+      GTEST_SKIP() << "nsd not installed";                                               \
+    }                                                                                    \
+  } while (false)
+
+TEST(DmarcInterop, MailDmarcGivesTheSameResultsAndDispositions) {
+  SENDERAUTH_NEED_DMARC_PEERS();
+  testing::ScratchDir dir("senderauth-dmarc-interop");
+  const DmarcOptions options = psl_options(dir);
+  std::string peer;
+  const std::vector<std::string> theirs = run_mail_dmarc(dir, kZone, kCases, peer);
   ASSERT_EQ(theirs.size(), kCases.size()) << peer;
 
   dns::ZoneResolver zone;
   ASSERT_TRUE(zone.load_zone_text(kZone, "test").ok());
-  auto list = PublicSuffixList::load(psl);
-  ASSERT_TRUE(list.ok()) << list.reason();
-  DmarcOptions options;
-  options.discovery.method = OrgDomainMethod::public_suffix_list;
-  options.discovery.psl = *list;
   for (std::size_t i = 0; i < kCases.size(); ++i) {
     const Case& c = kCases[i];
     SCOPED_TRACE(c.from + " spf " + c.spf_domain + "=" + c.spf_result + " dkim " + c.dkim_domain +
                  "=" + c.dkim_result);
-    DmarcInput in;
-    in.from_domain = c.from;
-    if (c.spf_domain != "-") in.spf = SpfIdentity{c.spf_domain, parse_auth_outcome(c.spf_result)};
-    if (c.dkim_domain != "-") in.dkim.push_back({c.dkim_domain, parse_auth_outcome(c.dkim_result)});
-    asio::io_context io;
-    const DmarcResult ours = dns::run_sync(io, evaluate(zone, in, options));
-    const std::string got =
-        std::string(to_string(ours.status)) + " " + std::string(to_string(ours.disposition));
+    std::string reason;
+    const std::string got = ours_for(zone, options, c, reason);
     if (c.ours.empty()) {
-      EXPECT_EQ(got, theirs[i]) << ours.reason;
+      EXPECT_EQ(got, theirs[i]) << reason;
     } else {
-      EXPECT_EQ(got, c.ours) << c.why << ": " << ours.reason;
+      EXPECT_EQ(got, c.ours) << c.why << ": " << reason;
       EXPECT_EQ(theirs[i], c.peer) << "Mail::DMARC changed its answer: " << c.why;
     }
   }
+}
+
+// Random records and identities (a fixed seed): 24 organisational domains rN.test, each with
+// a subdomain and a deeper one, and a record drawn from p (the three policies), sp, adkim,
+// aspf, pct (0 or 100: no chance involved), rua, and the spacing around the separators; or no
+// record. 300 messages from any of those domains, with SPF and DKIM identities drawn from the
+// author domain itself, its organisational domain, its subdomains, another domain or none, each
+// passing or not. The two readings pinned above (several records, an invalid p= without rua)
+// are not drawn.
+TEST(DmarcInterop, MailDmarcAgreesOnRandomRecordsAndIdentities) {
+  SENDERAUTH_NEED_DMARC_PEERS();
+  std::mt19937 rng(20261124);
+  auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  std::string zone_text = "other.test. IN A 192.0.2.1\n";
+  std::vector<std::string> orgs;
+  for (int n = 0; n < 24; ++n) {
+    const std::string org = "r" + std::to_string(n) + ".test";
+    orgs.push_back(org);
+    for (const std::string& name : {org, "sub." + org, "deep.sub." + org}) {
+      zone_text += name + ". IN A 192.0.2.1\n";
+    }
+    if (rng() % 6 == 0) continue;  // no record
+    const std::string sep = pick({";", "; ", " ; ", ";  "});
+    std::string record = "v=DMARC1" + sep + "p=" + pick({"none", "quarantine", "reject"});
+    if (rng() % 2) record += sep + "sp=" + pick({"none", "quarantine", "reject"});
+    if (rng() % 2) record += sep + "adkim=" + pick({"r", "s"});
+    if (rng() % 2) record += sep + "aspf=" + pick({"r", "s"});
+    if (rng() % 3 == 0) record += sep + "pct=" + pick({"0", "100"});
+    if (rng() % 3 == 0) record += sep + "rua=mailto:d@" + org;
+    if (rng() % 4 == 0) record += sep;  // a trailing separator
+    zone_text += "_dmarc." + org + ". IN TXT \"" + record + "\"\n";
+  }
+  std::vector<Case> cases;
+  for (int n = 0; n < 300; ++n) {
+    const std::string org = pick(orgs);
+    const std::vector<std::string> related = {org, "sub." + org, "deep.sub." + org, "other.test"};
+    Case c;
+    c.from = pick({org, "sub." + org, "deep.sub." + org});
+    c.spf_domain = rng() % 5 == 0 ? "-" : pick(related);
+    c.spf_result =
+        c.spf_domain == "-" ? "-" : pick({"pass", "pass", "fail", "softfail", "neutral"});
+    c.dkim_domain = rng() % 4 == 0 ? "-" : pick(related);
+    c.dkim_result = c.dkim_domain == "-" ? "-" : pick({"pass", "pass", "fail", "neutral"});
+    cases.push_back(c);
+  }
+
+  testing::ScratchDir dir("senderauth-dmarc-random");
+  const DmarcOptions options = psl_options(dir);
+  std::string peer;
+  const std::vector<std::string> theirs = run_mail_dmarc(dir, zone_text, cases, peer);
+  ASSERT_EQ(theirs.size(), cases.size()) << peer;
+  dns::ZoneResolver zone;
+  ASSERT_TRUE(zone.load_zone_text(zone_text, "test").ok());
+  int agree = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    std::string reason;
+    const std::string got = ours_for(zone, options, c, reason);
+    if (got == theirs[i]) {
+      ++agree;
+      continue;
+    }
+    const auto record_at =
+        zone_text.find("_dmarc." + c.from.substr(c.from.rfind('.', c.from.size() - 6) + 1));
+    ADD_FAILURE() << c.from << " spf " << c.spf_domain << "=" << c.spf_result << " dkim "
+                  << c.dkim_domain << "=" << c.dkim_result << ": ours " << got << " (" << reason
+                  << "), Mail::DMARC " << theirs[i] << "; "
+                  << (record_at == std::string::npos
+                          ? std::string("no record")
+                          : zone_text.substr(record_at,
+                                             zone_text.find('\n', record_at) - record_at));
+  }
+  EXPECT_EQ(agree, 300);
 }
 
 }  // namespace
