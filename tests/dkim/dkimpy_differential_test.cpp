@@ -1,5 +1,5 @@
 // senderauth's DKIM against dkimpy (Debian python3-dkim) on random messages, both ways:
-// tests/dkim/dkimpy_differential.py generates them, signs with each side and verifies with the
+// tests/support/dkimpy_differential.py generates them, signs with each side and verifies with the
 // other; see it for what the messages vary.
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@ TEST(DkimDifferential, DkimpyAndSenderauthAgreeOnRandomMessages) {
       "python3-dkim");
   senderauth::testing::ScratchDir dir;
   const std::string script =
-      std::string(SENDERAUTH_SOURCE_DIR) + "/tests/dkim/dkimpy_differential.py";
+      std::string(SENDERAUTH_SOURCE_DIR) + "/tests/support/dkimpy_differential.py";
   for (int seed : {1, 2}) {
     const std::string out = senderauth::testing::run_shell(
         std::string(kPython) + " " + script + " " + SENDERAUTH_CLI_PATH + " " +

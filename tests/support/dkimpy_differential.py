@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""Differential DKIM test: random messages signed by dkimpy (Debian python3-dkim) and verified by
-`senderauth dkim verify`, and signed by `senderauth dkim sign` and verified by dkimpy; every
-signature must pass both ways, and a copy with one body byte changed must fail both ways.
+"""Differential DKIM and ARC test: random messages signed by dkimpy (Debian python3-dkim) and
+verified by `senderauth dkim verify`, and signed by `senderauth dkim sign` and verified by
+dkimpy; every signature must pass both ways, and a copy with one body byte changed must fail
+both ways. With `arc`, the same for ARC sets: `arc_sign` and `senderauth arc verify`,
+`senderauth arc seal` and `arc_verify` (relaxed/relaxed, as ARC has it; no l=).
 
-    dkimpy_differential.py SENDERAUTH_BINARY SCRATCH_DIR SEED COUNT
+    dkimpy_differential.py SENDERAUTH_BINARY SCRATCH_DIR SEED COUNT [dkim|arc]
 
 The messages (seeded) vary what canonicalisation has to get right: folded fields (spaces and
 tabs, several continuation lines), repeated fields, upper- and lower-case names, white space
@@ -18,6 +20,7 @@ import dkim
 
 binary, scratch = sys.argv[1], sys.argv[2]
 seed, count = int(sys.argv[3]), int(sys.argv[4])
+mode = sys.argv[5] if len(sys.argv) > 5 else "dkim"
 rng = random.Random(seed)
 
 key_path = f"{scratch}/dkimpy-diff.pem"
@@ -89,6 +92,51 @@ def altered(data):
             return data[:i] + (b"Q" if data[i:i + 1] != b"Q" else b"R") + data[i + 1:]
     return None  # no visible byte in the body
 
+def ours_arc_verify(path):
+    p = subprocess.run([binary, "arc", "verify", "--zone", dns_path, "--json", path],
+                       capture_output=True, text=True)
+    try:
+        j = json.loads(p.stdout)
+        return j["result"] + (" (" + j.get("reason", "") + ")" if j.get("reason") else "")
+    except Exception:
+        return "ERROR " + p.stderr.strip()[:200]
+
+def crlf(data):
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+def arc_case(n, msg, lf):
+    problems = []
+    msg = b"Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=example.test\r\n" + msg
+    # dkimpy seals, senderauth validates.
+    fields = dkim.arc_sign(msg, b"s1", b"example.test", key, b"mx.example.test",
+                           timestamp=1795400000)
+    sealed = b"".join(fields) + msg
+    path = f"{scratch}/arc-{seed}-{n}.eml"
+    open(path, "wb").write(to_lf(sealed) if lf else sealed)
+    got = ours_arc_verify(path)
+    if not got.startswith("pass"):
+        problems.append(f"dkimpy sealed, senderauth says {got}")
+    bad = altered(sealed)
+    if bad is not None:
+        open(path, "wb").write(to_lf(bad) if lf else bad)
+        got = ours_arc_verify(path)
+        if not got.startswith("fail"):
+            problems.append(f"dkimpy sealed, body altered, senderauth says {got}")
+    # senderauth seals, dkimpy validates.
+    src = f"{scratch}/arc-plain-{seed}-{n}.eml"
+    open(src, "wb").write(to_lf(msg) if lf else msg)
+    p = subprocess.run([binary, "arc", "seal", "--key", key_path, "--domain", "example.test",
+                        "--selector", "s1", "--authserv-id", "mx.example.test", "--in", src],
+                       capture_output=True)
+    ours_sealed = crlf(p.stdout)
+    cv = dkim.arc_verify(ours_sealed, dnsfunc=dnsfunc)[0] if p.returncode == 0 else b"-"
+    if cv != b"pass":
+        problems.append(f"senderauth sealed, dkimpy says {cv}: {p.stderr.decode()[:200]}")
+    bad = altered(ours_sealed)
+    if bad is not None and dkim.arc_verify(bad, dnsfunc=dnsfunc)[0] != b"fail":
+        problems.append("senderauth sealed, body altered, dkimpy does not fail it")
+    return problems
+
 def ours_verify(path):
     p = subprocess.run([binary, "dkim", "verify", "--zone", dns_path, "--json", path],
                        capture_output=True, text=True)
@@ -101,6 +149,16 @@ def ours_verify(path):
 failures = 0
 for n in range(count):
     msg = message()
+    if mode == "arc":
+        lf = rng.random() < 0.5
+        problems = arc_case(n, msg, lf)
+        if problems:
+            failures += 1
+            print(f"--- case {n}: lf={lf}")
+            for pr in problems:
+                print("  " + pr)
+            print(msg.decode("utf-8", "replace"))
+        continue
     canon = rng.choice([(b"simple", b"simple"), (b"relaxed", b"relaxed"), (b"relaxed", b"simple"),
                         (b"simple", b"relaxed")])
     length = rng.random() < 0.2
