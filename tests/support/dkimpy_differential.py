@@ -104,7 +104,8 @@ def ours_arc_verify(path):
 def crlf(data):
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
-def arc_case(n, msg, lf):
+def arc_case(n, msg):
+    lf = rng.random() < 0.5
     problems = []
     msg = b"Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=example.test\r\n" + msg
     # dkimpy seals, senderauth validates.
@@ -135,7 +136,7 @@ def arc_case(n, msg, lf):
     bad = altered(ours_sealed)
     if bad is not None and dkim.arc_verify(bad, dnsfunc=dnsfunc)[0] != b"fail":
         problems.append("senderauth sealed, body altered, dkimpy does not fail it")
-    return problems
+    return f"lf={lf}", problems
 
 def ours_verify(path):
     p = subprocess.run([binary, "dkim", "verify", "--zone", dns_path, "--json", path],
@@ -146,19 +147,7 @@ def ours_verify(path):
     except Exception:
         return ["ERROR " + p.stderr.strip()[:200]]
 
-failures = 0
-for n in range(count):
-    msg = message()
-    if mode == "arc":
-        lf = rng.random() < 0.5
-        problems = arc_case(n, msg, lf)
-        if problems:
-            failures += 1
-            print(f"--- case {n}: lf={lf}")
-            for pr in problems:
-                print("  " + pr)
-            print(msg.decode("utf-8", "replace"))
-        continue
+def dkim_case(n, msg):
     canon = rng.choice([(b"simple", b"simple"), (b"relaxed", b"relaxed"), (b"relaxed", b"simple"),
                         (b"simple", b"relaxed")])
     length = rng.random() < 0.2
@@ -191,16 +180,21 @@ for n in range(count):
     if length:
         args.append("--body-length")
     p = subprocess.run(args, capture_output=True)
-    ours_signed = p.stdout if not lf else p.stdout.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    ours_signed = crlf(p.stdout)
     if p.returncode != 0 or not dkim.verify(ours_signed, dnsfunc=dnsfunc):
         problems.append(f"senderauth signed, dkimpy fails it: {p.stderr.decode()[:200]}")
     bad = altered(ours_signed)
     if bad is not None and dkim.verify(bad, dnsfunc=dnsfunc):
         problems.append("senderauth signed, body altered, dkimpy still passes it")
+    return f"c={canon} l={length} lf={lf}", problems
 
+failures = 0
+for n in range(count):
+    msg = message()
+    label, problems = arc_case(n, msg) if mode == "arc" else dkim_case(n, msg)
     if problems:
         failures += 1
-        print(f"--- case {n}: c={canon} l={length} lf={lf}")
+        print(f"--- case {n}: {label}")
         for pr in problems:
             print("  " + pr)
         print(msg.decode("utf-8", "replace"))

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/scratch_dir.hpp"
+
 namespace senderauth::testing {
 
 std::string run_shell(const std::string& cmd) {
@@ -27,6 +29,19 @@ bool command_succeeds(const std::string& cmd) {
 bool have_dkimpy_arc() {
   static const bool ok = command_succeeds(std::string(kPython) + " -c 'import dkim, authres'");
   return ok;
+}
+
+void expect_differential_agrees(std::string_view script, std::initializer_list<int> seeds,
+                                int count, std::string_view mode, std::string_view agreed) {
+  ScratchDir dir;
+  for (int seed : seeds) {
+    const std::string out = run_shell(
+        std::string(kPython) + " " + SENDERAUTH_SOURCE_DIR + "/" + std::string(script) + " " +
+        SENDERAUTH_CLI_PATH + " " + dir.path().string() + " " + std::to_string(seed) + " " +
+        std::to_string(count) + " " + std::string(mode) + "; echo exit=$?");
+    EXPECT_TRUE(out.ends_with("exit=0\n")) << "seed " << seed << ":\n" << out;
+    EXPECT_NE(out.find(agreed), std::string::npos) << "seed " << seed << ":\n" << out;
+  }
 }
 
 }  // namespace senderauth::testing

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,12 @@ open(dst, 'wb').write(b''.join(fields) + data)
 )PY";
 // Whether dkimpy and python3-authres load, so that kDkimpyArcSeal can run.
 bool have_dkimpy_arc();
+
+// Runs a differential script of tests/ (`SCRIPT CLI SCRATCH SEED COUNT [MODE]`: random cases
+// checked by senderauth's CLI and by a peer) once per seed, in a scratch folder. Each run must
+// exit 0 and print `agreed`, its summary when nothing differs ("0 of 150 messages fail").
+void expect_differential_agrees(std::string_view script, std::initializer_list<int> seeds,
+                                int count, std::string_view mode, std::string_view agreed);
 
 // Perl that reads the "name value" file shift(@ARGV) and answers Mail::DKIM's TXT queries from
 // it (NXDOMAIN for other names).
