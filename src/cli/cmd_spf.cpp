@@ -29,6 +29,7 @@ struct SpfCommand {
   std::string identity = "mailfrom";
   std::string receiver;
   int max_void_lookups = 2;
+  bool count_mx_host_voids = false;
   bool json = false;
   bool received_spf = false;
   ResolverOptions resolver;
@@ -88,6 +89,7 @@ int run(const SpfCommand& command) {
   spf::SpfOptions options;
   options.receiver = receiver;
   options.max_void_lookups = command.max_void_lookups;
+  options.count_mx_host_voids = command.count_mx_host_voids;
 
   asio::io_context io;
   auto resolver = command.resolver.make(io);
@@ -115,6 +117,8 @@ CommandRegistration registration("spf", [](CLI::App& app, CliState& state) {
   sub->add_option("--max-void-lookups", command->max_void_lookups,
                   "Void lookups allowed before permerror (RFC 7208 4.6.4; default 2)")
       ->check(CLI::Range(0, 100));
+  sub->add_flag("--count-mx-host-voids", command->count_mx_host_voids,
+                "Also count each MX host without an address as a void lookup (as pyspf does)");
   sub->add_flag("--json", command->json, "Print the result as one JSON object");
   sub->add_flag("--received-spf", command->received_spf, "Also print the Received-SPF header");
   command->resolver.add_to(*sub);

@@ -369,6 +369,15 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
   }
   if (hosts.empty()) co_return no_match();
   std::vector<SharedAnswer> addresses = co_await query_addresses(hosts);
+  if (options_.count_mx_host_voids) {
+    // As pyspf does: every host is looked up, and counted, before any is matched.
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      const Answer& a = *addresses[i];
+      if (!a.temporary_failure() && (a.empty_result() || a.addresses.empty()) && !count_void()) {
+        co_return void_limit_exceeded(hosts[i], address_type());
+      }
+    }
+  }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
   const Answer* failed = nullptr;
   for (const auto& a : addresses) {

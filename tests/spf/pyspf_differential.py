@@ -2,7 +2,10 @@
 """Differential SPF test: random policies (seeded) evaluated by pyspf (Debian python3-spf, the
 library behind policyd-spf) and by `senderauth spf --zone`; every result must agree.
 
-    pyspf_differential.py SENDERAUTH_BINARY SCRATCH_DIR SEED COUNT
+    pyspf_differential.py SENDERAUTH_BINARY SCRATCH_DIR SEED COUNT [count-mx-host-voids]
+
+With count-mx-host-voids, senderauth counts void lookups as pyspf does (`spf
+--count-mx-host-voids`); without, by its default reading, which the seeds run agree with too.
 
 Each scenario is checked twice, for its MAIL FROM and for the null sender (postmaster@HELO).
 It is a small tree of domains under sN.example.test: TXT policies built from every
@@ -18,6 +21,7 @@ import spf
 
 binary, scratch = sys.argv[1], sys.argv[2]
 seed, count = int(sys.argv[3]), int(sys.argv[4])
+extra = ["--count-mx-host-voids"] if sys.argv[5:] == ["count-mx-host-voids"] else []
 rng = random.Random(seed)
 
 CLIENTS4 = ["192.0.2.10", "192.0.2.77", "198.51.100.3"]
@@ -140,7 +144,7 @@ def pyspf_result(zone, client, sender, helo):
 
 def ours_result(path, client, sender, helo):
     p = subprocess.run([binary, "spf", "--ip", client, "--helo", helo, "--mail-from", sender,
-                        "--zone", path, "--json"], capture_output=True, text=True)
+                        "--zone", path, "--json"] + extra, capture_output=True, text=True)
     try:
         j = json.loads(p.stdout)
         return j["result"], f"{j.get('mechanism')} | {j.get('problem')}"

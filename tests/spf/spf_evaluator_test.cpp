@@ -129,6 +129,28 @@ TEST_F(SpfEvaluator, TermLimitNamesTheTermAndItsRecord) {
             "r.example.com");
 }
 
+// MX hosts without an address of the client's family: by default the mx term counts its MX
+// query only; with count_mx_host_voids each such host is a void lookup, as in pyspf.
+TEST_F(SpfEvaluator, MxHostVoidsCountOnlyWhenAsked) {
+  zone.add_txt("example.com", {"v=spf1 mx -all"});
+  zone.add_mx("example.com", 10, "mx1.example.com");
+  zone.add_mx("example.com", 20, "mx2.example.com");
+  zone.add_mx("example.com", 30, "mx3.example.com");
+  for (const char* host : {"mx1.example.com", "mx2.example.com", "mx3.example.com"}) {
+    zone.add_address(host, ip("2001:db8::1"));
+  }
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.void_lookups, 0);
+  SpfOptions like_pyspf;
+  like_pyspf.count_mx_host_voids = true;
+  r = check("192.0.2.7", "user@example.com", like_pyspf);
+  EXPECT_EQ(r.verdict, SpfVerdict::permerror);
+  EXPECT_EQ(r.problem, "more than 2 void DNS lookups, the last for A of mx3.example.com");
+  // An IPv6 client finds addresses: nothing void, and a match.
+  EXPECT_EQ(check("2001:db8::1", "user@example.com", like_pyspf).verdict, SpfVerdict::pass);
+}
+
 TEST_F(SpfEvaluator, MxNameLimit) {
   zone.add_txt("example.com", {"v=spf1 mx -all"});
   for (int i = 0; i < 4; ++i) {
