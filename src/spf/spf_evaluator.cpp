@@ -396,8 +396,9 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
 
 asio::awaitable<MatchOutcome> Evaluation::match_ptr(std::string target) {
   Validated v = co_await validated_names(std::string_view(target));
-  if (v.ptr_empty && !count_void())
+  if (v.ptr_empty && !count_void()) {
     co_return void_limit_exceeded(ip_.reverse_name(), RecordType::PTR);
+  }
   co_return v.names.empty() ? no_match() : matched();
 }
 

@@ -97,6 +97,10 @@ TEST_F(SpfEvaluator, VoidLimitIsConfigurable) {
   EXPECT_EQ(r.void_lookups, 3);
   // The lookup that went over the limit is named, so that the domain's owner can find it.
   EXPECT_EQ(r.problem, "more than 2 void DNS lookups, the last for A of n3.example.com");
+  // A ptr term's void lookup is the client's reverse name.
+  zone.add_txt("ptr.example.com", {"v=spf1 ptr ptr ptr ?all"});
+  EXPECT_EQ(check("192.0.2.7", "user@ptr.example.com").problem,
+            "more than 2 void DNS lookups, the last for PTR of 7.2.0.192.in-addr.arpa");
   SpfOptions lenient;
   lenient.max_void_lookups = 3;
   EXPECT_EQ(check("192.0.2.7", "user@example.com", lenient).verdict, SpfVerdict::neutral);

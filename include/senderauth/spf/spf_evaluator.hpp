@@ -19,12 +19,12 @@ struct SpfOptions {
   int max_dns_terms = 10;    // include, a, mx, ptr, exists, redirect (4.6.4); beyond: permerror
   int max_void_lookups = 2;  // terms whose lookup found nothing (4.6.4); beyond: permerror
   int max_mx_names = 10;     // MX records one mx term may use; beyond: permerror (4.6.4)
+  int max_ptr_names = 10;    // PTR names one ptr term or %{p} looks at; the rest are ignored
+  int max_depth = 32;        // include/redirect nesting, a backstop below the term limit
   // Also count each MX host whose address lookup finds nothing as a void lookup, as pyspf
   // (policyd-spf) and Mail::SPF (SpamAssassin) do. Off: an mx term counts its MX query only,
   // reading 4.6.4's "terms for which DNS queries return" nothing per term.
   bool count_mx_host_voids = false;
-  int max_ptr_names = 10;  // PTR names one ptr term or %{p} looks at; the rest are ignored
-  int max_depth = 32;      // include/redirect nesting, a backstop below the term limit
   // The whole check, from its first lookup that has to wait; beyond: temperror (4.6.4).
   std::chrono::milliseconds time_budget{20000};
   std::string receiver = "unknown";  // %{r}
