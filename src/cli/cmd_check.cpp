@@ -57,6 +57,7 @@ struct CheckCommand {
   std::int64_t now = 0;
   bool observe_only = false;
   bool reject_spf_fail = false;
+  bool spf_count_mx_host_voids = false;
   bool tempfail_on_dmarc_temperror = false;
   bool tempfail_on_internal_error = false;
   bool multiple_from_evaluate_each = false;
@@ -189,6 +190,7 @@ int run(const CheckCommand& command) {
   policy.enforce_dmarc_reject = !command.observe_only;
   policy.enforce_dmarc_quarantine = !command.observe_only;
   policy.reject_spf_fail = command.reject_spf_fail;
+  policy.spf.count_mx_host_voids = command.spf_count_mx_host_voids;
   policy.tempfail_on_dmarc_temperror = command.tempfail_on_dmarc_temperror;
   policy.tempfail_on_internal_error = command.tempfail_on_internal_error;
   policy.dmarc_ignore_domains = command.dmarc_ignore;
@@ -272,6 +274,8 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                 "Report DMARC policies but never reject or quarantine for them");
   sub->add_flag("--reject-spf-fail", command->reject_spf_fail,
                 "Reject (550 5.7.23) on SPF fail for MAIL FROM unless DMARC passed");
+  sub->add_flag("--spf-count-mx-host-voids", command->spf_count_mx_host_voids,
+                "SPF: also count each MX host without an address as a void lookup (as pyspf)");
   sub->add_flag("--tempfail-on-dmarc-temperror", command->tempfail_on_dmarc_temperror,
                 "Tempfail (451 4.4.3) when DNS trouble leaves DMARC undecided (default: accept)");
   sub->add_flag("--tempfail-on-internal-error", command->tempfail_on_internal_error,

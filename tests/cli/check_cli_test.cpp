@@ -166,6 +166,29 @@ TEST(CheckCli, SpfFailRejectsOnlyWithTheOption) {
   EXPECT_EQ(observe["reply"]["enhanced"], "5.7.23");
 }
 
+// An SPF record "mx -all" whose MX hosts have only IPv6 addresses, for an IPv4 client: fail by
+// our void-lookup count, permerror by pyspf's (--spf-count-mx-host-voids).
+TEST(CheckCli, SpfCountsMxHostVoidsOnlyWhenAsked) {
+  const ScratchDir dir("senderauth-check-mx-voids");
+  const std::string zone = dir.write("v6mx.zone",
+                                     "v6mx.example. 300 IN TXT \"v=spf1 mx -all\"\n"
+                                     "v6mx.example. 300 IN MX 10 mx1.v6mx.example.\n"
+                                     "v6mx.example. 300 IN MX 20 mx2.v6mx.example.\n"
+                                     "v6mx.example. 300 IN MX 30 mx3.v6mx.example.\n"
+                                     "mx1.v6mx.example. 300 IN AAAA 2001:db8::1\n"
+                                     "mx2.v6mx.example. 300 IN AAAA 2001:db8::2\n"
+                                     "mx3.v6mx.example. 300 IN AAAA 2001:db8::3\n");
+  const std::string msg = dir.write("m.eml", "From: a@v6mx.example\r\nSubject: x\r\n\r\nhi\r\n");
+  const std::string base = "check --json --authserv-id mx.example.net --zone '" + zone +
+                           "' --ip 192.0.2.9 --helo h.example --mail-from a@v6mx.example '" + msg +
+                           "'";
+  EXPECT_EQ(json_of(run_cli(base))["spf"]["mailfrom"]["result"], "fail");
+  const auto counted = json_of(run_cli(base + " --spf-count-mx-host-voids"));
+  EXPECT_EQ(counted["spf"]["mailfrom"]["result"], "permerror");
+  EXPECT_EQ(counted["spf"]["mailfrom"]["problem"],
+            "more than 2 void DNS lookups, the last for A of mx3.v6mx.example");
+}
+
 TEST(CheckCli, PublicSuffixListDiscoveryAndBadListPath) {
   const std::string psl = "/usr/share/publicsuffix/public_suffix_list.dat";
   const auto j = json_of(run_cli("check --json --psl " + psl + kCommon + kSpoofEnvelope +
