@@ -151,21 +151,26 @@ void MessageReader::emit_body(std::string_view bytes) {
     return;
   }
   // Fast path: no bare LF in the chunk, hand it on as it is.
-  bool bare_lf = find_bare_lf(bytes, last_body_cr_) != std::string_view::npos;
-  bool prev_cr = last_body_cr_;
+  std::size_t lf = find_bare_lf(bytes, last_body_cr_);
   last_body_cr_ = bytes.back() == '\r';
-  if (!bare_lf) {
+  if (lf == std::string_view::npos) {
     body_bytes_ += bytes.size();
     if (sink_) sink_->on_body(bytes);
     return;
   }
+  // From one bare LF to the next: the text between goes over whole, each LF gets its CR.
   body_buf_.clear();
   body_buf_.reserve(bytes.size() + bytes.size() / 16);
-  for (char c : bytes) {
-    if (c == '\n' && !prev_cr) body_buf_.push_back('\r');
-    body_buf_.push_back(c);
-    prev_cr = c == '\r';
+  std::size_t at = 0;
+  while (lf != std::string_view::npos) {
+    body_buf_.append(bytes.substr(at, lf - at));
+    body_buf_.append("\r\n");
+    at = lf + 1;
+    // The byte before bytes[at] is that LF, not a CR.
+    const std::size_t next = find_bare_lf(bytes.substr(at), false);
+    lf = next == std::string_view::npos ? next : at + next;
   }
+  body_buf_.append(bytes.substr(at));
   body_bytes_ += body_buf_.size();
   if (sink_) sink_->on_body(body_buf_);
 }
