@@ -176,7 +176,7 @@ std::size_t relaxed_clean_prefix(const char* p, const char* end) {
 #endif
   for (; q < limit; ++q) {
     char a = q[0], b = q[1];
-    if (a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r' || b == '\n')) ||
+    if (a == '\t' || (a == ' ' && (b == ' ' || b == '\t' || b == '\r')) ||
         (b == '\n' && a != '\r')) {
       break;
     }
