@@ -128,11 +128,14 @@ const std::vector<Case> kCases = {
      "an invalid p= and no valid rua: no action (RFC 7489 6.6.3)"},
 };
 
-// Mail::DMARC's "result disposition" for each case, with `zone` served by nsd; empty on failure
-// (the output then explains).
-std::vector<std::string> run_mail_dmarc(const testing::ScratchDir& dir, const std::string& zone,
-                                        const std::vector<Case>& cases, std::string& output) {
-  const std::string psl = dir.path().string() + "/psl.dat";
+// The public suffix list both sides are given (see the top of the file).
+constexpr std::string_view kPublicSuffixes = "// for the test\ntest\n";
+
+// Mail::DMARC's "result disposition" for each case, with `zone` served by nsd and the list at
+// `psl`; empty on failure (the output then explains).
+std::vector<std::string> run_mail_dmarc(const testing::ScratchDir& dir, const std::string& psl,
+                                        const std::string& zone, const std::vector<Case>& cases,
+                                        std::string& output) {
   const std::string config =
       dir.write("mail-dmarc.ini", "[dns]\ntimeout = 3\npublic_suffix_list = " + psl +
                                       "\n[report_store]\nauto_save = 0\n");
@@ -169,8 +172,8 @@ std::string ours_for(dns::ZoneResolver& zone, const DmarcOptions& options, const
   return std::string(to_string(ours.status)) + " " + std::string(to_string(ours.disposition));
 }
 
-DmarcOptions psl_options(const testing::ScratchDir& dir) {
-  auto list = PublicSuffixList::load(dir.write("psl.dat", "// for the test\ntest\n"));
+DmarcOptions psl_options(const std::string& psl) {
+  auto list = PublicSuffixList::load(psl);
   EXPECT_TRUE(list.ok()) << list.reason();
   DmarcOptions options;
   options.discovery.method = OrgDomainMethod::public_suffix_list;
@@ -191,9 +194,10 @@ DmarcOptions psl_options(const testing::ScratchDir& dir) {
 TEST(DmarcInterop, MailDmarcGivesTheSameResultsAndDispositions) {
   SENDERAUTH_NEED_DMARC_PEERS();
   testing::ScratchDir dir("senderauth-dmarc-interop");
-  const DmarcOptions options = psl_options(dir);
+  const std::string psl = dir.write("psl.dat", std::string(kPublicSuffixes));
+  const DmarcOptions options = psl_options(psl);
   std::string peer;
-  const std::vector<std::string> theirs = run_mail_dmarc(dir, kZone, kCases, peer);
+  const std::vector<std::string> theirs = run_mail_dmarc(dir, psl, kZone, kCases, peer);
   ASSERT_EQ(theirs.size(), kCases.size()) << peer;
 
   dns::ZoneResolver zone;
@@ -258,9 +262,10 @@ TEST(DmarcInterop, MailDmarcAgreesOnRandomRecordsAndIdentities) {
   }
 
   testing::ScratchDir dir("senderauth-dmarc-random");
-  const DmarcOptions options = psl_options(dir);
+  const std::string psl = dir.write("psl.dat", std::string(kPublicSuffixes));
+  const DmarcOptions options = psl_options(psl);
   std::string peer;
-  const std::vector<std::string> theirs = run_mail_dmarc(dir, zone_text, cases, peer);
+  const std::vector<std::string> theirs = run_mail_dmarc(dir, psl, zone_text, cases, peer);
   ASSERT_EQ(theirs.size(), cases.size()) << peer;
   dns::ZoneResolver zone;
   ASSERT_TRUE(zone.load_zone_text(zone_text, "test").ok());
