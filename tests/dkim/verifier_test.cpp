@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <string>
 #include <vector>
@@ -86,6 +87,39 @@ TEST_F(Verifier, AlteredHeaderFailsOnSignature) {
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].status, DkimStatus::fail);
   EXPECT_EQ(r[0].reason, "signature did not verify");
+}
+
+// A public key of small order, published by mistake (32 zero bytes as a placeholder) or on
+// purpose, lets anybody sign: with the neutral point as the key, R = the base point and S = 1
+// satisfy [S]B = R + [h]A for every message, and OpenSSL 3.0 accepts that signature.
+TEST_F(Verifier, Ed25519KeysOfSmallOrderVerifyNothing) {
+  std::string forged(64, '\0');
+  forged[0] = '\x58';  // the base point's encoding: 0x58 then 31 bytes 0x66
+  std::fill(forged.begin() + 1, forged.begin() + 32, '\x66');
+  forged[32] = '\x01';  // S = 1
+  std::string neutral(32, '\0');
+  neutral[0] = '\x01';  // y = 1: the neutral point
+  const std::string digest = dkim::digest(HashAlgorithm::sha256, "any message at all");
+  for (const std::string& small : {neutral, std::string(32, '\0')}) {
+    auto key = PublicKey::from_der(KeyType::ed25519, small);
+    ASSERT_TRUE(key) << key.reason();
+    EXPECT_FALSE(key->verify(Algorithm::ed25519_sha256, digest, forged));
+  }
+  // Through verification: a signed message whose b= is replaced by the forgery, under the
+  // neutral key, fails.
+  zone.add_txt("zero._domainkey.example.test",
+               split_txt_strings(format_key_record(KeyType::ed25519, neutral)));
+  std::string m = sign({config(test::ed25519_key(), "zero")});
+  const std::size_t b = m.find("\tb=") + 3;  // the value runs to the end of the field
+  std::size_t end = m.find("\r\n", b);
+  while (m[end + 2] == ' ' || m[end + 2] == '\t') end = m.find("\r\n", end + 2);
+  m.replace(b, end - b, base64_encode(forged));
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::fail) << r[0].reason;
+  EXPECT_EQ(r[0].reason, "signature did not verify");
+  // A key that is not of small order still verifies what its private key signed.
+  EXPECT_EQ(verify(sign({config(test::ed25519_key(), "ed")}))[0].status, DkimStatus::pass);
 }
 
 TEST_F(Verifier, OversignedHeaderCannotBeAdded) {

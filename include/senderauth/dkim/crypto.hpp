@@ -1,9 +1,11 @@
-// The cryptography DKIM needs, over OpenSSL 3 but without exposing it: streaming digests,
-// public keys decoded from key records, private keys from PEM, sign/verify of a digest.
-// Keys are immutable handles: copies share one OpenSSL key (decoding one costs ~100 µs,
-// verifying with it ~15 µs, so callers keep them; see KeyCache).
+// The cryptography DKIM needs, over OpenSSL 3 (and libsodium for Ed25519 verification) but
+// without exposing either: streaming digests, public keys decoded from key records, private
+// keys from PEM, sign/verify of a digest. Keys are immutable handles: copies share one OpenSSL
+// key (decoding one costs ~100 µs, verifying with it ~15 µs, so callers keep them; see
+// KeyCache).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,14 +57,17 @@ class PublicKey {
   KeyType type() const { return type_; }
   int bits() const;
   // RSA: PKCS#1 v1.5 over the digest; Ed25519: PureEdDSA over the 32-byte SHA-256 digest
-  // (RFC 8463 3). False for any failure, including a malformed signature.
+  // (RFC 8463 3), by libsodium, which also refuses a public key of small order (with one,
+  // anybody can make a signature that OpenSSL 3.0 accepts for any message). False for any
+  // failure, including a malformed signature.
   bool verify(Algorithm algorithm, std::string_view digest, std::string_view signature) const;
 
  private:
   struct RsaVerifyContext;  // an initialised rsa-sha256 verification, duplicated per use
   KeyType type_ = KeyType::rsa;
-  std::shared_ptr<evp_pkey_st> key_;
+  std::shared_ptr<evp_pkey_st> key_;  // RSA only
   std::shared_ptr<RsaVerifyContext> rsa_sha256_;
+  std::array<unsigned char, 32> ed25519_{};  // the raw public key
 };
 
 class PrivateKey {
