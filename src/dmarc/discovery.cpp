@@ -114,10 +114,10 @@ asio::awaitable<std::shared_ptr<const RecordLookup>> PolicyFinder::lookup(std::s
 }
 
 asio::awaitable<PolicyFinder::Walk> PolicyFinder::walk(const std::string& domain) {
-  // RFC 9989 4.10 / 4.10.2: ask each name of the walk (stopping at a record with a psd tag,
-  // except psd=y at the start); then psd=n marks the organisational domain, psd=y above the
-  // start puts it one label below, otherwise the record with the fewest labels does, otherwise
-  // the domain itself.
+  // RFC 9989 4.10 / 4.10.2: ask each name of the walk, stopping at a record with a psd=n or
+  // psd=y tag; then psd=n marks the organisational domain, psd=y above the start puts it one
+  // label below, otherwise (psd=y at the start among them: there is no name below it to
+  // choose) the record with the fewest labels does, otherwise the domain itself.
   Walk out;
   out.org_domain = domain;
   std::shared_ptr<const RecordLookup> fewest;
@@ -142,7 +142,13 @@ asio::awaitable<PolicyFinder::Walk> PolicyFinder::walk(const std::string& domain
       out.reason = "psd=n at " + name;
       co_return out;
     }
-    if (r->record->psd == PsdFlag::yes && name != domain) {
+    if (r->record->psd == PsdFlag::yes && name == domain) {
+      out.org_domain = name;
+      out.org_record = r;
+      out.reason = "psd=y at " + name + " itself";
+      co_return out;
+    }
+    if (r->record->psd == PsdFlag::yes) {
       out.org_domain = suffix(domain, label_count(name) + 1);
       out.psd_record = r;
       if (auto org = cache_.find(out.org_domain);
@@ -213,7 +219,13 @@ asio::awaitable<PolicyDiscovery> PolicyFinder::discover(std::string domain) {
                                    : "";
 
   if (options_.method == OrgDomainMethod::public_suffix_list) {
-    // RFC 7489 6.6.3: the organisational domain's record, found through the PSL.
+    // RFC 7489 6.6.3: the organisational domain's record, found through the PSL, but only
+    // when the author domain has none: several records there end discovery (steps 3 and 5).
+    if (own->kind == RecordLookup::Kind::multiple) {
+      out.status = PolicyDiscovery::Status::none;
+      out.reason = own_note;
+      co_return out;
+    }
     if (!options_.psl) {
       out.status = PolicyDiscovery::Status::permerror;
       out.reason = "no public suffix list loaded";

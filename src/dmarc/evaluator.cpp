@@ -40,24 +40,29 @@ Policy lower_one_level(Policy policy) {
   return Policy::none;
 }
 
-// Does the author domain exist (RFC 9989: any answer for A, AAAA or MX)? nullopt: DNS failure.
-// Sequential on purpose: the first answer usually settles it.
+// Does the author domain exist? RFC 9989 takes RFC 8020's meaning: a name does not exist when
+// a query for it answers NXDOMAIN; NODATA (a name with only TXT records, or with names below
+// it) means it exists. nullopt: DNS failure.
 asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
                                                    const std::string& domain,
                                                    std::vector<std::string>& log) {
-  bool failure = false;
-  for (dns::RecordType type : {dns::RecordType::A, dns::RecordType::AAAA, dns::RecordType::MX}) {
-    log.push_back(domain + " " + std::string(dns::to_string(type)));
-    dns::SharedAnswer a = resolver.answer_now(domain, type);
-    if (!a) a = co_await dns::query_shared(resolver, domain, type);
-    if (a->ok()) co_return true;
-    if (a->temporary_failure()) failure = true;
-  }
-  if (failure) co_return std::nullopt;
-  co_return false;
+  log.push_back(domain + " A");
+  dns::SharedAnswer a = resolver.answer_now(domain, dns::RecordType::A);
+  if (!a) a = co_await dns::query_shared(resolver, domain, dns::RecordType::A);
+  if (a->temporary_failure()) co_return std::nullopt;
+  co_return a->status != dns::Status::nxdomain;
+}
+
+// Is `name` `ancestor` itself or a name below it?
+bool at_or_below(std::string_view name, std::string_view ancestor) {
+  if (name.size() == ancestor.size()) return domain_equal(name, ancestor);
+  return name.size() > ancestor.size() && name[name.size() - ancestor.size() - 1] == '.' &&
+         domain_equal(name.substr(name.size() - ancestor.size()), ancestor);
 }
 
 // Relaxed alignment needs organisational domains; strict and identical names do not.
+// `author_org` is empty when the walk for the author's own organisational domain failed.
+// nullopt: a DNS failure left the answer open.
 asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
                                                      const std::string& author,
                                                      const std::string& author_org,
@@ -66,9 +71,15 @@ asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
   if (id_norm.empty()) co_return false;
   if (id_norm == author) co_return true;
   if (mode == AlignmentMode::strict) co_return false;
-  // Names without a common last label cannot share an organisational domain: skip the walk.
+  // An organisational domain is its name itself or a name above it, so the identifier can
+  // share the author's only from at or below it. Any other name is decided without a walk:
+  // a walk could fail, and its failure (a DNS server the sender may run) must not turn a
+  // DMARC fail into temperror. Without the author's organisational domain, names with another
+  // last label still cannot share one.
+  if (!author_org.empty() && !at_or_below(id_norm, author_org)) co_return false;
   const auto last_label = [](std::string_view d) { return d.substr(d.rfind('.') + 1); };
   if (last_label(id_norm) != last_label(author)) co_return false;
+  if (author_org.empty()) co_return std::nullopt;
   const OrgDomainResult org = co_await finder.organizational_domain(id_norm);
   if (org.temperror) co_return std::nullopt;
   co_return aligned(author_org, author, org.domain, id_norm, mode);
@@ -174,6 +185,11 @@ struct DmarcEvaluation::Author {
   // result (judged, or ended early: no usable domain, no record, a DNS failure).
   enum class Step : std::uint8_t { prepared, found, final } step = Step::prepared;
   bool org_temperror = false;  // the walk for the author's organisational domain failed
+  // Whether the author domain exists, when np= would change the policy: asked in step 1 (so
+  // the query overlaps the message), used in step 2 only when nothing aligned. nullopt with
+  // existence_asked: a DNS failure.
+  bool existence_asked = false;
+  std::optional<bool> exists;
   std::vector<std::string> existence_log;
 };
 
@@ -268,19 +284,8 @@ asio::awaitable<void> DmarcEvaluation::find_policy(Author& a) {
     out.policy_source = record.sp ? PolicySource::sp : PolicySource::p;
     if (options_.check_nonexistent && record.np &&
         record.nonexistent_policy() != record.subdomain_policy()) {
-      const std::optional<bool> exists =
-          co_await domain_exists(resolver_, out.from_domain, a.existence_log);
-      if (!exists) {
-        out.status = DmarcStatus::temperror;
-        out.reason = "DNS failure checking whether " + out.from_domain + " exists";
-        finish_queries(out, a.finder, a.existence_log);
-        co_return;
-      }
-      out.author_domain_exists = *exists;
-      if (!*exists) {
-        out.policy = record.nonexistent_policy();
-        out.policy_source = PolicySource::np;
-      }
+      a.existence_asked = true;
+      a.exists = co_await domain_exists(resolver_, out.from_domain, a.existence_log);
     }
   }
   a.step = Author::Step::found;
@@ -298,10 +303,12 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
   a.step = Author::Step::final;
   const DmarcRecord& record = *out.record;
   // A walk that failed for an identifier makes the result temperror only when no other
-  // identifier aligned.
-  bool alignment_temperror = a.org_temperror;
+  // identifier aligned. Without the author's own organisational domain, only relaxed
+  // alignment of a related name is left open.
+  bool alignment_temperror = false;
+  const std::string author_org = a.org_temperror ? std::string() : out.org_domain;
   if (input.spf && input.spf->result == AuthOutcome::pass) {
-    const auto aligned_spf = co_await check_alignment(a.finder, out.from_domain, out.org_domain,
+    const auto aligned_spf = co_await check_alignment(a.finder, out.from_domain, author_org,
                                                       input.spf->domain, record.aspf);
     if (!aligned_spf) alignment_temperror = true;
     out.spf_aligned = aligned_spf.value_or(false);
@@ -309,7 +316,7 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
   for (const DkimIdentity& d : input.dkim) {
     if (d.result != AuthOutcome::pass) continue;
     const auto aligned_dkim =
-        co_await check_alignment(a.finder, out.from_domain, out.org_domain, d.domain, record.adkim);
+        co_await check_alignment(a.finder, out.from_domain, author_org, d.domain, record.adkim);
     if (!aligned_dkim) alignment_temperror = true;
     if (aligned_dkim.value_or(false)) {
       out.dkim_aligned = true;
@@ -318,6 +325,11 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
     }
   }
 
+  if (a.existence_asked && a.exists && !*a.exists) {
+    out.author_domain_exists = false;
+    out.policy = record.nonexistent_policy();
+    out.policy_source = PolicySource::np;
+  }
   const std::string where = out.policy_domain == out.from_domain
                                 ? std::string("record at the author domain")
                                 : "record at " + out.policy_domain;
@@ -329,6 +341,9 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
   } else if (alignment_temperror) {
     out.status = DmarcStatus::temperror;
     out.reason = "DNS failure finding an organisational domain; " + where;
+  } else if (a.existence_asked && !a.exists) {
+    out.status = DmarcStatus::temperror;
+    out.reason = "DNS failure checking whether " + out.from_domain + " exists; " + where;
   } else {
     out.status = DmarcStatus::fail;
     out.disposition = *out.policy;

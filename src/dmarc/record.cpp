@@ -18,25 +18,47 @@ std::string without_whitespace(std::string_view s) {
   return out;
 }
 
-// Real records carry ";;" and "; ;": empty tag-specs the RFC 6376 grammar has no room for.
-// Returns `text` without them: itself when it has none (most records), else a copy in `buffer`.
-std::string_view drop_empty_tag_specs(std::string_view text, std::string& buffer) {
-  bool copying = false;
+// As many tags as the DKIM tag-list parser takes in one list; DMARC defines about 11.
+constexpr std::size_t kMaxTags = 64;
+
+// A tag-spec as a warning may quote it: printable ASCII, at most 40 bytes.
+std::string quoted_spec(std::string_view spec) {
+  std::string out;
+  for (char c : trim_fws(spec).substr(0, 40)) out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  return out;
+}
+
+// The record's tag-specs. RFC 9989 4.8: "Syntax errors in the remainder of the record MUST be
+// discarded in favor of default values (if any) or ignored outright": a tag-spec that does
+// not parse (no '=', a bad name, bytes no tag value may hold) is left out with a warning, and
+// so are the empty ones real records carry (";;", "; ;"). A tag given twice still makes the
+// record unusable, as in the DKIM tag-list DMARC uses (RFC 6376 3.2): which copy would count?
+Result<std::vector<TagView>> read_tag_specs(std::string_view text,
+                                            std::vector<std::string>& warnings) {
+  std::vector<TagView> out;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t semi = text.find(';', start);
     if (semi == std::string_view::npos) semi = text.size();
     const std::string_view spec = text.substr(start, semi - start);
-    if (trim_fws(spec).empty()) {
-      if (!copying) buffer.assign(text.substr(0, start == 0 ? 0 : start - 1));
-      copying = true;
-    } else if (copying) {
-      if (!buffer.empty()) buffer.push_back(';');
-      buffer += spec;
-    }
     start = semi + 1;
+    if (trim_fws(spec).empty()) continue;
+    auto one = TagViewList::parse(spec);
+    if (!one) {
+      warnings.push_back("malformed tag-spec '" + quoted_spec(spec) + "' ignored: " + one.reason());
+      continue;
+    }
+    for (const TagView& tag : one->tags()) {  // one: the spec holds no ';'
+      for (const TagView& seen : out) {
+        if (seen.name == tag.name)
+          return make_error("duplicate tag '" + std::string(tag.name) + "'");
+      }
+      if (out.size() == kMaxTags)
+        return make_error("more than " + std::to_string(kMaxTags) + " tags");
+      out.push_back(tag);
+    }
   }
-  return copying ? std::string_view(buffer) : text;
+  return out;
 }
 
 bool parse_uint(std::string_view s, std::uint64_t& out) {
@@ -187,11 +209,10 @@ std::optional<Policy> parse_policy(std::string_view text) {
 Result<DmarcRecord> parse_record(std::string_view text) {
   if (trim_fws(text).empty()) return make_error("empty record");
   if (!is_dmarc_record(text)) return make_error("record does not start with v=DMARC1");
-  std::string buffer;
-  auto tags = TagViewList::parse(drop_empty_tag_specs(text, buffer));
+  DmarcRecord record;
+  auto tags = read_tag_specs(text, record.warnings);
   if (!tags) return make_error("bad tag list: " + tags.reason());
 
-  DmarcRecord record;
   bool p_seen = false;
   std::string invalid_policy_tag;  // the first of p, sp, np with a bad value
   std::vector<std::string>& warnings = record.warnings;
@@ -199,11 +220,11 @@ Result<DmarcRecord> parse_record(std::string_view text) {
     warnings.push_back(std::string(tag.name) + "=" + std::string(tag.value) +
                        ": invalid value ignored");
   };
-  for (const TagView& tag : tags->tags()) {
+  for (const TagView& tag : *tags) {
     const std::string_view n = tag.name;
     const std::string_view v = tag.value;
     if (n == "v") {
-      continue;  // checked above; TagViewList refuses a second one
+      continue;  // checked above; read_tag_specs() refuses a second one
     } else if (n == "p" || n == "sp" || n == "np") {
       if (n == "p") p_seen = true;
       auto policy = parse_policy(v);

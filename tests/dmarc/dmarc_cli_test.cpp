@@ -40,7 +40,7 @@ class DmarcCli : public ::testing::Test {
             ("senderauth-dmarc-cli-" + std::to_string(::getpid()) + ".zone");
     std::ofstream(zone_) << "$ORIGIN example.test.\n$TTL 300\n"
                             "_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine; pct=50; x=y\"\n"
-                            "_dmarc.broken IN TXT \"v=DMARC1; p=none; reject\"\n"
+                            "_dmarc.broken IN TXT \"v=DMARC1; p=none; p=reject\"\n"
                             "_dmarc.xn--bcher-kva IN TXT \"v=DMARC1; p=quarantine\"\n";
   }
   void TearDown() override {

@@ -136,7 +136,7 @@ TEST_F(Evaluator, PublicSuffixDomainRecordOnlyWithoutAnOrgRecord) {
 }
 
 TEST_F(Evaluator, BrokenParentRecordIsSkipped) {
-  record("example.com", "v=DMARC1; p=none; broken");
+  record("example.com", "v=DMARC1; p=none; p=reject");  // which p?
   const DmarcResult r = run(zone, from("sub.example.com"));
   EXPECT_EQ(r.status, DmarcStatus::none);
   EXPECT_NE(r.reason.find("_dmarc.example.com"), std::string::npos) << r.reason;
@@ -205,11 +205,93 @@ TEST_F(Evaluator, TemperrorOnExistenceCheckFailure) {
   EXPECT_EQ(run(zone, from("ghost.example.com")).status, DmarcStatus::temperror);
 }
 
-TEST_F(Evaluator, PermerrorOnBrokenRecord) {
+// The existence check only chooses between sp and np, which a pass does not need.
+TEST_F(Evaluator, ExistenceCheckFailureDoesNotHideAnAlignedPass) {
+  record("example.com", "v=DMARC1; p=reject; np=quarantine");
+  zone.inject_failure("sub.example.com", dns::Status::servfail);
+  const DmarcResult r = run(zone, with_spf(from("sub.example.com"), "example.com"));
+  EXPECT_EQ(r.status, DmarcStatus::pass) << r.reason;
+  EXPECT_TRUE(r.spf_aligned);
+}
+
+// RFC 9989 takes RFC 8020's meaning: only NXDOMAIN says a name does not exist. A name with
+// no address or MX but with other records, or with names below it, exists.
+TEST_F(Evaluator, OnlyNxdomainMakesAnAuthorDomainNonexistent) {
+  record("org.test", "v=DMARC1; p=none; sp=none; np=reject");
+  zone.add_txt("news.org.test", {"v=spf1 -all"});
+  const DmarcResult txt_only = run(zone, from("news.org.test"));
+  EXPECT_EQ(txt_only.status, DmarcStatus::fail);
+  EXPECT_EQ(txt_only.policy_source, PolicySource::sp) << txt_only.reason;
+  EXPECT_TRUE(txt_only.author_domain_exists);
+  zone.add_txt("s1._domainkey.letters.org.test", {"v=DKIM1; p="});
+  EXPECT_EQ(run(zone, from("letters.org.test")).policy_source, PolicySource::sp);
+  const DmarcResult ghost = run(zone, from("ghost.org.test"));
+  EXPECT_EQ(ghost.policy_source, PolicySource::np);
+  EXPECT_EQ(ghost.disposition, Policy::reject);
+}
+
+// RFC 9989 4.8: a malformed tag-spec is ignored, not the record.
+TEST_F(Evaluator, MalformedTagSpecKeepsThePolicy) {
   record("example.com", "v=DMARC1; p=none; reject");
   const DmarcResult r = run(zone, from("example.com"));
-  EXPECT_EQ(r.status, DmarcStatus::permerror);
-  EXPECT_NE(r.reason.find("_dmarc.example.com"), std::string::npos);
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+  EXPECT_EQ(r.policy, Policy::none);
+  record("bank.test", "v=DMARC1; p=reject; rua=mailto:d@bank.test; foo");
+  record("sub.example.test", "v=DMARC1; p=quarantine; x=\xc3\xa4");
+  record("example.test", "v=DMARC1; p=reject");
+  EXPECT_EQ(run(zone, from("bank.test")).disposition, Policy::reject);
+  const DmarcResult sub = run(zone, from("sub.example.test"));
+  EXPECT_EQ(sub.policy_domain, "sub.example.test");
+  EXPECT_EQ(sub.disposition, Policy::quarantine);
+}
+
+// Whoever runs the DNS of a passing identifier's domain can make its lookups fail. An
+// identifier that cannot share the author's organisational domain (not at or below it) is
+// not walked, so such a failure cannot turn a fail into temperror.
+TEST_F(Evaluator, UnrelatedIdentifiersWalkCannotMakeTemperror) {
+  record("bank.test", "v=DMARC1; p=reject");
+  zone.add_txt("attacker.test", {"v=spf1 -all"});
+  zone.inject_failure("_dmarc.attacker.test", dns::Status::servfail);
+  zone.inject_failure("_dmarc.mail.attacker.test", dns::Status::servfail);
+  DmarcInput in = with_spf(from("bank.test"), "attacker.test");
+  in = with_dkim(in, "mail.attacker.test");
+  const DmarcResult r = run(zone, in);
+  EXPECT_EQ(r.status, DmarcStatus::fail) << r.reason;
+  EXPECT_EQ(r.disposition, Policy::reject);
+  for (const std::string& q : r.dns_queries) EXPECT_EQ(q.find("attacker"), std::string::npos) << q;
+  // A related identifier still needs its walk, and its failure is still temperror.
+  zone.inject_failure("_dmarc.mail.bank.test", dns::Status::servfail);
+  EXPECT_EQ(run(zone, with_spf(from("bank.test"), "mail.bank.test")).status,
+            DmarcStatus::temperror);
+}
+
+// Strict alignment compares names: a failed walk for the author's organisational domain
+// (needed only for relaxed alignment) does not make the result temperror.
+TEST_F(Evaluator, StrictAlignmentNeedsNoOrganisationalDomain) {
+  record("bank.test", "v=DMARC1; p=reject; aspf=s; adkim=s");
+  zone.inject_failure("_dmarc.test", dns::Status::servfail);
+  const DmarcResult r = run(zone, with_spf(from("bank.test"), "sender.example"));
+  EXPECT_EQ(r.status, DmarcStatus::fail) << r.reason;
+  EXPECT_EQ(r.disposition, Policy::reject);
+  EXPECT_EQ(run(zone, with_spf(from("bank.test"), "bank.test")).status, DmarcStatus::pass);
+  // Relaxed, a related name is left open by the failure; an unrelated one is not.
+  zone = {};
+  record("bank.test", "v=DMARC1; p=reject");
+  zone.inject_failure("_dmarc.test", dns::Status::servfail);
+  EXPECT_EQ(run(zone, with_spf(from("bank.test"), "mail.bank.test")).status,
+            DmarcStatus::temperror);
+  EXPECT_EQ(run(zone, with_spf(from("bank.test"), "sender.example")).status, DmarcStatus::fail);
+}
+
+// RFC 9989 4.10: a psd=y record ends the walk even at the start; there is no name below the
+// start to take, so the start is its own organisational domain.
+TEST_F(Evaluator, PsdYesAtTheStartEndsTheWalk) {
+  record("gov.test", "v=DMARC1; p=reject; psd=y");
+  record("test", "v=DMARC1; p=none");
+  const DmarcResult r = run(zone, with_spf(from("gov.test"), "other.test"));
+  EXPECT_EQ(r.org_domain, "gov.test");
+  EXPECT_EQ(r.status, DmarcStatus::fail) << r.reason;
+  EXPECT_EQ(r.disposition, Policy::reject);
 }
 
 TEST_F(Evaluator, RecordWithoutPolicyIsNone) {
@@ -275,6 +357,23 @@ TEST_F(Evaluator, PslMethod) {
   EXPECT_LE(r.dns_queries.size(), 2u);  // the author domain, then the org domain
   const DmarcResult fail = run(zone, from("a.b.example.co.uk"), o);
   EXPECT_EQ(fail.policy, Policy::quarantine);
+}
+
+// RFC 7489 6.6.3: the organisational domain is asked only when the author domain has no
+// record; several there end discovery (step 5).
+TEST_F(Evaluator, PslMethodSeveralRecordsAtTheAuthorDomainEndDiscovery) {
+  auto psl = PublicSuffixList::load(
+      senderauth::testing::conformance_path("dmarc/psl/public_suffix_list.dat").string());
+  if (!psl) GTEST_SKIP() << psl.reason();
+  zone.add_txt("_dmarc.sub.example.co.uk", {"v=DMARC1; p=none"});
+  zone.add_txt("_dmarc.sub.example.co.uk", {"v=DMARC1; p=quarantine"});
+  record("example.co.uk", "v=DMARC1; p=reject");
+  DmarcOptions o;
+  o.discovery.method = OrgDomainMethod::public_suffix_list;
+  o.discovery.psl = *psl;
+  const DmarcResult r = run(zone, from("sub.example.co.uk"), o);
+  EXPECT_EQ(r.status, DmarcStatus::none) << r.reason;
+  EXPECT_FALSE(r.policy.has_value());
 }
 
 TEST_F(Evaluator, PslMethodWithoutListIsPermerror) {

@@ -135,9 +135,26 @@ TEST(DmarcRecord, UnknownTagsIgnoredAndListed) {
   EXPECT_EQ(r.unknown_tags, (std::vector<std::string>{"foo", "future_tag"}));
 }
 
+// RFC 9989 4.8: "Syntax errors in the remainder of the record MUST be discarded in favor of
+// default values (if any) or ignored outright." A tag given twice still spoils the record.
 TEST(DmarcRecord, SyntaxErrors) {
-  EXPECT_FALSE(parse_record("v=DMARC1; p=none; reject").ok());
+  for (const char* text :
+       {"v=DMARC1; p=reject; reject", "v=DMARC1; p=reject; 9x=1", "v=DMARC1; p=reject; x=\xc3\xa4",
+        "v=DMARC1; rua=mailto:a@example.com; p=reject; foo",
+        "v=DMARC1; p=reject; x=a\x01"
+        "b"}) {
+    const DmarcRecord r = ok(text);
+    EXPECT_EQ(r.domain_policy(), Policy::reject) << text;
+    ASSERT_EQ(r.warnings.size(), 1u) << text;
+    EXPECT_EQ(r.warnings[0].rfind("malformed tag-spec '", 0), 0u) << r.warnings[0];
+  }
+  EXPECT_EQ(ok("v=DMARC1; p=reject; x=a\x01"
+               "b")
+                .warnings[0]
+                .substr(0, 26),
+            "malformed tag-spec 'x=a?b'");
   EXPECT_FALSE(parse_record("v=DMARC1; p=none; p=reject").ok());  // duplicate
+  EXPECT_FALSE(parse_record("v=DMARC1; p=none; v=DMARC1").ok());
   EXPECT_TRUE(parse_record("v=DMARC1; p=none;; ;").ok());
 }
 
@@ -150,8 +167,8 @@ TEST(DmarcRecord, EmptyTagSpecsAnywhere) {
                            "v=DMARC1 ; ;p=reject;\t;sp=none ;rua=mailto:a@example.com; "}) {
     EXPECT_EQ(to_string(ok(text)), plain) << text;
   }
-  EXPECT_FALSE(parse_record("v=DMARC1;; p=none; ;reject").ok());
-  EXPECT_FALSE(parse_record("v=DMARC1; p=none;; p=reject").ok());  // duplicate after an empty
+  EXPECT_EQ(ok("v=DMARC1;; p=none; ;reject").warnings.size(), 1u);  // found after them
+  EXPECT_FALSE(parse_record("v=DMARC1; p=none;; p=reject").ok());   // duplicate after an empty
 }
 
 TEST(DmarcRecord, CanonicalText) {

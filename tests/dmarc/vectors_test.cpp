@@ -185,8 +185,12 @@ TEST_P(AuthheadersVector, Evaluate) {
   const DmarcResult r = dns::run_sync(io, evaluate_authors(zone, from_values, ids, options));
   SCOPED_TRACE(r.reason);
 
-  const auto status = test::word_after(expect, "dmarc=");
+  auto status = test::word_after(expect, "dmarc=");
   ASSERT_TRUE(status.has_value());
+  // authheaders (RFC 7489) refuses "v=DMARC1; p=none; reject" as a whole; RFC 9989 4.8 has the
+  // malformed "reject" ignored, which leaves p=none: fail, with no policy to apply either way
+  // (docs/conformance.md).
+  if (GetParam().name == "authenticate_dmarc_bad") status = "fail";
   EXPECT_EQ(to_string(r.status), *status);
   if (auto header_from = test::word_after(expect, "header.from=");
       header_from && *header_from != "none") {
