@@ -190,6 +190,23 @@ TEST_F(AuthenticatorTest, SpoofedFromUnderPRejectIsRejected) {
   EXPECT_NE(v.authentication_results.find("dkim=none"), std::string::npos);
 }
 
+// The same forgery from a domain under the same top-level label, whose owner breaks its own
+// _dmarc lookups: a walk for attacker.test could never give example.test as its organisational
+// domain, so its failure must not turn the rejection into an (accepted) DMARC temperror.
+TEST_F(AuthenticatorTest, SendersBrokenDnsCannotTurnARejectionIntoTemperror) {
+  zone_.add_txt("attacker.test", {"v=spf1 ip4:203.0.113.66 -all"});
+  zone_.inject_failure("_dmarc.attacker.test", dns::Status::servfail);
+  Envelope e = attacker_envelope();
+  e.helo = "mx.attacker.test";
+  e.mail_from = "bounce@attacker.test";
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::pass);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::reject);
+}
+
 // An EAI message (RFC 6532) may write the From: domain in U-labels; its DMARC policy is
 // published at the A-labels (RFC 8616), so writing the name in Unicode must not escape it.
 TEST_F(AuthenticatorTest, InternationalisedFromDomainCannotEscapeItsPolicy) {
