@@ -247,6 +247,27 @@ TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// "#N" and the JSON indexes count the Authentication-Results fields only, as an MTA removing
+// the N-th field of that name does; fields of other names before and between them do not count.
+TEST_F(CheckCliFiles, ForgedFieldNumbersCountAuthenticationResultsFieldsOnly) {
+  const std::string path = write("forged-between.eml",
+                                 "Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+                                 "Authentication-Results: other.example; spf=pass\r\n"
+                                 "Authentication-Results: mx.example.net; dkim=pass\r\n"
+                                 "From: alice@example.test\r\n"
+                                 "Authentication-Results: MX.example.net; dmarc=pass\r\n"
+                                 "Subject: hi\r\n\r\nbody\r\n");
+  const std::string args = "check" + kCommon + kGoodEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("\nforged Authentication-Results field #2 (our authserv-id): remove it\n"
+                          "forged Authentication-Results field #3 (our authserv-id): remove it\n"),
+            std::string::npos)
+      << text.out;
+  const auto j = json_of(run_cli(args + " --json"));
+  EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[1, 2]")) << j.dump();
+}
+
 // Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
 // the two options that relax it.
 TEST_F(CheckCliFiles, UnusableAndSeveralFromAuthors) {

@@ -51,8 +51,9 @@ struct Verdict {
   // Whole header fields to prepend, "Name: value" folded with CRLF, ending in CRLF.
   std::string authentication_results;
   std::string received_spf;
-  // Indexes (0-based, top to bottom) of incoming Authentication-Results fields that carry our
-  // authserv-id: forgeries the MTA should remove (RFC 8601 5).
+  // Incoming Authentication-Results fields that carry our authserv-id: forgeries the MTA
+  // should remove (RFC 8601 5). 0-based indexes, top to bottom, among the
+  // Authentication-Results fields only (authres::find_own_fields()).
   std::vector<std::size_t> forged_authres_fields;
 };
 
