@@ -142,6 +142,23 @@ TEST(CheckCli, HeloLiteralOfOurAddressIsALoopAnyOtherLiteralIsNot) {
   EXPECT_EQ(run_cli(ours + " --helo x.example --our-address bogus").exit_code, 2);
 }
 
+// README: "Results, Received-SPF and Authentication-Results name the A-labels". A HELO in
+// U-labels on an ASCII message: smtp.helo and helo= give the A-labels SPF checked, never '?'.
+TEST(CheckCli, HeloInULabelsIsWrittenAsALabels) {
+  const auto j = json_of(run_cli("check --json" + kCommon +
+                                 " --ip 192.0.2.25 --helo 'mx.b\xc3\xbc"
+                                 "cher.example.test'"
+                                 " --mail-from alice@example.test" +
+                                 message("1-all-pass.eml")));
+  EXPECT_EQ(j["spf"]["helo"]["domain"], "mx.xn--bcher-kva.example.test");
+  const std::string ar = j["headers"]["authentication_results"];
+  EXPECT_NE(ar.find("smtp.helo=mx.xn--bcher-kva.example.test"), std::string::npos) << ar;
+  const std::string received_spf = j["headers"]["received_spf"];
+  EXPECT_NE(received_spf.find("helo=mx.xn--bcher-kva.example.test;"), std::string::npos)
+      << received_spf;
+  EXPECT_EQ((ar + received_spf).find('?'), std::string::npos) << ar << received_spf;
+}
+
 TEST(CheckCli, SpfFailRejectsOnlyWithTheOption) {
   // The attacker's address sending as alice@example.test: SPF fail (-all). DMARC is ignored
   // for the domain here, so only the SPF rule can reject.
