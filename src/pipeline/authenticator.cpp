@@ -310,21 +310,30 @@ Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& wha
 }  // namespace
 
 asio::awaitable<void> MessageCheck::settle() {
+  bool failed = false;
   std::string what;
   try {
     co_await finish_checks();
-    co_return;
   } catch (const std::exception& e) {
+    failed = true;
     what = e.what();
   } catch (...) {
+    failed = true;
     what = "unknown exception";
   }
-  // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they use
-  // the Authenticator, which the caller may destroy once it has the verdict, so they end first.
-  for (TaskGroup* group : {&state_->envelope_checks, &state_->message_lookups}) {
-    if (group->started && !group->done.notified()) co_await group->done.wait();
+  if (failed) {
+    // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they
+    // use the Authenticator, which the caller may destroy once it has the verdict, so they end
+    // first.
+    for (TaskGroup* group : {&state_->envelope_checks, &state_->message_lookups}) {
+      if (group->started && !group->done.notified()) co_await group->done.wait();
+    }
+    state_->verdict = internal_error_verdict(state_->auth.policy(), what);
   }
-  state_->verdict = internal_error_verdict(state_->auth.policy(), what);
+  // The reason and the reply quote untrusted text; each must stay one line (Verdict).
+  Verdict& v = state_->verdict;
+  v.reason = one_line(v.reason);
+  v.reply.text = one_line(v.reply.text);
 }
 
 asio::awaitable<Verdict> MessageCheck::finish() {

@@ -341,6 +341,43 @@ TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(directory.err, "senderauth: " + dir.path().string() + ": Is a directory\n");
 }
 
+// README: a malformed argument is a usage error, exit 2 and one line on stderr. The
+// authserv-id goes into every field we add: anything but a token would break the field (a
+// space) or add one of its own (CR LF), so it is refused, as is UTF-8 (give the A-labels).
+TEST(CheckCli, AuthservIdMustBeAToken) {
+  const std::string rest = " --now 1795430000" + kZone + kGoodEnvelope + message("1-all-pass.eml");
+  for (const std::string id : {"'mx rcv'", "'mx.rcv.test\r\nX-Injected: yes'", "''", "'mx;rcv'",
+                               "'mx.b\xc3\xbc"
+                               "cher.test'",
+                               "'(mx)'"}) {
+    const CliRun run = run_cli("check --authserv-id " + id + rest);
+    EXPECT_EQ(run.exit_code, 2) << id << ": " << run.out;
+    EXPECT_EQ(run.err.rfind("senderauth: --authserv-id: not a token (RFC 8601 2.2; in practice a "
+                            "host name): ",
+                            0),
+              0u)
+        << id << ": " << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << id << ": " << run.err;
+    EXPECT_TRUE(run.out.empty()) << id << ": " << run.out;
+  }
+  EXPECT_EQ(run_cli("check --authserv-id mx.rcv.test" + rest).exit_code, 0);
+}
+
+// The SMTP AUTH name is the client's text (a line break inside the shell's quotes here): the
+// text output's reason stays one line, so a
+// reader of the output (or a log) never sees a second "verdict:" line.
+TEST(CheckCli, AuthUserCannotAddAnOutputLine) {
+  const CliRun run = run_cli("check --auth-user 'bob\nverdict: reject\r'" + kCommon +
+                             kSpoofEnvelope + message("2-spoofed-from.eml"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\nverdict: accept\nreason: checks skipped: sender authenticated as bob "
+                         "verdict: reject\n"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("\nverdict: reject"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find('\r'), std::string::npos) << run.out;
+}
+
 // `check` reads the message in 64 KiB chunks, as a milter receives it. A header section and a
 // body each longer than a chunk, signed by `dkim sign` with the demo key, still verify: from a
 // file and from standard input.

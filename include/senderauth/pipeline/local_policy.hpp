@@ -16,7 +16,13 @@
 namespace senderauth::pipeline {
 
 struct LocalPolicy {
-  // Our name in Authentication-Results (RFC 8601 2.5) and Received-SPF's receiver.
+  // Our name in Authentication-Results (RFC 8601 2.5) and Received-SPF's receiver, and the
+  // name incoming forged fields are recognised by. It should be a host name; check it with
+  // authres::check_authserv_id() where it is configured (the CLI refuses anything else).
+  // A value authres::format_field() refuses (empty, control characters, spaces, non-ASCII,
+  // over 255 octets) is never written as given: Authentication-Results then carries it
+  // sanitised (control characters as spaces, non-ASCII bytes as '?') and quoted, with "none"
+  // in place of the results; Received-SPF sanitises and quotes it likewise.
   std::string authserv_id = "localhost";
 
   // Clients in these networks (e.g. our own submission hosts) and, when

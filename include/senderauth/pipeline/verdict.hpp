@@ -28,12 +28,12 @@ std::string_view to_string(Action action);
 struct SmtpReply {
   std::string code;      // "550"
   std::string enhanced;  // "5.7.1" (RFC 3463)
-  std::string text;      // human text, no CR/LF
+  std::string text;      // human text, no CR/LF or other control characters
 };
 
 struct Verdict {
   Action action = Action::accept;
-  std::string reason;  // why this action, one line for logs
+  std::string reason;  // why this action, one line for logs (no control characters)
   SmtpReply reply;     // meaningful for reject and tempfail
 
   // Set when the checks were skipped (trusted network, authenticated sender).
