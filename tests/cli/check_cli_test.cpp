@@ -264,6 +264,28 @@ TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// An --auth-user sender is not checked but is no trusted MTA (RFC 8601 5): a field with our
+// authserv-id in its message is still reported. A trusted network's client is a trusted MTA.
+TEST_F(CheckCliFiles, AuthenticatedSenderForgedFieldsAreListed) {
+  const std::string path =
+      write("auth-forged.eml",
+            "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n"
+            "From: alice@example.test\r\nSubject: hi\r\n\r\nbody\r\n");
+  const std::string base = "check" + kCommon + kSpoofEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(base + " --auth-user carol");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(
+      text.out.find("\nforged Authentication-Results field #1 (our authserv-id): remove it\n"),
+      std::string::npos)
+      << text.out;
+  auto j = json_of(run_cli(base + " --auth-user carol --json"));
+  EXPECT_EQ(j["skipped"], true);
+  EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[0]")) << j.dump();
+  j = json_of(run_cli(base + " --auth-user carol --trusted-network 203.0.113.0/24 --json"));
+  EXPECT_EQ(j["skipped"], true);
+  EXPECT_TRUE(j["forged_authres_fields"].empty()) << j.dump();
+}
+
 // "#N" and the JSON indexes count the Authentication-Results fields only, as an MTA removing
 // the N-th field of that name does; fields of other names before and between them do not count.
 TEST_F(CheckCliFiles, ForgedFieldNumbersCountAuthenticationResultsFieldsOnly) {

@@ -603,6 +603,46 @@ TEST_F(AuthenticatorTest, AuthenticatedSenderSkipsChecksAndSaysSo) {
       << v.authentication_results;
 }
 
+// RFC 8601 5: fields claiming our authserv-id that did not come from a trusted MTA are
+// forgeries. An authenticated submitter is not checked, but it is no trusted MTA: its header
+// section is read for them (without a DNS query); a client in a trusted network is one, and
+// its message is not read at all.
+TEST_F(AuthenticatorTest, AuthenticatedSenderStillHasForgedFieldsFound) {
+  const std::string message =
+      "Received: from a by b\r\n"
+      "Authentication-Results: other.example; spf=pass smtp.mailfrom=x@example.test\r\n"
+      "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n" +
+      demo_message("2-spoofed-from.eml");
+  Envelope e = attacker_envelope();
+  e.authenticated_user = "carol";
+  Verdict v = check(e, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_EQ(v.forged_authres_fields, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(zone_.query_count(), 0u);
+
+  // Streamed, a byte at a time: the same, and a header section without a body too.
+  for (const std::string& text :
+       {message, std::string("Authentication-Results: mx.example.net; dkim=pass")}) {
+    Authenticator authenticator(zone_, policy_);
+    asio::io_context io;
+    auto streamed = [&]() -> asio::awaitable<Verdict> {
+      MessageCheck check(authenticator, e);
+      co_await check.start_envelope_checks();
+      for (char c : text) check.feed(std::string_view(&c, 1));
+      co_return co_await check.finish();
+    };
+    EXPECT_EQ(dns::run_sync(io, streamed()).forged_authres_fields,
+              (std::vector<std::size_t>{text == message ? 1u : 0u}))
+        << text;
+  }
+
+  policy_.trusted_networks.push_back(*IpNetwork::parse("203.0.113.0/24"));
+  v = check(e, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_TRUE(v.forged_authres_fields.empty());
+}
+
 // The SMTP AUTH name is the client's own text: the verdict's reason (one line for logs) and
 // the A-R field carry it, never its line breaks or control characters.
 TEST_F(AuthenticatorTest, AuthenticatedUserCannotBreakTheReasonLine) {

@@ -26,7 +26,11 @@ struct LocalPolicy {
   std::string authserv_id = "localhost";
 
   // Clients in these networks (e.g. our own submission hosts) and, when
-  // skip_authenticated_senders, SMTP AUTH users are not checked: the verdict says why.
+  // skip_authenticated_senders, SMTP AUTH users are not checked: the verdict says why. A
+  // trusted network's client is a trusted MTA (RFC 8601 5) and its message is not read at all.
+  // An SMTP AUTH user is none: its header section (not its body) is still read, so that
+  // Authentication-Results fields claiming our authserv-id are reported
+  // (Verdict::forged_authres_fields).
   std::vector<IpNetwork> trusted_networks;
   bool skip_authenticated_senders = true;
   // Author (From:) domains whose mail is not judged by DMARC (OpenDMARC's IgnoreDomains).
