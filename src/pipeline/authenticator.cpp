@@ -281,6 +281,15 @@ asio::awaitable<void> run_message_checks(StatePtr s) {
   if (s->auth.policy().check_arc) co_await run_arc(s);
 }
 
+// For a sender skipped with its header section read (Skip::read_headers): our authserv-id's
+// forged fields there, once a section without an empty line after it is complete.
+std::vector<std::size_t> forged_fields_in_header_section(MessageCheck::State& s) {
+  if (s.read_error.empty() && !s.reader.headers_complete()) {
+    if (auto status = s.reader.finish(); !status.ok()) s.read_error = status.reason();
+  }
+  return authres::find_own_fields(s.reader.headers(), {s.auth.policy().authserv_id});
+}
+
 }  // namespace
 
 MessageCheck::MessageCheck(const Authenticator& authenticator, Envelope envelope)
@@ -376,12 +385,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     v.reply = {"250", "2.0.0", "OK"};
     v.reason = "checks skipped: " + s->skip.reason;
     v.authentication_results = build_skipped_authres(policy, s->envelope);
-    if (s->skip.read_headers) {
-      if (s->read_error.empty() && !s->reader.headers_complete()) {
-        if (auto status = s->reader.finish(); !status.ok()) s->read_error = status.reason();
-      }
-      v.forged_authres_fields = authres::find_own_fields(s->reader.headers(), {policy.authserv_id});
-    }
+    if (s->skip.read_headers) v.forged_authres_fields = forged_fields_in_header_section(*s);
     co_return;
   }
 
