@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "authres/token_chars.hpp"
+#include "senderauth/core/byte_text.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/header_text.hpp"
 #include "senderauth/core/utf8.hpp"
@@ -231,6 +233,29 @@ void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
 
 }  // namespace
 
+Result<void> check_authserv_id(std::string_view id) {
+  if (id.empty()) return make_error("empty");
+  if (id.size() > kMaxAuthservIdLength) {
+    return make_error("longer than " + std::to_string(kMaxAuthservIdLength) + " octets");
+  }
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (is_token_char(id[i])) continue;
+    const auto byte = static_cast<unsigned char>(id[i]);
+    std::string what;
+    if (byte == ' ') {
+      what = "a space";
+    } else if (byte >= 0x80) {
+      what = "non-ASCII " + describe_byte(byte) + " (write a host name in A-labels)";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      what = "control character " + describe_byte(byte);
+    } else {
+      what = describe_byte(byte) + " (an RFC 2045 tspecial)";
+    }
+    return make_error(what + " at offset " + std::to_string(i));
+  }
+  return {};
+}
+
 std::string sanitize_value(std::string_view text, bool allow_utf8) {
   std::string out;
   out.reserve(text.size() < kMaxValueLength ? text.size() : kMaxValueLength);
@@ -298,8 +323,9 @@ Result<std::string> format_clause(const Clause& clause, const FormatOptions& opt
 Result<std::string> format_field(const AuthResults& results, const FormatOptions& options) {
   const std::string& id = results.authserv_id;
   if (id.empty()) return make_error("authserv-id is empty");
-  if (!is_clean_header_text(id, 255) || id.find(' ') != std::string::npos) {
-    return make_error("authserv-id must be printable US-ASCII without spaces, at most 255");
+  if (!is_clean_header_text(id, kMaxAuthservIdLength) || id.find(' ') != std::string::npos) {
+    return make_error("authserv-id must be printable US-ASCII without spaces, at most " +
+                      std::to_string(kMaxAuthservIdLength));
   }
   if (results.clauses.size() > kMaxClauses) {
     return make_error("more than " + std::to_string(kMaxClauses) + " resinfo clauses");

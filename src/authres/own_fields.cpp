@@ -16,9 +16,13 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
+bool is_authres_field_name(std::string_view field_name) {
+  return iequals(trim(field_name), kFieldName);
+}
+
 bool is_own_field(std::string_view field_name, std::string_view field_value,
                   const std::vector<std::string>& our_ids) {
-  if (!iequals(trim(field_name), kFieldName)) return false;
+  if (!is_authres_field_name(field_name)) return false;
   auto id = extract_authserv_id(field_value);
   if (!id || id->empty()) return false;
   for (const auto& ours : our_ids) {

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "senderauth/authres/format.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dmarc/public_suffix_list.hpp"
 #include "senderauth/dns/run_sync.hpp"
@@ -49,7 +51,7 @@ struct CheckCommand {
   std::string mail_from;
   std::vector<std::string> rcpt;
   std::string auth_user;
-  std::string authserv_id;
+  std::optional<std::string> authserv_id;
   std::vector<std::string> trusted_networks;
   std::vector<std::string> trusted_sealers;
   std::vector<std::string> our_names;
@@ -75,6 +77,20 @@ std::string host_name() {
   char buffer[256] = {};
   if (gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return "localhost";
   return buffer;
+}
+
+// --authserv-id, else the host name. It goes into every field we add: anything but a token
+// (RFC 8601 2.2; authres::check_authserv_id) is a usage error, never a broken field.
+std::string checked_authserv_id(const std::optional<std::string>& option) {
+  const std::string id = option ? *option : host_name();
+  auto valid = authres::check_authserv_id(id);
+  if (valid) return id;
+  if (!option) {
+    throw CliError("the host name is not a usable authserv-id (" + valid.reason() +
+                   "); give --authserv-id");
+  }
+  throw CliError("--authserv-id: not a token (RFC 8601 2.2; in practice a host name): " +
+                 valid.reason());
 }
 
 nlohmann::json verdict_json(const pipeline::Verdict& v) {
@@ -180,7 +196,7 @@ int run(const CheckCommand& command) {
   auto ip = IpAddress::parse(command.ip);
   if (!ip) throw CliError("--ip: '" + command.ip + "' is not an IP address");
   pipeline::LocalPolicy policy;
-  policy.authserv_id = command.authserv_id.empty() ? host_name() : command.authserv_id;
+  policy.authserv_id = checked_authserv_id(command.authserv_id);
   for (const auto& text : command.trusted_networks) {
     auto network = IpNetwork::parse(text);
     if (!network) throw CliError("--trusted-network: '" + text + "': " + network.reason());
@@ -255,7 +271,8 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
   sub->add_option("--auth-user", command->auth_user,
                   "SMTP AUTH user: authenticated senders are not checked");
   sub->add_option("--authserv-id", command->authserv_id,
-                  "Our name in Authentication-Results (default: the host name)");
+                  "Our name in Authentication-Results: a host name or other token (default: the "
+                  "host name)");
   sub->add_option("--trusted-network", command->trusted_networks,
                   "Client network whose mail is not checked, e.g. 192.0.2.0/24 (repeatable)")
       ->allow_extra_args(false);

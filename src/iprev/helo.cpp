@@ -1,6 +1,9 @@
 #include "senderauth/iprev/helo.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
@@ -40,6 +43,43 @@ std::string_view to_string(HeloAddressMatch match) {
 
 namespace {
 
+// One Snum (RFC 5321 4.1.3): 1*3DIGIT of value 0-255, leading zeros allowed. Consumes it.
+std::optional<std::uint8_t> take_snum(std::string_view& text) {
+  unsigned value = 0;
+  std::size_t digits = 0;
+  while (digits < text.size() && digits < 3 && text[digits] >= '0' && text[digits] <= '9') {
+    value = value * 10 + static_cast<unsigned>(text[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0 || value > 255) return std::nullopt;
+  text.remove_prefix(digits);
+  return static_cast<std::uint8_t>(value);
+}
+
+// IPv4-address-literal = Snum 3("." Snum): unlike IpAddress::parse, it allows leading zeros
+// ("192.000.002.001"), which a client may send and which must not escape the loop check.
+std::optional<IpAddress> parse_ipv4_literal(std::string_view text) {
+  std::array<std::uint8_t, 4> octets{};
+  for (std::size_t i = 0; i < octets.size(); ++i) {
+    if (i > 0) {
+      if (text.empty() || text.front() != '.') return std::nullopt;
+      text.remove_prefix(1);
+    }
+    const auto octet = take_snum(text);
+    if (!octet) return std::nullopt;
+    octets[i] = *octet;
+  }
+  if (!text.empty()) return std::nullopt;
+  return IpAddress::v4(octets);
+}
+
+// An address sent without the brackets: IPv4 as in a literal, or IPv6.
+std::optional<IpAddress> parse_bare_address(std::string_view text) {
+  if (auto v4 = parse_ipv4_literal(text)) return v4;
+  if (auto ip = IpAddress::parse(text)) return *ip;
+  return std::nullopt;
+}
+
 // "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 4.1.3); the tag is case-insensitive.
 void examine_literal(std::string_view helo, HeloResult& out) {
   if (helo.size() < 3 || helo.back() != ']') {
@@ -56,8 +96,8 @@ void examine_literal(std::string_view helo, HeloResult& out) {
     }
     out.literal = *ip;
   } else {
-    auto ip = IpAddress::parse(inside);
-    if (!ip || !ip->is_v4()) {
+    auto ip = parse_ipv4_literal(inside);
+    if (!ip) {
       out.problem = inside.find(':') != std::string_view::npos
                         ? "address literal with an unknown tag (only IPv6: is defined)"
                         : "not an IPv4 address literal";
@@ -81,7 +121,7 @@ void examine_syntax(std::string_view helo, HeloResult& out) {
     examine_literal(helo, out);
     return;
   }
-  if (auto bare = IpAddress::parse(helo)) {
+  if (auto bare = parse_bare_address(helo)) {
     // Kept for the loop and address checks; RFC 5321 wants brackets.
     out.literal = *bare;
     out.problem = "an address must be written as a literal, e.g. [" + bare->to_string() + "]";

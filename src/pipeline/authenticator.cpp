@@ -38,6 +38,33 @@ dmarc::AuthOutcome outcome(std::string_view word) {
   return dmarc::parse_auth_outcome(word);
 }
 
+// Why the checks are skipped (empty: they run), and whether the header section is read anyway.
+struct Skip {
+  std::string reason;
+  bool read_headers = false;
+};
+
+// A client in a trusted network is a trusted MTA (RFC 8601 5): nothing of its message is read.
+// An authenticated submitter is not checked either, but it is no trusted MTA: its header
+// section is still read for Authentication-Results fields that claim to be ours.
+Skip skip_for(const LocalPolicy& policy, const Envelope& envelope) {
+  if (in_trusted_network(envelope.client_ip.unmapped(), policy.trusted_networks)) {
+    return {"client " + envelope.client_ip.to_string() + " is in a trusted network", false};
+  }
+  if (policy.skip_authenticated_senders && !envelope.authenticated_user.empty()) {
+    return {"sender authenticated as " + envelope.authenticated_user, true};
+  }
+  return {};
+}
+
+// The header section alone, for a skipped message: the body is dropped as it comes, unscanned
+// (reads_bare_lf(): the reader then hands it on without converting line ends).
+class DiscardBody final : public message::MessageSink {
+ public:
+  bool reads_bare_lf() const override { return true; }
+  void on_body(std::string_view) override {}
+};
+
 }  // namespace
 
 // Checks that run beside the message's own work, each in a task of its own; `done` is notified
@@ -53,9 +80,10 @@ struct MessageCheck::State {
   State(const Authenticator& a, Envelope e)
       : auth(a),
         envelope(std::move(e)),
+        skip(skip_for(a.policy(), envelope)),
         dkim(a.policy().dkim, &a.key_cache()),
         arc(a.policy().arc, &a.key_cache()),
-        reader(&fanout) {
+        reader(skip.read_headers ? static_cast<message::MessageSink*>(&discard_body) : &fanout) {
     fanout.add(dkim);
     if (a.policy().check_arc) fanout.add(arc);
   }
@@ -63,11 +91,12 @@ struct MessageCheck::State {
   const Authenticator& auth;
   Envelope envelope;
   Verdict verdict;
-  std::string skip_reason;
+  Skip skip;
 
   dkim::DkimVerifier dkim;
   arc::ArcVerifier arc;
   message::FanoutSink fanout;
+  DiscardBody discard_body;  // the reader's sink instead of `fanout` when skip.read_headers
   message::MessageReader reader;
   std::string read_error;
 
@@ -252,18 +281,19 @@ asio::awaitable<void> run_message_checks(StatePtr s) {
   if (s->auth.policy().check_arc) co_await run_arc(s);
 }
 
+// For a sender skipped with its header section read (Skip::read_headers): our authserv-id's
+// forged fields there, once a section without an empty line after it is complete.
+std::vector<std::size_t> forged_fields_in_header_section(MessageCheck::State& s) {
+  if (s.read_error.empty() && !s.reader.headers_complete()) {
+    if (auto status = s.reader.finish(); !status.ok()) s.read_error = status.reason();
+  }
+  return authres::find_own_fields(s.reader.headers(), {s.auth.policy().authserv_id});
+}
+
 }  // namespace
 
 MessageCheck::MessageCheck(const Authenticator& authenticator, Envelope envelope)
-    : state_(std::make_shared<State>(authenticator, std::move(envelope))) {
-  const LocalPolicy& policy = authenticator.policy();
-  if (in_trusted_network(state_->envelope.client_ip.unmapped(), policy.trusted_networks)) {
-    state_->skip_reason =
-        "client " + state_->envelope.client_ip.to_string() + " is in a trusted network";
-  } else if (policy.skip_authenticated_senders && !state_->envelope.authenticated_user.empty()) {
-    state_->skip_reason = "sender authenticated as " + state_->envelope.authenticated_user;
-  }
-}
+    : state_(std::make_shared<State>(authenticator, std::move(envelope))) {}
 
 MessageCheck::~MessageCheck() = default;
 
@@ -275,15 +305,18 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
   // Each check on its own, concurrently with the others and with the message's arrival; none
   // when the checks are skipped.
   spawn_group(s, s->envelope_checks,
-              s->skip_reason.empty() ? envelope_tasks(s) : std::vector<asio::awaitable<int>>());
+              s->skip.reason.empty() ? envelope_tasks(s) : std::vector<asio::awaitable<int>>());
 }
 
 void MessageCheck::feed(std::string_view chunk) {
-  if (!state_->skip_reason.empty() || !state_->read_error.empty()) return;
-  auto status = state_->reader.feed(chunk);
+  State& s = *state_;
+  if (!s.read_error.empty()) return;
+  const bool skipped = !s.skip.reason.empty();
+  if (skipped && (!s.skip.read_headers || s.reader.headers_complete())) return;
+  auto status = s.reader.feed(chunk);
   if (!status.ok()) {
-    state_->read_error = status.reason();
-  } else if (state_->envelope_checks.started && state_->reader.headers_complete()) {
+    s.read_error = status.reason();
+  } else if (!skipped && s.envelope_checks.started && s.reader.headers_complete()) {
     start_message_lookups(state_);  // while the body is still to come
   }
 }
@@ -310,21 +343,30 @@ Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& wha
 }  // namespace
 
 asio::awaitable<void> MessageCheck::settle() {
+  bool failed = false;
   std::string what;
   try {
     co_await finish_checks();
-    co_return;
   } catch (const std::exception& e) {
+    failed = true;
     what = e.what();
   } catch (...) {
+    failed = true;
     what = "unknown exception";
   }
-  // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they use
-  // the Authenticator, which the caller may destroy once it has the verdict, so they end first.
-  for (TaskGroup* group : {&state_->envelope_checks, &state_->message_lookups}) {
-    if (group->started && !group->done.notified()) co_await group->done.wait();
+  if (failed) {
+    // The envelope checks may still be running (DKIM, ARC and DMARC go on beside them): they
+    // use the Authenticator, which the caller may destroy once it has the verdict, so they end
+    // first.
+    for (TaskGroup* group : {&state_->envelope_checks, &state_->message_lookups}) {
+      if (group->started && !group->done.notified()) co_await group->done.wait();
+    }
+    state_->verdict = internal_error_verdict(state_->auth.policy(), what);
   }
-  state_->verdict = internal_error_verdict(state_->auth.policy(), what);
+  // The reason and the reply quote untrusted text; each must stay one line (Verdict).
+  Verdict& v = state_->verdict;
+  v.reason = one_line(v.reason);
+  v.reply.text = one_line(v.reply.text);
 }
 
 asio::awaitable<Verdict> MessageCheck::finish() {
@@ -337,12 +379,13 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   const LocalPolicy& policy = s->auth.policy();
   Verdict& v = s->verdict;
 
-  if (!s->skip_reason.empty()) {
+  if (!s->skip.reason.empty()) {
     v.skipped = true;
     v.action = Action::accept;
     v.reply = {"250", "2.0.0", "OK"};
-    v.reason = "checks skipped: " + s->skip_reason;
+    v.reason = "checks skipped: " + s->skip.reason;
     v.authentication_results = build_skipped_authres(policy, s->envelope);
+    if (s->skip.read_headers) v.forged_authres_fields = forged_fields_in_header_section(*s);
     co_return;
   }
 

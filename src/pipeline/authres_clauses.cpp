@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "senderauth/authres/format.hpp"
+#include "senderauth/spf/spf_identity.hpp"
 
 namespace senderauth::pipeline {
 
@@ -18,7 +19,9 @@ std::string spf_comment(const spf::SpfResult& r) {
 }  // namespace
 
 authres::Clause spf_clause(const spf::SpfResult& r, authres::SpfScope scope) {
-  const std::string& identity = scope == authres::SpfScope::helo ? r.helo : r.sender;
+  // smtp.helo: the A-labels that were checked, as smtp.mailfrom gives them (RFC 8616).
+  const std::string identity =
+      scope == authres::SpfScope::helo ? spf::helo_domain(r.helo) : r.sender;
   return authres::make_spf_clause(spf::to_string(r.verdict), scope, identity, spf_comment(r));
 }
 

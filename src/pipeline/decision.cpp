@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace senderauth::pipeline {
 
@@ -71,7 +72,42 @@ std::optional<FromRefusal> from_refusal(const Verdict& v, const LocalPolicy& pol
   return std::nullopt;
 }
 
+// True for a character (one whole UTF-8 sequence) that breaks or controls a line: C0, DEL,
+// C1, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+bool is_line_control(std::string_view character) {
+  const auto first = static_cast<unsigned char>(character.front());
+  if (character.size() == 1) return first < 0x20 || first == 0x7f;
+  if (character.size() == 2) {
+    return first == 0xc2 && static_cast<unsigned char>(character[1]) < 0xa0;
+  }
+  return character == "\xe2\x80\xa8" || character == "\xe2\x80\xa9";
+}
+
 }  // namespace
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;  // a control run since the last character kept
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : utf8_sequence_length(text.substr(i));
+    const std::string_view character = text.substr(i, length == 0 ? 1 : length);
+    i += character.size();
+    if (length != 0 && is_line_control(character)) {
+      pending_space = !out.empty();  // none at either end
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    if (length == 0) {
+      out += '?';  // not UTF-8
+    } else {
+      out += character;
+    }
+  }
+  return out;
+}
 
 void decide(Verdict& v, const LocalPolicy& policy) {
   v.action = Action::accept;

@@ -20,8 +20,11 @@ std::string format_or_fallback(const authres::AuthResults& results, bool utf8) {
   options.allow_utf8 = utf8;
   auto field = authres::format_field(results, options);
   if (field.ok()) return std::move(field).value();
-  // Only a broken authserv-id makes formatting fail; say so rather than write nothing.
-  return std::string(authres::kFieldName) + ": " + results.authserv_id + "; none\r\n";
+  // Only an authserv-id the writer refuses makes formatting fail (LocalPolicy::authserv_id):
+  // say so rather than write nothing, but never with the id as given, which could break the
+  // field or start a new one. Sanitised and quoted as any value is, it stays one valid field.
+  return std::string(authres::kFieldName) + ": " +
+         authres::quote_value(authres::sanitize_value(results.authserv_id)) + "; none\r\n";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "senderauth/core/header_text.hpp"
 #include "senderauth/core/utf8.hpp"
+#include "senderauth/spf/spf_identity.hpp"
 
 namespace senderauth::spf {
 
@@ -152,7 +153,10 @@ std::string format_received_spf(const SpfResult& result, std::string_view receiv
   if (result.identity == SpfIdentity::mailfrom) {
     add_pair(out, "envelope-from", result.sender, utf8);
   }
-  if (!result.helo.empty()) add_pair(out, "helo", result.helo, utf8);
+  // The A-labels SPF checked, whichever identity this is (README; RFC 8616).
+  if (const std::string helo = helo_domain(result.helo); !helo.empty()) {
+    add_pair(out, "helo", helo, utf8);
+  }
   if (!receiver.empty()) add_pair(out, "receiver", receiver, utf8);
   add_pair(out, "identity", to_string(result.identity), utf8);
   if (!result.mechanism.empty()) add_pair(out, "mechanism", result.mechanism, utf8);

@@ -74,4 +74,8 @@ SpfIdentityTarget helo_identity(std::string_view helo) {
   return target_for("postmaster", trim(helo), "HELO name");
 }
 
+std::string helo_domain(std::string_view helo) {
+  return helo_identity(helo).domain;  // the conversion helo_identity() checks
+}
+
 }  // namespace senderauth::spf

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "senderauth/authres/format.hpp"
@@ -351,6 +352,34 @@ TEST(AuthresFormat, RejectsWhatCannotBeWritten) {
   Clause props = make_dkim_clause({.result = "pass"});
   for (std::size_t i = 0; i <= kMaxProperties; ++i) props.add_property("header", "x", "1");
   EXPECT_FALSE(format_clause(props).ok());
+}
+
+// What a configured authserv-id must be (RFC 8601 2.2 value, written as a token: in practice a
+// host name); the error names the first offending byte.
+TEST(AuthresFormat, CheckAuthservId) {
+  for (const std::string& id :
+       std::vector<std::string>{"mx.example.org", "MX-1.example.org.", "localhost", "a_b",
+                                std::string(kMaxAuthservIdLength, 'a')}) {
+    EXPECT_TRUE(check_authserv_id(id).ok()) << id;
+  }
+  const std::pair<std::string, std::string> refused[] = {
+      {"", "empty"},
+      {std::string(kMaxAuthservIdLength + 1, 'a'), "longer than 255 octets"},
+      {"mx rcv", "a space at offset 2"},
+      {"mx.rcv.test\r\nX-Injected: yes", "control character byte 0x0d at offset 11"},
+      {"mx\tb", "control character byte 0x09 at offset 2"},
+      {"mx;b", "';' (an RFC 2045 tspecial) at offset 2"},
+      {"mx.example.org/x", "'/' (an RFC 2045 tspecial) at offset 14"},
+      {"\"mx\"", "'\"' (an RFC 2045 tspecial) at offset 0"},
+      {"mx.b\xc3\xbc"
+       "cher.example",
+       "non-ASCII byte 0xc3 (write a host name in A-labels) at offset 4"},
+  };
+  for (const auto& [id, reason] : refused) {
+    const auto checked = check_authserv_id(id);
+    ASSERT_FALSE(checked.ok()) << id;
+    EXPECT_EQ(checked.reason(), reason) << id;
+  }
 }
 
 TEST(AuthresFormat, MethodHelpers) {

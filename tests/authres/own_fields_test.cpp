@@ -30,7 +30,27 @@ TEST(AuthresOwnFields, FindsOursWhateverItsSpelling) {
       field("Authentication-Results: dkim=none header.d=mx.example.org"),
       field("Authentication-Results: sub.mx.example.org; spf=pass"),
   };
-  EXPECT_EQ(find_own_fields(headers, ours), (std::vector<std::size_t>{1, 3, 4, 5, 6}));
+  // Indexes among the Authentication-Results fields: Received, ARC-Authentication-Results and
+  // X-Authentication-Results are not counted.
+  EXPECT_EQ(find_own_fields(headers, ours), (std::vector<std::size_t>{0, 2, 3, 4, 5}));
+}
+
+// The index names the field among those called Authentication-Results, as a milter removes one
+// (smfi_chgheader(name, index + 1, NULL)): fields of other names before or between them do not
+// shift it.
+TEST(AuthresOwnFields, IndexesCountOnlyAuthenticationResultsFields) {
+  const std::vector<std::string> ours{"mx.rcv.test"};
+  message::HeaderList headers{
+      field("Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000"),
+      field("Authentication-Results: other.example; spf=pass"),
+      field("Authentication-Results: mx.rcv.test; dkim=pass"),
+      field("From: x@a.test"),
+      field("Authentication-Results: MX.rcv.test; dmarc=pass"),
+      field("Subject: hi"),
+  };
+  EXPECT_EQ(find_own_fields(headers, ours), (std::vector<std::size_t>{1, 2}));
+  EXPECT_TRUE(is_authres_field_name("authentication-RESULTS"));
+  EXPECT_FALSE(is_authres_field_name("ARC-Authentication-Results"));
 }
 
 TEST(AuthresOwnFields, SeveralOfOurIds) {

@@ -142,6 +142,23 @@ TEST(CheckCli, HeloLiteralOfOurAddressIsALoopAnyOtherLiteralIsNot) {
   EXPECT_EQ(run_cli(ours + " --helo x.example --our-address bogus").exit_code, 2);
 }
 
+// README: "Results, Received-SPF and Authentication-Results name the A-labels". A HELO in
+// U-labels on an ASCII message: smtp.helo and helo= give the A-labels SPF checked, never '?'.
+TEST(CheckCli, HeloInULabelsIsWrittenAsALabels) {
+  const auto j = json_of(run_cli("check --json" + kCommon +
+                                 " --ip 192.0.2.25 --helo 'mx.b\xc3\xbc"
+                                 "cher.example.test'"
+                                 " --mail-from alice@example.test" +
+                                 message("1-all-pass.eml")));
+  EXPECT_EQ(j["spf"]["helo"]["domain"], "mx.xn--bcher-kva.example.test");
+  const std::string ar = j["headers"]["authentication_results"];
+  EXPECT_NE(ar.find("smtp.helo=mx.xn--bcher-kva.example.test"), std::string::npos) << ar;
+  const std::string received_spf = j["headers"]["received_spf"];
+  EXPECT_NE(received_spf.find("helo=mx.xn--bcher-kva.example.test;"), std::string::npos)
+      << received_spf;
+  EXPECT_EQ((ar + received_spf).find('?'), std::string::npos) << ar << received_spf;
+}
+
 TEST(CheckCli, SpfFailRejectsOnlyWithTheOption) {
   // The attacker's address sending as alice@example.test: SPF fail (-all). DMARC is ignored
   // for the domain here, so only the SPF rule can reject.
@@ -247,6 +264,49 @@ TEST_F(CheckCliFiles, ForgedAuthenticationResultsAreListed) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// An --auth-user sender is not checked but is no trusted MTA (RFC 8601 5): a field with our
+// authserv-id in its message is still reported. A trusted network's client is a trusted MTA.
+TEST_F(CheckCliFiles, AuthenticatedSenderForgedFieldsAreListed) {
+  const std::string path =
+      write("auth-forged.eml",
+            "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n"
+            "From: alice@example.test\r\nSubject: hi\r\n\r\nbody\r\n");
+  const std::string base = "check" + kCommon + kSpoofEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(base + " --auth-user carol");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(
+      text.out.find("\nforged Authentication-Results field #1 (our authserv-id): remove it\n"),
+      std::string::npos)
+      << text.out;
+  auto j = json_of(run_cli(base + " --auth-user carol --json"));
+  EXPECT_EQ(j["skipped"], true);
+  EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[0]")) << j.dump();
+  j = json_of(run_cli(base + " --auth-user carol --trusted-network 203.0.113.0/24 --json"));
+  EXPECT_EQ(j["skipped"], true);
+  EXPECT_TRUE(j["forged_authres_fields"].empty()) << j.dump();
+}
+
+// "#N" and the JSON indexes count the Authentication-Results fields only, as an MTA removing
+// the N-th field of that name does; fields of other names before and between them do not count.
+TEST_F(CheckCliFiles, ForgedFieldNumbersCountAuthenticationResultsFieldsOnly) {
+  const std::string path = write("forged-between.eml",
+                                 "Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+                                 "Authentication-Results: other.example; spf=pass\r\n"
+                                 "Authentication-Results: mx.example.net; dkim=pass\r\n"
+                                 "From: alice@example.test\r\n"
+                                 "Authentication-Results: MX.example.net; dmarc=pass\r\n"
+                                 "Subject: hi\r\n\r\nbody\r\n");
+  const std::string args = "check" + kCommon + kGoodEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("\nforged Authentication-Results field #2 (our authserv-id): remove it\n"
+                          "forged Authentication-Results field #3 (our authserv-id): remove it\n"),
+            std::string::npos)
+      << text.out;
+  const auto j = json_of(run_cli(args + " --json"));
+  EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[1, 2]")) << j.dump();
+}
+
 // Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
 // the two options that relax it.
 TEST_F(CheckCliFiles, UnusableAndSeveralFromAuthors) {
@@ -301,6 +361,43 @@ TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
       run_cli("check --ip 192.0.2.25 --helo h.example" + kZone + " '" + dir.path().string() + "'");
   EXPECT_EQ(directory.exit_code, 2);
   EXPECT_EQ(directory.err, "senderauth: " + dir.path().string() + ": Is a directory\n");
+}
+
+// README: a malformed argument is a usage error, exit 2 and one line on stderr. The
+// authserv-id goes into every field we add: anything but a token would break the field (a
+// space) or add one of its own (CR LF), so it is refused, as is UTF-8 (give the A-labels).
+TEST(CheckCli, AuthservIdMustBeAToken) {
+  const std::string rest = " --now 1795430000" + kZone + kGoodEnvelope + message("1-all-pass.eml");
+  for (const std::string id : {"'mx rcv'", "'mx.rcv.test\r\nX-Injected: yes'", "''", "'mx;rcv'",
+                               "'mx.b\xc3\xbc"
+                               "cher.test'",
+                               "'(mx)'"}) {
+    const CliRun run = run_cli("check --authserv-id " + id + rest);
+    EXPECT_EQ(run.exit_code, 2) << id << ": " << run.out;
+    EXPECT_EQ(run.err.rfind("senderauth: --authserv-id: not a token (RFC 8601 2.2; in practice a "
+                            "host name): ",
+                            0),
+              0u)
+        << id << ": " << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << id << ": " << run.err;
+    EXPECT_TRUE(run.out.empty()) << id << ": " << run.out;
+  }
+  EXPECT_EQ(run_cli("check --authserv-id mx.rcv.test" + rest).exit_code, 0);
+}
+
+// The SMTP AUTH name is the client's text (a line break inside the shell's quotes here): the
+// text output's reason stays one line, so a
+// reader of the output (or a log) never sees a second "verdict:" line.
+TEST(CheckCli, AuthUserCannotAddAnOutputLine) {
+  const CliRun run = run_cli("check --auth-user 'bob\nverdict: reject\r'" + kCommon +
+                             kSpoofEnvelope + message("2-spoofed-from.eml"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\nverdict: accept\nreason: checks skipped: sender authenticated as bob "
+                         "verdict: reject\n"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("\nverdict: reject"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find('\r'), std::string::npos) << run.out;
 }
 
 // `check` reads the message in 64 KiB chunks, as a milter receives it. A header section and a

@@ -102,6 +102,30 @@ TEST(HeloLoop, OurNamesAndAddressesAndLocalhost) {
   for (const char* helo : not_loops) EXPECT_FALSE(examine_helo(helo, kClient, o).loop) << helo;
 }
 
+// RFC 5321 4.1.3: Snum = 1*3DIGIT with a value up to 255, so an IPv4 literal may carry leading
+// zeros. It is read as the address it names (normalised), for the address and loop checks alike.
+TEST(HeloSyntax, IPv4LiteralWithLeadingZerosIsThatAddress) {
+  HeloResult r = examine_helo("[192.000.002.001]", kClient);
+  EXPECT_EQ(r.syntax, HeloSyntax::address_literal) << r.problem;
+  EXPECT_EQ(r.literal, kClient);
+  EXPECT_EQ(examine_helo("[010.0.0.01]", kClient).literal, ip("10.0.0.1"));
+  for (const char* invalid : {"[192.0.2.0001]", "[192.0.2.256]", "[192.0.2]", "[192.0.2.1.5]",
+                              "[192..2.1]", "[192.0.2.+1]", "[ 192.0.2.1]"}) {
+    EXPECT_EQ(examine_helo(invalid, kClient).syntax, HeloSyntax::invalid) << invalid;
+  }
+  // Written bare, it is still invalid syntax but names the address.
+  HeloResult bare = examine_helo("192.000.002.001", kClient);
+  EXPECT_EQ(bare.syntax, HeloSyntax::invalid);
+  EXPECT_EQ(bare.literal, kClient);
+
+  const HeloOptions o = our_server();
+  for (const char* loop : {"[127.000.000.001]", "[198.051.100.025]", "127.000.000.001"}) {
+    HeloResult looped = examine_helo(loop, kClient, o);
+    EXPECT_TRUE(looped.loop) << loop;
+    EXPECT_FALSE(looped.loop_reason.empty()) << loop;
+  }
+}
+
 TEST(HeloLoop, LoopbackClientMaySayLocalhostUnlessConfigured) {
   HeloOptions o = our_server();
   EXPECT_FALSE(examine_helo("localhost", ip("127.0.0.1"), o).loop);

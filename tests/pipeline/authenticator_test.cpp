@@ -15,9 +15,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "senderauth/arc/sealer.hpp"
+#include "senderauth/authres/parser.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/dkim/crypto.hpp"
 #include "senderauth/dkim/signer.hpp"
@@ -616,6 +618,87 @@ TEST_F(AuthenticatorTest, AuthenticatedSenderSkipsChecksAndSaysSo) {
   EXPECT_EQ(v.action, Action::accept);
   EXPECT_NE(v.authentication_results.find("auth=pass smtp.auth=carol"), std::string::npos)
       << v.authentication_results;
+}
+
+// RFC 8601 5: fields claiming our authserv-id that did not come from a trusted MTA are
+// forgeries. An authenticated submitter is not checked, but it is no trusted MTA: its header
+// section is read for them (without a DNS query); a client in a trusted network is one, and
+// its message is not read at all.
+TEST_F(AuthenticatorTest, AuthenticatedSenderStillHasForgedFieldsFound) {
+  const std::string message =
+      "Received: from a by b\r\n"
+      "Authentication-Results: other.example; spf=pass smtp.mailfrom=x@example.test\r\n"
+      "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n" +
+      demo_message("2-spoofed-from.eml");
+  Envelope e = attacker_envelope();
+  e.authenticated_user = "carol";
+  Verdict v = check(e, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.action, Action::accept);
+  EXPECT_EQ(v.forged_authres_fields, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(zone_.query_count(), 0u);
+
+  // Streamed, a byte at a time: the same, and a header section without a body too.
+  for (const std::string& text :
+       {message, std::string("Authentication-Results: mx.example.net; dkim=pass")}) {
+    Authenticator authenticator(zone_, policy_);
+    asio::io_context io;
+    auto streamed = [&]() -> asio::awaitable<Verdict> {
+      MessageCheck check(authenticator, e);
+      co_await check.start_envelope_checks();
+      for (char c : text) check.feed(std::string_view(&c, 1));
+      co_return co_await check.finish();
+    };
+    EXPECT_EQ(dns::run_sync(io, streamed()).forged_authres_fields,
+              (std::vector<std::size_t>{text == message ? 1u : 0u}))
+        << text;
+  }
+
+  policy_.trusted_networks.push_back(*IpNetwork::parse("203.0.113.0/24"));
+  v = check(e, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_TRUE(v.forged_authres_fields.empty());
+}
+
+// The SMTP AUTH name is the client's own text: the verdict's reason (one line for logs) and
+// the A-R field carry it, never its line breaks or control characters.
+TEST_F(AuthenticatorTest, AuthenticatedUserCannotBreakTheReasonLine) {
+  Envelope e = attacker_envelope();
+  e.authenticated_user = "bob\r\nverdict: reject\x01\x7f\xc2\x85\xe2\x80\xa8x\xff";
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.reason, "checks skipped: sender authenticated as bob verdict: reject x?") << v.reason;
+  // Folded, each line break is a fold (CRLF and a space) or the field's end.
+  const std::string& ar = v.authentication_results;
+  for (std::size_t at = ar.find_first_of("\r\n"); at != std::string::npos;
+       at = ar.find_first_of("\r\n", at + 2)) {
+    ASSERT_EQ(ar.compare(at, 2, "\r\n"), 0) << ar;
+    EXPECT_TRUE(at + 2 == ar.size() || ar[at + 2] == ' ') << ar;
+  }
+  EXPECT_NE(ar.find("smtp.auth=\"bob verdict: reject"), std::string::npos) << ar;
+}
+
+// LocalPolicy::authserv_id is configuration; one the writer refuses is still never written as
+// given: sanitised and quoted, the field stays one well-formed field (RFC 8601 2.2), checked or
+// skipped.
+TEST_F(AuthenticatorTest, UnusableAuthservIdIsNeverWrittenRaw) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"mx.rcv.test\r\nX-Injected: yes",
+       "Authentication-Results: \"mx.rcv.test X-Injected: yes\"; none\r\n"},
+      {"mx rcv", "Authentication-Results: \"mx rcv\"; none\r\n"},
+      {"", "Authentication-Results: \"\"; none\r\n"},
+  };
+  for (const auto& [id, field] : cases) {
+    policy_.authserv_id = id;
+    EXPECT_EQ(check(attacker_envelope(), demo_message("2-spoofed-from.eml")).authentication_results,
+              field);
+    Envelope e = attacker_envelope();
+    e.authenticated_user = "carol";
+    EXPECT_EQ(check(e, demo_message("2-spoofed-from.eml")).authentication_results, field);
+    const auto parsed = authres::parse_authres(field.substr(field.find(':') + 1), {.strict = true});
+    ASSERT_TRUE(parsed.ok()) << field << parsed.reason();
+    EXPECT_TRUE(parsed->clauses.empty()) << field;
+  }
 }
 
 TEST_F(AuthenticatorTest, HeloMismatchIsRecordedNotRejected) {

@@ -97,6 +97,25 @@ TEST(AuthresClauses, SpfNamesTheMechanismOrTheProblem) {
             "smtp.helo=mail.example.com");
 }
 
+// README: results and fields name the A-labels of a HELO sent in U-labels (RFC 8616), as SPF
+// checked it; smtp.helo is never the raw UTF-8, '?'-replaced in an ASCII message.
+TEST(AuthresClauses, SpfHeloIsTheALabelNameChecked) {
+  spf::SpfResult r;
+  r.verdict = spf::SpfVerdict::none;
+  r.identity = spf::SpfIdentity::helo;
+  r.helo =
+      "mx.b\xc3\xbc"
+      "cher.test";
+  r.domain = "mx.xn--bcher-kva.test";
+  r.sender = "postmaster@mx.xn--bcher-kva.test";
+  EXPECT_EQ(clause_text(spf_clause(r, authres::SpfScope::helo)),
+            "spf=none smtp.helo=mx.xn--bcher-kva.test");
+  r.helo = "[192.0.2.1]";
+  r.domain = "[192.0.2.1]";
+  EXPECT_EQ(clause_text(spf_clause(r, authres::SpfScope::helo)),
+            "spf=none smtp.helo=\"[192.0.2.1]\"");
+}
+
 TEST(AuthresClauses, UntrustedTextCannotBreakTheLine) {
   dmarc::DmarcResult r;
   r.status = dmarc::DmarcStatus::none;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "senderauth/spf/received_spf.hpp"
+#include "senderauth/spf/spf_identity.hpp"
 
 namespace senderauth::spf {
 namespace {
@@ -97,6 +98,30 @@ TEST(ReceivedSpf, EveryResultHasItsSentence) {
                                             "sender) client-ip=192.0.2.1; envelope-from=\"\";"),
             std::string::npos)
       << format_received_spf(r, "");
+}
+
+// RFC 8616: SPF checks a HELO in U-labels as its A-labels, and the field names what was checked,
+// whichever identity it reports and whether or not UTF-8 may be kept. An address literal stays.
+TEST(ReceivedSpf, HeloIsWrittenAsTheALabelsChecked) {
+  SpfResult r = sample();
+  r.helo =
+      "mx.b\xc3\xbc"
+      "cher.test.";
+  for (const bool utf8 : {false, true}) {
+    const std::string h = format_received_spf(r, "mx", utf8);
+    EXPECT_NE(h.find(" helo=mx.xn--bcher-kva.test;"), std::string::npos) << h;
+  }
+  r.identity = SpfIdentity::helo;
+  r.domain = "mx.xn--bcher-kva.test";
+  EXPECT_NE(format_received_spf(r, "mx").find(" helo=mx.xn--bcher-kva.test;"), std::string::npos);
+  r.helo = "[192.0.2.1]";
+  EXPECT_NE(format_received_spf(r, "mx").find(" helo=\"[192.0.2.1]\";"), std::string::npos);
+  EXPECT_EQ(helo_domain(" MX.Example.TEST. "), "MX.Example.TEST");
+  EXPECT_EQ(helo_domain("[IPv6:2001:db8::1]"), "[IPv6:2001:db8::1]");
+  EXPECT_EQ(helo_domain("b\xfc"
+                        "cher.test"),
+            "b\xfc"
+            "cher.test");  // not UTF-8: as sent
 }
 
 TEST(ReceivedSpf, HeloIdentityOmitsEnvelopeFrom) {

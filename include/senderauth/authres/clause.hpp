@@ -18,11 +18,12 @@ inline constexpr std::string_view kFieldName = "Authentication-Results";
 
 // Limits applied when writing and parsing; exceeding them is an error, never a silent cut
 // (except values, which are shortened when written: see format.hpp).
-inline constexpr std::size_t kMaxClauses = 64;        // resinfos in one field
-inline constexpr std::size_t kMaxProperties = 32;     // propspecs in one resinfo
-inline constexpr std::size_t kMaxKeywordLength = 64;  // method, result, ptype, property
-inline constexpr std::size_t kMaxValueLength = 400;   // written values, before quoting
-inline constexpr std::size_t kMaxParseInput = 65536;  // octets of one parsed field value
+inline constexpr std::size_t kMaxClauses = 64;            // resinfos in one field
+inline constexpr std::size_t kMaxProperties = 32;         // propspecs in one resinfo
+inline constexpr std::size_t kMaxKeywordLength = 64;      // method, result, ptype, property
+inline constexpr std::size_t kMaxValueLength = 400;       // written values, before quoting
+inline constexpr std::size_t kMaxParseInput = 65536;      // octets of one parsed field value
+inline constexpr std::size_t kMaxAuthservIdLength = 255;  // a written authserv-id
 
 struct Property {
   std::string ptype;  // "smtp", "header", "body", "policy", or an extension keyword

@@ -38,6 +38,14 @@ Result<std::string> format_value(const AuthResults& results, const FormatOptions
 // One resinfo on one line, unfolded: "dkim=pass (good) header.d=example.com".
 Result<std::string> format_clause(const Clause& clause, const FormatOptions& options = {});
 
+// Whether `id` is an authserv-id as a configuration should give it (RFC 8601 2.2; in practice a
+// host name): an RFC 2045 token, that is printable US-ASCII without SPACE or the tspecials
+// ()<>@,;:\"/[]?=, of 1 to kMaxAuthservIdLength octets. Never UTF-8: allow_utf8 keeps UTF-8
+// in values only, format_field() refuses it in the authserv-id. (format_field() takes other
+// printable ASCII too, quoted; this is the stricter rule for input.) The error names the first
+// offending byte.
+Result<void> check_authserv_id(std::string_view id);
+
 // Building blocks (exposed for tests and other header writers).
 std::string sanitize_value(std::string_view text, bool allow_utf8 = false);
 // `text` (already sanitised) as an RFC 8601 value: token as is, otherwise a quoted-string.

@@ -9,6 +9,8 @@
 // Checks:
 //   syntax   a domain (fully qualified, or a single label such as "localhost"), or an address
 //            literal [192.0.2.1] / [IPv6:2001:db8::1]; anything else is "invalid" (recorded).
+//            An IPv4 literal may carry leading zeros (RFC 5321 4.1.3 Snum): [192.000.002.001]
+//            is 192.0.2.1, for the loop and address checks too.
 //   loop     HELO is one of HeloOptions::own_names / own_addresses, "localhost" or a name
 //            under ".localhost" (RFC 6761), or a loopback literal. A loopback client saying
 //            localhost is local submission, not a loop, unless the option says otherwise.

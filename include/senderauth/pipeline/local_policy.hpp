@@ -16,11 +16,21 @@
 namespace senderauth::pipeline {
 
 struct LocalPolicy {
-  // Our name in Authentication-Results (RFC 8601 2.5) and Received-SPF's receiver.
+  // Our name in Authentication-Results (RFC 8601 2.5) and Received-SPF's receiver, and the
+  // name incoming forged fields are recognised by. It should be a host name; check it with
+  // authres::check_authserv_id() where it is configured (the CLI refuses anything else).
+  // A value authres::format_field() refuses (empty, control characters, spaces, non-ASCII,
+  // over 255 octets) is never written as given: Authentication-Results then carries it
+  // sanitised (control characters as spaces, non-ASCII bytes as '?') and quoted, with "none"
+  // in place of the results; Received-SPF sanitises and quotes it likewise.
   std::string authserv_id = "localhost";
 
   // Clients in these networks (e.g. our own submission hosts) and, when
-  // skip_authenticated_senders, SMTP AUTH users are not checked: the verdict says why.
+  // skip_authenticated_senders, SMTP AUTH users are not checked: the verdict says why. A
+  // trusted network's client is a trusted MTA (RFC 8601 5) and its message is not read at all.
+  // An SMTP AUTH user is none: its header section (not its body) is still read, so that
+  // Authentication-Results fields claiming our authserv-id are reported
+  // (Verdict::forged_authres_fields).
   std::vector<IpNetwork> trusted_networks;
   bool skip_authenticated_senders = true;
   // Author (From:) domains whose mail is not judged by DMARC (OpenDMARC's IgnoreDomains).

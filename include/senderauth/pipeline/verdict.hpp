@@ -28,12 +28,12 @@ std::string_view to_string(Action action);
 struct SmtpReply {
   std::string code;      // "550"
   std::string enhanced;  // "5.7.1" (RFC 3463)
-  std::string text;      // human text, no CR/LF
+  std::string text;      // human text, no CR/LF or other control characters
 };
 
 struct Verdict {
   Action action = Action::accept;
-  std::string reason;  // why this action, one line for logs
+  std::string reason;  // why this action, one line for logs (no control characters)
   SmtpReply reply;     // meaningful for reject and tempfail
 
   // Set when the checks were skipped (trusted network, authenticated sender).
@@ -51,8 +51,9 @@ struct Verdict {
   // Whole header fields to prepend, "Name: value" folded with CRLF, ending in CRLF.
   std::string authentication_results;
   std::string received_spf;
-  // Indexes (0-based, top to bottom) of incoming Authentication-Results fields that carry our
-  // authserv-id: forgeries the MTA should remove (RFC 8601 5).
+  // Incoming Authentication-Results fields that carry our authserv-id: forgeries the MTA
+  // should remove (RFC 8601 5). 0-based indexes, top to bottom, among the
+  // Authentication-Results fields only (authres::find_own_fields()).
   std::vector<std::size_t> forged_authres_fields;
 };
 

@@ -22,6 +22,11 @@ SpfIdentityTarget mailfrom_identity(std::string_view mail_from, std::string_view
 // HELO: checkable only when the name is a fully qualified domain name; sender postmaster@HELO.
 SpfIdentityTarget helo_identity(std::string_view helo);
 
+// The HELO as results and header fields name it (RFC 8616; README): a domain in U-labels as the
+// A-labels SPF checks, without a trailing dot; an address literal, or a name that cannot be
+// converted, as sent (blanks trimmed).
+std::string helo_domain(std::string_view helo);
+
 // RFC 7208 4.3: labels 1..63 octets, at most 253 octets, at least two labels, no literal.
 bool is_checkable_domain(std::string_view name);
 
