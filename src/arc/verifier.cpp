@@ -88,6 +88,7 @@ ArcSetReport make_report(const ArcSetFields& set) {
   report.ams_domain = set.ams.domain;
   report.ams_selector = set.ams.selector;
   report.authserv_id = set.aar.authserv_id;
+  report.aar_payload = set.aar.payload;
   return report;
 }
 
