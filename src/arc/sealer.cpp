@@ -8,6 +8,7 @@
 #include "arc_chain.hpp"
 #include "arc_signing_input.hpp"
 #include "authres_merge.hpp"
+#include "senderauth/authres/clause.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
@@ -158,7 +159,13 @@ Result<SealResult> ArcSealer::result() {
   auto domain = parse_domain(o.domain);
   if (!domain) return make_error("--domain: " + domain.reason());
   if (!dkim::is_valid_dns_name(o.selector)) return make_error("invalid selector: " + o.selector);
-  if (o.authserv_id.empty()) return make_error("no authserv-id");
+  // The AAR is written "i=N; authserv-id; results": an id that is not a token would give a
+  // payload nobody can read back (a blank one, "i=1;  ; spf=pass", names no server at all).
+  if (!authres::is_token(o.authserv_id)) {
+    return make_error("invalid authserv-id \"" + o.authserv_id +
+                      "\": a token is needed, such as a host name (printable US-ASCII without "
+                      "spaces or ()<>@,;:\\\"/[]?=)");
+  }
   auto names = signed_header_names(o, s.headers);
   if (!names) return names.error();
   SigningAlgorithm algorithm = o.key.type() == dkim::KeyType::ed25519

@@ -108,6 +108,16 @@ TEST_F(ArcCli, UsageErrors) {
   EXPECT_EQ(run(cli() + " arc verify --zone /nonexistent " + (dir_ / "in.eml").string()).status, 2);
 }
 
+// A blank authserv-id would write "ARC-Authentication-Results: i=1;  ; ...", naming no server.
+TEST_F(ArcCli, AuthservIdMustBeAToken) {
+  CliRun seal =
+      run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+          " --domain relay.example --selector ed --authserv-id ' '" +
+          " --results 'spf=pass smtp.mailfrom=a.example' < " + (dir_ / "in.eml").string());
+  EXPECT_EQ(seal.status, 2);
+  EXPECT_EQ(seal.out, "");
+}
+
 TEST_F(ArcCli, NothingToCopyPassesTheMessageThrough) {
   CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
                     " --domain relay.example --selector ed --authserv-id mx.other.example < " +
