@@ -147,6 +147,12 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
   if (std::find(names.begin(), names.end(), "arc-seal") != names.end()) {
     return make_error("the ARC-Message-Signature must not sign ARC-Seal");
   }
+  // RFC 8617 4.1.2: receivers add and remove Authentication-Results on the way, so a signature
+  // over them would break at the next hop.
+  if (std::find(names.begin(), names.end(), "authentication-results") != names.end()) {
+    return make_error(
+        "the ARC-Message-Signature must not sign Authentication-Results (RFC 8617 4.1.2)");
+  }
   return names;
 }
 

@@ -108,6 +108,16 @@ TEST_F(ArcCli, UsageErrors) {
   EXPECT_EQ(run(cli() + " arc verify --zone /nonexistent " + (dir_ / "in.eml").string()).status, 2);
 }
 
+// RFC 8617 4.1.2: the AMS must not sign Authentication-Results, as it must not sign ARC-Seal.
+TEST_F(ArcCli, HeadersMustNotNameAuthenticationResults) {
+  const std::string seal = cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                           " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                           " --in " + (dir_ / "in.eml").string() + " --headers from:subject:";
+  EXPECT_EQ(run(seal + "authentication-results").status, 2);
+  EXPECT_EQ(run(seal + "arc-seal").status, 2);
+  EXPECT_EQ(run(seal + "to").status, 0);
+}
+
 // A blank authserv-id would write "ARC-Authentication-Results: i=1;  ; ...", naming no server.
 TEST_F(ArcCli, AuthservIdMustBeAToken) {
   CliRun seal =

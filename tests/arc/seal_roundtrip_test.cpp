@@ -296,6 +296,20 @@ TEST_F(ArcRoundTrip, SealerRefusesBadOptions) {
   EXPECT_FALSE(seal_message(kMessage, fresh_pass).ok());
 }
 
+// RFC 8617 4.1.2: "Authentication-Results header fields MUST NOT be included in AMS signatures."
+TEST_F(ArcRoundTrip, SealerRefusesToSignAuthenticationResults) {
+  const std::string with_ar =
+      "Authentication-Results: mx.a.example; spf=pass smtp.mailfrom=origin.example\r\n" + kMessage;
+  for (const std::string name : {"authentication-results", "Authentication-Results"}) {
+    SealOptions o = hop_a();
+    o.headers = {"from", "subject", name};
+    auto sealed = seal_message(with_ar, o);
+    ASSERT_FALSE(sealed.ok()) << name;
+    EXPECT_NE(sealed.reason().find("must not sign Authentication-Results"), std::string::npos)
+        << sealed.reason();
+  }
+}
+
 TEST_F(ArcRoundTrip, FiftyInstancesAreTheLimit) {
   std::string message = "ARC-Authentication-Results: i=50; x.example; none\r\n" + kMessage;
   SealOptions o = hop_a();
