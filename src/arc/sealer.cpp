@@ -134,9 +134,13 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
   std::vector<std::string> names;
   if (options.headers.empty()) {
     for (const auto& name : default_sealed_headers()) {
-      bool present =
-          std::any_of(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); });
-      if (present) names.push_back(name);
+      const auto count =
+          std::count_if(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); });
+      // RFC 8617 4.1.2: the AMS SHOULD cover every DKIM-Signature present. An h= entry signs
+      // one field, the bottom-most not yet signed, so each needs its own entry: with one, a
+      // hop could strip the other signatures without breaking the AMS.
+      const auto times = name == "dkim-signature" ? count : std::min<decltype(count)>(count, 1);
+      names.insert(names.end(), static_cast<std::size_t>(times), name);
     }
   } else {
     for (const auto& name : options.headers) names.push_back(ascii_lower(name));

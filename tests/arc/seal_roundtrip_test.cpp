@@ -296,6 +296,26 @@ TEST_F(ArcRoundTrip, SealerRefusesBadOptions) {
   EXPECT_FALSE(seal_message(kMessage, fresh_pass).ok());
 }
 
+// RFC 8617 4.1.2: the AMS "SHOULD include any DKIM-Signature header fields already present".
+// With two, h= names dkim-signature twice, and stripping either breaks the AMS.
+TEST_F(ArcRoundTrip, DefaultHeadersCoverEveryDkimSignature) {
+  const std::string top = "DKIM-Signature: v=1; a=ed25519-sha256; d=origin.example; b=top\r\n";
+  const std::string bottom = "DKIM-Signature: v=1; a=rsa-sha256; d=origin.example; b=bottom\r\n";
+  const std::string one =
+      seal(top + bottom + kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  EXPECT_NE(one.find("h=from:to:subject:date:message-id:dkim-signature:dkim-signature;"),
+            std::string::npos)
+      << one;
+  ASSERT_EQ(verify(one).status, ChainStatus::pass);
+  for (const std::string& stripped : {top, bottom}) {
+    std::string message = one;
+    message.erase(message.find(stripped), stripped.size());
+    ArcResult r = verify(message);
+    EXPECT_EQ(r.status, ChainStatus::fail) << stripped;
+    EXPECT_NE(r.reason.find("AMS i=1 signature did not verify"), std::string::npos) << r.reason;
+  }
+}
+
 // RFC 8617 4.1.2: "Authentication-Results header fields MUST NOT be included in AMS signatures."
 TEST_F(ArcRoundTrip, SealerRefusesToSignAuthenticationResults) {
   const std::string with_ar =

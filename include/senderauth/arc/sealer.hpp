@@ -20,7 +20,8 @@
 
 namespace senderauth::arc {
 
-// Signed when present: what the AMS covers unless told otherwise.
+// Signed when present: what the AMS covers unless told otherwise. Each once, except
+// dkim-signature: once per DKIM-Signature field, so that every one is covered (RFC 8617 4.1.2).
 std::vector<std::string> default_sealed_headers();
 
 struct SealOptions {
@@ -28,7 +29,8 @@ struct SealOptions {
   std::string selector;     // s=
   std::string authserv_id;  // ours: the Authentication-Results fields copied into the AAR
   dkim::PrivateKey key;     // RSA (rsa-sha256) or Ed25519 (ed25519-sha256)
-  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal.
+  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal
+  // nor Authentication-Results.
   std::vector<std::string> headers;
   std::optional<std::int64_t> timestamp;  // t=; unset: now
   // This hop's verdict on the chain it received. Unset: read from the arc= result in our
