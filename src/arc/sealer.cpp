@@ -124,6 +124,24 @@ int highest_instance(const message::HeaderList& headers) {
   return highest;
 }
 
+// The ARC-Seal with the highest i=, when it can be read.
+std::optional<ArcSeal> newest_seal(const message::HeaderList& headers) {
+  const message::HeaderField* newest = nullptr;
+  int highest = 0;
+  for (const auto& field : headers) {
+    if (arc_field_kind(field.name()) != ArcFieldKind::seal) continue;
+    auto instance = parse_arc_instance(ArcFieldKind::seal, field.value());
+    if (instance && *instance > highest) {
+      highest = *instance;
+      newest = &field;
+    }
+  }
+  if (newest == nullptr) return std::nullopt;
+  auto seal = parse_arc_seal(newest->value());
+  if (!seal) return std::nullopt;
+  return std::move(seal).value();
+}
+
 bool has_arc_fields(const message::HeaderList& headers) {
   return std::any_of(headers.begin(), headers.end(),
                      [](const auto& f) { return arc_field_kind(f.name()).has_value(); });
@@ -214,6 +232,16 @@ Result<SealResult> ArcSealer::result() {
     if (o.chain_status) return make_error("no ARC set on the message: cv must be none");
     cv = ChainStatus::none;
   }
+  // RFC 8617 5.1 step 2: a chain whose newest seal reports cv=fail "stops here". Sealing over
+  // it would only add a set that every validator fails anyway.
+  if (auto newest = newest_seal(s.headers); newest && newest->chain_status == ChainStatus::fail) {
+    const std::string which = "the newest ARC-Seal (i=" + std::to_string(newest->instance) + ")";
+    if (o.chain_status == ChainStatus::pass) {
+      return make_error("cv=pass but " + which + " says cv=fail");
+    }
+    out.reason = which + " says cv=fail: chain not continued (RFC 8617 5.1)";
+    return out;
+  }
   if (chain_exists && cv == ChainStatus::none) {
     out.reason = "the message has ARC sets but no arc= verdict of ours: chain not continued";
     return out;
@@ -225,6 +253,9 @@ Result<SealResult> ArcSealer::result() {
   if (cv == ChainStatus::pass) {
     auto sets = detail::collect_arc_sets(s.headers);
     if (!sets) return make_error("cv=pass but the ARC chain is broken: " + sets.reason());
+    if (auto problem = detail::check_chain_status(*sets)) {
+      return make_error("cv=pass but the ARC chain is broken: " + *problem);
+    }
     for (const auto& set : *sets) {
       covered.push_back(set.aar_field->raw());
       covered.push_back(set.ams_field->raw());

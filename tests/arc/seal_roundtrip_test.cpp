@@ -198,6 +198,50 @@ TEST_F(ArcRoundTrip, FailedChainIsSealedWithCvFailAndStaysFailed) {
   EXPECT_NE(r.reason.find("cv=fail"), std::string::npos) << r.reason;
 }
 
+// RFC 8617 5.1 step 2: once the newest seal says cv=fail, "there is no need to proceed and the
+// algorithm stops here": no set is added, whatever this hop's verdict; vouching for such a
+// chain with cv=pass is an error.
+TEST_F(ArcRoundTrip, ChainWhoseNewestSealSaysFailIsNotContinued) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one + "changed\r\n", hop_b(), "arc=fail");
+  ASSERT_NE(two.find("cv=fail; d=b.example; i=2"), std::string::npos) << two;
+  const std::string three = "Authentication-Results: mx.a.example; arc=fail\r\n" + two;
+  auto sealed = seal_message(three, hop_a());
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  EXPECT_FALSE(sealed->sealed);
+  EXPECT_EQ(sealed->reason,
+            "the newest ARC-Seal (i=2) says cv=fail: chain not continued (RFC 8617 5.1)");
+  EXPECT_EQ(sealed->fields(), "");
+  for (ChainStatus given : {ChainStatus::fail, ChainStatus::none}) {
+    SealOptions o = hop_a();
+    o.chain_status = given;
+    sealed = seal_message(three, o);
+    ASSERT_TRUE(sealed.ok()) << sealed.reason();
+    EXPECT_FALSE(sealed->sealed);
+  }
+  SealOptions vouch = hop_a();
+  vouch.chain_status = ChainStatus::pass;
+  sealed = seal_message(three, vouch);
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_EQ(sealed.reason(), "cv=pass but the newest ARC-Seal (i=2) says cv=fail");
+}
+
+// cv=pass over seals whose cv= values break RFC 8617 5.2 step 3 (i=1 must say none).
+TEST_F(ArcRoundTrip, ExplicitPassOnWrongCvValuesIsRefused) {
+  const std::string forged =
+      "ARC-Seal: i=1; a=rsa-sha256; b=AAAA; cv=pass; d=x.example; s=s\r\n"
+      "ARC-Message-Signature: i=1; a=rsa-sha256; b=AAAA; bh=AAAA; d=x.example; h=from; s=s\r\n"
+      "ARC-Authentication-Results: i=1; x.example; none\r\n" +
+      kMessage;
+  SealOptions o = hop_a();
+  o.chain_status = ChainStatus::pass;
+  o.auth_results = "arc=pass";
+  auto sealed = seal_message(forged, o);
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_EQ(sealed.reason(),
+            "cv=pass but the ARC chain is broken: ARC-Seal i=1 says cv=pass, not none");
+}
+
 TEST_F(ArcRoundTrip, MissingKeyAndTemporaryDnsFailure) {
   std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
   dns::ZoneResolver empty;

@@ -44,8 +44,9 @@ struct SealOptions {
 
 struct SealResult {
   bool sealed = false;
-  std::string reason;  // when not sealed: why no set was added (RFC 8617 5.1: a failed chain
-                       // without our own verdict is not continued)
+  std::string reason;  // when not sealed: why no set was added (RFC 8617 5.1: a chain whose
+                       // newest seal says cv=fail, or one without our own verdict, is not
+                       // continued)
   int instance = 0;
   ChainStatus chain_status = ChainStatus::none;
   // Whole fields, "Name: value" with CRLF line ends and a final CRLF.
@@ -69,8 +70,9 @@ class ArcSealer final : public message::MessageSink {
   void on_body(std::string_view chunk) override;
   void on_end() override;
 
-  // After on_end(). Errors: options unusable (no From signed, bad domain/selector, key),
-  // instance 50 already used, no results to copy into the AAR.
+  // After on_end(). Errors: options unusable (no From signed, bad domain/selector/authserv-id,
+  // key), instance 50 already used, cv=pass on a chain whose structure or cv= values are
+  // broken (the signatures are the caller's to check: sealing needs no DNS).
   Result<SealResult> result();
 
  private:
