@@ -53,4 +53,24 @@ Result<std::vector<ArcSetFields>> collect_arc_sets(const message::HeaderList& he
   return sets;
 }
 
+std::optional<std::string> check_chain_status(const std::vector<ArcSetFields>& sets) {
+  if (sets.empty()) return std::nullopt;
+  auto seal_says = [](int instance, ChainStatus cv) {
+    return "ARC-Seal i=" + std::to_string(instance) + " says cv=" + std::string(to_string(cv));
+  };
+  const auto& newest = sets.back().seal;
+  if (newest.chain_status == ChainStatus::fail) {
+    return seal_says(newest.instance, ChainStatus::fail);
+  }
+  for (const auto& set : sets) {
+    ChainStatus cv = set.seal.chain_status;
+    if (cv == ChainStatus::fail) return seal_says(set.instance, cv);
+    if (set.instance == 1 && cv != ChainStatus::none) return seal_says(1, cv) + ", not none";
+    if (set.instance > 1 && cv != ChainStatus::pass) {
+      return seal_says(set.instance, cv) + ", not pass";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace senderauth::arc::detail

@@ -3,6 +3,8 @@
 // instance, every field well formed.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "senderauth/arc/arc_fields.hpp"
@@ -25,5 +27,9 @@ struct ArcSetFields {
 // header field at all; an error naming the first structural problem otherwise.
 // The returned pointers refer into `headers`, which must outlive the result.
 Result<std::vector<ArcSetFields>> collect_arc_sets(const message::HeaderList& headers);
+
+// RFC 8617 5.2 steps 2 and 3.2-3.3: the cv= values the seals must carry (the newest not fail,
+// i=1 none, every later one pass). Why not, or nothing when they do.
+std::optional<std::string> check_chain_status(const std::vector<ArcSetFields>& sets);
 
 }  // namespace senderauth::arc::detail

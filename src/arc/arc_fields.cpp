@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "senderauth/authres/parser.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/tag_list.hpp"
@@ -273,14 +274,12 @@ Result<ArcAuthResults> parse_arc_auth_results(std::string_view value) {
   if (!split) return split.error();
   ArcAuthResults aar;
   aar.instance = split->first;
-  std::string_view payload = split->second;
-  payload = trim_fws(payload);
-  if (payload.empty()) return make_error("ARC-Authentication-Results: no authserv-id");
-  aar.payload = std::string(payload);
-  std::size_t end = 0;
-  while (end < payload.size() && payload[end] != ';' && !is_fws_char(payload[end])) ++end;
-  aar.authserv_id = std::string(payload.substr(0, end));
-  if (aar.authserv_id.empty()) return make_error("ARC-Authentication-Results: no authserv-id");
+  // RFC 8617 3.4: "The accuracy or syntax of the authres-payload field does not affect the
+  // validity of the ARC Chain itself." So a payload without an authserv-id (or with none at
+  // all) is kept as written, for whoever reads it, and the authserv-id is shown when there is
+  // one.
+  aar.payload = std::string(trim_fws(split->second));
+  aar.authserv_id = authres::extract_authserv_id(aar.payload).value_or("");
   return aar;
 }
 

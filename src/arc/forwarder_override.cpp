@@ -1,6 +1,10 @@
 #include "senderauth/arc/forwarder_override.hpp"
 
+#include <optional>
+
+#include "senderauth/authres/parser.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 
 namespace senderauth::arc {
 namespace {
@@ -14,38 +18,118 @@ bool trusted_match(std::string_view sealer, std::string_view entry) {
   return !entry.empty() && domain_equal(sealer, entry);
 }
 
+bool is_trusted(std::string_view sealer, const std::vector<std::string>& trusted) {
+  for (const auto& entry : trusted) {
+    if (trusted_match(sealer, entry)) return true;
+  }
+  return false;
+}
+
+// The sets to consider, newest first: the newest one sealed by a trusted domain, and the newest
+// trusted one whose AMS still verifies (nullptr when there is none).
+struct TrustedSets {
+  const ArcSetReport* newest = nullptr;
+  const ArcSetReport* verified = nullptr;
+};
+
+TrustedSets find_trusted_sets(const ArcResult& chain, const std::vector<std::string>& trusted) {
+  TrustedSets found;
+  for (auto set = chain.sets.rbegin(); set != chain.sets.rend(); ++set) {
+    if (!is_trusted(set->seal_domain, trusted)) continue;
+    if (found.newest == nullptr) found.newest = &*set;
+    // The verifier checks the AMSs newest first and stops at the first that fails, so
+    // ams_valid is true exactly for the sets at or above oldest-pass.
+    if (set->ams_valid.value_or(false)) {
+      found.verified = &*set;
+      break;
+    }
+  }
+  return found;
+}
+
+// The AAR's header.from (U-labels allowed) names the author domain DMARC judged.
+bool names_domain(std::string_view header_from, std::string_view from_domain) {
+  auto ours = domain_to_a_labels(from_domain);
+  auto theirs = domain_to_a_labels(header_from);
+  return ours.ok() && theirs.ok() && domain_equal(*ours, *theirs);
+}
+
+// Why the set's ARC-Authentication-Results does not vouch for the author domain, or nothing
+// when it records dmarc=pass for it (and no other dmarc= result for it).
+std::optional<std::string> dmarc_not_vouched(const ArcSetReport& set,
+                                             std::string_view from_domain) {
+  auto results = authres::parse_authres(set.aar_payload);
+  if (!results) {
+    return "its ARC-Authentication-Results cannot be read (" + results.reason() + ")";
+  }
+  bool passed = false;
+  for (const auto& clause : results->clauses) {
+    if (!iequals(clause.method, "dmarc")) continue;
+    const authres::Property* from = clause.find("header", "from");
+    if (from == nullptr || !names_domain(from->value, from_domain)) continue;
+    if (!iequals(clause.result, "pass")) {
+      return "it recorded dmarc=" + ascii_lower(clause.result) + " for " + std::string(from_domain);
+    }
+    passed = true;
+  }
+  if (!passed) return "it recorded no dmarc=pass for " + std::string(from_domain);
+  return std::nullopt;
+}
+
+// Why a trusted set's AMS does not count: it is below oldest-pass (it, or a newer one, broke),
+// or it was not checked (a verifier without VerifyOptions::compute_oldest_pass).
+std::string ams_problem(const ArcSetReport& set, const ArcResult& chain) {
+  const std::string where = "i=" + std::to_string(set.instance);
+  if (set.instance < chain.oldest_pass) {
+    return "its ARC-Message-Signature no longer verifies (" + where + ", oldest-pass " +
+           std::to_string(chain.oldest_pass) + ")";
+  }
+  return "its ARC-Message-Signature (" + where + ") was not checked";
+}
+
+ForwarderOverride refuse(const ArcSetReport& set, std::string_view why) {
+  ForwarderOverride decision;
+  decision.refused = true;
+  decision.trusted_sealer = ascii_lower(set.seal_domain);
+  decision.comment =
+      "sealed by trusted forwarder " + decision.trusted_sealer + ", but " + std::string(why);
+  return decision;
+}
+
 }  // namespace
 
-ForwarderOverride trusted_forwarder_override(bool dmarc_failed, ChainStatus arc_status,
-                                             const std::vector<std::string>& sealing_domains,
+ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
+                                             std::string_view from_domain,
                                              const std::vector<std::string>& trusted,
-                                             std::string_view unsigned_duplicates) {
+                                             bool refuse_unsigned_duplicates) {
   ForwarderOverride decision;
   if (!dmarc_failed) {
     decision.comment = "DMARC did not fail";
     return decision;
   }
-  if (arc_status != ChainStatus::pass) {
-    decision.comment = "ARC chain is " + std::string(to_string(arc_status)) + ", not pass";
+  if (chain.status != ChainStatus::pass) {
+    decision.comment = "ARC chain is " + std::string(to_string(chain.status)) + ", not pass";
     return decision;
   }
-  for (const auto& sealer : sealing_domains) {
-    for (const auto& entry : trusted) {
-      if (!trusted_match(sealer, entry)) continue;
-      if (!unsigned_duplicates.empty()) {
-        decision.comment = "sealed by trusted forwarder " + ascii_lower(sealer) +
-                           ", but its ARC-Message-Signature leaves a copy unsigned (" +
-                           std::string(unsigned_duplicates) + "; RFC 6376 8.15)";
-        return decision;
-      }
-      decision.applies = true;
-      decision.reason_type = "arc";
-      decision.trusted_sealer = ascii_lower(sealer);
-      decision.comment = "ARC chain passed; sealed by trusted forwarder " + decision.trusted_sealer;
-      return decision;
-    }
+  const TrustedSets sets = find_trusted_sets(chain, trusted);
+  if (sets.newest == nullptr) {
+    decision.comment = "no sealer of the passing ARC chain is a trusted forwarder";
+    return decision;
   }
-  decision.comment = "no sealer of the passing ARC chain is a trusted forwarder";
+  if (sets.verified == nullptr) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
+  if (refuse_unsigned_duplicates && !chain.unsigned_duplicates.empty()) {
+    const bool newest = sets.verified->instance == chain.instances;
+    return refuse(*sets.verified, std::string(newest ? "its" : "the newest") +
+                                      " ARC-Message-Signature leaves a copy unsigned (" +
+                                      chain.unsigned_duplicates + "; RFC 6376 8.15)");
+  }
+  if (auto why = dmarc_not_vouched(*sets.verified, from_domain)) {
+    return refuse(*sets.verified, *why);
+  }
+  decision.applies = true;
+  decision.reason_type = "arc";
+  decision.trusted_sealer = ascii_lower(sets.verified->seal_domain);
+  decision.comment = "ARC chain passed; sealed by trusted forwarder " + decision.trusted_sealer;
   return decision;
 }
 

@@ -8,6 +8,7 @@
 #include "arc_chain.hpp"
 #include "arc_signing_input.hpp"
 #include "authres_merge.hpp"
+#include "senderauth/authres/clause.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
@@ -123,6 +124,24 @@ int highest_instance(const message::HeaderList& headers) {
   return highest;
 }
 
+// The ARC-Seal with the highest i=, when it can be read.
+std::optional<ArcSeal> newest_seal(const message::HeaderList& headers) {
+  const message::HeaderField* newest = nullptr;
+  int highest = 0;
+  for (const auto& field : headers) {
+    if (arc_field_kind(field.name()) != ArcFieldKind::seal) continue;
+    auto instance = parse_arc_instance(ArcFieldKind::seal, field.value());
+    if (instance && *instance > highest) {
+      highest = *instance;
+      newest = &field;
+    }
+  }
+  if (newest == nullptr) return std::nullopt;
+  auto seal = parse_arc_seal(newest->value());
+  if (!seal) return std::nullopt;
+  return std::move(seal).value();
+}
+
 bool has_arc_fields(const message::HeaderList& headers) {
   return std::any_of(headers.begin(), headers.end(),
                      [](const auto& f) { return arc_field_kind(f.name()).has_value(); });
@@ -133,9 +152,13 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
   std::vector<std::string> names;
   if (options.headers.empty()) {
     for (const auto& name : default_sealed_headers()) {
-      bool present =
-          std::any_of(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); });
-      if (present) names.push_back(name);
+      const auto count =
+          std::count_if(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); });
+      // RFC 8617 4.1.2: the AMS SHOULD cover every DKIM-Signature present. An h= entry signs
+      // one field, the bottom-most not yet signed, so each needs its own entry: with one, a
+      // hop could strip the other signatures without breaking the AMS.
+      const auto times = name == "dkim-signature" ? count : std::min<decltype(count)>(count, 1);
+      names.insert(names.end(), static_cast<std::size_t>(times), name);
     }
   } else {
     for (const auto& name : options.headers) names.push_back(ascii_lower(name));
@@ -145,6 +168,12 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
   }
   if (std::find(names.begin(), names.end(), "arc-seal") != names.end()) {
     return make_error("the ARC-Message-Signature must not sign ARC-Seal");
+  }
+  // RFC 8617 4.1.2: receivers add and remove Authentication-Results on the way, so a signature
+  // over them would break at the next hop.
+  if (std::find(names.begin(), names.end(), "authentication-results") != names.end()) {
+    return make_error(
+        "the ARC-Message-Signature must not sign Authentication-Results (RFC 8617 4.1.2)");
   }
   return names;
 }
@@ -158,7 +187,13 @@ Result<SealResult> ArcSealer::result() {
   auto domain = parse_domain(o.domain);
   if (!domain) return make_error("--domain: " + domain.reason());
   if (!dkim::is_valid_dns_name(o.selector)) return make_error("invalid selector: " + o.selector);
-  if (o.authserv_id.empty()) return make_error("no authserv-id");
+  // The AAR is written "i=N; authserv-id; results": an id that is not a token would give a
+  // payload nobody can read back (a blank one, "i=1;  ; spf=pass", names no server at all).
+  if (!authres::is_token(o.authserv_id)) {
+    return make_error("invalid authserv-id \"" + o.authserv_id +
+                      "\": a token is needed, such as a host name (printable US-ASCII without "
+                      "spaces or ()<>@,;:\\\"/[]?=)");
+  }
   auto names = signed_header_names(o, s.headers);
   if (!names) return names.error();
   SigningAlgorithm algorithm = o.key.type() == dkim::KeyType::ed25519
@@ -197,6 +232,16 @@ Result<SealResult> ArcSealer::result() {
     if (o.chain_status) return make_error("no ARC set on the message: cv must be none");
     cv = ChainStatus::none;
   }
+  // RFC 8617 5.1 step 2: a chain whose newest seal reports cv=fail "stops here". Sealing over
+  // it would only add a set that every validator fails anyway.
+  if (auto newest = newest_seal(s.headers); newest && newest->chain_status == ChainStatus::fail) {
+    const std::string which = "the newest ARC-Seal (i=" + std::to_string(newest->instance) + ")";
+    if (o.chain_status == ChainStatus::pass) {
+      return make_error("cv=pass but " + which + " says cv=fail");
+    }
+    out.reason = which + " says cv=fail: chain not continued (RFC 8617 5.1)";
+    return out;
+  }
   if (chain_exists && cv == ChainStatus::none) {
     out.reason = "the message has ARC sets but no arc= verdict of ours: chain not continued";
     return out;
@@ -208,6 +253,9 @@ Result<SealResult> ArcSealer::result() {
   if (cv == ChainStatus::pass) {
     auto sets = detail::collect_arc_sets(s.headers);
     if (!sets) return make_error("cv=pass but the ARC chain is broken: " + sets.reason());
+    if (auto problem = detail::check_chain_status(*sets)) {
+      return make_error("cv=pass but the ARC chain is broken: " + *problem);
+    }
     for (const auto& set : *sets) {
       covered.push_back(set.aar_field->raw());
       covered.push_back(set.ams_field->raw());

@@ -57,28 +57,6 @@ std::string instance_text(int i) {
   return "i=" + std::to_string(i);
 }
 
-// RFC 8617 5.2 steps 2 and 3.2-3.3: the cv= values the seals must carry.
-std::optional<std::string> check_chain_status(const std::vector<ArcSetFields>& sets) {
-  const auto& newest = sets.back().seal;
-  if (newest.chain_status == ChainStatus::fail) {
-    return "ARC-Seal " + instance_text(newest.instance) + " says cv=fail";
-  }
-  for (const auto& set : sets) {
-    ChainStatus cv = set.seal.chain_status;
-    if (cv == ChainStatus::fail) {
-      return "ARC-Seal " + instance_text(set.instance) + " says cv=fail";
-    }
-    if (set.instance == 1 && cv != ChainStatus::none) {
-      return "ARC-Seal i=1 says cv=" + std::string(to_string(cv)) + ", not none";
-    }
-    if (set.instance > 1 && cv != ChainStatus::pass) {
-      return "ARC-Seal " + instance_text(set.instance) + " says cv=" + std::string(to_string(cv)) +
-             ", not pass";
-    }
-  }
-  return std::nullopt;
-}
-
 ArcSetReport make_report(const ArcSetFields& set) {
   ArcSetReport report;
   report.instance = set.instance;
@@ -88,6 +66,7 @@ ArcSetReport make_report(const ArcSetFields& set) {
   report.ams_domain = set.ams.domain;
   report.ams_selector = set.ams.selector;
   report.authserv_id = set.aar.authserv_id;
+  report.aar_payload = set.aar.payload;
   return report;
 }
 
@@ -122,7 +101,7 @@ void ArcVerifier::on_headers(const message::HeaderList& headers) {
   }
   s.sets = std::move(sets).value();
   if (s.sets.empty()) return;
-  if (auto problem = check_chain_status(s.sets)) {
+  if (auto problem = detail::check_chain_status(s.sets)) {
     s.structure_error = *problem;
     return;
   }

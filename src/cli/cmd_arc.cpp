@@ -152,8 +152,24 @@ std::string in_line_ending_of(const std::string& fields, const std::string& mess
   return out;
 }
 
+// --cv pass vouches for the chain the message carries: validate it first (RFC 8617 5.2, at the
+// seal's time), since the sealer itself checks only its structure and cv= values.
+void check_chain_passes(const std::string& message, const ResolverOptions& resolver_options,
+                        std::optional<std::int64_t> at) {
+  asio::io_context io;
+  auto resolver = resolver_options.make(io);
+  arc::VerifyOptions options;
+  options.now = at;
+  options.compute_oldest_pass = false;  // only the verdict matters here
+  const arc::ArcResult chain = dns::run_sync(io, arc::verify_arc(message, *resolver, options));
+  if (chain.status == arc::ChainStatus::fail) {
+    throw CliError("--cv pass but the ARC chain validates as fail: " + chain.reason);
+  }
+}
+
 void add_seal(CLI::App& arc_cmd, CliState& state) {
   struct Options {
+    ResolverOptions resolver;
     std::string key, domain, selector, authserv_id, headers, cv, results, input = "-";
     std::optional<std::int64_t> timestamp;
   };
@@ -172,6 +188,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
                 "AAR results to use instead of our Authentication-Results fields");
   c->add_option("--timestamp", o->timestamp, "t= (default: now)");
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
+  o->resolver.add_to(*c);  // for --cv pass, which validates the chain first
   c->callback([o, &state] {
     auto key = dkim::PrivateKey::from_pem(read_input(o->key));
     if (!key) throw CliError(o->key + ": " + key.reason());
@@ -189,6 +206,9 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
     }
     if (!o->results.empty()) options.auth_results = o->results;
     std::string message = read_input(o->input);
+    if (options.chain_status == arc::ChainStatus::pass) {
+      check_chain_passes(message, o->resolver, options.timestamp);
+    }
     auto sealed = arc::seal_message(message, options);
     if (!sealed) throw CliError(sealed.reason());
     if (!sealed->sealed) std::cerr << "senderauth: no ARC set added: " << sealed->reason << "\n";

@@ -410,10 +410,8 @@ asio::awaitable<void> MessageCheck::finish_checks() {
 
   if (v.arc && v.dmarc) {
     v.arc_override = arc::trusted_forwarder_override(
-        v.dmarc->status == dmarc::DmarcStatus::fail, v.arc->status, v.arc->sealing_domains(),
-        policy.trusted_arc_sealers,
-        policy.dkim.refuse_unsigned_duplicates ? std::string_view(v.arc->unsigned_duplicates)
-                                               : std::string_view());
+        v.dmarc->status == dmarc::DmarcStatus::fail, *v.arc, v.dmarc->from_domain,
+        policy.trusted_arc_sealers, policy.dkim.refuse_unsigned_duplicates);
   }
 
   decide(v, policy);

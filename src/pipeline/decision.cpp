@@ -143,32 +143,38 @@ void decide(Verdict& v, const LocalPolicy& policy) {
       v.reason = "DMARC fail for " + domain + " overridden: " + v.arc_override.comment;
       return;
     }
+    // A trusted forwarder sealed the chain but did not vouch for this message: say why, so the
+    // site that trusts it can tell a refused override from a forwarder it forgot to list.
+    const std::string refused = v.arc_override.refused
+                                    ? "; trusted-sealer override refused: " + v.arc_override.comment
+                                    : std::string();
     switch (v.dmarc->disposition) {
       case dmarc::Policy::reject:
         if (policy.enforce_dmarc_reject) {
           set_reject(v, "550", "5.7.1", "Email from " + domain + " rejected per its DMARC policy",
-                     "DMARC fail, policy reject for " + domain);
+                     "DMARC fail, policy reject for " + domain + refused);
           return;
         }
         // Not enforcing reject still quarantines when quarantine is enforced: the sender asked
         // for at least that. With neither enforced (observe only) the mail is accepted.
         if (policy.enforce_dmarc_quarantine) {
           v.action = Action::quarantine;
-          v.reason = "DMARC fail, policy reject for " + domain + " (not enforced: quarantined)";
+          v.reason =
+              "DMARC fail, policy reject for " + domain + " (not enforced: quarantined)" + refused;
           return;
         }
-        dmarc_reason = "DMARC fail, policy reject for " + domain + " (not enforced)";
+        dmarc_reason = "DMARC fail, policy reject for " + domain + " (not enforced)" + refused;
         break;
       case dmarc::Policy::quarantine:
         if (policy.enforce_dmarc_quarantine) {
           v.action = Action::quarantine;
-          v.reason = "DMARC fail, policy quarantine for " + domain;
+          v.reason = "DMARC fail, policy quarantine for " + domain + refused;
           return;
         }
-        dmarc_reason = "DMARC fail, policy quarantine for " + domain + " (not enforced)";
+        dmarc_reason = "DMARC fail, policy quarantine for " + domain + " (not enforced)" + refused;
         break;
       case dmarc::Policy::none:
-        dmarc_reason = "DMARC fail for " + domain + ", policy none";
+        dmarc_reason = "DMARC fail for " + domain + ", policy none" + refused;
         break;
     }
   }

@@ -91,7 +91,24 @@ TEST(ArcFields, AuthResultsNeedsLeadingInstance) {
   EXPECT_FALSE(parse_arc_auth_results("mx.example.org; i=1; spf=pass").ok());
   EXPECT_FALSE(parse_arc_auth_results("i=1 mx.example.org; spf=pass").ok());
   EXPECT_FALSE(parse_arc_auth_results("i=; mx.example.org").ok());
-  EXPECT_FALSE(parse_arc_auth_results("i=1;   ").ok());
+}
+
+// RFC 8617 3.4: the payload's syntax does not affect the chain's validity; only "i=N;" is read.
+TEST(ArcFields, AuthResultsPayloadIsNotValidated) {
+  auto aar = parse_arc_auth_results("i=1;  ; spf=pass smtp.mailfrom=a.example");
+  ASSERT_TRUE(aar.ok()) << aar.reason();
+  EXPECT_EQ(aar->instance, 1);
+  EXPECT_EQ(aar->authserv_id, "");
+  EXPECT_EQ(aar->payload, "; spf=pass smtp.mailfrom=a.example");
+  aar = parse_arc_auth_results("i=2;   ");
+  ASSERT_TRUE(aar.ok()) << aar.reason();
+  EXPECT_EQ(aar->payload, "");
+  aar = parse_arc_auth_results("i=3; spf=pass smtp.mailfrom=a.example");
+  ASSERT_TRUE(aar.ok()) << aar.reason();
+  EXPECT_EQ(aar->authserv_id, "");  // a resinfo, not an authserv-id
+  aar = parse_arc_auth_results("i=4; (relay) \"mx.example.org\"; none");
+  ASSERT_TRUE(aar.ok()) << aar.reason();
+  EXPECT_EQ(aar->authserv_id, "mx.example.org");
 }
 
 TEST(ArcFields, InstanceOfEachKind) {

@@ -108,6 +108,61 @@ TEST_F(ArcCli, UsageErrors) {
   EXPECT_EQ(run(cli() + " arc verify --zone /nonexistent " + (dir_ / "in.eml").string()).status, 2);
 }
 
+// --cv pass vouches for the chain: one that validates as fail is refused (exit 2), checked
+// against the DNS the resolver options name. A chain whose newest seal says cv=fail is not
+// continued (exit 1, the message passed through unchanged; RFC 8617 5.1 step 2).
+TEST_F(ArcCli, SealingOverABrokenChain) {
+  const std::string seal = cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                           " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                           " --zone " + (dir_ / "zone.txt").string() + " --timestamp 1700000000";
+  ASSERT_EQ(run(seal + " --in " + (dir_ / "in.eml").string() + " > " + (dir_ / "one.eml").string())
+                .status,
+            0);
+  std::ifstream in(dir_ / "one.eml", std::ios::binary);
+  const std::string one((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(run(seal + " --cv pass --results arc=pass --in " + (dir_ / "one.eml").string()).status,
+            0);
+
+  std::string altered = one;
+  altered.replace(altered.rfind("body\n"), 5, "altered\n");
+  write(dir_ / "altered.eml", altered);
+  const std::string on_altered = " --in " + (dir_ / "altered.eml").string();
+  EXPECT_EQ(run(seal + " --cv pass --results arc=pass" + on_altered).status, 2);
+
+  ASSERT_EQ(
+      run(seal + " --results arc=fail" + on_altered + " > " + (dir_ / "two.eml").string()).status,
+      0);
+  std::ifstream in2(dir_ / "two.eml", std::ios::binary);
+  const std::string two((std::istreambuf_iterator<char>(in2)), {});
+  ASSERT_NE(two.find("cv=fail; d=relay.example; i=2"), std::string::npos) << two;
+  const std::string on_two = " --in " + (dir_ / "two.eml").string();
+  CliRun third = run(seal + " --results arc=fail" + on_two);
+  EXPECT_EQ(third.status, 1);
+  EXPECT_EQ(third.out, two);
+  EXPECT_EQ(run(seal + " --cv fail --results arc=fail" + on_two).status, 1);
+  EXPECT_EQ(run(seal + " --cv pass --results arc=pass" + on_two).status, 2);
+}
+
+// RFC 8617 4.1.2: the AMS must not sign Authentication-Results, as it must not sign ARC-Seal.
+TEST_F(ArcCli, HeadersMustNotNameAuthenticationResults) {
+  const std::string seal = cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                           " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                           " --in " + (dir_ / "in.eml").string() + " --headers from:subject:";
+  EXPECT_EQ(run(seal + "authentication-results").status, 2);
+  EXPECT_EQ(run(seal + "arc-seal").status, 2);
+  EXPECT_EQ(run(seal + "to").status, 0);
+}
+
+// A blank authserv-id would write "ARC-Authentication-Results: i=1;  ; ...", naming no server.
+TEST_F(ArcCli, AuthservIdMustBeAToken) {
+  CliRun seal =
+      run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+          " --domain relay.example --selector ed --authserv-id ' '" +
+          " --results 'spf=pass smtp.mailfrom=a.example' < " + (dir_ / "in.eml").string());
+  EXPECT_EQ(seal.status, 2);
+  EXPECT_EQ(seal.out, "");
+}
+
 TEST_F(ArcCli, NothingToCopyPassesTheMessageThrough) {
   CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
                     " --domain relay.example --selector ed --authserv-id mx.other.example < " +

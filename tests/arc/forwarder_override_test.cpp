@@ -7,58 +7,157 @@
 namespace senderauth::arc {
 namespace {
 
-const std::vector<std::string> kChain = {"lists.example.org", "relay.example.net"};
+constexpr std::string_view kVouched =
+    "mx.example; spf=pass smtp.mailfrom=a@example.com; dmarc=pass header.from=example.com";
+
+ArcSetReport set(int instance, std::string domain, std::optional<bool> ams_valid = true,
+                 std::string_view aar = kVouched) {
+  ArcSetReport report;
+  report.instance = instance;
+  report.seal_domain = std::move(domain);
+  report.ams_valid = ams_valid;
+  report.seal_valid = true;
+  report.aar_payload = std::string(aar);
+  return report;
+}
+
+// A passing chain: relay.example.net sealed i=1, lists.example.org i=2; every AMS verifies.
+ArcResult chain(std::vector<ArcSetReport> sets = {set(1, "relay.example.net"),
+                                                  set(2, "lists.example.org")}) {
+  ArcResult result;
+  result.status = ChainStatus::pass;
+  result.instances = static_cast<int>(sets.size());
+  result.sets = std::move(sets);
+  return result;
+}
+
+ForwarderOverride decide(const ArcResult& c, const std::vector<std::string>& trusted) {
+  return trusted_forwarder_override(true, c, "example.com", trusted);
+}
 
 TEST(ForwarderOverride, AppliesForTrustedSealerOfPassingChain) {
-  auto d = trusted_forwarder_override(true, ChainStatus::pass, kChain, {"Relay.Example.NET."});
-  EXPECT_TRUE(d.applies);
+  auto d = decide(chain(), {"Relay.Example.NET."});
+  EXPECT_TRUE(d.applies) << d.comment;
+  EXPECT_FALSE(d.refused);
   EXPECT_EQ(d.reason_type, "arc");
   EXPECT_EQ(d.trusted_sealer, "relay.example.net");
 }
 
 TEST(ForwarderOverride, NewestTrustedSealerIsNamed) {
-  auto d = trusted_forwarder_override(true, ChainStatus::pass, kChain,
-                                      {"relay.example.net", "lists.example.org"});
+  auto d = decide(chain(), {"relay.example.net", "lists.example.org"});
   ASSERT_TRUE(d.applies);
   EXPECT_EQ(d.trusted_sealer, "lists.example.org");
 }
 
 TEST(ForwarderOverride, SubdomainEntries) {
-  EXPECT_TRUE(
-      trusted_forwarder_override(true, ChainStatus::pass, kChain, {".example.org"}).applies);
-  EXPECT_TRUE(
-      trusted_forwarder_override(true, ChainStatus::pass, kChain, {"*.example.org"}).applies);
-  EXPECT_FALSE(
-      trusted_forwarder_override(true, ChainStatus::pass, {"example.org"}, {".example.org"})
-          .applies);
+  EXPECT_TRUE(decide(chain(), {".example.org"}).applies);
+  EXPECT_TRUE(decide(chain(), {"*.example.org"}).applies);
+  EXPECT_FALSE(decide(chain({set(1, "example.org")}), {".example.org"}).applies);
   // A plain entry is not a suffix match.
-  EXPECT_FALSE(
-      trusted_forwarder_override(true, ChainStatus::pass, kChain, {"example.org"}).applies);
-  EXPECT_FALSE(
-      trusted_forwarder_override(true, ChainStatus::pass, {"evilexample.org"}, {".example.org"})
-          .applies);
+  EXPECT_FALSE(decide(chain(), {"example.org"}).applies);
+  EXPECT_FALSE(decide(chain({set(1, "evilexample.org")}), {".example.org"}).applies);
 }
 
 TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   const std::vector<std::string> trusted = {"lists.example.org"};
-  EXPECT_FALSE(trusted_forwarder_override(false, ChainStatus::pass, kChain, trusted).applies);
-  auto fail = trusted_forwarder_override(true, ChainStatus::fail, kChain, trusted);
+  EXPECT_FALSE(trusted_forwarder_override(false, chain(), "example.com", trusted).applies);
+  ArcResult failed = chain();
+  failed.status = ChainStatus::fail;
+  auto fail = decide(failed, trusted);
   EXPECT_FALSE(fail.applies);
+  EXPECT_FALSE(fail.refused);
   EXPECT_NE(fail.comment.find("fail"), std::string::npos);
-  EXPECT_FALSE(trusted_forwarder_override(true, ChainStatus::none, {}, trusted).applies);
-  EXPECT_FALSE(trusted_forwarder_override(true, ChainStatus::pass, kChain, {}).applies);
-  EXPECT_FALSE(trusted_forwarder_override(true, ChainStatus::pass, kChain, {""}).applies);
+  EXPECT_FALSE(decide(ArcResult{}, trusted).applies);
+  EXPECT_FALSE(decide(chain(), {}).applies);
+  EXPECT_FALSE(decide(chain(), {""}).applies);
+  EXPECT_FALSE(decide(chain(), {}).refused);  // no trusted sealer: nothing was refused
 }
 
 TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
   const std::vector<std::string> trusted = {"lists.example.org"};
-  auto d = trusted_forwarder_override(true, ChainStatus::pass, kChain, trusted,
-                                      "2 Subject fields, 1 signed");
+  ArcResult replayed = chain();
+  replayed.unsigned_duplicates = "2 Subject fields, 1 signed";
+  auto d = decide(replayed, trusted);
   EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
   EXPECT_EQ(d.comment,
             "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
             "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
-  EXPECT_TRUE(trusted_forwarder_override(true, ChainStatus::pass, kChain, trusted, "").applies);
+  EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted, false).applies);
+}
+
+// RFC 8617 5.2 step 5: a later hop altered the message, so the trusted sealer's AMS broke
+// (oldest-pass 2). It vouched for a message that is no longer the one delivered.
+TEST(ForwarderOverride, NotWhenTheTrustedSealersSignatureNoLongerVerifies) {
+  ArcResult altered = chain({set(1, "relay.example.net", false), set(2, "mx.attacker.example")});
+  altered.oldest_pass = 2;
+  auto d = decide(altered, {"relay.example.net"});
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature no "
+            "longer verifies (i=1, oldest-pass 2)");
+
+  // Below a broken AMS the verifier stops checking: such a set counts as broken too.
+  altered = chain({set(1, "relay.example.net", std::nullopt), set(2, "mx.attacker.example", false),
+                   set(3, "mx.attacker.example")});
+  altered.oldest_pass = 3;
+  EXPECT_NE(decide(altered, {"relay.example.net"}).comment.find("no longer verifies (i=1"),
+            std::string::npos);
+}
+
+// The newest trusted set whose AMS verifies is the one that vouches, not merely the newest.
+TEST(ForwarderOverride, NewestTrustedSetWhoseSignatureVerifies) {
+  ArcResult c = chain({set(1, "relay.example.net"), set(2, "lists.example.org", false),
+                       set(3, "mx.other.example")});
+  c.oldest_pass = 3;
+  EXPECT_TRUE(decide(c, {"lists.example.org"}).refused);
+  c.oldest_pass = 0;
+  c.sets[1].ams_valid = true;
+  auto d = decide(c, {"relay.example.net", "lists.example.org"});
+  ASSERT_TRUE(d.applies) << d.comment;
+  EXPECT_EQ(d.trusted_sealer, "lists.example.org");
+}
+
+TEST(ForwarderOverride, OnlyWhenTheTrustedSealerRecordedDmarcPassForTheAuthor) {
+  const std::vector<std::string> trusted = {"lists.example.org"};
+  auto with_aar = [](std::string_view aar) {
+    return chain({set(1, "relay.example.net"), set(2, "lists.example.org", true, aar)});
+  };
+  auto d = decide(with_aar("lists.example.org; spf=pass smtp.mailfrom=m@attacker.example;\r\n"
+                           "  dmarc=fail (p=reject) header.from=example.com"),
+                  trusted);
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder lists.example.org, but it recorded dmarc=fail for "
+            "example.com");
+  EXPECT_EQ(
+      decide(with_aar("lists.example.org; spf=pass smtp.mailfrom=a@example.com"), trusted).comment,
+      "sealed by trusted forwarder lists.example.org, but it recorded no dmarc=pass for "
+      "example.com");
+  // A pass for another author domain says nothing about this one.
+  EXPECT_FALSE(decide(with_aar("l.example; dmarc=pass header.from=example.net"), trusted).applies);
+  // A pass beside a failure for the same domain is no clear vouch.
+  EXPECT_FALSE(decide(with_aar("l.example; dmarc=pass header.from=example.com; dmarc=fail "
+                               "header.from=example.com"),
+                      trusted)
+                   .applies);
+  EXPECT_TRUE(
+      decide(with_aar("l.example; dmarc=pass (ok) header.from=Example.COM"), trusted).applies);
+  EXPECT_NE(decide(with_aar("l.example; dmarc=pass header.from=(("), trusted)
+                .comment.find("cannot be read"),
+            std::string::npos);
+}
+
+TEST(ForwarderOverride, RecordedAuthorDomainIsComparedAsALabels) {
+  ArcResult c = chain({set(1, "lists.example.org", true,
+                           "l.example; dmarc=pass header.from=b\xc3\xbc"
+                           "cher.example")});
+  EXPECT_TRUE(
+      trusted_forwarder_override(true, c, "xn--bcher-kva.example", {"lists.example.org"}).applies);
+  EXPECT_FALSE(
+      trusted_forwarder_override(true, c, "bucher.example", {"lists.example.org"}).applies);
 }
 
 }  // namespace

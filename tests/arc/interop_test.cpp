@@ -80,9 +80,15 @@ for my $path (@ARGV) {
 
 // A list post as an MTA receives it: folded fields, a body with odd spacing. Its many signed
 // fields make a long h=, so that the AMS's i= starts a continuation line.
+// Two DKIM-Signature fields (never checked here): the AMS covers each (RFC 8617 4.1.2), so
+// h= names dkim-signature twice and the peers must count the fields the same way.
 const std::string kMessage =
     "Received: from mail.origin.example by mx.a.example;\r\n"
     "\tMon, 23 Nov 2026 09:00:02 +0000\r\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=origin.example; s=k2;\r\n"
+    " h=from:to:subject; bh=AAAA; b=BBBB\r\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=origin.example; s=k1;\r\n"
+    " h=from:subject; bh=CCCC; b=DDDD\r\n"
     "From: Alice Example <alice@origin.example>\r\n"
     "To: Discussion <list@lists.a.example>,\r\n  Bob <bob@c.example>\r\n"
     "Subject: Re: the  plan\r\n"

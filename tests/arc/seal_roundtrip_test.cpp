@@ -198,6 +198,50 @@ TEST_F(ArcRoundTrip, FailedChainIsSealedWithCvFailAndStaysFailed) {
   EXPECT_NE(r.reason.find("cv=fail"), std::string::npos) << r.reason;
 }
 
+// RFC 8617 5.1 step 2: once the newest seal says cv=fail, "there is no need to proceed and the
+// algorithm stops here": no set is added, whatever this hop's verdict; vouching for such a
+// chain with cv=pass is an error.
+TEST_F(ArcRoundTrip, ChainWhoseNewestSealSaysFailIsNotContinued) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  std::string two = seal(one + "changed\r\n", hop_b(), "arc=fail");
+  ASSERT_NE(two.find("cv=fail; d=b.example; i=2"), std::string::npos) << two;
+  const std::string three = "Authentication-Results: mx.a.example; arc=fail\r\n" + two;
+  auto sealed = seal_message(three, hop_a());
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  EXPECT_FALSE(sealed->sealed);
+  EXPECT_EQ(sealed->reason,
+            "the newest ARC-Seal (i=2) says cv=fail: chain not continued (RFC 8617 5.1)");
+  EXPECT_EQ(sealed->fields(), "");
+  for (ChainStatus given : {ChainStatus::fail, ChainStatus::none}) {
+    SealOptions o = hop_a();
+    o.chain_status = given;
+    sealed = seal_message(three, o);
+    ASSERT_TRUE(sealed.ok()) << sealed.reason();
+    EXPECT_FALSE(sealed->sealed);
+  }
+  SealOptions vouch = hop_a();
+  vouch.chain_status = ChainStatus::pass;
+  sealed = seal_message(three, vouch);
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_EQ(sealed.reason(), "cv=pass but the newest ARC-Seal (i=2) says cv=fail");
+}
+
+// cv=pass over seals whose cv= values break RFC 8617 5.2 step 3 (i=1 must say none).
+TEST_F(ArcRoundTrip, ExplicitPassOnWrongCvValuesIsRefused) {
+  const std::string forged =
+      "ARC-Seal: i=1; a=rsa-sha256; b=AAAA; cv=pass; d=x.example; s=s\r\n"
+      "ARC-Message-Signature: i=1; a=rsa-sha256; b=AAAA; bh=AAAA; d=x.example; h=from; s=s\r\n"
+      "ARC-Authentication-Results: i=1; x.example; none\r\n" +
+      kMessage;
+  SealOptions o = hop_a();
+  o.chain_status = ChainStatus::pass;
+  o.auth_results = "arc=pass";
+  auto sealed = seal_message(forged, o);
+  ASSERT_FALSE(sealed.ok());
+  EXPECT_EQ(sealed.reason(),
+            "cv=pass but the ARC chain is broken: ARC-Seal i=1 says cv=pass, not none");
+}
+
 TEST_F(ArcRoundTrip, MissingKeyAndTemporaryDnsFailure) {
   std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
   dns::ZoneResolver empty;
@@ -294,6 +338,40 @@ TEST_F(ArcRoundTrip, SealerRefusesBadOptions) {
   fresh_pass.chain_status = ChainStatus::pass;
   fresh_pass.auth_results = "none";
   EXPECT_FALSE(seal_message(kMessage, fresh_pass).ok());
+}
+
+// RFC 8617 4.1.2: the AMS "SHOULD include any DKIM-Signature header fields already present".
+// With two, h= names dkim-signature twice, and stripping either breaks the AMS.
+TEST_F(ArcRoundTrip, DefaultHeadersCoverEveryDkimSignature) {
+  const std::string top = "DKIM-Signature: v=1; a=ed25519-sha256; d=origin.example; b=top\r\n";
+  const std::string bottom = "DKIM-Signature: v=1; a=rsa-sha256; d=origin.example; b=bottom\r\n";
+  const std::string one =
+      seal(top + bottom + kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  EXPECT_NE(one.find("h=from:to:subject:date:message-id:dkim-signature:dkim-signature;"),
+            std::string::npos)
+      << one;
+  ASSERT_EQ(verify(one).status, ChainStatus::pass);
+  for (const std::string& stripped : {top, bottom}) {
+    std::string message = one;
+    message.erase(message.find(stripped), stripped.size());
+    ArcResult r = verify(message);
+    EXPECT_EQ(r.status, ChainStatus::fail) << stripped;
+    EXPECT_NE(r.reason.find("AMS i=1 signature did not verify"), std::string::npos) << r.reason;
+  }
+}
+
+// RFC 8617 4.1.2: "Authentication-Results header fields MUST NOT be included in AMS signatures."
+TEST_F(ArcRoundTrip, SealerRefusesToSignAuthenticationResults) {
+  const std::string with_ar =
+      "Authentication-Results: mx.a.example; spf=pass smtp.mailfrom=origin.example\r\n" + kMessage;
+  for (const std::string name : {"authentication-results", "Authentication-Results"}) {
+    SealOptions o = hop_a();
+    o.headers = {"from", "subject", name};
+    auto sealed = seal_message(with_ar, o);
+    ASSERT_FALSE(sealed.ok()) << name;
+    EXPECT_NE(sealed.reason().find("must not sign Authentication-Results"), std::string::npos)
+        << sealed.reason();
+  }
 }
 
 TEST_F(ArcRoundTrip, FiftyInstancesAreTheLimit) {

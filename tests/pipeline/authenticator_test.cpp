@@ -12,6 +12,7 @@
 #include <asio/use_awaitable.hpp>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -91,25 +92,34 @@ class AuthenticatorTest : public ::testing::Test {
   // A mailing list at lists.example.net altered the body of the spoofed demo message (DKIM
   // fails) and re-sent it from its own address (SPF not aligned), sealing it with ARC first;
   // its key is published in zone_. Empty if sealing failed.
-  std::string list_forwarded_message() {
+  // `dmarc` is the list's own DMARC result for example.test, as its AAR records it.
+  std::string list_forwarded_message(std::string_view dmarc = "pass") {
+    const std::string received =
+        "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
+        " dkim=pass header.d=example.test; dmarc=" +
+        std::string(dmarc) + " header.from=example.test\r\n" + demo_message("2-spoofed-from.eml");
+    return seal_as("lists.example.net", received);
+  }
+
+  // `message` with an ARC set of `domain` on top (selector "arc", the demo RSA key, published
+  // in zone_), copying that domain's Authentication-Results. Empty if sealing failed.
+  std::string seal_as(const std::string& domain, const std::string& message) {
     auto key =
         dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
     if (!key) return {};
-    zone_.add_txt("arc._domainkey.lists.example.net",
-                  {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
-    const std::string received =
-        "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
-        " dkim=pass header.d=example.test; dmarc=pass header.from=example.test\r\n" +
-        demo_message("2-spoofed-from.eml");
+    if (sealers_.insert(domain).second) {
+      zone_.add_txt("arc._domainkey." + domain,
+                    {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
+    }
     arc::SealOptions seal;
-    seal.domain = "lists.example.net";
+    seal.domain = domain;
     seal.selector = "arc";
-    seal.authserv_id = "lists.example.net";
+    seal.authserv_id = domain;
     seal.key = *key;
     seal.timestamp = kDemoNow;
-    auto sealed = arc::seal_message(received, seal);
+    auto sealed = arc::seal_message(message, seal);
     if (!sealed || !sealed->sealed) return {};
-    return sealed->fields() + received;
+    return sealed->fields() + message;
   }
 
   static Envelope list_envelope() {
@@ -130,6 +140,7 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   dns::ZoneResolver zone_;
+  std::set<std::string> sealers_;  // whose ARC key zone_ publishes
   LocalPolicy policy_;
 };
 
@@ -845,6 +856,59 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(v.action, Action::reject) << v.reason;
   policy_.dkim.refuse_unsigned_duplicates = false;
   EXPECT_EQ(check(e, replayed).action, Action::accept);
+}
+
+// RFC 8617 5.2 step 5: the trusted list sealed i=1, then a hop it does not trust rewrote the body
+// and sealed i=2 over the result. The chain passes (each seal and the newest AMS verify), but
+// the list's AMS no longer does (oldest-pass 2): it vouched for another message.
+TEST_F(AuthenticatorTest, TrustedArcSealerWhoseSignatureBrokeDoesNotOverride) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string forwarded = list_forwarded_message();
+  ASSERT_FALSE(forwarded.empty());
+  const std::string hop = "Authentication-Results: relay.attacker.example; arc=pass\r\n";
+
+  // A second hop that leaves the message alone: the list's set still vouches.
+  const std::string relayed = seal_as("relay.attacker.example", hop + forwarded);
+  ASSERT_FALSE(relayed.empty());
+  Verdict v = check(list_envelope(), relayed);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_EQ(v.arc->oldest_pass, 0);
+  EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+  EXPECT_EQ(v.arc_override.trusted_sealer, "lists.example.net");
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+
+  std::string altered = forwarded;
+  const std::string text = "Please wire 50,000 to the account below today.";
+  ASSERT_NE(altered.find(text), std::string::npos);
+  altered.replace(altered.find(text), text.size(), "Please wire 90,000 to IBAN XX00 today.");
+  const std::string resealed = seal_as("relay.attacker.example", hop + altered);
+  ASSERT_FALSE(resealed.empty());
+  v = check(list_envelope(), resealed);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_EQ(v.arc->oldest_pass, 2);
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.action, Action::reject);
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but its ARC-Message-Signature no longer "
+            "verifies (i=1, oldest-pass 2)");
+}
+
+// The trusted list's own verdict was dmarc=fail (it relayed a spoofed From): its seal vouches
+// for the transport, not for the author.
+TEST_F(AuthenticatorTest, TrustedArcSealerThatRecordedDmarcFailDoesNotOverride) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string forwarded = list_forwarded_message("fail");
+  ASSERT_FALSE(forwarded.empty());
+  Verdict v = check(list_envelope(), forwarded);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.action, Action::reject);
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but it recorded dmarc=fail for example.test");
 }
 
 TEST_F(AuthenticatorTest, LongSpfExplanationIsCutToFitAnSmtpReply) {

@@ -67,10 +67,11 @@ struct ArcSeal {
 };
 
 // ARC-Authentication-Results (RFC 8617 4.1.1): "i=N;" then an Authentication-Results payload.
+// Only "i=N;" is checked: the payload's syntax does not affect the chain's validity (3.4).
 struct ArcAuthResults {
   int instance = 0;
-  std::string payload;      // everything after "i=N;", leading whitespace removed, folding kept
-  std::string authserv_id;  // the payload's first token, for display
+  std::string payload;      // everything after "i=N;", surrounding whitespace removed, folding kept
+  std::string authserv_id;  // the payload's authserv-id, for display; empty when it has none
 };
 
 // Parse a field's value (everything after the colon, folding included).

@@ -20,6 +20,9 @@ struct ArcSetReport {
   std::string ams_domain;                   // AMS d=
   std::string ams_selector;                 // AMS s=
   std::string authserv_id;                  // AAR authserv-id
+  // The AAR after "i=N;": authserv-id and results as the sealer wrote them (folding kept).
+  // What the trusted-sealer override reads (forwarder_override.hpp).
+  std::string aar_payload;
   std::optional<bool> ams_valid;
   std::optional<bool> seal_valid;
   std::string ams_reason;   // why the AMS did not verify

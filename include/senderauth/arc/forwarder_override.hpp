@@ -8,26 +8,38 @@
 #include <string_view>
 #include <vector>
 
-#include "senderauth/arc/arc_fields.hpp"
+#include "senderauth/arc/arc_result.hpp"
 
 namespace senderauth::arc {
 
 struct ForwarderOverride {
   bool applies = false;
+  // A trusted forwarder sealed the passing chain, but the override was refused: the comment
+  // says why (the verdict's reason repeats it).
+  bool refused = false;
   std::string reason_type;     // "arc" when applies (the report's PolicyOverride type)
-  std::string trusted_sealer;  // the newest sealing domain found on the trusted list
+  std::string trusted_sealer;  // the trusted sealing domain vouched for (or refused)
   std::string comment;         // human words for logs and the report's comment
 };
 
-// Pure: no DNS, no clock. `sealing_domains` newest first (ArcResult::sealing_domains()).
-// `trusted` entries match a sealing domain exactly (case-insensitive, trailing dot ignored);
-// an entry starting with "." matches any subdomain of it ("*.example" is read the same way).
-// Applies only when DMARC failed and the chain passed, and not when `unsigned_duplicates`
-// (ArcResult::unsigned_duplicates) says the newest AMS leaves a copy of a Subject, From...
-// unsigned: the sealer vouched for the message as it was, not for a field added on top since.
-ForwarderOverride trusted_forwarder_override(bool dmarc_failed, ChainStatus arc_status,
-                                             const std::vector<std::string>& sealing_domains,
+// Pure: no DNS, no clock. `chain` is the verifier's result; `from_domain` the author domain
+// DMARC judged (A-labels). `trusted` entries match a sealing domain (ARC-Seal d=) exactly
+// (case-insensitive, trailing dot ignored); an entry starting with "." matches any subdomain of
+// it ("*.example" is read the same way).
+//
+// A trusted sealer vouches only for the message it saw and for what it recorded. So the
+// override applies only when DMARC failed, the chain passed, and the newest set sealed by a
+// trusted domain whose ARC-Message-Signature still verifies (ArcSetReport::ams_valid: the sets
+// at or above oldest-pass, RFC 8617 5.2 step 5) records in its ARC-Authentication-Results
+// dmarc=pass for header.from=`from_domain`, and no other dmarc= result for that domain. An
+// older set whose AMS no longer verifies was sealed over a message that has changed since; a
+// sealer that recorded dmarc=fail vouched for the transport, not for the author.
+// Not either when `refuse_unsigned_duplicates` and chain.unsigned_duplicates says the newest
+// AMS leaves a copy of a Subject, From... unsigned: the sealer vouched for the message as it
+// was, not for a field added on top since.
+ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
+                                             std::string_view from_domain,
                                              const std::vector<std::string>& trusted,
-                                             std::string_view unsigned_duplicates = {});
+                                             bool refuse_unsigned_duplicates = true);
 
 }  // namespace senderauth::arc

@@ -20,7 +20,8 @@
 
 namespace senderauth::arc {
 
-// Signed when present: what the AMS covers unless told otherwise.
+// Signed when present: what the AMS covers unless told otherwise. Each once, except
+// dkim-signature: once per DKIM-Signature field, so that every one is covered (RFC 8617 4.1.2).
 std::vector<std::string> default_sealed_headers();
 
 struct SealOptions {
@@ -28,7 +29,8 @@ struct SealOptions {
   std::string selector;     // s=
   std::string authserv_id;  // ours: the Authentication-Results fields copied into the AAR
   dkim::PrivateKey key;     // RSA (rsa-sha256) or Ed25519 (ed25519-sha256)
-  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal.
+  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal
+  // nor Authentication-Results.
   std::vector<std::string> headers;
   std::optional<std::int64_t> timestamp;  // t=; unset: now
   // This hop's verdict on the chain it received. Unset: read from the arc= result in our
@@ -42,8 +44,9 @@ struct SealOptions {
 
 struct SealResult {
   bool sealed = false;
-  std::string reason;  // when not sealed: why no set was added (RFC 8617 5.1: a failed chain
-                       // without our own verdict is not continued)
+  std::string reason;  // when not sealed: why no set was added (RFC 8617 5.1: a chain whose
+                       // newest seal says cv=fail, or one without our own verdict, is not
+                       // continued)
   int instance = 0;
   ChainStatus chain_status = ChainStatus::none;
   // Whole fields, "Name: value" with CRLF line ends and a final CRLF.
@@ -67,8 +70,9 @@ class ArcSealer final : public message::MessageSink {
   void on_body(std::string_view chunk) override;
   void on_end() override;
 
-  // After on_end(). Errors: options unusable (no From signed, bad domain/selector, key),
-  // instance 50 already used, no results to copy into the AAR.
+  // After on_end(). Errors: options unusable (no From signed, bad domain/selector/authserv-id,
+  // key), instance 50 already used, cv=pass on a chain whose structure or cv= values are
+  // broken (the signatures are the caller's to check: sealing needs no DNS).
   Result<SealResult> result();
 
  private:
