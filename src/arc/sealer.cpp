@@ -8,7 +8,7 @@
 #include "arc_chain.hpp"
 #include "arc_signing_input.hpp"
 #include "authres_merge.hpp"
-#include "senderauth/authres/clause.hpp"
+#include "senderauth/authres/format.hpp"
 #include "senderauth/core/base64.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
@@ -189,10 +189,9 @@ Result<SealResult> ArcSealer::result() {
   if (!dkim::is_valid_dns_name(o.selector)) return make_error("invalid selector: " + o.selector);
   // The AAR is written "i=N; authserv-id; results": an id that is not a token would give a
   // payload nobody can read back (a blank one, "i=1;  ; spf=pass", names no server at all).
-  if (!authres::is_token(o.authserv_id)) {
-    return make_error("invalid authserv-id \"" + o.authserv_id +
-                      "\": a token is needed, such as a host name (printable US-ASCII without "
-                      "spaces or ()<>@,;:\\\"/[]?=)");
+  if (auto id = authres::check_authserv_id(o.authserv_id); !id) {
+    return make_error("invalid authserv-id: " + id.reason() +
+                      " (a token is needed, such as a host name)");
   }
   auto names = signed_header_names(o, s.headers);
   if (!names) return names.error();
