@@ -5,13 +5,42 @@
 
 namespace senderauth::arc::detail {
 
+namespace {
+
+// Where the next ';' outside quoted strings and comments is (npos: none). A local part may be
+// quoted ("a;b"@example.com) and a comment may hold a ';' (our own reasons do): splitting
+// there would fold the AAR inside a value.
+std::size_t next_separator(std::string_view text) {
+  bool quoted = false;
+  int comment_depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((quoted || comment_depth > 0) && c == '\\') {
+      ++i;  // a quoted-pair
+    } else if (quoted) {
+      quoted = c != '"';
+    } else if (c == '(') {
+      ++comment_depth;
+    } else if (c == ')' && comment_depth > 0) {
+      --comment_depth;
+    } else if (comment_depth == 0 && c == '"') {
+      quoted = true;
+    } else if (comment_depth == 0 && c == ';') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 std::vector<std::string> own_results(const message::HeaderList& headers,
                                      std::string_view authserv_id) {
   std::vector<std::string> payloads;
   for (const auto& field : headers) {
     if (!field.is("Authentication-Results")) continue;
     std::string_view value = trim_fws(field.value());
-    auto semicolon = value.find(';');
+    auto semicolon = next_separator(value);
     if (semicolon == std::string_view::npos) continue;  // no results at all
     std::string_view head = value.substr(0, semicolon);
     std::size_t end = 0;
@@ -27,7 +56,7 @@ MergedResults merge_results(const std::vector<std::string>& payloads) {
   for (const auto& payload : payloads) {
     std::string_view rest = payload;
     while (true) {
-      auto semicolon = rest.find(';');
+      auto semicolon = next_separator(rest);
       std::string_view part = trim_fws(rest.substr(0, semicolon));
       if (!part.empty()) {
         if (!merged.text.empty()) merged.text += ";\r\n  ";

@@ -97,6 +97,20 @@ TEST_F(ArcRoundTrip, FirstHopRsa) {
   EXPECT_EQ(r.sets[0].ams_valid, true);
 }
 
+// The AAR puts each result on a line of its own, at the ';' between results: not at one inside
+// a quoted local part or a comment, where a fold would change the value.
+TEST_F(ArcRoundTrip, ResultsAreSplitOnlyBetweenResults) {
+  std::string one = seal(kMessage, hop_a(),
+                         "spf=pass smtp.mailfrom=\"a;b\"@origin.example; dmarc=fail (no aligned "
+                         "pass; p=reject) header.from=origin.example");
+  EXPECT_NE(one.find("ARC-Authentication-Results: i=1; mx.a.example; spf=pass "
+                     "smtp.mailfrom=\"a;b\"@origin.example;\r\n  dmarc=fail (no aligned pass; "
+                     "p=reject) header.from=origin.example\r\n"),
+            std::string::npos)
+      << one.substr(one.find("ARC-Authentication-Results"), 200);
+  EXPECT_EQ(verify(one).status, ChainStatus::pass);
+}
+
 TEST_F(ArcRoundTrip, SecondHopEd25519) {
   std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
   std::string two = seal(one, hop_b(), "arc=pass; dmarc=fail header.from=origin.example");
