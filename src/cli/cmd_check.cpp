@@ -163,6 +163,13 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
                            {"trusted_sealer", v.arc_override.trusted_sealer},
                            {"comment", v.arc_override.comment}};
   }
+  // A trusted forwarder sealed the passing chain but did not vouch for this message: which one,
+  // and why, for the site that trusts it.
+  doc["arc_override_refused"] = nullptr;
+  if (v.arc_override.refused) {
+    doc["arc_override_refused"] = {{"trusted_sealer", v.arc_override.trusted_sealer},
+                                   {"comment", v.arc_override.comment}};
+  }
   doc["headers"] = {{"authentication_results", v.authentication_results},
                     {"received_spf", text_or_null(v.received_spf)}};
   doc["forged_authres_fields"] = v.forged_authres_fields;

@@ -48,6 +48,50 @@ TEST(CheckCli, AllPassPrintsHeadersAndAccept) {
   EXPECT_NE(run.out.find("\nverdict: accept\n"), std::string::npos) << run.out;
 }
 
+// The README's trusted-forwarder example, run twice: the relay example.test checks
+// 3-body-altered.eml (its DKIM body hash is broken) and seals it with its results; the final hop
+// trusts example.test. When the relay recorded dmarc=pass the override applies; when it
+// recorded dmarc=fail (it got the message from a spoofer) it is refused and the JSON says why.
+std::string relayed(const ScratchDir& dir, const std::string& envelope) {
+  const CliRun relay = run_cli("check --authserv-id relay.example.test --now 1795430000" + kZone +
+                               envelope + message("3-body-altered.eml"));
+  EXPECT_EQ(relay.exit_code, 0) << relay.err;
+  std::ifstream in(kDemo + "/messages/3-body-altered.eml", std::ios::binary);
+  const std::string original((std::istreambuf_iterator<char>(in)), {});
+  const std::filesystem::path received = dir.path() / "received.eml";
+  std::ofstream(received, std::ios::binary)
+      << relay.out.substr(0, relay.out.find("\nReceived-SPF:") + 1) << original;
+  const CliRun seal = run_cli("arc seal --key '" + kDemo +
+                              "/keys/demo-ed.example.test.pem' --domain example.test"
+                              " --selector demo-ed --authserv-id relay.example.test"
+                              " --timestamp 1795429500 --in '" +
+                              received.string() + "'");
+  EXPECT_EQ(seal.exit_code, 0) << seal.err;  // the ARC set, then the message unchanged
+  return " '" + dir.write("forwarded.eml", seal.out) + "'";
+}
+
+TEST(CheckCli, TrustedForwarderOverrideAppliesOrSaysWhyNot) {
+  const ScratchDir dir("senderauth-check-trusted-sealer");
+  // As in README: the last hop is mx.example.org, and mx.example.net hands it the message.
+  const std::string last_hop =
+      " --authserv-id mx.example.org --now 1795430000" + kZone +
+      " --ip 198.51.100.25 --helo mx.example.net"
+      " --mail-from alice@example.test --trusted-sealer example.test --json";
+  auto j = json_of(run_cli("check" + last_hop + relayed(dir, kGoodEnvelope)));
+  EXPECT_EQ(j["dmarc"]["result"], "fail");
+  EXPECT_EQ(j["action"], "accept");
+  EXPECT_EQ(j["arc_override"]["trusted_sealer"], "example.test");
+  EXPECT_TRUE(j["arc_override_refused"].is_null());
+  j = json_of(run_cli("check" + last_hop + relayed(dir, kSpoofEnvelope)));
+  EXPECT_EQ(j["arc"]["result"], "pass");
+  EXPECT_EQ(j["action"], "reject");
+  EXPECT_TRUE(j["arc_override"].is_null());
+  EXPECT_EQ(j["arc_override_refused"]["trusted_sealer"], "example.test");
+  EXPECT_EQ(j["arc_override_refused"]["comment"],
+            "sealed by trusted forwarder example.test, but it recorded dmarc=fail for "
+            "example.test");
+}
+
 TEST(CheckCli, SpoofedFromIsRejectedWithSmtpReply) {
   const auto j =
       json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + message("2-spoofed-from.eml")));
