@@ -75,7 +75,17 @@ SpfIdentityTarget helo_identity(std::string_view helo) {
 }
 
 std::string helo_domain(std::string_view helo) {
-  return helo_identity(helo).domain;  // the conversion helo_identity() checks
+  // The conversion helo_identity() checks, without building its sender and reason strings:
+  // every Received-SPF field asks for it.
+  helo = trim(helo);
+  std::string domain(helo);
+  if (!is_ascii(helo)) {
+    auto ascii = domain_to_a_labels(helo);
+    if (!ascii) return domain;
+    domain = std::move(*ascii);
+  }
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  return domain;
 }
 
 }  // namespace senderauth::spf
