@@ -238,8 +238,8 @@ void canonicalize_header(Canonicalization canon, std::string_view raw, std::stri
   std::size_t i = colon + 1;
   while (i < raw.size()) {
     char c = raw[i];
-    if (c == '\r' || c == '\n') {  // unfolding (and the final CRLF)
-      ++i;
+    if (c == '\n' || (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) {
+      ++i;  // unfolding (and the final CRLF); a bare CR is data (RFC 5322 obs-unstruct)
     } else if (is_wsp(c)) {
       pending_space = started;
       ++i;

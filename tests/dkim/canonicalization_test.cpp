@@ -290,6 +290,11 @@ TEST(HeaderCanonicalization, Relaxed) {
   out.clear();
   canonicalize_header(Canonicalization::relaxed, "X:\r\n", out);
   EXPECT_EQ(out, "x:\r\n");
+  // A bare CR is no line break (RFC 5322 obs-unstruct allows it in unstructured fields):
+  // relaxed keeps it, as dkimpy and Mail::DKIM do.
+  out.clear();
+  canonicalize_header(Canonicalization::relaxed, "Subject: a\rb \r \r\n", out);
+  EXPECT_EQ(out, "subject:a\rb \r\r\n");
 }
 
 // RFC 6376 3.4.2 byte by byte, as the reference for the run-wise implementation.
@@ -302,8 +307,11 @@ std::string relaxed_header_reference(std::string_view raw) {
   out.push_back(':');
   if (colon == std::string_view::npos) return out + "\r\n";
   bool pending = false, started = false;
-  for (char c : raw.substr(colon + 1)) {
-    if (c == '\r' || c == '\n') continue;  // unfolded
+  const std::string_view value = raw.substr(colon + 1);
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    // Unfolded: a line break (CRLF, or LF read as one); a CR alone is data.
+    if (c == '\n' || (c == '\r' && i + 1 < value.size() && value[i + 1] == '\n')) continue;
     if (c == ' ' || c == '\t') {
       pending = started;
       continue;
