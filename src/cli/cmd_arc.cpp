@@ -212,7 +212,11 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
     auto sealed = arc::seal_message(message, options);
     if (!sealed) throw CliError(sealed.reason());
     if (!sealed->sealed) std::cerr << "senderauth: no ARC set added: " << sealed->reason << "\n";
-    std::cout << in_line_ending_of(sealed->fields(), message) << message;
+    // After a leading mbox separator, which the reader skipped and which is no header field.
+    const std::size_t separator = message::mbox_separator_length(message);
+    const std::string_view whole(message);
+    std::cout << whole.substr(0, separator) << in_line_ending_of(sealed->fields(), message)
+              << whole.substr(separator);
     std::cout.flush();
     state.exit_code = sealed->sealed ? 0 : 1;
   });

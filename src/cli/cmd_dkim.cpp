@@ -214,8 +214,17 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
           o->timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count());
+      if (t < 0 || t > 999'999'999'999) {  // t= is 1*12DIGIT (RFC 6376 3.5)
+        throw CliError("--timestamp must be 0 to 999999999999");
+      }
       cfg.timestamp = t;
-      if (o->expire_after) cfg.expiration = t + *o->expire_after;
+      if (o->expire_after) {
+        // Checked here, before the sum can overflow; the signer checks the range of both.
+        if (*o->expire_after <= 0 || *o->expire_after > 999'999'999'999) {
+          throw CliError("--expire-after must be 1 to 999999999999 seconds");
+        }
+        cfg.expiration = t + *o->expire_after;
+      }
       configs.push_back(std::move(cfg));
     }
     std::string input = read_input(o->input);
@@ -238,8 +247,11 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
         if (ch != '\r') out.push_back(ch);
       }
     }
+    // After a leading mbox separator, which the reader skipped and which is no header field.
+    const std::size_t separator = message::mbox_separator_length(input);
+    std::fwrite(input.data(), 1, separator, stdout);
     std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fwrite(input.data(), 1, input.size(), stdout);
+    std::fwrite(input.data() + separator, 1, input.size() - separator, stdout);
     std::fflush(stdout);
     state.exit_code = 0;
   });

@@ -183,6 +183,12 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count());
+    // RFC 6376 3.5: t= and x= are 1*12DIGIT, and x= MUST be greater than t=.
+    constexpr std::int64_t kMaxTime = 999'999'999'999;
+    if (now < 0 || now > kMaxTime) return make_error("t= must be 0 to 999999999999");
+    if (c.expiration && (*c.expiration <= now || *c.expiration > kMaxTime)) {
+      return make_error("x= must be after t= and at most 999999999999");
+    }
     tags.push_back("t=" + std::to_string(now) + ";");
     if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
     if (!identity.empty()) tags.push_back("i=" + identity + ";");

@@ -249,6 +249,12 @@ class CollectingSink final : public MessageSink {
 };
 }  // namespace
 
+std::size_t mbox_separator_length(std::string_view message) {
+  const std::size_t lf = message.find('\n');
+  const std::size_t length = lf == std::string_view::npos ? message.size() : lf + 1;
+  return is_mbox_separator(message.substr(0, length)) ? length : 0;
+}
+
 Result<ParsedMessage> parse_message(std::string_view bytes, ReaderLimits limits) {
   ParsedMessage parsed;
   CollectingSink sink(parsed.body);

@@ -97,6 +97,25 @@ TEST_F(ArcCli, SealThenVerify) {
   EXPECT_NE(json.out.find("\"unsigned_duplicates\":null"), std::string::npos) << json.out;
 }
 
+// A leading mbox separator ("From " ...) stays on top: below it the ARC set is header fields.
+TEST_F(ArcCli, MboxSeparatorStaysOnTop) {
+  std::ifstream in_file(dir_ / "in.eml", std::ios::binary);
+  const std::string message((std::istreambuf_iterator<char>(in_file)), {});
+  const std::string separator = "From a@a.example Mon Jan  1 00:00:00 2024\n";
+  write(dir_ / "mbox.eml", separator + message);
+  CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                    " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                    " --timestamp 1700000000 --in " + (dir_ / "mbox.eml").string() + " > " +
+                    (dir_ / "out.eml").string());
+  ASSERT_EQ(seal.status, 0);
+  std::ifstream out_file(dir_ / "out.eml", std::ios::binary);
+  const std::string sealed((std::istreambuf_iterator<char>(out_file)), {});
+  EXPECT_EQ(sealed.rfind(separator + "ARC-Seal: ", 0), 0u) << sealed;
+  CliRun verify = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                      (dir_ / "out.eml").string());
+  EXPECT_EQ(verify.out.rfind("arc=pass (i=1)", 0), 0u) << verify.out;
+}
+
 TEST_F(ArcCli, UsageErrors) {
   EXPECT_EQ(
       run(cli() + " arc seal --domain d.example --selector s --authserv-id x < /dev/null").status,

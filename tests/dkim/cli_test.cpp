@@ -177,6 +177,46 @@ TEST(DkimCli, VerifiesRfc8463AtAFixedTime) {
   EXPECT_NE(v.out.find("\npass d=football.example.com s=test a=rsa-sha256"), std::string::npos);
 }
 
+// The demo key, for tests that only need a signature that verifies.
+const std::string kDemoDir = std::string(SENDERAUTH_SOURCE_DIR) + "/demo";
+const std::string kDemoKey = " --key " + kDemoDir + "/keys/demo-rsa.example.test.pem" +
+                             " --domain example.test --selector demo-rsa";
+const std::string kDemoZone = " --zone " + kDemoDir + "/zone/demo.zone";
+
+// The reader skips a leading mbox separator ("From " ...): the signature goes after it, where
+// it is a header field, not above it, where the separator would end up in the header section.
+TEST(DkimCli, MboxSeparatorStaysOnTop) {
+  TempDir dir;
+  const std::string separator = "From joe@example.test Mon Jan  1 00:00:00 2024\n";
+  write(dir.file("mbox.eml"), separator + kMessage);
+  CliRun s = run("dkim sign" + kDemoKey + " --in " + dir.file("mbox.eml") + " > " +
+                 dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  std::ifstream in(dir.file("signed.eml"), std::ios::binary);
+  const std::string signed_text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_TRUE(signed_text.starts_with(separator + "DKIM-Signature: ")) << signed_text;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_TRUE(v.out.starts_with("pass d=example.test")) << v.out;
+}
+
+// RFC 6376 3.5: t= and x= are 1*12DIGIT, and x= MUST be greater than t=.
+TEST(DkimCli, SignatureTimesOutOfRangeAreRefused) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string sign = "dkim sign" + kDemoKey + " --in " + dir.file("msg.eml");
+  for (const char* bad :
+       {" --timestamp=-5", " --timestamp 1000000000000", " --timestamp 1700000000 --expire-after 0",
+        " --timestamp 1700000000 --expire-after=-100",
+        " --timestamp 1700000000 --expire-after 9223372036854775807"}) {
+    CliRun r = run(sign + bad);
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.out;
+    EXPECT_TRUE(r.out.starts_with("senderauth: ")) << r.out;
+  }
+  CliRun ok = run(sign + " --timestamp 1700000000 --expire-after 1");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_NE(ok.out.find("x=1700000001;"), std::string::npos) << ok.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);

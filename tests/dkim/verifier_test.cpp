@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <asio/io_context.hpp>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "senderauth/core/base64.hpp"
@@ -385,6 +389,26 @@ TEST_F(Verifier, CapOnSignatures) {
   EXPECT_EQ(r[1].status, DkimStatus::pass);
   EXPECT_EQ(r[2].status, DkimStatus::policy);
   EXPECT_NE(r[2].reason.find("more than 2"), std::string::npos);
+}
+
+// RFC 6376 3.5: the signer never writes an x= at or before t=, nor a time beyond 12 digits.
+TEST_F(Verifier, SignerRefusesTimesTheGrammarForbids) {
+  for (auto [t, x] : std::initializer_list<std::pair<std::int64_t, std::optional<std::int64_t>>>{
+           {1700000000, 1700000000},
+           {1700000000, 1699999900},
+           {-5, std::nullopt},
+           {1000000000000, std::nullopt},
+           {1700000000, 1000000000000}}) {
+    auto c = config(test::rsa_key());
+    c.timestamp = t;
+    c.expiration = x;
+    auto signed_message = sign_message(kMessage, {c});
+    EXPECT_FALSE(signed_message.ok()) << t;
+  }
+  auto c = config(test::rsa_key());
+  c.timestamp = 1700000000;
+  c.expiration = 1700000001;
+  EXPECT_TRUE(sign_message(kMessage, {c}).ok());
 }
 
 TEST_F(Verifier, ExpiryAndFutureTimestampWithSkew) {

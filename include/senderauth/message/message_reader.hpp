@@ -97,6 +97,11 @@ class MessageReader {
 };
 
 // Reads a whole message held in memory (tests, CLI): headers and the body as one string.
+// The length of `message`'s leading mbox separator line ("From " ..., with its line end), which
+// MessageReader skips; 0 when it has none. Fields added on top of such a message (DKIM-Signature,
+// an ARC set) go after it, or the separator would end up inside the header section.
+std::size_t mbox_separator_length(std::string_view message);
+
 struct ParsedMessage {
   HeaderList headers;
   std::string body;
