@@ -75,6 +75,14 @@ bool usable_dns_name(std::string_view name) {
   return label > 0;
 }
 
+// RFC 7208 6.2: an explanation is US-ASCII, and being text for a reply, without controls.
+bool printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte <= 0x7e;
+  });
+}
+
 std::string dns_problem(const Answer& answer, std::string_view name, RecordType type) {
   std::string text = "DNS ";
   text += dns::to_string(answer.status);
@@ -312,10 +320,7 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
   if (!answer) answer = co_await query(*target, RecordType::TXT);
   if (!answer->ok()) co_return default_explanation(domain);
   auto texts = answer->joined_txt();
-  if (texts.size() != 1) co_return default_explanation(domain);
-  for (unsigned char c : texts.front()) {
-    if (c < 0x20 || c > 0x7e) co_return default_explanation(domain);
-  }
+  if (texts.size() != 1 || !printable_ascii(texts.front())) co_return default_explanation(domain);
   MacroContext ctx = context(domain);
   std::string validated;
   if (uses_validated_name(texts.front())) {
@@ -323,7 +328,9 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
     ctx.validated_name = validated;
   }
   auto text = expand_macro_string(texts.front(), ctx, MacroUse::explanation);
-  if (!text) co_return default_explanation(domain);
+  // The expansion is checked again: %{l}, %{s} and %{h} carry what the client sent (UTF-8 from
+  // an SMTPUTF8 envelope, CR LF in a HELO), and the text may go into an SMTP reply (6.2).
+  if (!text || !printable_ascii(*text)) co_return default_explanation(domain);
   co_return std::move(*text);
 }
 

@@ -373,5 +373,26 @@ TEST(SpfIdentityRules, Helo) {
   EXPECT_FALSE(helo_identity("JUMPIN' JUPITER").checkable);
 }
 
+// RFC 7208 6.2: the explanation must be US-ASCII. %{l}, %{s} and %{h} can bring an SMTPUTF8
+// envelope's UTF-8, or a hostile HELO's CR LF, into text that ends up in an SMTP reply.
+TEST_F(SpfEvaluator, ExplanationOutsidePrintableAsciiFallsBackToTheDefault) {
+  zone.add_txt("example.com", {"v=spf1 -all exp=why.example.com"});
+  zone.add_txt("why.example.com", {"Sender %{l} via %{h} is not allowed"});
+  const std::string fallback = "192.0.2.9 is not one of example.com's designated mail servers.";
+  auto plain = check("192.0.2.9", "jo@example.com");
+  EXPECT_EQ(plain.verdict, SpfVerdict::fail);
+  EXPECT_EQ(plain.explanation, "Sender jo via mail.example.org is not allowed");
+  auto utf8 = check("192.0.2.9", "j\xc3\xb6rg@example.com");
+  EXPECT_EQ(utf8.verdict, SpfVerdict::fail);
+  EXPECT_EQ(utf8.explanation, fallback);
+  SpfRequest request;
+  request.client_ip = ip("192.0.2.9");
+  request.helo = "mail.example.org\r\n250 OK";
+  request.mail_from = "jo@example.com";
+  auto crlf = dns::run_sync(io, check_host(zone, request));
+  EXPECT_EQ(crlf.verdict, SpfVerdict::fail);
+  EXPECT_EQ(crlf.explanation, fallback);
+}
+
 }  // namespace
 }  // namespace senderauth::spf
