@@ -176,7 +176,8 @@ class Evaluation {
   // The time budget runs from the first query that has to wait: answers at hand take no time
   // worth budgeting, and reading the clock for each of them would cost more than the lookup.
   std::optional<Clock::time_point> deadline_;
-  mutable std::int64_t timestamp_;  // %{t}; read from the clock when first needed
+  mutable std::int64_t timestamp_;                // %{t}; read from the clock when first needed
+  mutable std::optional<std::string> helo_name_;  // %{h}: helo_domain(helo_)
   int terms_ = 0;
   int voids_ = 0;
   int queries_ = 0;
@@ -236,7 +237,10 @@ MacroContext Evaluation::context(std::string_view domain) const {
   ctx.sender_domain = sender_domain_;
   ctx.domain = domain;
   ctx.client_ip = ip_;
-  ctx.helo = helo_;
+  // %{h} goes into query names, which are A-labels (4.3); converted when first needed, as few
+  // records use it.
+  if (!helo_name_) helo_name_ = helo_domain(helo_);
+  ctx.helo = *helo_name_;
   ctx.receiver = options_.receiver;
   if (timestamp_ == 0) {
     timestamp_ = std::chrono::duration_cast<std::chrono::seconds>(

@@ -394,5 +394,28 @@ TEST_F(SpfEvaluator, ExplanationOutsidePrintableAsciiFallsBackToTheDefault) {
   EXPECT_EQ(crlf.explanation, fallback);
 }
 
+// RFC 7208 4.3: names go to DNS as A-labels, %{h} included, so a HELO in U-labels gives the
+// same result as its A-labels.
+TEST_F(SpfEvaluator, HeloMacroExpandsToALabels) {
+  zone.add_txt("example.com", {"v=spf1 exists:%{h}._h.example.com -all exp=why.example.com"});
+  zone.add_txt("why.example.com", {"not via %{h}"});
+  zone.add_address("mail.xn--bcher-kva.example._h.example.com", ip("127.0.0.2"));
+  SpfRequest request;
+  request.mail_from = "jo@example.com";
+  for (const char* helo : {"mail.b\xc3\xbc"
+                           "cher.example",
+                           "mail.xn--bcher-kva.example", "mail.xn--bcher-kva.example."}) {
+    request.helo = helo;
+    request.client_ip = ip("192.0.2.9");
+    EXPECT_EQ(dns::run_sync(io, check_host(zone, request)).verdict, SpfVerdict::pass) << helo;
+    request.helo = std::string("other.") + helo;
+    auto fail = dns::run_sync(io, check_host(zone, request));
+    EXPECT_EQ(fail.verdict, SpfVerdict::fail) << helo;
+    EXPECT_EQ(fail.explanation, "not via other.mail.xn--bcher-kva.example") << helo;
+  }
+  request.helo = "[192.0.2.1]";  // an address literal stays as sent
+  EXPECT_EQ(dns::run_sync(io, check_host(zone, request)).explanation, "not via [192.0.2.1]");
+}
+
 }  // namespace
 }  // namespace senderauth::spf
