@@ -565,10 +565,11 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
     co_return error_outcome(SpfVerdict::permerror, "include/redirect nested deeper than " +
                                                        std::to_string(options_.max_depth));
   }
-  domain = strip_dot(std::move(domain));
+  // Checked before the trailing dot goes: a second one is an empty label, not a valid name.
   if (!is_checkable_domain(domain)) {
     co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
   }
+  domain = strip_dot(std::move(domain));
   SharedAnswer txt = answered_now(domain, RecordType::TXT);
   if (!txt) txt = co_await query(domain, RecordType::TXT);
   std::optional<Outcome> ended;

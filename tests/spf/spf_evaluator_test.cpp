@@ -417,5 +417,31 @@ TEST_F(SpfEvaluator, HeloMacroExpandsToALabels) {
   EXPECT_EQ(dns::run_sync(io, check_host(zone, request)).explanation, "not via [192.0.2.1]");
 }
 
+// RFC 7208 4.3: one trailing dot may end a domain; a second is an empty label, so the name is
+// malformed and the result is "none" (as pyspf has it), not a check of the name without dots.
+TEST_F(SpfEvaluator, OnlyOneTrailingDotIsDropped) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.9 -all"});
+  EXPECT_EQ(check("192.0.2.9", "a@example.com.").verdict, SpfVerdict::pass);
+  auto two = check("192.0.2.9", "a@example.com..");
+  EXPECT_EQ(two.verdict, SpfVerdict::none);
+  EXPECT_NE(two.problem.find("\"example.com..\" is not a fully qualified domain name"),
+            std::string::npos)
+      << two.problem;
+  EXPECT_FALSE(mailfrom_identity("", "mail.example.org..").checkable);
+  EXPECT_FALSE(helo_identity("mail.example.org..").checkable);
+  EXPECT_TRUE(helo_identity("mail.example.org.").checkable);
+  EXPECT_FALSE(is_checkable_domain("example.com.."));
+  EXPECT_TRUE(is_checkable_domain("example.com."));
+  zone.clear_query_log();
+  auto direct = dns::run_sync(
+      io, check_host(zone, ip("192.0.2.9"), "example.com..", "a@example.com..", "h.example"));
+  EXPECT_EQ(direct.verdict, SpfVerdict::none);
+  EXPECT_EQ(zone.query_count(), 0u);
+  EXPECT_EQ(dns::run_sync(
+                io, check_host(zone, ip("192.0.2.9"), "example.com.", "a@example.com", "h.example"))
+                .verdict,
+            SpfVerdict::pass);
+}
+
 }  // namespace
 }  // namespace senderauth::spf
