@@ -83,6 +83,25 @@ bool printable_ascii(std::string_view text) {
   });
 }
 
+// The exchanges an mx term looks at, in preference order (the answer's order among equals):
+// a server's answer need not be sorted. Duplicates and names without addresses are left out.
+std::vector<std::string> mx_hosts(const Answer& answer) {
+  std::vector<const dns::MxRecord*> records;
+  records.reserve(answer.mx.size());
+  for (const auto& mx : answer.mx) records.push_back(&mx);
+  std::stable_sort(records.begin(), records.end(),
+                   [](const auto* a, const auto* b) { return a->preference < b->preference; });
+  std::vector<std::string> hosts;
+  for (const auto* mx : records) {
+    std::string host = strip_dot(mx->exchange);
+    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
+    bool seen = std::any_of(hosts.begin(), hosts.end(),
+                            [&](const std::string& h) { return domain_equal(h, host); });
+    if (!seen) hosts.push_back(std::move(host));
+  }
+  return hosts;
+}
+
 std::string dns_problem(const Answer& answer, std::string_view name, RecordType type) {
   std::string text = "DNS ";
   text += dns::to_string(answer.status);
@@ -370,37 +389,34 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
     co_return aborted(SpfVerdict::permerror, "more than " + std::to_string(options_.max_mx_names) +
                                                  " MX records at " + target);
   }
-  std::vector<std::string> hosts;
-  for (const auto& mx : answer->mx) {
-    std::string host = strip_dot(mx.exchange);
-    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
-    bool seen = std::any_of(hosts.begin(), hosts.end(),
-                            [&](const std::string& h) { return domain_equal(h, host); });
-    if (!seen) hosts.push_back(std::move(host));
-  }
+  std::vector<std::string> hosts = mx_hosts(*answer);
   if (hosts.empty()) co_return no_match();
   std::vector<SharedAnswer> addresses = co_await query_addresses(hosts);
+  // The lookups ran together, but their answers are judged host by host in preference order, as
+  // a sequential evaluator would meet them: a DNS error ends the mechanism with temperror (5)
+  // unless a host before it matched.
   if (options_.count_mx_host_voids) {
-    // As pyspf does: every host is looked up, and counted, before any is matched.
+    // As pyspf does: every host is looked up, and counted, before any is matched; counting
+    // stops at the first error, where a sequential evaluator stops.
     for (std::size_t i = 0; i < addresses.size(); ++i) {
       const Answer& a = *addresses[i];
-      if (!a.temporary_failure() && (a.empty_result() || a.addresses.empty()) && !count_void()) {
+      if (a.temporary_failure()) break;
+      if ((a.empty_result() || a.addresses.empty()) && !count_void()) {
         co_return void_limit_exceeded(hosts[i], address_type());
       }
     }
   }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
-  const Answer* failed = nullptr;
-  for (const auto& a : addresses) {
-    if (a->temporary_failure() && !failed) failed = a.get();
-    for (const auto& address : a->addresses) {
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    const Answer& a = *addresses[i];
+    if (a.temporary_failure()) {
+      co_return aborted(SpfVerdict::temperror, dns_problem(a, hosts[i], address_type()));
+    }
+    for (const auto& address : a.addresses) {
       if (address.family() == ip_.family() && ip_.in_network(address, prefix)) {
         co_return matched();
       }
     }
-  }
-  if (failed) {
-    co_return aborted(SpfVerdict::temperror, dns_problem(*failed, failed->name, address_type()));
   }
   co_return no_match();
 }

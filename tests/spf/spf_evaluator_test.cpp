@@ -443,5 +443,33 @@ TEST_F(SpfEvaluator, OnlyOneTrailingDotIsDropped) {
             SpfVerdict::pass);
 }
 
+// RFC 7208 5: a DNS error stops the mechanism with temperror. The MX hosts are looked up
+// together, but judged in preference order as a sequential evaluator would: an error at a
+// host before the one that matches is temperror; a match before the error is a match.
+TEST_F(SpfEvaluator, MxHostsAreJudgedInPreferenceOrder) {
+  zone.add_txt("a.example.com", {"v=spf1 mx -all"});
+  // Added out of preference order: the answer's order is not the MX order.
+  zone.add_mx("a.example.com", 20, "mx2.example.com");
+  zone.add_mx("a.example.com", 10, "mx1.example.com");
+  zone.add_txt("b.example.com", {"v=spf1 mx -all"});
+  zone.add_mx("b.example.com", 20, "mx1.example.com");
+  zone.add_mx("b.example.com", 10, "mx2.example.com");
+  zone.inject_failure("mx1.example.com", dns::Status::timeout);
+  zone.add_address("mx2.example.com", ip("192.0.2.9"));
+  for (const SpfOptions& options : {SpfOptions{}, [] {
+                                      SpfOptions o;
+                                      o.count_mx_host_voids = true;
+                                      return o;
+                                    }()}) {
+    auto error_first = check("192.0.2.9", "u@a.example.com", options);
+    EXPECT_EQ(error_first.verdict, SpfVerdict::temperror);
+    EXPECT_NE(error_first.problem.find("mx1.example.com"), std::string::npos)
+        << error_first.problem;
+    auto match_first = check("192.0.2.9", "u@b.example.com", options);
+    EXPECT_EQ(match_first.verdict, SpfVerdict::pass) << match_first.problem;
+    EXPECT_EQ(check("192.0.2.10", "u@b.example.com", options).verdict, SpfVerdict::temperror);
+  }
+}
+
 }  // namespace
 }  // namespace senderauth::spf
