@@ -75,6 +75,33 @@ bool usable_dns_name(std::string_view name) {
   return label > 0;
 }
 
+// RFC 7208 6.2: an explanation is US-ASCII, and being text for a reply, without controls.
+bool printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte <= 0x7e;
+  });
+}
+
+// The exchanges an mx term looks at, in preference order (the answer's order among equals):
+// a server's answer need not be sorted. Duplicates and names without addresses are left out.
+std::vector<std::string> mx_hosts(const Answer& answer) {
+  std::vector<const dns::MxRecord*> records;
+  records.reserve(answer.mx.size());
+  for (const auto& mx : answer.mx) records.push_back(&mx);
+  std::stable_sort(records.begin(), records.end(),
+                   [](const auto* a, const auto* b) { return a->preference < b->preference; });
+  std::vector<std::string> hosts;
+  for (const auto* mx : records) {
+    std::string host = strip_dot(mx->exchange);
+    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
+    bool seen = std::any_of(hosts.begin(), hosts.end(),
+                            [&](const std::string& h) { return domain_equal(h, host); });
+    if (!seen) hosts.push_back(std::move(host));
+  }
+  return hosts;
+}
+
 std::string dns_problem(const Answer& answer, std::string_view name, RecordType type) {
   std::string text = "DNS ";
   text += dns::to_string(answer.status);
@@ -168,7 +195,8 @@ class Evaluation {
   // The time budget runs from the first query that has to wait: answers at hand take no time
   // worth budgeting, and reading the clock for each of them would cost more than the lookup.
   std::optional<Clock::time_point> deadline_;
-  mutable std::int64_t timestamp_;  // %{t}; read from the clock when first needed
+  mutable std::int64_t timestamp_;                // %{t}; read from the clock when first needed
+  mutable std::optional<std::string> helo_name_;  // %{h}: helo_domain(helo_)
   int terms_ = 0;
   int voids_ = 0;
   int queries_ = 0;
@@ -228,7 +256,10 @@ MacroContext Evaluation::context(std::string_view domain) const {
   ctx.sender_domain = sender_domain_;
   ctx.domain = domain;
   ctx.client_ip = ip_;
-  ctx.helo = helo_;
+  // %{h} goes into query names, which are A-labels (4.3); converted when first needed, as few
+  // records use it.
+  if (!helo_name_) helo_name_ = helo_domain(helo_);
+  ctx.helo = *helo_name_;
   ctx.receiver = options_.receiver;
   if (timestamp_ == 0) {
     timestamp_ = std::chrono::duration_cast<std::chrono::seconds>(
@@ -312,10 +343,7 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
   if (!answer) answer = co_await query(*target, RecordType::TXT);
   if (!answer->ok()) co_return default_explanation(domain);
   auto texts = answer->joined_txt();
-  if (texts.size() != 1) co_return default_explanation(domain);
-  for (unsigned char c : texts.front()) {
-    if (c < 0x20 || c > 0x7e) co_return default_explanation(domain);
-  }
+  if (texts.size() != 1 || !printable_ascii(texts.front())) co_return default_explanation(domain);
   MacroContext ctx = context(domain);
   std::string validated;
   if (uses_validated_name(texts.front())) {
@@ -323,7 +351,9 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
     ctx.validated_name = validated;
   }
   auto text = expand_macro_string(texts.front(), ctx, MacroUse::explanation);
-  if (!text) co_return default_explanation(domain);
+  // The expansion is checked again: %{l}, %{s} and %{h} carry what the client sent (UTF-8 from
+  // an SMTPUTF8 envelope, CR LF in a HELO), and the text may go into an SMTP reply (6.2).
+  if (!text || !printable_ascii(*text)) co_return default_explanation(domain);
   co_return std::move(*text);
 }
 
@@ -359,37 +389,34 @@ asio::awaitable<MatchOutcome> Evaluation::match_mx(const Mechanism& mech, std::s
     co_return aborted(SpfVerdict::permerror, "more than " + std::to_string(options_.max_mx_names) +
                                                  " MX records at " + target);
   }
-  std::vector<std::string> hosts;
-  for (const auto& mx : answer->mx) {
-    std::string host = strip_dot(mx.exchange);
-    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
-    bool seen = std::any_of(hosts.begin(), hosts.end(),
-                            [&](const std::string& h) { return domain_equal(h, host); });
-    if (!seen) hosts.push_back(std::move(host));
-  }
+  std::vector<std::string> hosts = mx_hosts(*answer);
   if (hosts.empty()) co_return no_match();
   std::vector<SharedAnswer> addresses = co_await query_addresses(hosts);
+  // The lookups ran together, but their answers are judged host by host in preference order, as
+  // a sequential evaluator would meet them: a DNS error ends the mechanism with temperror (5)
+  // unless a host before it matched.
   if (options_.count_mx_host_voids) {
-    // As pyspf does: every host is looked up, and counted, before any is matched.
+    // As pyspf does: every host is looked up, and counted, before any is matched; counting
+    // stops at the first error, where a sequential evaluator stops.
     for (std::size_t i = 0; i < addresses.size(); ++i) {
       const Answer& a = *addresses[i];
-      if (!a.temporary_failure() && (a.empty_result() || a.addresses.empty()) && !count_void()) {
+      if (a.temporary_failure()) break;
+      if ((a.empty_result() || a.addresses.empty()) && !count_void()) {
         co_return void_limit_exceeded(hosts[i], address_type());
       }
     }
   }
   const int prefix = ip_.is_v4() ? mech.cidr4 : mech.cidr6;
-  const Answer* failed = nullptr;
-  for (const auto& a : addresses) {
-    if (a->temporary_failure() && !failed) failed = a.get();
-    for (const auto& address : a->addresses) {
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    const Answer& a = *addresses[i];
+    if (a.temporary_failure()) {
+      co_return aborted(SpfVerdict::temperror, dns_problem(a, hosts[i], address_type()));
+    }
+    for (const auto& address : a.addresses) {
       if (address.family() == ip_.family() && ip_.in_network(address, prefix)) {
         co_return matched();
       }
     }
-  }
-  if (failed) {
-    co_return aborted(SpfVerdict::temperror, dns_problem(*failed, failed->name, address_type()));
   }
   co_return no_match();
 }
@@ -554,10 +581,11 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
     co_return error_outcome(SpfVerdict::permerror, "include/redirect nested deeper than " +
                                                        std::to_string(options_.max_depth));
   }
-  domain = strip_dot(std::move(domain));
+  // Checked before the trailing dot goes: a second one is an empty label, not a valid name.
   if (!is_checkable_domain(domain)) {
     co_return error_outcome(SpfVerdict::none, "\"" + domain + "\" is not a valid domain name");
   }
+  domain = strip_dot(std::move(domain));
   SharedAnswer txt = answered_now(domain, RecordType::TXT);
   if (!txt) txt = co_await query(domain, RecordType::TXT);
   std::optional<Outcome> ended;

@@ -27,9 +27,10 @@ SpfIdentityTarget target_for(std::string_view local, std::string_view domain,
     }
     t.domain = std::move(*ascii);
   }
+  // Checked before the trailing dot goes: is_checkable_domain() allows one, and only one (4.3).
+  t.checkable = is_checkable_domain(t.domain);
   if (!t.domain.empty() && t.domain.back() == '.') t.domain.pop_back();
   t.sender = t.local_part + "@" + t.domain;
-  t.checkable = is_checkable_domain(t.domain);
   if (!t.checkable) {
     t.why_not =
         std::string(what) + " \"" + std::string(domain) + "\" is not a fully qualified domain name";

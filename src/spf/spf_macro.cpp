@@ -1,6 +1,7 @@
 #include "senderauth/spf/spf_macro.hpp"
 
 #include <array>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -57,15 +58,19 @@ Result<MacroExpand> parse_expand(std::string_view text, std::size_t& pos, MacroU
     default:
       return make_error(std::string("unknown macro letter '") + m.letter + "'");
   }
+  // 7.1 allows any number of digits, leading zeros included. The value saturates: any number
+  // at or above the part count keeps every part, so a huge one means the same as the cap.
+  constexpr int kSaturated = std::numeric_limits<int>::max();
   std::size_t digits = 0;
-  long value = 0;
+  int value = 0;
   while (pos < text.size() && is_digit(text[pos])) {
-    if (++digits > 3) return make_error("macro transformer number too long");
-    value = value * 10 + (text[pos] - '0');
+    ++digits;
+    const int digit = text[pos] - '0';
+    value = value > (kSaturated - digit) / 10 ? kSaturated : value * 10 + digit;
     ++pos;
   }
   if (digits > 0 && value == 0) return make_error("macro transformer number must not be zero");
-  m.keep = static_cast<int>(value);
+  m.keep = value;
   if (pos < text.size() && (text[pos] == 'r' || text[pos] == 'R')) {
     m.reverse = true;
     ++pos;

@@ -373,5 +373,103 @@ TEST(SpfIdentityRules, Helo) {
   EXPECT_FALSE(helo_identity("JUMPIN' JUPITER").checkable);
 }
 
+// RFC 7208 6.2: the explanation must be US-ASCII. %{l}, %{s} and %{h} can bring an SMTPUTF8
+// envelope's UTF-8, or a hostile HELO's CR LF, into text that ends up in an SMTP reply.
+TEST_F(SpfEvaluator, ExplanationOutsidePrintableAsciiFallsBackToTheDefault) {
+  zone.add_txt("example.com", {"v=spf1 -all exp=why.example.com"});
+  zone.add_txt("why.example.com", {"Sender %{l} via %{h} is not allowed"});
+  const std::string fallback = "192.0.2.9 is not one of example.com's designated mail servers.";
+  auto plain = check("192.0.2.9", "jo@example.com");
+  EXPECT_EQ(plain.verdict, SpfVerdict::fail);
+  EXPECT_EQ(plain.explanation, "Sender jo via mail.example.org is not allowed");
+  auto utf8 = check("192.0.2.9", "j\xc3\xb6rg@example.com");
+  EXPECT_EQ(utf8.verdict, SpfVerdict::fail);
+  EXPECT_EQ(utf8.explanation, fallback);
+  SpfRequest request;
+  request.client_ip = ip("192.0.2.9");
+  request.helo = "mail.example.org\r\n250 OK";
+  request.mail_from = "jo@example.com";
+  auto crlf = dns::run_sync(io, check_host(zone, request));
+  EXPECT_EQ(crlf.verdict, SpfVerdict::fail);
+  EXPECT_EQ(crlf.explanation, fallback);
+}
+
+// RFC 7208 4.3: names go to DNS as A-labels, %{h} included, so a HELO in U-labels gives the
+// same result as its A-labels.
+TEST_F(SpfEvaluator, HeloMacroExpandsToALabels) {
+  zone.add_txt("example.com", {"v=spf1 exists:%{h}._h.example.com -all exp=why.example.com"});
+  zone.add_txt("why.example.com", {"not via %{h}"});
+  zone.add_address("mail.xn--bcher-kva.example._h.example.com", ip("127.0.0.2"));
+  SpfRequest request;
+  request.mail_from = "jo@example.com";
+  for (const char* helo : {"mail.b\xc3\xbc"
+                           "cher.example",
+                           "mail.xn--bcher-kva.example", "mail.xn--bcher-kva.example."}) {
+    request.helo = helo;
+    request.client_ip = ip("192.0.2.9");
+    EXPECT_EQ(dns::run_sync(io, check_host(zone, request)).verdict, SpfVerdict::pass) << helo;
+    request.helo = std::string("other.") + helo;
+    auto fail = dns::run_sync(io, check_host(zone, request));
+    EXPECT_EQ(fail.verdict, SpfVerdict::fail) << helo;
+    EXPECT_EQ(fail.explanation, "not via other.mail.xn--bcher-kva.example") << helo;
+  }
+  request.helo = "[192.0.2.1]";  // an address literal stays as sent
+  EXPECT_EQ(dns::run_sync(io, check_host(zone, request)).explanation, "not via [192.0.2.1]");
+}
+
+// RFC 7208 4.3: one trailing dot may end a domain; a second is an empty label, so the name is
+// malformed and the result is "none" (as pyspf has it), not a check of the name without dots.
+TEST_F(SpfEvaluator, OnlyOneTrailingDotIsDropped) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.9 -all"});
+  EXPECT_EQ(check("192.0.2.9", "a@example.com.").verdict, SpfVerdict::pass);
+  auto two = check("192.0.2.9", "a@example.com..");
+  EXPECT_EQ(two.verdict, SpfVerdict::none);
+  EXPECT_NE(two.problem.find("\"example.com..\" is not a fully qualified domain name"),
+            std::string::npos)
+      << two.problem;
+  EXPECT_FALSE(mailfrom_identity("", "mail.example.org..").checkable);
+  EXPECT_FALSE(helo_identity("mail.example.org..").checkable);
+  EXPECT_TRUE(helo_identity("mail.example.org.").checkable);
+  EXPECT_FALSE(is_checkable_domain("example.com.."));
+  EXPECT_TRUE(is_checkable_domain("example.com."));
+  zone.clear_query_log();
+  auto direct = dns::run_sync(
+      io, check_host(zone, ip("192.0.2.9"), "example.com..", "a@example.com..", "h.example"));
+  EXPECT_EQ(direct.verdict, SpfVerdict::none);
+  EXPECT_EQ(zone.query_count(), 0u);
+  EXPECT_EQ(dns::run_sync(
+                io, check_host(zone, ip("192.0.2.9"), "example.com.", "a@example.com", "h.example"))
+                .verdict,
+            SpfVerdict::pass);
+}
+
+// RFC 7208 5: a DNS error stops the mechanism with temperror. The MX hosts are looked up
+// together, but judged in preference order as a sequential evaluator would: an error at a
+// host before the one that matches is temperror; a match before the error is a match.
+TEST_F(SpfEvaluator, MxHostsAreJudgedInPreferenceOrder) {
+  zone.add_txt("a.example.com", {"v=spf1 mx -all"});
+  // Added out of preference order: the answer's order is not the MX order.
+  zone.add_mx("a.example.com", 20, "mx2.example.com");
+  zone.add_mx("a.example.com", 10, "mx1.example.com");
+  zone.add_txt("b.example.com", {"v=spf1 mx -all"});
+  zone.add_mx("b.example.com", 20, "mx1.example.com");
+  zone.add_mx("b.example.com", 10, "mx2.example.com");
+  zone.inject_failure("mx1.example.com", dns::Status::timeout);
+  zone.add_address("mx2.example.com", ip("192.0.2.9"));
+  for (const SpfOptions& options : {SpfOptions{}, [] {
+                                      SpfOptions o;
+                                      o.count_mx_host_voids = true;
+                                      return o;
+                                    }()}) {
+    auto error_first = check("192.0.2.9", "u@a.example.com", options);
+    EXPECT_EQ(error_first.verdict, SpfVerdict::temperror);
+    EXPECT_NE(error_first.problem.find("mx1.example.com"), std::string::npos)
+        << error_first.problem;
+    auto match_first = check("192.0.2.9", "u@b.example.com", options);
+    EXPECT_EQ(match_first.verdict, SpfVerdict::pass) << match_first.problem;
+    EXPECT_EQ(check("192.0.2.10", "u@b.example.com", options).verdict, SpfVerdict::temperror);
+  }
+}
+
 }  // namespace
 }  // namespace senderauth::spf

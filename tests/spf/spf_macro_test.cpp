@@ -86,6 +86,18 @@ TEST_F(SpfMacro, DigitsBeyondPartCountKeepEverything) {
   EXPECT_EQ(expand("%{d999r}"), "com.example.email");
 }
 
+// RFC 7208 7.1: transformers = *DIGIT [ "r" ], so any number of digits, leading zeros too;
+// 7.3: at least 127 must work. A number past the part count keeps every part.
+TEST_F(SpfMacro, TransformerNumberHasAnyNumberOfDigits) {
+  EXPECT_EQ(expand("%{d0002}"), "example.com");
+  EXPECT_EQ(expand("%{d0000000000000000000001r}"), "email");
+  EXPECT_EQ(expand("%{d127}"), "email.example.com");
+  EXPECT_EQ(expand("%{d1000}"), "email.example.com");
+  EXPECT_EQ(expand("%{d99999999999999999999999999999r}"), "com.example.email");
+  EXPECT_TRUE(validate_macro_string("%{d0002}.x.example.com", MacroUse::domain_spec).ok());
+  EXPECT_FALSE(validate_macro_string("%{d0000}", MacroUse::domain_spec).ok());
+}
+
 TEST_F(SpfMacro, ExplanationOnlyLetters) {
   EXPECT_EQ(expand("%{c} %{r} %{t}", MacroUse::explanation),
             "192.0.2.3 receiver.example 1234567890");
@@ -105,7 +117,7 @@ TEST_F(SpfMacro, VAndPLetters) {
 
 TEST_F(SpfMacro, InvalidSyntax) {
   for (std::string_view bad : {"%", "abc%", "%x", "%(ir)", "%{", "%{i", "%{ir", "%{x}", "%{d0}",
-                               "%{d1234}", "%{i r}", "%{i}%", "%{ii}"}) {
+                               "%{d0000}", "%{i r}", "%{i}%", "%{ii}"}) {
     EXPECT_FALSE(validate_macro_string(bad, MacroUse::explanation).ok()) << bad;
     EXPECT_FALSE(expand_macro_string(bad, ctx, MacroUse::explanation).ok()) << bad;
   }

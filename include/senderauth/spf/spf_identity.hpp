@@ -27,7 +27,8 @@ SpfIdentityTarget helo_identity(std::string_view helo);
 // converted, as sent (blanks trimmed).
 std::string helo_domain(std::string_view helo);
 
-// RFC 7208 4.3: labels 1..63 octets, at most 253 octets, at least two labels, no literal.
+// RFC 7208 4.3: labels 1..63 octets, at most 253 octets, at least two labels, no literal. One
+// trailing dot may end the name; a second is an empty label.
 bool is_checkable_domain(std::string_view name);
 
 }  // namespace senderauth::spf
