@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -86,19 +87,28 @@ bool printable_ascii(std::string_view text) {
 // The exchanges an mx term looks at, in preference order (the answer's order among equals):
 // a server's answer need not be sorted. Duplicates and names without addresses are left out.
 std::vector<std::string> mx_hosts(const Answer& answer) {
+  std::vector<std::string> hosts;
+  hosts.reserve(answer.mx.size());
+  const auto add = [&hosts](const dns::MxRecord& mx) {
+    std::string host = strip_dot(mx.exchange);
+    if (!usable_dns_name(host)) return;  // null MX (".") and junk: no address to match
+    bool seen = std::any_of(hosts.begin(), hosts.end(),
+                            [&](const std::string& h) { return domain_equal(h, host); });
+    if (!seen) hosts.push_back(std::move(host));
+  };
+  const auto by_preference = [](const dns::MxRecord& a, const dns::MxRecord& b) {
+    return a.preference < b.preference;
+  };
+  if (std::is_sorted(answer.mx.begin(), answer.mx.end(), by_preference)) {
+    for (const auto& mx : answer.mx) add(mx);  // most answers: no copy to sort
+    return hosts;
+  }
   std::vector<const dns::MxRecord*> records;
   records.reserve(answer.mx.size());
   for (const auto& mx : answer.mx) records.push_back(&mx);
   std::stable_sort(records.begin(), records.end(),
-                   [](const auto* a, const auto* b) { return a->preference < b->preference; });
-  std::vector<std::string> hosts;
-  for (const auto* mx : records) {
-    std::string host = strip_dot(mx->exchange);
-    if (!usable_dns_name(host)) continue;  // null MX (".") and junk: no address to match
-    bool seen = std::any_of(hosts.begin(), hosts.end(),
-                            [&](const std::string& h) { return domain_equal(h, host); });
-    if (!seen) hosts.push_back(std::move(host));
-  }
+                   [&](const auto* a, const auto* b) { return by_preference(*a, *b); });
+  for (const auto* mx : records) add(*mx);
   return hosts;
 }
 
@@ -195,8 +205,10 @@ class Evaluation {
   // The time budget runs from the first query that has to wait: answers at hand take no time
   // worth budgeting, and reading the clock for each of them would cost more than the lookup.
   std::optional<Clock::time_point> deadline_;
-  mutable std::int64_t timestamp_;                // %{t}; read from the clock when first needed
-  mutable std::optional<std::string> helo_name_;  // %{h}: helo_domain(helo_)
+  mutable std::int64_t timestamp_;  // %{t}; read from the clock when first needed
+  // %{h}: helo_domain(helo_), made when first needed. On the heap: this object lives in
+  // run_check()'s coroutine frame, which must stay within Asio's 1020-byte recycled frames.
+  mutable std::unique_ptr<const std::string> helo_name_;
   int terms_ = 0;
   int voids_ = 0;
   int queries_ = 0;
@@ -258,7 +270,7 @@ MacroContext Evaluation::context(std::string_view domain) const {
   ctx.client_ip = ip_;
   // %{h} goes into query names, which are A-labels (4.3); converted when first needed, as few
   // records use it.
-  if (!helo_name_) helo_name_ = helo_domain(helo_);
+  if (!helo_name_) helo_name_ = std::make_unique<const std::string>(helo_domain(helo_));
   ctx.helo = *helo_name_;
   ctx.receiver = options_.receiver;
   if (timestamp_ == 0) {
