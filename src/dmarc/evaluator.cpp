@@ -53,13 +53,6 @@ asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
   co_return a->status != dns::Status::nxdomain;
 }
 
-// Is `name` `ancestor` itself or a name below it?
-bool at_or_below(std::string_view name, std::string_view ancestor) {
-  if (name.size() == ancestor.size()) return domain_equal(name, ancestor);
-  return name.size() > ancestor.size() && name[name.size() - ancestor.size() - 1] == '.' &&
-         domain_equal(name.substr(name.size() - ancestor.size()), ancestor);
-}
-
 // Relaxed alignment needs organisational domains; strict and identical names do not.
 // `author_org` is empty when the walk for the author's own organisational domain failed.
 // nullopt: a DNS failure left the answer open.
@@ -76,7 +69,7 @@ asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
   // a walk could fail, and its failure (a DNS server the sender may run) must not turn a
   // DMARC fail into temperror. Without the author's organisational domain, names with another
   // last label still cannot share one.
-  if (!author_org.empty() && !at_or_below(id_norm, author_org)) co_return false;
+  if (!author_org.empty() && !domain_is_subdomain_of(id_norm, author_org)) co_return false;
   const auto last_label = [](std::string_view d) { return d.substr(d.rfind('.') + 1); };
   if (last_label(id_norm) != last_label(author)) co_return false;
   if (author_org.empty()) co_return std::nullopt;
@@ -186,10 +179,9 @@ struct DmarcEvaluation::Author {
   enum class Step : std::uint8_t { prepared, found, final } step = Step::prepared;
   bool org_temperror = false;  // the walk for the author's organisational domain failed
   // Whether the author domain exists, when np= would change the policy: asked in step 1 (so
-  // the query overlaps the message), used in step 2 only when nothing aligned. nullopt with
-  // existence_asked: a DNS failure.
-  bool existence_asked = false;
-  std::optional<bool> exists;
+  // the query overlaps the message), used in step 2 only when nothing aligned.
+  enum class Existence : std::uint8_t { not_asked, exists, nonexistent, dns_failure };
+  Existence existence = Existence::not_asked;
   std::vector<std::string> existence_log;
 };
 
@@ -284,8 +276,11 @@ asio::awaitable<void> DmarcEvaluation::find_policy(Author& a) {
     out.policy_source = record.sp ? PolicySource::sp : PolicySource::p;
     if (options_.check_nonexistent && record.np &&
         record.nonexistent_policy() != record.subdomain_policy()) {
-      a.existence_asked = true;
-      a.exists = co_await domain_exists(resolver_, out.from_domain, a.existence_log);
+      const std::optional<bool> exists =
+          co_await domain_exists(resolver_, out.from_domain, a.existence_log);
+      a.existence = !exists   ? Author::Existence::dns_failure
+                    : *exists ? Author::Existence::exists
+                              : Author::Existence::nonexistent;
     }
   }
   a.step = Author::Step::found;
@@ -325,7 +320,7 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
     }
   }
 
-  if (a.existence_asked && a.exists && !*a.exists) {
+  if (a.existence == Author::Existence::nonexistent) {
     out.author_domain_exists = false;
     out.policy = record.nonexistent_policy();
     out.policy_source = PolicySource::np;
@@ -341,7 +336,7 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
   } else if (alignment_temperror) {
     out.status = DmarcStatus::temperror;
     out.reason = "DNS failure finding an organisational domain; " + where;
-  } else if (a.existence_asked && !a.exists) {
+  } else if (a.existence == Author::Existence::dns_failure) {
     out.status = DmarcStatus::temperror;
     out.reason = "DNS failure checking whether " + out.from_domain + " exists; " + where;
   } else {
