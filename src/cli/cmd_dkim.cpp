@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <cerrno>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
 #include "cli/resolver_options.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
 #include "senderauth/dkim/signer.hpp"
@@ -29,14 +31,22 @@
 namespace senderauth::cli {
 namespace {
 
+struct FileResults {
+  std::vector<dkim::DkimResult> results;
+  // An internationalised message (RFC 6532: UTF-8 in its header section): its clauses may keep
+  // a UTF-8 i= as check's field does, instead of one '?' per byte.
+  bool utf8_header = false;
+};
+
 // Streams a file through the reader into the verifier in 64 KiB chunks: the body is never
 // held whole.
-std::vector<dkim::DkimResult> verify_file(const std::string& path, dns::Resolver& resolver,
-                                          asio::io_context& io,
-                                          const dkim::VerifyOptions& options) {
+FileResults verify_file(const std::string& path, dns::Resolver& resolver, asio::io_context& io,
+                        const dkim::VerifyOptions& options) {
   dkim::DkimVerifier verifier(options);
   message::MessageReader reader(&verifier);
   const Result<void> status = stream_input(path, reader);
+  const bool utf8_header =
+      std::ranges::any_of(reader.headers(), [](const auto& h) { return !is_ascii(h.raw()); });
   if (!status) {
     std::vector<dkim::DkimResult> results;
     for (const auto& h : reader.headers()) {
@@ -52,9 +62,9 @@ std::vector<dkim::DkimResult> verify_file(const std::string& path, dns::Resolver
       results.push_back(std::move(r));
     }
     dkim::assign_unique_b_prefixes(results);
-    return results;
+    return {std::move(results), utf8_header};
   }
-  return dns::run_sync(io, verifier.verify(resolver));
+  return {dns::run_sync(io, verifier.verify(resolver)), utf8_header};
 }
 
 std::string text_line(const dkim::DkimResult& r) {
@@ -68,7 +78,7 @@ std::string text_line(const dkim::DkimResult& r) {
   return line;
 }
 
-nlohmann::json json_result(const dkim::DkimResult& r) {
+nlohmann::json json_result(const dkim::DkimResult& r, bool utf8_header) {
   return {{"result", std::string(dkim::to_string(r.status))},
           {"reason", r.reason},
           {"d", r.domain},
@@ -77,7 +87,7 @@ nlohmann::json json_result(const dkim::DkimResult& r) {
           {"a", r.algorithm},
           {"b", r.header_b},
           {"testing", r.testing},
-          {"authentication_results", pipeline::clause_text(pipeline::dkim_clause(r))}};
+          {"authentication_results", pipeline::clause_text(pipeline::dkim_clause(r), utf8_header)}};
 }
 
 void add_verify(CLI::App& dkim_cmd, CliState& state) {
@@ -120,10 +130,10 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     options.refuse_partial_body = o->refuse_partial_body;
     options.refuse_unsigned_duplicates = !o->accept_unsigned_duplicates;
     for (const auto& path : o->messages) {
-      auto results = verify_file(path, *resolver, io, options);
+      auto [results, utf8_header] = verify_file(path, *resolver, io, options);
       if (o->json) {
         nlohmann::json out = {{"message", path}, {"results", nlohmann::json::array()}};
-        for (const auto& r : results) out["results"].push_back(json_result(r));
+        for (const auto& r : results) out["results"].push_back(json_result(r, utf8_header));
         if (results.empty()) out["result"] = "none";
         std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         continue;

@@ -68,8 +68,10 @@ authres::Clause dmarc_clause(const dmarc::DmarcResult& r, const arc::ForwarderOv
   return authres::make_dmarc_clause(dmarc::to_string(r.status), r.from_domain, policy, comment);
 }
 
-std::string clause_text(const authres::Clause& clause) {
-  auto text = authres::format_clause(clause);
+std::string clause_text(const authres::Clause& clause, bool allow_utf8) {
+  authres::FormatOptions options;
+  options.allow_utf8 = allow_utf8;
+  auto text = authres::format_clause(clause, options);
   if (text.ok()) return std::move(text).value();
   return clause.method + "=" + clause.result;
 }

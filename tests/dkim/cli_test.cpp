@@ -199,6 +199,19 @@ TEST(DkimCli, MboxSeparatorStaysOnTop) {
   EXPECT_TRUE(v.out.starts_with("pass d=example.test")) << v.out;
 }
 
+// An internationalised message (RFC 6532) keeps a UTF-8 i= in the clause `verify --json`
+// prints, as check's field does; an ASCII message gets '?' for such bytes.
+TEST(DkimCli, InternationalisedMessageKeepsUtf8InItsClause) {
+  TempDir dir;
+  write(dir.file("u.eml"), "From: J\xc3\xb6rg <j\xc3\xb6rg@example.test>\nSubject: hi\n\nhi\n");
+  CliRun s = run("dkim sign" + kDemoKey + " --identity 'j\xc3\xb6rg@example.test' --in " +
+                 dir.file("u.eml") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  CliRun v = run("dkim verify --json" + kDemoZone + " " + dir.file("signed.eml"));
+  // Quoted, as check writes it: the local part is no ASCII dot-atom.
+  EXPECT_NE(v.out.find("header.i=\\\"j\xc3\xb6rg\\\"@example.test"), std::string::npos) << v.out;
+}
+
 // RFC 6376 3.5: t= and x= are 1*12DIGIT, and x= MUST be greater than t=.
 TEST(DkimCli, SignatureTimesOutOfRangeAreRefused) {
   TempDir dir;

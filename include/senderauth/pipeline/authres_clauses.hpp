@@ -30,7 +30,8 @@ authres::Clause dmarc_clause(const dmarc::DmarcResult& result,
 
 // The clause on one line ("dkim=pass (2048-bit rsa key) header.d=example.com"), for logs and
 // the CLI. A clause these functions build always formats; anything else falls back to
-// "method=result".
-std::string clause_text(const authres::Clause& clause);
+// "method=result". `allow_utf8`: for an internationalised message (RFC 6532), whose values
+// may stay UTF-8, as in the field `check` writes.
+std::string clause_text(const authres::Clause& clause, bool allow_utf8 = false);
 
 }  // namespace senderauth::pipeline
