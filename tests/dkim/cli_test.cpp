@@ -189,8 +189,8 @@ TEST(DkimCli, MboxSeparatorStaysOnTop) {
   TempDir dir;
   const std::string separator = "From joe@example.test Mon Jan  1 00:00:00 2024\n";
   write(dir.file("mbox.eml"), separator + kMessage);
-  CliRun s = run("dkim sign" + kDemoKey + " --in " + dir.file("mbox.eml") + " > " +
-                 dir.file("signed.eml"));
+  CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("mbox.eml") +
+                 " > " + dir.file("signed.eml"));
   ASSERT_EQ(s.status, 0) << s.out;
   std::ifstream in(dir.file("signed.eml"), std::ios::binary);
   const std::string signed_text((std::istreambuf_iterator<char>(in)), {});
@@ -204,7 +204,8 @@ TEST(DkimCli, MboxSeparatorStaysOnTop) {
 TEST(DkimCli, InternationalisedMessageKeepsUtf8InItsClause) {
   TempDir dir;
   write(dir.file("u.eml"), "From: J\xc3\xb6rg <j\xc3\xb6rg@example.test>\nSubject: hi\n\nhi\n");
-  CliRun s = run("dkim sign" + kDemoKey + " --identity 'j\xc3\xb6rg@example.test' --in " +
+  CliRun s = run("dkim sign" + kDemoKey +
+                 " --timestamp 1795429000 --identity 'j\xc3\xb6rg@example.test' --in " +
                  dir.file("u.eml") + " > " + dir.file("signed.eml"));
   ASSERT_EQ(s.status, 0) << s.out;
   CliRun v = run("dkim verify --json" + kDemoZone + " " + dir.file("signed.eml"));
