@@ -12,21 +12,25 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// RFC 8616 4: a domain in U-labels (an SMTPUTF8 envelope) is checked as its A-labels; an
+// ASCII one as it is (trailing dot kept: the caller decides about it).
+Result<std::string> in_a_labels(std::string_view domain) {
+  if (is_ascii(domain)) return std::string(domain);
+  return domain_to_a_labels(domain);
+}
+
 SpfIdentityTarget target_for(std::string_view local, std::string_view domain,
                              std::string_view what) {
   SpfIdentityTarget t;
   t.local_part = local.empty() ? "postmaster" : std::string(local);
-  t.domain = std::string(domain);
-  // RFC 8616 4: a domain in U-labels (an SMTPUTF8 envelope) is checked as its A-labels.
-  if (!is_ascii(domain)) {
-    auto ascii = domain_to_a_labels(domain);
-    if (!ascii) {
-      t.sender = t.local_part + "@" + t.domain;
-      t.why_not = std::string(what) + " \"" + std::string(domain) + "\" is " + ascii.reason();
-      return t;
-    }
-    t.domain = std::move(*ascii);
+  auto ascii = in_a_labels(domain);
+  if (!ascii) {
+    t.domain = std::string(domain);
+    t.sender = t.local_part + "@" + t.domain;
+    t.why_not = std::string(what) + " \"" + std::string(domain) + "\" is " + ascii.reason();
+    return t;
   }
+  t.domain = std::move(*ascii);
   // Checked before the trailing dot goes: is_checkable_domain() allows one, and only one (4.3).
   t.checkable = is_checkable_domain(t.domain);
   if (!t.domain.empty() && t.domain.back() == '.') t.domain.pop_back();
@@ -79,12 +83,9 @@ std::string helo_domain(std::string_view helo) {
   // The conversion helo_identity() checks, without building its sender and reason strings:
   // every Received-SPF field asks for it.
   helo = trim(helo);
-  std::string domain(helo);
-  if (!is_ascii(helo)) {
-    auto ascii = domain_to_a_labels(helo);
-    if (!ascii) return domain;
-    domain = std::move(*ascii);
-  }
+  auto ascii = in_a_labels(helo);
+  if (!ascii) return std::string(helo);
+  std::string domain = std::move(*ascii);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   return domain;
 }
