@@ -292,7 +292,12 @@ asio::awaitable<Result<std::string>> Evaluation::expand_domain(const std::string
   }
   auto expanded = expand_macro_string(spec, ctx, MacroUse::domain_spec);
   if (!expanded) co_return expanded.error();
-  co_return strip_dot(truncate_domain(std::move(*expanded)));
+  std::string name = truncate_domain(std::move(*expanded));
+  // Two trailing dots (a macro value ending in one, as "%{l}" of "x.test..@…"): an empty label,
+  // so no valid name. Left whole so that the checks downstream refuse it; one stripped dot
+  // would leave a valid-looking "x.test.".
+  if (name.ends_with("..")) co_return name;
+  co_return strip_dot(std::move(name));
 }
 
 asio::awaitable<Evaluation::Validated> Evaluation::validated_names(

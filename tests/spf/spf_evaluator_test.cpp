@@ -275,6 +275,22 @@ TEST_F(SpfEvaluator, IncludeLoopEndsInPermerror) {
   EXPECT_NE(r.problem.find("nested"), std::string::npos) << r.problem;
 }
 
+// A target whose macro value ends in a dot ends in two: an empty label, so no valid name
+// (4.3), whichever term it is in. Stripping one dot made "x.example." out of it, a valid name.
+TEST_F(SpfEvaluator, MacroTargetWithTwoTrailingDotsIsNoName) {
+  zone.add_txt("x.example", {"v=spf1 +all"});
+  zone.add_address("x.example", ip("192.0.2.7"));
+  zone.add_txt("inc.example", {"v=spf1 include:%{l} -all"});
+  zone.add_txt("red.example", {"v=spf1 redirect=%{l}"});
+  zone.add_txt("a.example", {"v=spf1 a:%{l} -all"});
+  EXPECT_EQ(check("192.0.2.7", "x.example..@inc.example").verdict, SpfVerdict::permerror);
+  EXPECT_EQ(check("192.0.2.7", "x.example..@red.example").verdict, SpfVerdict::permerror);
+  EXPECT_EQ(check("192.0.2.7", "x.example..@a.example").verdict, SpfVerdict::fail);
+  // One trailing dot is an absolute name, as before.
+  EXPECT_EQ(check("192.0.2.7", "x.example.@inc.example").verdict, SpfVerdict::pass);
+  EXPECT_EQ(check("192.0.2.7", "x.example.@a.example").verdict, SpfVerdict::pass);
+}
+
 TEST_F(SpfEvaluator, HeloIdentity) {
   zone.add_txt("mail.example.org", {"v=spf1 a -all"});
   zone.add_address("mail.example.org", ip("192.0.2.9"));
