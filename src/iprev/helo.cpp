@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 
 namespace senderauth::iprev {
@@ -126,6 +127,18 @@ void examine_syntax(std::string_view helo, HeloResult& out) {
     out.literal = *bare;
     out.problem = "an address must be written as a literal, e.g. [" + bare->to_string() + "]";
     return;
+  }
+  // RFC 6531 3.3 lets an SMTPUTF8 client name itself in U-labels; checked, looked up and
+  // compared as its A-labels (RFC 8616 4), as SPF's HELO identity is.
+  std::string ascii;
+  if (!is_ascii(helo)) {
+    auto converted = domain_to_a_labels(helo);
+    if (!converted) {
+      out.problem = "not a domain name: " + converted.reason();
+      return;
+    }
+    ascii = std::move(*converted);
+    helo = ascii;
   }
   auto name = parse_domain(helo, DomainSyntax{.allow_underscore = false, .ldh_only = true});
   if (!name) {

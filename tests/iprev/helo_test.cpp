@@ -77,6 +77,41 @@ TEST(HeloSyntax, Forms) {
   EXPECT_EQ(examine_helo(std::string(300, 'a'), kClient).helo.size(), kMaxHeloLength + 1);
 }
 
+// RFC 6531 3.3: an SMTPUTF8 client may name itself in U-labels. The name is checked, looked up
+// and compared as its A-labels (RFC 8616 4), as SPF's HELO identity is.
+TEST(HeloSyntax, ULabelsAreADomainInTheirALabels) {
+  HeloResult r = examine_helo(
+      "mail.b\xC3\xBC"
+      "cher.example",
+      kClient);
+  EXPECT_EQ(r.syntax, HeloSyntax::fqdn) << r.problem;
+  EXPECT_EQ(r.name, "mail.xn--bcher-kva.example");
+  EXPECT_EQ(r.helo,
+            "mail.b\xC3\xBC"
+            "cher.example");  // as sent
+  HeloResult bad = examine_helo(
+      "mail.b\xC3\xBC\xFF"
+      "cher.example",
+      kClient);  // not UTF-8
+  EXPECT_EQ(bad.syntax, HeloSyntax::invalid);
+  EXPECT_NE(bad.problem.find("internationalised"), std::string::npos) << bad.problem;
+
+  dns::ZoneResolver zone;
+  zone.add_address("mail.xn--bcher-kva.example", kClient);
+  EXPECT_EQ(run(zone,
+                "mail.b\xC3\xBC"
+                "cher.example",
+                kClient)
+                .match,
+            HeloAddressMatch::match);
+  HeloOptions ours = our_server();
+  ours.own_names.push_back("mx.xn--bcher-kva.example");
+  EXPECT_TRUE(examine_helo("MX.B\xC3\xBC"
+                           "cher.example",
+                           kClient, ours)
+                  .loop);
+}
+
 TEST(HeloLoop, OurNamesAndAddressesAndLocalhost) {
   const HeloOptions o = our_server();
   const char* loops[] = {"mx.receiver.example",
