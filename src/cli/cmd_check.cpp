@@ -150,6 +150,7 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
         {"record", text_or_null(d.record_text)},
         {"policy", d.policy ? nlohmann::json(dmarc::to_string(*d.policy)) : nlohmann::json()},
         {"disposition", dmarc::to_string(d.disposition)},
+        {"aligned_temperror", d.aligned_temperror},
         {"spf_aligned", d.spf_aligned},
         {"dkim_aligned", d.dkim_aligned},
         {"from_problem", d.from_problem == dmarc::FromProblem::none

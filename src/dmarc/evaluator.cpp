@@ -319,6 +319,28 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
       break;
     }
   }
+  // Without an aligned pass, an aligned SPF or DKIM temperror (the DNS of the author's own
+  // organisation failed: its SPF record, its DKIM key) might have passed on a retry, so the
+  // result is temperror, not fail: a fail here would reject the organisation's own mail over a
+  // DNS hiccup. Only identifiers at or below the author's organisational domain align, so the
+  // sender of a spoof cannot break that DNS on purpose (short of a broken delegation below it).
+  std::string temperror_identifier;
+  if (!out.spf_aligned && !out.dkim_aligned) {
+    if (input.spf && input.spf->result == AuthOutcome::temperror) {
+      const auto aligned_spf = co_await check_alignment(a.finder, out.from_domain, author_org,
+                                                        input.spf->domain, record.aspf);
+      if (aligned_spf.value_or(false)) {
+        temperror_identifier = "SPF " + normalise(input.spf->domain);
+      }
+    }
+    for (const DkimIdentity& d : input.dkim) {
+      if (!temperror_identifier.empty()) break;
+      if (d.result != AuthOutcome::temperror) continue;
+      const auto aligned_dkim =
+          co_await check_alignment(a.finder, out.from_domain, author_org, d.domain, record.adkim);
+      if (aligned_dkim.value_or(false)) temperror_identifier = "DKIM d=" + normalise(d.domain);
+    }
+  }
 
   if (a.existence == Author::Existence::nonexistent) {
     out.author_domain_exists = false;
@@ -333,6 +355,11 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
     out.reason = out.dkim_aligned ? "aligned DKIM d=" + out.aligned_dkim_domain
                                   : "aligned SPF " + normalise(input.spf->domain);
     out.reason += "; " + where;
+  } else if (!temperror_identifier.empty()) {
+    out.status = DmarcStatus::temperror;
+    out.aligned_temperror = true;
+    out.reason = "aligned " + temperror_identifier + " temperror; " + where;
+    apply_disposition(out, record);
   } else if (alignment_temperror) {
     out.status = DmarcStatus::temperror;
     out.reason = "DNS failure finding an organisational domain; " + where;
@@ -341,25 +368,30 @@ asio::awaitable<void> DmarcEvaluation::judge_policy(Author& a, const DmarcInput&
     out.reason = "DNS failure checking whether " + out.from_domain + " exists; " + where;
   } else {
     out.status = DmarcStatus::fail;
-    out.disposition = *out.policy;
     out.reason = "no aligned SPF or DKIM pass; " + std::string(to_string(out.policy_source)) + "=" +
                  std::string(to_string(*out.policy)) + " from " + where;
-    if (options_.apply_pct && record.pct && *record.pct < 100) {
-      const unsigned roll =
-          options_.percent_roll ? options_.percent_roll() : default_percent_roll();
-      if (roll >= *record.pct) {
-        out.sampled_out = true;
-        out.disposition = lower_one_level(out.disposition);
-        out.reason += "; pct=" + std::to_string(*record.pct) + " sampled out";
-      }
-    }
-    if (options_.apply_testing && record.testing && !out.sampled_out) {
-      out.lowered_by_testing = out.disposition != Policy::none;
-      out.disposition = lower_one_level(out.disposition);
-      out.reason += "; t=y";
-    }
+    apply_disposition(out, record);
   }
   finish_queries(out, a.finder, a.existence_log);
+}
+
+// What the policy asks for this message: the policy that applies, lowered by RFC 7489 pct
+// sampling or by t=y.
+void DmarcEvaluation::apply_disposition(DmarcResult& out, const DmarcRecord& record) const {
+  out.disposition = *out.policy;
+  if (options_.apply_pct && record.pct && *record.pct < 100) {
+    const unsigned roll = options_.percent_roll ? options_.percent_roll() : default_percent_roll();
+    if (roll >= *record.pct) {
+      out.sampled_out = true;
+      out.disposition = lower_one_level(out.disposition);
+      out.reason += "; pct=" + std::to_string(*record.pct) + " sampled out";
+    }
+  }
+  if (options_.apply_testing && record.testing && !out.sampled_out) {
+    out.lowered_by_testing = out.disposition != Policy::none;
+    out.disposition = lower_one_level(out.disposition);
+    out.reason += "; t=y";
+  }
 }
 
 DmarcEvaluation::DmarcEvaluation(dns::Resolver& resolver, const DmarcOptions& options)

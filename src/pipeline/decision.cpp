@@ -179,6 +179,23 @@ void decide(Verdict& v, const LocalPolicy& policy) {
     }
   }
 
+  // The author's own SPF or DKIM DNS failed and nothing else aligned: under an enforced reject
+  // or quarantine the mail is neither taken in nor refused for good, but asked again later
+  // (accepting it would let anyone behind a broken delegation of the domain through; a 5xx
+  // would bounce the domain's own mail over a DNS hiccup).
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::temperror && v.dmarc->aligned_temperror &&
+      ((v.dmarc->disposition == dmarc::Policy::reject &&
+        (policy.enforce_dmarc_reject || policy.enforce_dmarc_quarantine)) ||
+       (v.dmarc->disposition == dmarc::Policy::quarantine && policy.enforce_dmarc_quarantine))) {
+    v.action = Action::tempfail;
+    v.reply = {"451", "4.4.3",
+               "Temporary DNS failure authenticating email from " + v.dmarc->from_domain +
+                   "; try again later"};
+    v.reason = "DMARC temperror, policy " + std::string(dmarc::to_string(v.dmarc->disposition)) +
+               " for " + v.dmarc->from_domain + ": " + v.dmarc->reason;
+    return;
+  }
+
   if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::temperror &&
       policy.tempfail_on_dmarc_temperror) {
     v.action = Action::tempfail;

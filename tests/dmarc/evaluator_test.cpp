@@ -265,6 +265,44 @@ TEST_F(Evaluator, UnrelatedIdentifiersWalkCannotMakeTemperror) {
             DmarcStatus::temperror);
 }
 
+// An aligned SPF or DKIM temperror (the author organisation's own DNS failed) leaves DMARC
+// open: temperror with the disposition a failure would get, not fail. An unaligned one, or one
+// beside an aligned pass, changes nothing.
+TEST_F(Evaluator, AlignedTemperrorIsTemperrorNotFail) {
+  record("bank.test", "v=DMARC1; p=reject; pct=100");
+  const DmarcResult dkim =
+      run(zone, with_dkim(from("bank.test"), "mail.bank.test", AuthOutcome::temperror));
+  EXPECT_EQ(dkim.status, DmarcStatus::temperror) << dkim.reason;
+  EXPECT_TRUE(dkim.aligned_temperror);
+  EXPECT_EQ(dkim.disposition, Policy::reject);
+  EXPECT_NE(dkim.reason.find("DKIM d=mail.bank.test"), std::string::npos) << dkim.reason;
+  const DmarcResult spf =
+      run(zone, with_spf(from("bank.test"), "bank.test", AuthOutcome::temperror));
+  EXPECT_EQ(spf.status, DmarcStatus::temperror) << spf.reason;
+  EXPECT_TRUE(spf.aligned_temperror);
+
+  // Not aligned: a fail stays a fail (the sender runs that DNS).
+  const DmarcResult other =
+      run(zone, with_dkim(from("bank.test"), "attacker.test", AuthOutcome::temperror));
+  EXPECT_EQ(other.status, DmarcStatus::fail) << other.reason;
+  EXPECT_FALSE(other.aligned_temperror);
+  // Strict alignment: only the same name aligns.
+  zone = {};
+  record("bank.test", "v=DMARC1; p=quarantine; adkim=s; t=y");
+  EXPECT_EQ(
+      run(zone, with_dkim(from("bank.test"), "mail.bank.test", AuthOutcome::temperror)).status,
+      DmarcStatus::fail);
+  const DmarcResult testing =
+      run(zone, with_dkim(from("bank.test"), "bank.test", AuthOutcome::temperror));
+  EXPECT_EQ(testing.status, DmarcStatus::temperror);
+  EXPECT_EQ(testing.disposition, Policy::none);  // t=y lowers it as for a failure
+  // An aligned pass beside it: pass.
+  EXPECT_EQ(run(zone, with_spf(with_dkim(from("bank.test"), "bank.test", AuthOutcome::temperror),
+                               "bank.test"))
+                .status,
+            DmarcStatus::pass);
+}
+
 // Strict alignment compares names: a failed walk for the author's organisational domain
 // (needed only for relaxed alignment) does not make the result temperror.
 TEST_F(Evaluator, StrictAlignmentNeedsNoOrganisationalDomain) {

@@ -223,6 +223,28 @@ TEST_F(AuthenticatorTest, SendersBrokenDnsCannotTurnARejectionIntoTemperror) {
   EXPECT_EQ(v.action, Action::reject);
 }
 
+// A DNS failure at the author's own organisation (its DKIM key, its SPF record) with nothing
+// else aligned: neither a 5xx (the domain's own mail would bounce) nor an accept (p=reject is
+// not to be escaped through a broken delegation) but a 4xx, even without
+// tempfail_on_dmarc_temperror. Not enforced (observe only): accepted.
+TEST_F(AuthenticatorTest, AlignedDnsFailureUnderRejectTempfails) {
+  zone_.inject_failure("demo-rsa._domainkey.example.test", dns::Status::timeout);
+  zone_.inject_failure("demo-ed._domainkey.example.test", dns::Status::timeout);
+  Envelope forwarded = good_envelope();
+  forwarded.client_ip = *IpAddress::parse("198.51.100.7");  // SPF fails: forwarded
+  Verdict v = check(forwarded, demo_message("1-all-pass.eml"));
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::temperror) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::tempfail) << v.reason;
+  EXPECT_EQ(v.reply.code, "451");
+  EXPECT_NE(v.authentication_results.find("dmarc=temperror"), std::string::npos)
+      << v.authentication_results;
+
+  policy_.enforce_dmarc_reject = false;
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(forwarded, demo_message("1-all-pass.eml")).action, Action::accept);
+}
+
 // An EAI message (RFC 6532) may write the From: domain in U-labels; its DMARC policy is
 // published at the A-labels (RFC 8616), so writing the name in Unicode must not escape it.
 TEST_F(AuthenticatorTest, InternationalisedFromDomainCannotEscapeItsPolicy) {

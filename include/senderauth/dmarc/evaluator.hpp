@@ -86,7 +86,10 @@ struct DmarcResult {
   std::optional<DmarcRecord> record;
   std::optional<Policy> policy;  // the requested policy that applies (policy.dmarc)
   PolicySource policy_source = PolicySource::none;
-  Policy disposition = Policy::none;  // what to do with the message, after t=y / pct
+  // What to do with the message, after t=y / pct: for fail, and for a temperror of an aligned
+  // identifier (aligned_temperror), what a failure would get.
+  Policy disposition = Policy::none;
+  bool aligned_temperror = false;  // temperror because an aligned SPF or DKIM result was one
   bool lowered_by_testing = false;
   bool sampled_out = false;  // pct sampling left the message out: policy lowered one level
   bool author_domain_exists = true;
@@ -140,6 +143,7 @@ class DmarcEvaluation {
   void add_author(std::string_view from_domain);
   asio::awaitable<void> find_policy(Author& author);
   asio::awaitable<void> judge_policy(Author& author, const DmarcInput& input);
+  void apply_disposition(DmarcResult& out, const DmarcRecord& record) const;
 
   dns::Resolver& resolver_;
   const DmarcOptions& options_;
