@@ -399,7 +399,8 @@ DmarcEvaluation::DmarcEvaluation(dns::Resolver& resolver, const DmarcOptions& op
 
 DmarcEvaluation::~DmarcEvaluation() = default;
 
-void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values) {
+void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values,
+                                  const std::function<bool(const std::string&)>& ignored) {
   auto authors = message::author_domains(from_values, options_.multiple_from);
   if (!authors) {
     DmarcResult& out = refused_.emplace();
@@ -415,7 +416,15 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values) {
     }
     return;
   }
-  for (const std::string& domain : authors->domains) add_author(domain);
+  std::size_t kept = 0;
+  for (const std::string& domain : authors->domains) {
+    if (ignored && ignored(domain)) continue;
+    add_author(domain);
+    ++kept;
+  }
+  if (kept == 0) {
+    for (const std::string& domain : authors->domains) add_author(domain);
+  }
 }
 
 bool DmarcEvaluation::records_at_hand() {

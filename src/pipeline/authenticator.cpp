@@ -212,20 +212,24 @@ std::vector<std::string> from_values(const message::HeaderList& headers) {
   return out;
 }
 
+// Compared as A-labels, so an entry matches the author domain however either is written.
+bool is_ignored(const std::string& domain, const LocalPolicy& policy) {
+  if (policy.dmarc_ignore_domains.empty()) return false;
+  const auto author = domain_to_a_labels(domain);
+  if (!author) return false;
+  for (const auto& entry : policy.dmarc_ignore_domains) {
+    const auto listed = domain_to_a_labels(entry);
+    if (listed && domain_equal(*author, *listed)) return true;
+  }
+  return false;
+}
+
 bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& policy) {
   if (policy.dmarc_ignore_domains.empty()) return false;
   auto authors = message::author_domains(values, message::MultipleFromPolicy::evaluate_each);
   if (!authors.ok() || authors->domains.empty()) return false;
-  // Compared as A-labels, so an entry matches the author domain however either is written.
   for (const auto& domain : authors->domains) {
-    const auto author = domain_to_a_labels(domain);
-    if (!author) return false;
-    bool ignored = false;
-    for (const auto& entry : policy.dmarc_ignore_domains) {
-      const auto listed = domain_to_a_labels(entry);
-      if (listed && domain_equal(*author, *listed)) ignored = true;
-    }
-    if (!ignored) return false;
+    if (!is_ignored(domain, policy)) return false;
   }
   return true;
 }
@@ -236,7 +240,8 @@ bool all_ignored(const std::vector<std::string>& values, const LocalPolicy& poli
 void prepare_message_lookups(const StatePtr& s) {
   const LocalPolicy& policy = s->auth.policy();
   auto froms = from_values(s->reader.headers());
-  if (!all_ignored(froms, policy)) {
+  s->verdict.dmarc_ignored = all_ignored(froms, policy);
+  if (!s->verdict.dmarc_ignored) {
     if (!s->read_error.empty() && !s->reader.headers_complete()) {
       dmarc::DmarcResult& result = s->verdict.dmarc.emplace();
       result.status = dmarc::DmarcStatus::permerror;
@@ -244,7 +249,10 @@ void prepare_message_lookups(const StatePtr& s) {
       result.from_problem = dmarc::FromProblem::header_unreadable;
     } else {
       s->dmarc.emplace(s->auth.resolver(), policy.dmarc);
-      s->dmarc->set_authors(froms);
+      // With several author domains (evaluated each), an ignored one is left out and the
+      // others decide.
+      s->dmarc->set_authors(
+          froms, [&policy](const std::string& domain) { return is_ignored(domain, policy); });
     }
   }
   std::vector<asio::awaitable<int>> tasks;

@@ -219,6 +219,8 @@ void decide(Verdict& v, const LocalPolicy& policy) {
   } else if (v.dmarc) {
     v.reason = "DMARC " + std::string(dmarc::to_string(v.dmarc->status));
     if (!v.dmarc->from_domain.empty()) v.reason += " for " + v.dmarc->from_domain;
+  } else if (v.dmarc_ignored) {
+    v.reason = "DMARC not evaluated: author domain on the ignore list";
   } else {
     v.reason = "no DMARC verdict";
   }

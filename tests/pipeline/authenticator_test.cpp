@@ -330,6 +330,18 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   EXPECT_EQ(each.dmarc->status, dmarc::DmarcStatus::fail);
   EXPECT_EQ(each.dmarc->from_domain, "example.test");
   EXPECT_EQ(each.action, Action::reject);
+
+  // An ignored author domain is left out; the other one decides.
+  policy_.dmarc_ignore_domains = {"Example.Test"};
+  Verdict ignored = check(attacker_envelope(), two_mailboxes);
+  ASSERT_TRUE(ignored.dmarc);
+  EXPECT_EQ(ignored.dmarc->from_domain, "attacker.example") << ignored.dmarc->reason;
+  EXPECT_NE(ignored.action, Action::reject) << ignored.reason;
+  // Both ignored: no DMARC verdict at all, as for one ignored author.
+  policy_.dmarc_ignore_domains = {"example.test", "attacker.example"};
+  Verdict none = check(attacker_envelope(), two_mailboxes);
+  EXPECT_FALSE(none.dmarc);
+  EXPECT_EQ(none.reason, "DMARC not evaluated: author domain on the ignore list");
 }
 
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {

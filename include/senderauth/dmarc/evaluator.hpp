@@ -123,8 +123,10 @@ class DmarcEvaluation {
   DmarcEvaluation(const DmarcEvaluation&) = delete;
   DmarcEvaluation& operator=(const DmarcEvaluation&) = delete;
 
-  // The author domains from the raw From field values, by options.multiple_from.
-  void set_authors(const std::vector<std::string>& from_values);
+  // The author domains from the raw From field values, by options.multiple_from. Domains for
+  // which `ignored` is true are left out (a local ignore list), unless that leaves none.
+  void set_authors(const std::vector<std::string>& from_values,
+                   const std::function<bool(const std::string&)>& ignored = {});
   // True when the resolver holds the first answer each author's policy discovery needs (an
   // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
   // work gains nothing. What it reads is kept for find().

@@ -46,6 +46,7 @@ struct Verdict {
   std::vector<dkim::DkimResult> dkim;
   std::optional<arc::ArcResult> arc;
   std::optional<dmarc::DmarcResult> dmarc;
+  bool dmarc_ignored = false;  // no DMARC verdict: every author domain is on the ignore list
   arc::ForwarderOverride arc_override;  // applies: DMARC failed but a trusted sealer vouched
 
   // Whole header fields to prepend, "Name: value" folded with CRLF, ending in CRLF.
