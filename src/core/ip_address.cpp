@@ -222,7 +222,10 @@ Result<IpNetwork> IpNetwork::parse(std::string_view text) {
   if (!address) return address.error();
   const int width = address->is_v4() ? 32 : 128;
   IpNetwork network{*address, width};
-  if (slash == std::string_view::npos) return network;
+  if (slash == std::string_view::npos) {
+    if (address->is_v4_mapped()) network = IpNetwork{address->unmapped(), 32};
+    return network;
+  }
   const std::string_view digits = text.substr(slash + 1);
   if (digits.empty()) return make_error("missing prefix length after '/'");
   if (digits.size() > 3 || (digits.size() > 1 && digits.front() == '0')) {
@@ -238,6 +241,12 @@ Result<IpNetwork> IpNetwork::parse(std::string_view text) {
                       std::to_string(width) + " bits");
   }
   network.prefix = prefix;
+  // "::ffff:192.0.2.0/120" (Postfix's mynetworks writes its IPv4 networks so) is the IPv4
+  // network: clients are compared unmapped, and an IPv6 network would never hold them.
+  if (network.address.is_v4_mapped() && prefix >= 96) {
+    network.address = network.address.unmapped();
+    network.prefix = prefix - 96;
+  }
   return network;
 }
 

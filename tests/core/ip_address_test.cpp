@@ -192,6 +192,15 @@ TEST(IpNetworkParse, ParsesCidrAndBareAddresses) {
   EXPECT_EQ(IpNetwork::parse("::/128").value().prefix, 128);
   // Host bits beyond the prefix are allowed (SPF "ip4:192.0.2.1/24").
   EXPECT_TRUE(IpNetwork::parse("192.0.2.1/24").value().contains(ip("192.0.2.9")));
+  // An IPv4-mapped network (Postfix's mynetworks form) is the IPv4 network.
+  const auto mapped = IpNetwork::parse("::ffff:192.0.2.0/120").value();
+  EXPECT_TRUE(mapped.address.is_v4());
+  EXPECT_EQ(mapped.prefix, 24);
+  EXPECT_TRUE(mapped.contains(ip("192.0.2.77")));
+  EXPECT_TRUE(mapped.contains(ip("::ffff:192.0.2.77")));
+  EXPECT_FALSE(mapped.contains(ip("192.0.3.1")));
+  EXPECT_EQ(IpNetwork::parse("::ffff:192.0.2.1").value().prefix, 32);
+  EXPECT_EQ(IpNetwork::parse("::ffff:0.0.0.0/96").value().prefix, 0);
 }
 
 TEST(IpNetworkParse, RejectsBadPrefixes) {

@@ -57,7 +57,8 @@ class IpAddress {
   std::array<std::uint8_t, 16> bytes_{};
 };
 
-// "ADDR/PREFIX" or a bare address (full-length prefix).
+// "ADDR/PREFIX" or a bare address (full-length prefix). An IPv4-mapped IPv6 network of /96 or
+// longer is its IPv4 network ("::ffff:192.0.2.0/120" is 192.0.2.0/24).
 struct IpNetwork {
   IpAddress address;
   int prefix = 0;
