@@ -92,7 +92,8 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = arc_cmd.add_subcommand("verify", "Validate the ARC chain of messages (RFC 8617 5.2)");
   o->resolver.add_to(*c);
-  c->add_option("--now", o->now, "Validate at this Unix time (AMS x=)");
+  c->add_option("--now", o->now, "Validate at this Unix time (AMS x=)")
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--remote-ip", o->remote_ip, "Connecting IP for smtp.remote-ip in the A-R clause");
   c->add_flag("--json", o->json, "One JSON object per message");
   c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();

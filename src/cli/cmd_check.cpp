@@ -294,7 +294,8 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                   "An address of this host: a HELO [address literal] naming it is a loop "
                   "(repeatable)")
       ->allow_extra_args(false);
-  sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)");
+  sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)")
+      ->check(CLI::NonNegativeNumber);
   sub->add_flag("--observe-only", command->observe_only,
                 "Report DMARC policies but never reject or quarantine for them");
   sub->add_flag("--reject-spf-fail", command->reject_spf_fail,

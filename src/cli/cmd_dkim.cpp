@@ -105,7 +105,8 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = dkim_cmd.add_subcommand("verify", "Verify the DKIM signatures of messages");
   o->resolver.add_to(*c);
-  c->add_option("--now", o->now, "Verify at this Unix time (t=, x=)");
+  c->add_option("--now", o->now, "Verify at this Unix time (t=, x=)")
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--clock-skew", o->skew, "Seconds an expired x= is still accepted (default 300)")
       ->check(CLI::Range(0, 86400));
   c->add_option("--future-skew", o->future_skew, "Seconds t= may lie ahead (default 86400)")

@@ -164,6 +164,10 @@ TEST(CheckCli, TrustedNetworkSkipsEveryCheck) {
                                  kSpoofEnvelope + message("2-spoofed-from.eml")));
   EXPECT_EQ(j["skipped"], true);
   EXPECT_EQ(j["action"], "accept");
+  // Written as Postfix's mynetworks writes IPv4 networks: the same network.
+  const auto mapped = json_of(run_cli("check --json --trusted-network ::ffff:203.0.113.0/120" +
+                                      kCommon + kSpoofEnvelope + message("2-spoofed-from.eml")));
+  EXPECT_EQ(mapped["skipped"], true);
 }
 
 TEST(CheckCli, HeloNamingThisHostIsALoop) {
@@ -405,6 +409,19 @@ TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
       run_cli("check --ip 192.0.2.25 --helo h.example" + kZone + " '" + dir.path().string() + "'");
   EXPECT_EQ(directory.exit_code, 2);
   EXPECT_EQ(directory.err, "senderauth: " + dir.path().string() + ": Is a directory\n");
+}
+
+// A Unix time before 1970 is a malformed argument (usage error), not a clock to verify at, in
+// every command that takes one.
+TEST(CheckCli, NegativeNowIsAUsageError) {
+  const std::string msg = message("1-all-pass.eml");
+  for (const std::string& command :
+       {"check" + kZone + kGoodEnvelope + " --now -5" + msg,
+        "dkim verify" + kZone + " --now -5" + msg, "arc verify" + kZone + " --now -5" + msg}) {
+    const CliRun run = run_cli(command);
+    EXPECT_EQ(run.exit_code, 2) << command << ": " << run.out;
+    EXPECT_NE(run.err.find("--now"), std::string::npos) << run.err;
+  }
 }
 
 // README: a malformed argument is a usage error, exit 2 and one line on stderr. The
