@@ -14,6 +14,7 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "senderauth/core/ip_address.hpp"
@@ -312,7 +313,12 @@ asio::awaitable<Answer> UnboundResolver::query(std::string name, RecordType type
   Answer answer;
   answer.name = normalize_query_name(name);
   answer.type = type;
-  const std::string qname = answer.name.empty() ? "." : answer.name + ".";
+  const std::optional<std::string> qname = wire::query_text(answer.name);
+  if (!qname) {
+    answer.status = Status::error;
+    answer.error_text = "a name with a NUL byte cannot be looked up";
+    co_return answer;
+  }
   // Nothing of the resolver is touched after the wait below but through `pending`'s weak
   // pointer: a query outliving its resolver ends as a timeout instead of a use-after-free.
   const auto timeout = impl_->options.timeout;
@@ -321,8 +327,8 @@ asio::awaitable<Answer> UnboundResolver::query(std::string name, RecordType type
 
   Pending pending(core.executor, impl_->core);
   pending.timer.expires_after(timeout);
-  const int rc = ub_resolve_async(core.ctx.get(), qname.c_str(), static_cast<int>(type), 1 /* IN */,
-                                  &pending, &on_result, &pending.async_id);
+  const int rc = ub_resolve_async(core.ctx.get(), qname->c_str(), static_cast<int>(type),
+                                  1 /* IN */, &pending, &on_result, &pending.async_id);
   if (rc != 0) {
     answer.status = Status::error;
     answer.error_text = std::string("libunbound: ") + ub_strerror(rc);

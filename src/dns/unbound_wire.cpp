@@ -24,6 +24,27 @@ std::optional<std::string> read_rdata_name(std::span<const std::uint8_t> rdata,
 
 }  // namespace
 
+std::optional<std::string> query_text(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 1);
+  for (char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == 0) return std::nullopt;  // libunbound takes a C string: it would stop here
+    if (byte == '\\') {
+      out += "\\\\";
+    } else if (byte < 0x21 || byte > 0x7E) {
+      const char digits[] = {'\\', static_cast<char>('0' + byte / 100),
+                             static_cast<char>('0' + byte / 10 % 10),
+                             static_cast<char>('0' + byte % 10)};
+      out.append(digits, sizeof digits);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('.');  // absolute: no search list, and the root as "."
+  return out;
+}
+
 std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset) {
   std::string name;
   std::size_t pos = offset;
@@ -48,7 +69,11 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
     if (pos + 1 + len > message.size()) return std::nullopt;
     if (!name.empty()) name.push_back('.');
     for (std::size_t i = 0; i < len; ++i) {
-      name.push_back(static_cast<char>(std::tolower(message[pos + 1 + i])));
+      const std::uint8_t byte = message[pos + 1 + i];
+      // Names are their labels joined by dots: a dot inside a label would make the text name
+      // another name ("a\.b" as "a.b"), so such a name is refused, never flattened.
+      if (byte == '.') return std::nullopt;
+      name.push_back(static_cast<char>(std::tolower(byte)));
     }
     if (name.size() > 253) return std::nullopt;
     pos += 1 + len;

@@ -705,6 +705,63 @@ TEST(UnboundWire, CnameChainFromAnswerSection) {
   EXPECT_TRUE(wire::cname_chain(packet, "a.t").empty());
 }
 
+// Labels hold any byte; as text a name is its labels joined by '.', so only a '.' inside a
+// label cannot be written, and such a name is refused instead of read as another name.
+TEST(UnboundWire, LabelBytesStayRawAndADotInsideALabelIsRefused) {
+  std::size_t offset = 0;
+  Bytes nul = {4, 'h', 'o', 's', 't', 2, 'a', 0, 1, '\\', 0};
+  EXPECT_EQ(wire::read_name(nul, offset), std::string("host.a\0.\\", 9));
+  offset = 0;
+  Bytes dot = {3, 'a', '.', 'b', 4, 't', 'e', 's', 't', 0};  // the two-label name a\.b.test
+  EXPECT_FALSE(wire::read_name(dot, offset));
+  Answer answer;
+  EXPECT_FALSE(wire::append_rdata(RecordType::PTR, dot, answer));
+}
+
+TEST(UnboundWire, QueryTextIsTheNameAskedInPresentationFormat) {
+  EXPECT_EQ(wire::query_text("www.example.test"), "www.example.test.");
+  EXPECT_EQ(wire::query_text(""), ".");
+  // libunbound reads '\' as an escape: ex\097mple.test must not become example.test.
+  EXPECT_EQ(wire::query_text("ex\\097mple.test"), "ex\\\\097mple.test.");
+  EXPECT_EQ(wire::query_text(std::string("a b\x7f\xff.test")), "a\\032b\\127\\255.test.");
+  // A C string ends at a NUL: host.attacker.test\0.victim.test would be host.attacker.test.
+  EXPECT_FALSE(wire::query_text(std::string("host.attacker.test\0.victim.test", 31)));
+}
+
+// The reviewer's zones: a PTR target with a NUL inside a label, pointing into victim.test.
+std::vector<testing::ZoneSource> spoofing_zones() {
+  return {{"113.0.203.in-addr.arpa", "5 IN PTR host.attacker.test\\000.victim.test.\n"},
+          {"attacker.test", "host IN A 203.0.113.5\n"},
+          {"victim.test", "@ IN TXT \"v=spf1 ptr -all\"\n"},
+          {"example.test", "@ IN TXT \"v=spf1 -all\"\n"},
+          {"test", ""}};  // so that ex\097mple.test is an answered NXDOMAIN, not REFUSED
+}
+
+TEST(UnboundResolver, NamesWithNulOrBackslashAreTheNamesAsked) {
+  NEED_NSD();
+  auto server = testing::NsdServer::start(spoofing_zones());
+  ASSERT_TRUE(server.ok()) << server.reason();
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {(*server)->address()};
+  options.timeout = 10s;
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+
+  auto ptr = run_sync(io, (*resolver)->query("5.113.0.203.in-addr.arpa", RecordType::PTR));
+  ASSERT_EQ(ptr.status, Status::ok) << ptr.error_text;
+  const std::string target("host.attacker.test\0.victim.test", 31);
+  ASSERT_EQ(ptr.names, std::vector<std::string>{target});
+  // Looked up as it is, the target is not host.attacker.test (whose address is 203.0.113.5).
+  auto forward = run_sync(io, (*resolver)->query(target, RecordType::A));
+  EXPECT_EQ(forward.status, Status::error) << to_string(forward.status);
+  EXPECT_TRUE(forward.addresses.empty());
+  // Nor is the label ex\097mple the label example.
+  auto escaped = run_sync(io, (*resolver)->query("ex\\097mple.test", RecordType::TXT));
+  EXPECT_EQ(escaped.status, Status::nxdomain) << to_string(escaped.status);
+  EXPECT_TRUE(escaped.txt.empty());
+}
+
 TEST(UnboundResolver, ZeroTimeoutIsAnError) {
   asio::io_context io;
   UnboundOptions options;
