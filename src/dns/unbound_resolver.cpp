@@ -203,36 +203,43 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
     if (res.why_bogus != nullptr) answer.error_text += std::string(": ") + res.why_bogus;
     return answer;
   }
-  if (res.havedata) {
-    for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
-      std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
-                                          static_cast<std::size_t>(res.len[i]));
-      if (!wire::append_rdata(type, rdata, answer)) {
-        answer.status = Status::error;
-        answer.error_text = "malformed " + std::string(to_string(type)) + " record";
-        return answer;
-      }
-    }
-    answer.status = Status::ok;
-    return answer;
-  }
+  // The rcode first: an NXDOMAIN that still carries records of the asked type contradicts
+  // itself, and neither half may be believed (its data as ok, or its "no such name").
   switch (res.rcode) {
     case 0:
-      answer.status = Status::nodata;
       break;
     case 3:
+      if (res.havedata) {
+        answer.status = Status::error;
+        answer.error_text = "malformed answer: NXDOMAIN with answer records";
+        return answer;
+      }
       answer.status = Status::nxdomain;
-      break;
+      return answer;
     case 2:
       answer.status = Status::servfail;
       answer.error_text = "SERVFAIL";
       if (res.why_bogus != nullptr) answer.error_text += std::string(": ") + res.why_bogus;
-      break;
+      return answer;
     default:
       answer.status = Status::error;
       answer.error_text = "rcode " + std::to_string(res.rcode);
-      break;
+      return answer;
   }
+  if (!res.havedata) {
+    answer.status = Status::nodata;
+    return answer;
+  }
+  for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
+    std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
+                                        static_cast<std::size_t>(res.len[i]));
+    if (!wire::append_rdata(type, rdata, answer)) {
+      answer.status = Status::error;
+      answer.error_text = "malformed " + std::string(to_string(type)) + " record";
+      return answer;
+    }
+  }
+  answer.status = Status::ok;
   return answer;
 }
 

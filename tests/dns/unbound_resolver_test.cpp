@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 #include "dns/unbound_wire.hpp"
@@ -163,6 +164,158 @@ class DelayedUdpServer {
   std::atomic<int> answered_{0};
   std::thread thread_;
 };
+
+// A UDP responder on 127.0.0.1 answering each query as `respond` writes the reply: for what
+// no zone file can hold (an NXDOMAIN carrying records, a negative answer without a SOA).
+class ScriptedUdpServer {
+ public:
+  using Bytes = std::vector<std::uint8_t>;
+  // `query` is the whole query, `question_end` the offset just past its question section.
+  using Respond = std::function<Bytes(const Bytes& query, std::size_t question_end)>;
+
+  explicit ScriptedUdpServer(Respond respond) : respond_(std::move(respond)) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedUdpServer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
+  std::uint16_t port() const { return port_; }
+
+  // The reply header for `query`: its id and question, QR AA RD RA, `rcode`, the counts given.
+  static Bytes header(const Bytes& query, std::size_t question_end, std::uint8_t rcode,
+                      std::uint8_t answers, std::uint8_t authority) {
+    Bytes reply(query.begin(), query.begin() + static_cast<long>(question_end));
+    reply[2] = 0x85;
+    reply[3] = static_cast<std::uint8_t>(0x80 | rcode);
+    reply[6] = 0;
+    reply[7] = answers;
+    reply[8] = 0;
+    reply[9] = authority;
+    reply[10] = 0;
+    reply[11] = 0;
+    return reply;
+  }
+  // An A record 192.0.2.1 (TTL 300) owned by the question name.
+  static void add_a(Bytes& reply) {
+    const std::uint8_t rr[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 1};
+    reply.insert(reply.end(), std::begin(rr), std::end(rr));
+  }
+  // A SOA owned by the question name's parent (the zone), with this TTL and MINIMUM.
+  static void add_soa(Bytes& reply, const Bytes& query, std::uint32_t ttl, std::uint32_t minimum) {
+    const auto parent = static_cast<std::uint8_t>(12 + 1 + query[12]);
+    const auto u32 = [&reply](std::uint32_t v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        reply.push_back(static_cast<std::uint8_t>(v >> shift));
+      }
+    };
+    reply.insert(reply.end(), {0xC0, parent, 0, 6, 0, 1});  // owner: the zone; SOA, IN
+    u32(ttl);
+    reply.insert(reply.end(), {0, 24, 0xC0, parent, 0xC0, parent});  // rdlength, MNAME, RNAME
+    for (std::uint32_t v : {1u, 3600u, 600u, 86400u}) u32(v);        // serial, refresh, ...
+    u32(minimum);
+  }
+  // The question name's first label, lower-case.
+  static std::string first_label(const Bytes& query) {
+    std::string label(query.begin() + 13, query.begin() + 13 + query[12]);
+    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return label;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 5) != 1) continue;
+      Bytes query(512);
+      sockaddr_in peer{};
+      socklen_t peer_len = sizeof(peer);
+      const auto n = ::recvfrom(fd_, query.data(), query.size(), 0,
+                                reinterpret_cast<sockaddr*>(&peer), &peer_len);
+      if (n < 17) continue;
+      query.resize(static_cast<std::size_t>(n));
+      std::size_t end = 12;
+      while (end < query.size() && query[end] != 0) end += query[end] + 1;
+      end += 5;
+      if (end > query.size() || query[12] == 0) continue;
+      Bytes reply = respond_(query, end);
+      if (reply.empty()) continue;
+      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer),
+               sizeof(peer));
+    }
+  }
+
+  Respond respond_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// Replies by the question's first label: "nxdata" NXDOMAIN with an A record and a SOA;
+// "nxsoa" NXDOMAIN with a SOA (TTL 600, MINIMUM 5); "nxbare" NXDOMAIN without a SOA;
+// "nodatasoa" NOERROR, no records, a SOA (TTL 3, MINIMUM 900); "nodatabare" the same without
+// the SOA; anything else an A record.
+ScriptedUdpServer::Bytes scripted_reply(const ScriptedUdpServer::Bytes& query, std::size_t end) {
+  using S = ScriptedUdpServer;
+  const std::string label = S::first_label(query);
+  if (label == "nxdata") {
+    auto reply = S::header(query, end, 3, 1, 1);
+    S::add_a(reply);
+    S::add_soa(reply, query, 600, 5);
+    return reply;
+  }
+  if (label == "nxsoa") {
+    auto reply = S::header(query, end, 3, 0, 1);
+    S::add_soa(reply, query, 600, 5);
+    return reply;
+  }
+  if (label == "nxbare") return S::header(query, end, 3, 0, 0);
+  if (label == "nodatasoa") {
+    auto reply = S::header(query, end, 0, 0, 1);
+    S::add_soa(reply, query, 3, 900);
+    return reply;
+  }
+  if (label == "nodatabare") return S::header(query, end, 0, 0, 0);
+  auto reply = S::header(query, end, 0, 1, 0);
+  S::add_a(reply);
+  return reply;
+}
+
+Answer ask_scripted(const std::string& name) {
+  ScriptedUdpServer server(scripted_reply);
+  EXPECT_NE(server.port(), 0);
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {server.address()};
+  options.timeout = 5s;
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  EXPECT_TRUE(resolver.ok()) << resolver.reason();
+  if (!resolver.ok()) return {};
+  return run_sync(io, (*resolver)->query(name, RecordType::A));
+}
+
+// An NXDOMAIN that carries records contradicts itself: neither the records (ok) nor the
+// "no such name" (a void lookup) may be believed. The protocols' temperror.
+TEST(UnboundResolver, NxdomainWithAnswerRecordsIsAnError) {
+  auto answer = ask_scripted("nxdata.bad.test");
+  EXPECT_EQ(answer.status, Status::error) << to_string(answer.status);
+  EXPECT_TRUE(answer.temporary_failure());
+  EXPECT_TRUE(answer.addresses.empty());
+  EXPECT_EQ(ask_scripted("plain.bad.test").status, Status::ok);
+}
 
 // An answer arriving after our deadline (the query already withdrawn) must not disturb the
 // queries that follow: they are answered, promptly.
