@@ -182,7 +182,9 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   Answer answer;
   answer.name = std::move(name);
   answer.type = type;
-  answer.ttl = res.ttl > 0 ? static_cast<std::uint32_t>(res.ttl) : 0;
+  // Set for ok answers below. For negative ones libunbound's ttl is no guide: without a SOA it
+  // is a placeholder (32768).
+  answer.ttl = 0;
   if (res.bogus) {
     answer.dnssec = DnssecState::bogus;
   } else if (res.secure) {
@@ -190,9 +192,10 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   } else {
     answer.dnssec = dnssec_on ? DnssecState::insecure : DnssecState::indeterminate;
   }
+  std::span<const std::uint8_t> packet;
   if (res.answer_packet != nullptr && res.answer_len > 0) {
-    std::span<const std::uint8_t> packet(static_cast<const std::uint8_t*>(res.answer_packet),
-                                         static_cast<std::size_t>(res.answer_len));
+    packet = {static_cast<const std::uint8_t*>(res.answer_packet),
+              static_cast<std::size_t>(res.answer_len)};
     answer.cname_chain = wire::cname_chain(packet, answer.name);
   }
   if (res.bogus) {
@@ -215,6 +218,7 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
         return answer;
       }
       answer.status = Status::nxdomain;
+      answer.ttl = wire::negative_ttl(packet).value_or(0);
       return answer;
     case 2:
       answer.status = Status::servfail;
@@ -228,8 +232,10 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   }
   if (!res.havedata) {
     answer.status = Status::nodata;
+    answer.ttl = wire::negative_ttl(packet).value_or(0);
     return answer;
   }
+  answer.ttl = res.ttl > 0 ? static_cast<std::uint32_t>(res.ttl) : 0;
   for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
     std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
                                         static_cast<std::size_t>(res.len[i]));

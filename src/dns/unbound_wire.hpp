@@ -39,4 +39,9 @@ bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& 
 std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,
                                      const std::string& qname);
 
+// How long a negative answer (NXDOMAIN, NODATA) may be kept (RFC 2308 5): min(TTL, MINIMUM)
+// of the SOA in the packet's authority section; nullopt when there is none (or the packet is
+// malformed): such an answer is not to be cached at all.
+std::optional<std::uint32_t> negative_ttl(std::span<const std::uint8_t> packet);
+
 }  // namespace senderauth::dns::wire

@@ -317,6 +317,23 @@ TEST(UnboundResolver, NxdomainWithAnswerRecordsIsAnError) {
   EXPECT_EQ(ask_scripted("plain.bad.test").status, Status::ok);
 }
 
+// RFC 2308 5: a negative answer's TTL is min(SOA TTL, SOA MINIMUM) of the SOA it carries; one
+// without a SOA gets 0 (not to be cached), never libunbound's placeholder (32768).
+TEST(UnboundResolver, NegativeTtlComesFromTheSoaOrIsZero) {
+  auto nx = ask_scripted("nxsoa.bad.test");
+  EXPECT_EQ(nx.status, Status::nxdomain);
+  EXPECT_EQ(nx.ttl, 5u);
+  auto nodata = ask_scripted("nodatasoa.bad.test");
+  EXPECT_EQ(nodata.status, Status::nodata);
+  EXPECT_EQ(nodata.ttl, 3u);
+  auto bare_nx = ask_scripted("nxbare.bad.test");
+  EXPECT_EQ(bare_nx.status, Status::nxdomain);
+  EXPECT_EQ(bare_nx.ttl, 0u);
+  auto bare_nodata = ask_scripted("nodatabare.bad.test");
+  EXPECT_EQ(bare_nodata.status, Status::nodata);
+  EXPECT_EQ(bare_nodata.ttl, 0u);
+}
+
 // An answer arriving after our deadline (the query already withdrawn) must not disturb the
 // queries that follow: they are answered, promptly.
 TEST(UnboundResolver, LateAnswerAfterTimeoutDoesNotDisturbLaterQueries) {
