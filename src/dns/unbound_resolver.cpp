@@ -196,7 +196,8 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   if (res.answer_packet != nullptr && res.answer_len > 0) {
     packet = {static_cast<const std::uint8_t*>(res.answer_packet),
               static_cast<std::size_t>(res.answer_len)};
-    answer.cname_chain = wire::cname_chain(packet, answer.name);
+    // Asked for the CNAME itself, the answer is that record: there is no chain to follow.
+    if (type != RecordType::CNAME) answer.cname_chain = wire::cname_chain(packet, answer.name);
   }
   if (res.bogus) {
     // libunbound hands bogus data over for inspection; a validating resolver must not: the
@@ -261,6 +262,11 @@ namespace {
 Result<void> configure(ub_ctx* c, const UnboundOptions& options) {
   // A worker thread rather than a forked process: cheaper and safe in test programs.
   if (auto r = check(ub_ctx_async(c, 1), "async threads"); !r) return r;
+  // libunbound logs to stderr by default ("info: validator: error. failed to classify
+  // response message" for a malformed answer): stderr is ours, for our one error line. What
+  // it would say reaches the caller as the answer's status and error text.
+  if (auto r = check(ub_ctx_debuglevel(c, 0), "debug level"); !r) return r;
+  if (auto r = check(ub_ctx_debugout(c, nullptr), "debug output"); !r) return r;
   if (options.recursion) {
     if (!options.forwarders.empty()) {
       return make_error("unbound: recursion and forwarders are exclusive");

@@ -209,6 +209,14 @@ TEST_P(ResolverContract, WildcardsSynthesizeForNamesThatDoNotExist) {
   EXPECT_EQ(alias.cname_chain, (std::vector<std::string>{"www.example.test"}));
 }
 
+// Asked for the CNAME itself, the answer is that record: nothing is followed.
+TEST_P(ResolverContract, CnameQueryDoesNotFollowTheChain) {
+  auto cname = ask("alias.example.test", RecordType::CNAME);
+  ASSERT_EQ(cname.status, Status::ok) << cname.error_text;
+  EXPECT_EQ(cname.names, (std::vector<std::string>{"alias2.example.test"}));
+  EXPECT_TRUE(cname.cname_chain.empty());
+}
+
 // RFC 2181 5: an RRset is a set; a record written twice is served once.
 TEST_P(ResolverContract, DuplicateRecordsAreServedOnce) {
   auto txt = ask("dup.example.test", RecordType::TXT);
