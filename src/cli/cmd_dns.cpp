@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
@@ -17,8 +19,44 @@ namespace {
 constexpr int kExitAnswered = 0;
 constexpr int kExitLookupFailed = 1;
 
+// A name as dig presents it: a label's bytes may be anything, and printed raw a NUL would cut
+// the line and a LF start a forged one. '\' and the bytes master files give a meaning
+// (" ( ) ; @ $) are escaped, other bytes outside printable ASCII written as \DDD. (A '.'
+// inside a label never gets this far: such names are refused when read.)
+std::string presented(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::string_view("\\\"();@$").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x21 || c >= 0x7F) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\%03u", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string absolute(const std::string& name) {
-  return name.empty() ? "." : name + ".";
+  return name.empty() ? "." : presented(name) + ".";
+}
+
+// Error text may quote a name from DNS: controls as \DDD so that it stays one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\%03u", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 // A <character-string> as dig prints it: quoted, '"' and '\' escaped, other bytes outside
@@ -67,7 +105,9 @@ void print_text(const dns::Answer& answer) {
               std::string(dns::to_string(answer.type)).c_str(),
               std::string(dns::to_string(answer.status)).c_str(), answer.ttl,
               std::string(dns::to_string(answer.dnssec)).c_str());
-  if (!answer.error_text.empty()) std::printf(";; error: %s\n", answer.error_text.c_str());
+  if (!answer.error_text.empty()) {
+    std::printf(";; error: %s\n", one_line(answer.error_text).c_str());
+  }
   std::string owner = answer.name;
   for (const auto& hop : answer.cname_chain) {
     std::printf("%s\t%u\tIN\tCNAME\t%s\n", absolute(owner).c_str(), answer.ttl,
@@ -92,9 +132,9 @@ nlohmann::ordered_json records_json(const dns::Answer& answer) {
     records.push_back({{"strings", record}, {"text", joined}});
   }
   for (const auto& mx : answer.mx) {
-    records.push_back({{"preference", mx.preference}, {"exchange", mx.exchange}});
+    records.push_back({{"preference", mx.preference}, {"exchange", presented(mx.exchange)}});
   }
-  for (const auto& name : answer.names) records.push_back(name);
+  for (const auto& name : answer.names) records.push_back(presented(name));
   for (const auto& caa : answer.caa) {
     records.push_back({{"flags", caa.flags}, {"tag", caa.tag}, {"value", caa.value}});
   }
@@ -102,14 +142,16 @@ nlohmann::ordered_json records_json(const dns::Answer& answer) {
 }
 
 void print_json(const dns::Answer& answer) {
+  std::vector<std::string> chain;
+  for (const auto& hop : answer.cname_chain) chain.push_back(presented(hop));
   nlohmann::ordered_json doc = {
-      {"name", answer.name},
+      {"name", presented(answer.name)},
       {"type", dns::to_string(answer.type)},
       {"status", dns::to_string(answer.status)},
       {"ttl", answer.ttl},
       {"dnssec", dns::to_string(answer.dnssec)},
       {"records", records_json(answer)},
-      {"cname_chain", answer.cname_chain},
+      {"cname_chain", chain},
       {"error", answer.error_text.empty() ? nlohmann::ordered_json(nullptr)
                                           : nlohmann::ordered_json(answer.error_text)},
   };

@@ -60,8 +60,8 @@ struct CachingResolver::State {
         return std::min(seconds(answer.ttl), options.max_ttl);
       case Status::nxdomain:
       case Status::nodata:
-        return std::min(answer.ttl > 0 ? seconds(answer.ttl) : options.negative_ttl,
-                        options.max_negative_ttl);
+        // 0 also for a negative answer without a SOA: RFC 2308 5 says not to cache those.
+        return std::min(seconds(answer.ttl), options.max_negative_ttl);
       case Status::servfail:
       case Status::error:
         return options.failure_ttl;
@@ -107,8 +107,13 @@ struct CachingResolver::State {
       lru.pop_back();
     }
     lru.push_front(key);
-    entries.emplace(key, Entry{std::make_shared<const Answer>(answer), answer.ttl, 0, now,
-                               now + keep, lru.begin()});
+    // Served TTLs count down from how long the entry really lives (max_ttl may cut a day-long
+    // TTL to an hour): a caller keeping the answer must not believe it longer than we do.
+    auto stored = std::make_shared<Answer>(answer);
+    stored->ttl = static_cast<std::uint32_t>(
+        std::min<std::int64_t>(answer.ttl, static_cast<std::int64_t>(keep.count())));
+    const std::uint32_t stored_ttl = stored->ttl;
+    entries.emplace(key, Entry{std::move(stored), stored_ttl, 0, now, now + keep, lru.begin()});
   }
 };
 

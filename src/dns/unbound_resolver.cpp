@@ -14,6 +14,7 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "senderauth/core/ip_address.hpp"
@@ -181,7 +182,9 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   Answer answer;
   answer.name = std::move(name);
   answer.type = type;
-  answer.ttl = res.ttl > 0 ? static_cast<std::uint32_t>(res.ttl) : 0;
+  // Set for ok answers below. For negative ones libunbound's ttl is no guide: without a SOA it
+  // is a placeholder (32768).
+  answer.ttl = 0;
   if (res.bogus) {
     answer.dnssec = DnssecState::bogus;
   } else if (res.secure) {
@@ -189,10 +192,12 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
   } else {
     answer.dnssec = dnssec_on ? DnssecState::insecure : DnssecState::indeterminate;
   }
+  std::span<const std::uint8_t> packet;
   if (res.answer_packet != nullptr && res.answer_len > 0) {
-    std::span<const std::uint8_t> packet(static_cast<const std::uint8_t*>(res.answer_packet),
-                                         static_cast<std::size_t>(res.answer_len));
-    answer.cname_chain = wire::cname_chain(packet, answer.name);
+    packet = {static_cast<const std::uint8_t*>(res.answer_packet),
+              static_cast<std::size_t>(res.answer_len)};
+    // Asked for the CNAME itself, the answer is that record: there is no chain to follow.
+    if (type != RecordType::CNAME) answer.cname_chain = wire::cname_chain(packet, answer.name);
   }
   if (res.bogus) {
     // libunbound hands bogus data over for inspection; a validating resolver must not: the
@@ -202,36 +207,46 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
     if (res.why_bogus != nullptr) answer.error_text += std::string(": ") + res.why_bogus;
     return answer;
   }
-  if (res.havedata) {
-    for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
-      std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
-                                          static_cast<std::size_t>(res.len[i]));
-      if (!wire::append_rdata(type, rdata, answer)) {
-        answer.status = Status::error;
-        answer.error_text = "malformed " + std::string(to_string(type)) + " record";
-        return answer;
-      }
-    }
-    answer.status = Status::ok;
-    return answer;
-  }
+  // The rcode first: an NXDOMAIN that still carries records of the asked type contradicts
+  // itself, and neither half may be believed (its data as ok, or its "no such name").
   switch (res.rcode) {
     case 0:
-      answer.status = Status::nodata;
       break;
     case 3:
+      if (res.havedata) {
+        answer.status = Status::error;
+        answer.error_text = "malformed answer: NXDOMAIN with answer records";
+        return answer;
+      }
       answer.status = Status::nxdomain;
-      break;
+      answer.ttl = wire::negative_ttl(packet).value_or(0);
+      return answer;
     case 2:
       answer.status = Status::servfail;
       answer.error_text = "SERVFAIL";
       if (res.why_bogus != nullptr) answer.error_text += std::string(": ") + res.why_bogus;
-      break;
+      return answer;
     default:
       answer.status = Status::error;
       answer.error_text = "rcode " + std::to_string(res.rcode);
-      break;
+      return answer;
   }
+  if (!res.havedata) {
+    answer.status = Status::nodata;
+    answer.ttl = wire::negative_ttl(packet).value_or(0);
+    return answer;
+  }
+  answer.ttl = res.ttl > 0 ? static_cast<std::uint32_t>(res.ttl) : 0;
+  for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
+    std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
+                                        static_cast<std::size_t>(res.len[i]));
+    if (!wire::append_rdata(type, rdata, answer)) {
+      answer.status = Status::error;
+      answer.error_text = "malformed " + std::string(to_string(type)) + " record";
+      return answer;
+    }
+  }
+  answer.status = Status::ok;
   return answer;
 }
 
@@ -247,6 +262,11 @@ namespace {
 Result<void> configure(ub_ctx* c, const UnboundOptions& options) {
   // A worker thread rather than a forked process: cheaper and safe in test programs.
   if (auto r = check(ub_ctx_async(c, 1), "async threads"); !r) return r;
+  // libunbound logs to stderr by default ("info: validator: error. failed to classify
+  // response message" for a malformed answer): stderr is ours, for our one error line. What
+  // it would say reaches the caller as the answer's status and error text.
+  if (auto r = check(ub_ctx_debuglevel(c, 0), "debug level"); !r) return r;
+  if (auto r = check(ub_ctx_debugout(c, nullptr), "debug output"); !r) return r;
   if (options.recursion) {
     if (!options.forwarders.empty()) {
       return make_error("unbound: recursion and forwarders are exclusive");
@@ -312,7 +332,12 @@ asio::awaitable<Answer> UnboundResolver::query(std::string name, RecordType type
   Answer answer;
   answer.name = normalize_query_name(name);
   answer.type = type;
-  const std::string qname = answer.name.empty() ? "." : answer.name + ".";
+  const std::optional<std::string> qname = wire::query_text(answer.name);
+  if (!qname) {
+    answer.status = Status::error;
+    answer.error_text = "a name with a NUL byte cannot be looked up";
+    co_return answer;
+  }
   // Nothing of the resolver is touched after the wait below but through `pending`'s weak
   // pointer: a query outliving its resolver ends as a timeout instead of a use-after-free.
   const auto timeout = impl_->options.timeout;
@@ -321,8 +346,8 @@ asio::awaitable<Answer> UnboundResolver::query(std::string name, RecordType type
 
   Pending pending(core.executor, impl_->core);
   pending.timer.expires_after(timeout);
-  const int rc = ub_resolve_async(core.ctx.get(), qname.c_str(), static_cast<int>(type), 1 /* IN */,
-                                  &pending, &on_result, &pending.async_id);
+  const int rc = ub_resolve_async(core.ctx.get(), qname->c_str(), static_cast<int>(type),
+                                  1 /* IN */, &pending, &on_result, &pending.async_id);
   if (rc != 0) {
     answer.status = Status::error;
     answer.error_text = std::string("libunbound: ") + ub_strerror(rc);

@@ -1,5 +1,6 @@
 #include "unbound_wire.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <map>
@@ -23,6 +24,27 @@ std::optional<std::string> read_rdata_name(std::span<const std::uint8_t> rdata,
 }
 
 }  // namespace
+
+std::optional<std::string> query_text(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 1);
+  for (char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == 0) return std::nullopt;  // libunbound takes a C string: it would stop here
+    if (byte == '\\') {
+      out += "\\\\";
+    } else if (byte < 0x21 || byte > 0x7E) {
+      const char digits[] = {'\\', static_cast<char>('0' + byte / 100),
+                             static_cast<char>('0' + byte / 10 % 10),
+                             static_cast<char>('0' + byte % 10)};
+      out.append(digits, sizeof digits);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('.');  // absolute: no search list, and the root as "."
+  return out;
+}
 
 std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset) {
   std::string name;
@@ -48,7 +70,11 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
     if (pos + 1 + len > message.size()) return std::nullopt;
     if (!name.empty()) name.push_back('.');
     for (std::size_t i = 0; i < len; ++i) {
-      name.push_back(static_cast<char>(std::tolower(message[pos + 1 + i])));
+      const std::uint8_t byte = message[pos + 1 + i];
+      // Names are their labels joined by dots: a dot inside a label would make the text name
+      // another name ("a\.b" as "a.b"), so such a name is refused, never flattened.
+      if (byte == '.') return std::nullopt;
+      name.push_back(static_cast<char>(std::tolower(byte)));
     }
     if (name.size() > 253) return std::nullopt;
     pos += 1 + len;
@@ -153,6 +179,38 @@ std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,
     chain.push_back(current);
   }
   return chain;
+}
+
+std::optional<std::uint32_t> negative_ttl(std::span<const std::uint8_t> packet) {
+  if (packet.size() < 12) return std::nullopt;
+  const std::size_t qdcount = read_u16(packet, 4);
+  const std::size_t ancount = read_u16(packet, 6);
+  const std::size_t nscount = read_u16(packet, 8);
+  std::size_t pos = 12;
+  for (std::size_t i = 0; i < qdcount; ++i) {
+    if (!read_name(packet, pos) || pos + 4 > packet.size()) return std::nullopt;
+    pos += 4;
+  }
+  for (std::size_t i = 0; i < ancount + nscount; ++i) {
+    if (!read_name(packet, pos) || pos + 10 > packet.size()) return std::nullopt;
+    const std::uint16_t type = read_u16(packet, pos);
+    const std::uint32_t ttl =
+        (static_cast<std::uint32_t>(read_u16(packet, pos + 4)) << 16) | read_u16(packet, pos + 6);
+    const std::size_t rdlength = read_u16(packet, pos + 8);
+    pos += 10;
+    if (pos + rdlength > packet.size()) return std::nullopt;
+    // MINIMUM is the last field: no need to walk the two names before it. 22 octets at least:
+    // two root names and five 32-bit numbers.
+    if (i >= ancount && type == static_cast<std::uint16_t>(RecordType::SOA) && rdlength >= 22) {
+      const std::size_t end = pos + rdlength;
+      const std::uint32_t minimum =
+          (static_cast<std::uint32_t>(read_u16(packet, end - 4)) << 16) | read_u16(packet, end - 2);
+      // TTLs with the top bit set are read as 0 (RFC 2181 8).
+      return (ttl & 0x80000000u) != 0 ? 0 : std::min(ttl, minimum & 0x7FFFFFFFu);
+    }
+    pos += rdlength;
+  }
+  return std::nullopt;
 }
 
 }  // namespace senderauth::dns::wire

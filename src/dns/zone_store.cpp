@@ -41,6 +41,33 @@ void append_record(const ZoneRecord& record, Answer& answer) {
   }
 }
 
+// Same type and data (the TTL aside): one record as far as DNS is concerned (RFC 2181 5).
+bool same_rr(const ZoneRecord& a, const ZoneRecord& b) {
+  if (a.type != b.type) return false;
+  switch (a.type) {
+    case RecordType::A:
+    case RecordType::AAAA:
+      return a.address == b.address;
+    case RecordType::TXT:
+    case RecordType::SPF:
+      return a.strings == b.strings;
+    case RecordType::MX:
+      return a.preference == b.preference && a.target == b.target;
+    case RecordType::PTR:
+    case RecordType::NS:
+    case RecordType::CNAME:
+      return a.target == b.target;
+    case RecordType::CAA:
+      return a.caa.flags == b.caa.flags && a.caa.tag == b.caa.tag && a.caa.value == b.caa.value;
+    case RecordType::SOA:
+      return a.soa.mname == b.soa.mname && a.soa.rname == b.soa.rname &&
+             a.soa.serial == b.soa.serial && a.soa.refresh == b.soa.refresh &&
+             a.soa.retry == b.soa.retry && a.soa.expire == b.soa.expire &&
+             a.soa.minimum == b.soa.minimum;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::string> checked_zone_name(std::string_view name) {
@@ -79,6 +106,14 @@ void ZoneStore::add(ZoneRecord record) {
   record.owner = normalize_query_name(record.owner);
   add_ancestors(record.owner);
   auto& node = nodes_[record.owner];
+  // An RRset is a set (RFC 2181 5): a record given twice is served once, as nsd serves it, so
+  // that two identical "v=spf1" TXT records are one record, not SPF's permerror for two.
+  for (auto& kept : node.records) {
+    if (same_rr(kept, record)) {
+      kept.ttl = std::min(kept.ttl, record.ttl);
+      return;
+    }
+  }
   node.records.push_back(std::move(record));
   ++record_count_;
 }
@@ -142,6 +177,21 @@ Answer ZoneStore::lookup(std::string_view name, RecordType type) const {
   std::uint32_t ttl = std::numeric_limits<std::uint32_t>::max();
   while (true) {
     const Node* node = find(current);
+    bool synthesized = false;
+    if (!node && !exists(current)) {
+      // RFC 4592: a name that does not exist takes its records from the wildcard child of its
+      // closest encloser, if there is one ("*.wild" answers for x.wild and a.b.wild, not for
+      // wild itself nor below a name that exists, an empty non-terminal included).
+      std::string encloser = current;
+      do {
+        encloser = parent_of(encloser);
+      } while (!encloser.empty() && !exists(encloser));
+      const std::string wildcard = encloser.empty() ? "*" : "*." + encloser;
+      if (exists(wildcard)) {
+        node = find(wildcard);
+        synthesized = true;
+      }
+    }
     bool has_type = false;
     const ZoneRecord* cname = nullptr;
     if (node) {
@@ -188,7 +238,7 @@ Answer ZoneStore::lookup(std::string_view name, RecordType type) const {
       current = cname->target;
       continue;
     }
-    answer.status = exists(current) ? Status::nodata : Status::nxdomain;
+    answer.status = synthesized || exists(current) ? Status::nodata : Status::nxdomain;
     answer.ttl = negative_ttl(current);
     return answer;
   }

@@ -76,6 +76,18 @@ bool usable_dns_name(std::string_view name) {
   return label > 0;
 }
 
+// A name a DNS answer gave (an MX exchange, a PTR target) that may be looked up and matched:
+// usable, and printable ASCII without '\'. Whoever controls the zone chooses these bytes: a
+// NUL or a '\' would end or escape the name in a resolver's C-string, presentation-format
+// interface and make it another name (a PTR target "host.attacker.test\000.victim.test"
+// looked up as host.attacker.test), and no host is named with them.
+bool usable_host_from_dns(std::string_view name) {
+  return usable_dns_name(name) && std::all_of(name.begin(), name.end(), [](char c) {
+           const auto byte = static_cast<unsigned char>(c);
+           return byte >= 0x21 && byte <= 0x7e && byte != '\\';
+         });
+}
+
 // RFC 7208 6.2: an explanation is US-ASCII, and being text for a reply, without controls.
 bool printable_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
@@ -91,7 +103,7 @@ std::vector<std::string> mx_hosts(const Answer& answer) {
   hosts.reserve(answer.mx.size());
   const auto add = [&hosts](const dns::MxRecord& mx) {
     std::string host = strip_dot(mx.exchange);
-    if (!usable_dns_name(host)) return;  // null MX (".") and junk: no address to match
+    if (!usable_host_from_dns(host)) return;  // null MX (".") and junk: no address to match
     bool seen = std::any_of(hosts.begin(), hosts.end(),
                             [&](const std::string& h) { return domain_equal(h, host); });
     if (!seen) hosts.push_back(std::move(host));
@@ -315,7 +327,7 @@ asio::awaitable<Evaluation::Validated> Evaluation::validated_names(
   const auto limit = static_cast<std::size_t>(std::max(0, options_.max_ptr_names));
   for (std::size_t i = 0; i < ptr->names.size() && i < limit; ++i) {
     std::string name = strip_dot(ptr->names[i]);
-    if (!usable_dns_name(name)) continue;
+    if (!usable_host_from_dns(name)) continue;
     if (within && !domain_is_subdomain_of(name, *within)) continue;
     candidates.push_back(std::move(name));
   }

@@ -24,6 +24,8 @@ alias    IN CNAME mail
 odd      IN TXT   "quote\"d \200"
 $ORIGIN 2.0.192.in-addr.arpa.
 25       IN PTR   mail.example.test.
+26       IN PTR   host.attacker.test\000.victim.test.
+26       IN PTR   a\010b\\c.example.test.
 )";
 
 class DnsCli : public ::testing::Test {
@@ -73,6 +75,23 @@ TEST_F(DnsCli, AddressPtrAndEscapedText) {
   EXPECT_NE(ptr.out.find("\tPTR\tmail.example.test.\n"), std::string::npos) << ptr.out;
   auto odd = run_cli("dns TXT odd.example.test --zone " + zone_);
   EXPECT_NE(odd.out.find("\"quote\\\"d \\200\""), std::string::npos) << odd.out;
+}
+
+// Names are printed as dig prints them: a NUL or a LF inside a label must not cut the line or
+// start a forged one; JSON carries the same form. A name asked is taken byte for byte.
+TEST_F(DnsCli, NamesWithOddBytesArePrintedEscaped) {
+  auto ptr = run_cli("dns PTR 26.2.0.192.in-addr.arpa --zone " + zone_);
+  ASSERT_EQ(ptr.exit_code, 0) << ptr.err;
+  EXPECT_EQ(ptr.out,
+            ";; 26.2.0.192.in-addr.arpa. PTR: ok (ttl 300, dnssec indeterminate)\n"
+            "26.2.0.192.in-addr.arpa.\t300\tIN\tPTR\thost.attacker.test\\000.victim.test.\n"
+            "26.2.0.192.in-addr.arpa.\t300\tIN\tPTR\ta\\010b\\\\c.example.test.\n");
+  auto json =
+      nlohmann::json::parse(run_cli("dns PTR 26.2.0.192.in-addr.arpa --json --zone " + zone_).out);
+  EXPECT_EQ(json["records"],
+            nlohmann::json({"host.attacker.test\\000.victim.test", "a\\010b\\\\c.example.test"}));
+  auto asked = run_cli("dns TXT 'ex\\097mple.test' --zone " + zone_);
+  EXPECT_EQ(asked.out, ";; ex\\\\097mple.test. TXT: nxdomain (ttl 0, dnssec indeterminate)\n");
 }
 
 TEST_F(DnsCli, CnameChainShown) {

@@ -52,6 +52,9 @@ TEST_F(CachingResolverTest, SecondQueryServedFromCacheWithRemainingTtl) {
 }
 
 TEST_F(CachingResolverTest, TypesAreCachedSeparately) {
+  // A SOA so that the AAAA query's NODATA may be cached too.
+  ASSERT_TRUE(zone_.load_zone_text(
+      "@ 300 IN SOA ns.example.test. h.example.test. 1 3600 600 86400 60\n", "example.test"));
   CachingResolver cache(zone_, {}, [this] { return now_; });
   ask(cache, "a.example.test", RecordType::A);
   ask(cache, "a.example.test", RecordType::AAAA);
@@ -88,20 +91,47 @@ TEST_F(CachingResolverTest, ZeroTtlNotCached) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
-TEST_F(CachingResolverTest, NegativeAnswersCachedBriefly) {
+// RFC 2308 5: a negative answer lives min(SOA TTL, SOA MINIMUM), capped by max_negative_ttl.
+TEST_F(CachingResolverTest, NegativeAnswersLiveForTheirSoaTtl) {
+  ASSERT_TRUE(zone_.load_zone_text(
+      "@ 300 IN SOA ns.example.test. h.example.test. 1 3600 600 86400 45\n", "example.test"));
   CachingOptions options;
-  options.negative_ttl = 30s;
   options.max_negative_ttl = 30s;
   CachingResolver cache(zone_, options, [this] { return now_; });
   EXPECT_EQ(ask(cache, "nothere.example.test").status, Status::nxdomain);
   EXPECT_EQ(ask(cache, "a.example.test", RecordType::TXT).status, Status::nodata);
   now_ += 29s;
-  EXPECT_EQ(ask(cache, "nothere.example.test").status, Status::nxdomain);
+  auto nx = ask(cache, "nothere.example.test");
+  EXPECT_EQ(nx.status, Status::nxdomain);
+  EXPECT_EQ(nx.ttl, 1u);  // counted down from 30, the cap, not from 45
   EXPECT_EQ(ask(cache, "a.example.test", RecordType::TXT).status, Status::nodata);
   EXPECT_EQ(zone_.query_count(), 2u);
   now_ += 1s;
   EXPECT_EQ(ask(cache, "nothere.example.test").status, Status::nxdomain);
   EXPECT_EQ(zone_.query_count(), 3u);
+}
+
+// RFC 2308 5: negative answers without a SOA (ttl 0) SHOULD NOT be cached.
+TEST_F(CachingResolverTest, NegativeAnswersWithoutSoaAreNotCached) {
+  CachingResolver cache(zone_, {}, [this] { return now_; });
+  EXPECT_EQ(ask(cache, "nothere.example.test").status, Status::nxdomain);
+  EXPECT_EQ(ask(cache, "nothere.example.test").status, Status::nxdomain);
+  EXPECT_EQ(ask(cache, "a.example.test", RecordType::TXT).status, Status::nodata);
+  EXPECT_EQ(ask(cache, "a.example.test", RecordType::TXT).status, Status::nodata);
+  EXPECT_EQ(zone_.query_count(), 4u);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+// A TTL over max_ttl is served as what the entry has left to live, not as upstream gave it.
+TEST_F(CachingResolverTest, ServedTtlNeverExceedsTheEntrysLifetime) {
+  CachingOptions options;
+  options.max_ttl = 60s;
+  CachingResolver cache(zone_, options, [this] { return now_; });
+  ask(cache, "long.example.test", RecordType::TXT);
+  EXPECT_EQ(ask(cache, "long.example.test", RecordType::TXT).ttl, 60u);
+  now_ += 20s;
+  EXPECT_EQ(ask(cache, "long.example.test", RecordType::TXT).ttl, 40u);
+  EXPECT_EQ(zone_.query_count(), 1u);
 }
 
 TEST_F(CachingResolverTest, FailuresNotCachedByDefault) {

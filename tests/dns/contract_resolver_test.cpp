@@ -46,6 +46,15 @@ alias    IN CNAME alias2
 alias2   IN CNAME www
 dangling IN CNAME gone
 ttl 1234 IN A    192.0.2.20
+*.wild   IN TXT  "v=spf1 -all"
+*.wild   IN A    192.0.2.7
+x.wild   IN MX   10 mx1.example.test.
+a.b.ent  IN A    192.0.2.8
+*.walias IN CNAME www
+dup      IN TXT  "v=spf1 ip4:192.0.2.0/24 -all"
+dup      IN TXT  "v=spf1 ip4:192.0.2.0/24 -all"
+dup      IN A    192.0.2.30
+DUP      IN A    192.0.2.30
 )";
 
 const std::string kReverseZone = R"($TTL 300
@@ -172,6 +181,50 @@ TEST_P(ResolverContract, MxWithPreferences) {
   EXPECT_EQ(records[0].exchange, "mx1.example.test");
   EXPECT_EQ(records[1].preference, 20);
   EXPECT_EQ(records[1].exchange, "mx2.example.test");
+}
+
+// RFC 4592: a name that does not exist takes the records of its closest encloser's wildcard.
+TEST_P(ResolverContract, WildcardsSynthesizeForNamesThatDoNotExist) {
+  for (const char* name : {"any.wild.example.test", "a.b.wild.example.test"}) {
+    auto txt = ask(name, RecordType::TXT);
+    ASSERT_EQ(txt.status, Status::ok) << name << " " << to_string(txt.status);
+    EXPECT_EQ(txt.name, name);
+    EXPECT_EQ(txt.joined_txt(), (std::vector<std::string>{"v=spf1 -all"}));
+    auto a = ask(name, RecordType::A);
+    ASSERT_EQ(a.status, Status::ok) << name;
+    EXPECT_EQ(texts(a.addresses), (std::vector<std::string>{"192.0.2.7"}));
+    EXPECT_EQ(ask(name, RecordType::MX).status, Status::nodata) << name;
+  }
+  // A name that exists is not synthesized for, nor is the wildcard's parent.
+  EXPECT_EQ(ask("x.wild.example.test", RecordType::TXT).status, Status::nodata);
+  EXPECT_EQ(ask("wild.example.test", RecordType::TXT).status, Status::nodata);
+  // Below an empty non-terminal with no wildcard of its own: nothing.
+  EXPECT_EQ(ask("x.b.ent.example.test", RecordType::A).status, Status::nxdomain);
+  // The wildcard name asked literally is itself.
+  EXPECT_EQ(ask("*.wild.example.test", RecordType::TXT).status, Status::ok);
+  // A wildcard CNAME is followed.
+  auto alias = ask("foo.walias.example.test", RecordType::A);
+  ASSERT_EQ(alias.status, Status::ok) << alias.error_text;
+  EXPECT_EQ(texts(alias.addresses), (std::vector<std::string>{"192.0.2.10", "192.0.2.11"}));
+  EXPECT_EQ(alias.cname_chain, (std::vector<std::string>{"www.example.test"}));
+}
+
+// Asked for the CNAME itself, the answer is that record: nothing is followed.
+TEST_P(ResolverContract, CnameQueryDoesNotFollowTheChain) {
+  auto cname = ask("alias.example.test", RecordType::CNAME);
+  ASSERT_EQ(cname.status, Status::ok) << cname.error_text;
+  EXPECT_EQ(cname.names, (std::vector<std::string>{"alias2.example.test"}));
+  EXPECT_TRUE(cname.cname_chain.empty());
+}
+
+// RFC 2181 5: an RRset is a set; a record written twice is served once.
+TEST_P(ResolverContract, DuplicateRecordsAreServedOnce) {
+  auto txt = ask("dup.example.test", RecordType::TXT);
+  ASSERT_EQ(txt.status, Status::ok) << txt.error_text;
+  EXPECT_EQ(txt.joined_txt(), (std::vector<std::string>{"v=spf1 ip4:192.0.2.0/24 -all"}));
+  auto a = ask("dup.example.test", RecordType::A);
+  ASSERT_EQ(a.status, Status::ok) << a.error_text;
+  EXPECT_EQ(texts(a.addresses), (std::vector<std::string>{"192.0.2.30"}));
 }
 
 TEST_P(ResolverContract, PtrInReverseZone) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 #include "dns/unbound_wire.hpp"
@@ -163,6 +164,178 @@ class DelayedUdpServer {
   std::atomic<int> answered_{0};
   std::thread thread_;
 };
+
+// A UDP responder on 127.0.0.1 answering each query as `respond` writes the reply: for what
+// no zone file can hold (an NXDOMAIN carrying records, a negative answer without a SOA).
+class ScriptedUdpServer {
+ public:
+  using Bytes = std::vector<std::uint8_t>;
+  // `query` is the whole query, `question_end` the offset just past its question section.
+  using Respond = std::function<Bytes(const Bytes& query, std::size_t question_end)>;
+
+  explicit ScriptedUdpServer(Respond respond) : respond_(std::move(respond)) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedUdpServer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
+  std::uint16_t port() const { return port_; }
+
+  // The reply header for `query`: its id and question, QR AA RD RA, `rcode`, the counts given.
+  static Bytes header(const Bytes& query, std::size_t question_end, std::uint8_t rcode,
+                      std::uint8_t answers, std::uint8_t authority) {
+    Bytes reply(query.begin(), query.begin() + static_cast<long>(question_end));
+    reply[2] = 0x85;
+    reply[3] = static_cast<std::uint8_t>(0x80 | rcode);
+    reply[6] = 0;
+    reply[7] = answers;
+    reply[8] = 0;
+    reply[9] = authority;
+    reply[10] = 0;
+    reply[11] = 0;
+    return reply;
+  }
+  // An A record 192.0.2.1 (TTL 300) owned by the question name.
+  static void add_a(Bytes& reply) {
+    const std::uint8_t rr[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 1};
+    reply.insert(reply.end(), std::begin(rr), std::end(rr));
+  }
+  // A SOA owned by the question name's parent (the zone), with this TTL and MINIMUM.
+  static void add_soa(Bytes& reply, const Bytes& query, std::uint32_t ttl, std::uint32_t minimum) {
+    const auto parent = static_cast<std::uint8_t>(12 + 1 + query[12]);
+    const auto u32 = [&reply](std::uint32_t v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        reply.push_back(static_cast<std::uint8_t>(v >> shift));
+      }
+    };
+    reply.insert(reply.end(), {0xC0, parent, 0, 6, 0, 1});  // owner: the zone; SOA, IN
+    u32(ttl);
+    reply.insert(reply.end(), {0, 24, 0xC0, parent, 0xC0, parent});  // rdlength, MNAME, RNAME
+    for (std::uint32_t v : {1u, 3600u, 600u, 86400u}) u32(v);        // serial, refresh, ...
+    u32(minimum);
+  }
+  // The question name's first label, lower-case.
+  static std::string first_label(const Bytes& query) {
+    std::string label(query.begin() + 13, query.begin() + 13 + query[12]);
+    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return label;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 5) != 1) continue;
+      Bytes query(512);
+      sockaddr_in peer{};
+      socklen_t peer_len = sizeof(peer);
+      const auto n = ::recvfrom(fd_, query.data(), query.size(), 0,
+                                reinterpret_cast<sockaddr*>(&peer), &peer_len);
+      if (n < 17) continue;
+      query.resize(static_cast<std::size_t>(n));
+      std::size_t end = 12;
+      while (end < query.size() && query[end] != 0) end += query[end] + 1;
+      end += 5;
+      if (end > query.size() || query[12] == 0) continue;
+      Bytes reply = respond_(query, end);
+      if (reply.empty()) continue;
+      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer),
+               sizeof(peer));
+    }
+  }
+
+  Respond respond_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// Replies by the question's first label: "nxdata" NXDOMAIN with an A record and a SOA;
+// "nxsoa" NXDOMAIN with a SOA (TTL 600, MINIMUM 5); "nxbare" NXDOMAIN without a SOA;
+// "nodatasoa" NOERROR, no records, a SOA (TTL 3, MINIMUM 900); "nodatabare" the same without
+// the SOA; anything else an A record.
+ScriptedUdpServer::Bytes scripted_reply(const ScriptedUdpServer::Bytes& query, std::size_t end) {
+  using S = ScriptedUdpServer;
+  const std::string label = S::first_label(query);
+  if (label == "nxdata") {
+    auto reply = S::header(query, end, 3, 1, 1);
+    S::add_a(reply);
+    S::add_soa(reply, query, 600, 5);
+    return reply;
+  }
+  if (label == "nxsoa") {
+    auto reply = S::header(query, end, 3, 0, 1);
+    S::add_soa(reply, query, 600, 5);
+    return reply;
+  }
+  if (label == "nxbare") return S::header(query, end, 3, 0, 0);
+  if (label == "nodatasoa") {
+    auto reply = S::header(query, end, 0, 0, 1);
+    S::add_soa(reply, query, 3, 900);
+    return reply;
+  }
+  if (label == "nodatabare") return S::header(query, end, 0, 0, 0);
+  auto reply = S::header(query, end, 0, 1, 0);
+  S::add_a(reply);
+  return reply;
+}
+
+Answer ask_scripted(const std::string& name) {
+  ScriptedUdpServer server(scripted_reply);
+  EXPECT_NE(server.port(), 0);
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {server.address()};
+  options.timeout = 5s;
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  EXPECT_TRUE(resolver.ok()) << resolver.reason();
+  if (!resolver.ok()) return {};
+  return run_sync(io, (*resolver)->query(name, RecordType::A));
+}
+
+// An NXDOMAIN that carries records contradicts itself: neither the records (ok) nor the
+// "no such name" (a void lookup) may be believed. The protocols' temperror.
+TEST(UnboundResolver, NxdomainWithAnswerRecordsIsAnError) {
+  ::testing::internal::CaptureStderr();
+  auto answer = ask_scripted("nxdata.bad.test");
+  // libunbound's own complaint about the reply stays off stderr (the CLI's stderr contract).
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(answer.status, Status::error) << to_string(answer.status);
+  EXPECT_TRUE(answer.temporary_failure());
+  EXPECT_TRUE(answer.addresses.empty());
+  EXPECT_EQ(ask_scripted("plain.bad.test").status, Status::ok);
+}
+
+// RFC 2308 5: a negative answer's TTL is min(SOA TTL, SOA MINIMUM) of the SOA it carries; one
+// without a SOA gets 0 (not to be cached), never libunbound's placeholder (32768).
+TEST(UnboundResolver, NegativeTtlComesFromTheSoaOrIsZero) {
+  auto nx = ask_scripted("nxsoa.bad.test");
+  EXPECT_EQ(nx.status, Status::nxdomain);
+  EXPECT_EQ(nx.ttl, 5u);
+  auto nodata = ask_scripted("nodatasoa.bad.test");
+  EXPECT_EQ(nodata.status, Status::nodata);
+  EXPECT_EQ(nodata.ttl, 3u);
+  auto bare_nx = ask_scripted("nxbare.bad.test");
+  EXPECT_EQ(bare_nx.status, Status::nxdomain);
+  EXPECT_EQ(bare_nx.ttl, 0u);
+  auto bare_nodata = ask_scripted("nodatabare.bad.test");
+  EXPECT_EQ(bare_nodata.status, Status::nodata);
+  EXPECT_EQ(bare_nodata.ttl, 0u);
+}
 
 // An answer arriving after our deadline (the query already withdrawn) must not disturb the
 // queries that follow: they are answered, promptly.
@@ -703,6 +876,63 @@ TEST(UnboundWire, CnameChainFromAnswerSection) {
   EXPECT_TRUE(wire::cname_chain(packet, "x.t").empty());
   packet.resize(packet.size() - 3);  // truncated: no chain rather than a wrong one
   EXPECT_TRUE(wire::cname_chain(packet, "a.t").empty());
+}
+
+// Labels hold any byte; as text a name is its labels joined by '.', so only a '.' inside a
+// label cannot be written, and such a name is refused instead of read as another name.
+TEST(UnboundWire, LabelBytesStayRawAndADotInsideALabelIsRefused) {
+  std::size_t offset = 0;
+  Bytes nul = {4, 'h', 'o', 's', 't', 2, 'a', 0, 1, '\\', 0};
+  EXPECT_EQ(wire::read_name(nul, offset), std::string("host.a\0.\\", 9));
+  offset = 0;
+  Bytes dot = {3, 'a', '.', 'b', 4, 't', 'e', 's', 't', 0};  // the two-label name a\.b.test
+  EXPECT_FALSE(wire::read_name(dot, offset));
+  Answer answer;
+  EXPECT_FALSE(wire::append_rdata(RecordType::PTR, dot, answer));
+}
+
+TEST(UnboundWire, QueryTextIsTheNameAskedInPresentationFormat) {
+  EXPECT_EQ(wire::query_text("www.example.test"), "www.example.test.");
+  EXPECT_EQ(wire::query_text(""), ".");
+  // libunbound reads '\' as an escape: ex\097mple.test must not become example.test.
+  EXPECT_EQ(wire::query_text("ex\\097mple.test"), "ex\\\\097mple.test.");
+  EXPECT_EQ(wire::query_text(std::string("a b\x7f\xff.test")), "a\\032b\\127\\255.test.");
+  // A C string ends at a NUL: host.attacker.test\0.victim.test would be host.attacker.test.
+  EXPECT_FALSE(wire::query_text(std::string("host.attacker.test\0.victim.test", 31)));
+}
+
+// The reviewer's zones: a PTR target with a NUL inside a label, pointing into victim.test.
+std::vector<testing::ZoneSource> spoofing_zones() {
+  return {{"113.0.203.in-addr.arpa", "5 IN PTR host.attacker.test\\000.victim.test.\n"},
+          {"attacker.test", "host IN A 203.0.113.5\n"},
+          {"victim.test", "@ IN TXT \"v=spf1 ptr -all\"\n"},
+          {"example.test", "@ IN TXT \"v=spf1 -all\"\n"},
+          {"test", ""}};  // so that ex\097mple.test is an answered NXDOMAIN, not REFUSED
+}
+
+TEST(UnboundResolver, NamesWithNulOrBackslashAreTheNamesAsked) {
+  NEED_NSD();
+  auto server = testing::NsdServer::start(spoofing_zones());
+  ASSERT_TRUE(server.ok()) << server.reason();
+  asio::io_context io;
+  UnboundOptions options;
+  options.forwarders = {(*server)->address()};
+  options.timeout = 10s;
+  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+
+  auto ptr = run_sync(io, (*resolver)->query("5.113.0.203.in-addr.arpa", RecordType::PTR));
+  ASSERT_EQ(ptr.status, Status::ok) << ptr.error_text;
+  const std::string target("host.attacker.test\0.victim.test", 31);
+  ASSERT_EQ(ptr.names, std::vector<std::string>{target});
+  // Looked up as it is, the target is not host.attacker.test (whose address is 203.0.113.5).
+  auto forward = run_sync(io, (*resolver)->query(target, RecordType::A));
+  EXPECT_EQ(forward.status, Status::error) << to_string(forward.status);
+  EXPECT_TRUE(forward.addresses.empty());
+  // Nor is the label ex\097mple the label example.
+  auto escaped = run_sync(io, (*resolver)->query("ex\\097mple.test", RecordType::TXT));
+  EXPECT_EQ(escaped.status, Status::nxdomain) << to_string(escaped.status);
+  EXPECT_TRUE(escaped.txt.empty());
 }
 
 TEST(UnboundResolver, ZeroTimeoutIsAnError) {

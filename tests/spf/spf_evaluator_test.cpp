@@ -207,6 +207,25 @@ TEST_F(SpfEvaluator, PtrValidationRunsConcurrently) {
   EXPECT_EQ(slow.max_in_flight(), 3);
 }
 
+// Names in DNS answers are chosen by whoever controls that zone. One with a '\' or a control
+// byte names no host, and a resolver reading presentation format or C strings would look up
+// another name (host.attacker.test\000.victim.test as host.attacker.test): never matched.
+TEST_F(SpfEvaluator, PtrAndMxNamesWithBackslashOrControlBytesNeverMatch) {
+  zone.add_txt("example.com", {"v=spf1 ptr -all"});
+  zone.add_txt("mx.example.com", {"v=spf1 mx -all"});
+  for (const std::string& host : {std::string("a\\.example.com"), std::string("b\x01.example.com"),
+                                  std::string("c d.example.com")}) {
+    zone.add_ptr("7.2.0.192.in-addr.arpa", host);
+    zone.add_mx("mx.example.com", 10, host);
+    zone.add_address(host, ip("192.0.2.7"));
+  }
+  EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::fail);
+  EXPECT_EQ(check("192.0.2.7", "user@mx.example.com").verdict, SpfVerdict::fail);
+  zone.add_ptr("7.2.0.192.in-addr.arpa", "d.example.com");
+  zone.add_address("d.example.com", ip("192.0.2.7"));
+  EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
+}
+
 TEST_F(SpfEvaluator, TimeBudgetGivesTemperror) {
   zone.add_txt("example.com", {"v=spf1 a:a1.example.com a:a2.example.com a:a3.example.com -all"});
   for (auto name : {"a1.example.com", "a2.example.com", "a3.example.com"}) {

@@ -207,6 +207,33 @@ TEST_P(SpfUnboundSuite, Scenario) {
   }
 }
 
+// The reviewer's spoof: the attacker's reverse zone names host.attacker.test\000.victim.test,
+// a name under victim.test. Cut at the NUL it would be host.attacker.test, which resolves to
+// the attacker's address, and victim.test's "ptr" would pass. It must fail, as in memory.
+TEST(SpfUnbound, PtrTargetWithANulDoesNotPassForAnotherDomain) {
+  if (!testing::NsdServer::available()) {
+    if (testing::running_in_ci()) FAIL() << "nsd missing under CI";
+    GTEST_SKIP() << "nsd not installed";
+  }
+  auto server = testing::NsdServer::start(
+      {{"113.0.203.in-addr.arpa", "5 IN PTR host.attacker.test\\000.victim.test.\n"},
+       {"attacker.test", "host IN A 203.0.113.5\n"},
+       {"victim.test", "@ IN TXT \"v=spf1 ptr -all\"\n"}});
+  ASSERT_TRUE(server.ok()) << server.reason();
+  asio::io_context io;
+  dns::UnboundOptions options;
+  options.forwarders = {(*server)->address()};
+  options.timeout = 10s;
+  auto resolver = dns::UnboundResolver::create(io.get_executor(), options);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+  SpfRequest request;
+  request.client_ip = *IpAddress::parse("203.0.113.5");
+  request.helo = "host.attacker.test";
+  request.mail_from = "ceo@victim.test";
+  SpfResult result = dns::run_sync(io, check_host(**resolver, request, SpfOptions{}));
+  EXPECT_EQ(result.verdict, SpfVerdict::fail) << to_string(result.verdict) << " " << result.problem;
+}
+
 std::string unbound_case_name(const ::testing::TestParamInfo<UnboundCase>& info) {
   std::string name = info.param.name;
   for (char& ch : name) {

@@ -3,8 +3,11 @@
 //
 // Policy:
 //  - ok answers live for their TTL, capped by max_ttl; TTL 0 answers are not cached.
-//  - nxdomain/nodata live for their negative TTL (the answer's ttl, i.e. the SOA minimum),
-//    or negative_ttl when the answer carries none, capped by max_negative_ttl.
+//  - nxdomain/nodata live for their negative TTL (the answer's ttl: min(SOA TTL, SOA MINIMUM)
+//    of the SOA that came with it), capped by max_negative_ttl. A negative answer without a
+//    SOA has ttl 0 and is not cached (RFC 2308 5).
+//  - the TTL an answer is served with never exceeds what its entry has left to live (a TTL
+//    over max_ttl is served as max_ttl, counting down).
 //  - servfail/error live for failure_ttl (default 0: not cached), so a flapping server is not
 //    hammered when the caller sets it; timeouts are never cached (the next try may succeed).
 //  - at most max_entries answers; the least recently used goes first.
@@ -24,7 +27,6 @@ namespace senderauth::dns {
 struct CachingOptions {
   std::size_t max_entries = 10000;
   std::chrono::seconds max_ttl{86400};
-  std::chrono::seconds negative_ttl{60};
   std::chrono::seconds max_negative_ttl{3600};
   std::chrono::seconds failure_ttl{0};
 };
