@@ -370,6 +370,15 @@ asio::awaitable<void> MessageCheck::settle() {
       if (group->started && !group->done.notified()) co_await group->done.wait();
     }
     state_->verdict = internal_error_verdict(state_->auth.policy(), what);
+    // Failing open must not keep a forged field that claims our results: what of the header
+    // section was read is searched for them (RFC 8601 5), unless that fails as well.
+    if (state_->skip.reason.empty() || state_->skip.read_headers) {
+      try {
+        state_->verdict.forged_authres_fields =
+            authres::find_own_fields(state_->reader.headers(), {state_->auth.policy().authserv_id});
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the verdict above stands
+      }
+    }
   }
   // The reason and the reply quote untrusted text; each must stay one line (Verdict).
   Verdict& v = state_->verdict;

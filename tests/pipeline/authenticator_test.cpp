@@ -984,6 +984,13 @@ TEST_F(AuthenticatorTest, InternalErrorFailsOpenOrTempfailsNeverRejects) {
     EXPECT_NE(v.reason.find("internal error"), std::string::npos) << v.reason;
     EXPECT_NE(v.reason.find("resolver exploded"), std::string::npos) << v.reason;
     EXPECT_EQ(v.authentication_results, "Authentication-Results: mx.example.net; none\r\n");
+    // A forged field claiming our results is still found for removal.
+    Verdict forged = dns::run_sync(
+        io, authenticator.check(attacker_envelope(),
+                                "Authentication-Results: mx.example.net; dmarc=pass\r\n" +
+                                    demo_message("2-spoofed-from.eml")));
+    EXPECT_NE(forged.reason.find("internal error"), std::string::npos) << forged.reason;
+    EXPECT_EQ(forged.forged_authres_fields, std::vector<std::size_t>{0});
   }
   policy_.tempfail_on_internal_error = true;
   Authenticator authenticator(throwing, policy_);
