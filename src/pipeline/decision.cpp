@@ -133,6 +133,13 @@ void decide(Verdict& v, const LocalPolicy& policy) {
       return;
     }
   }
+  // A From problem that is not acted on (observe only, or --accept-unusable-from) still says
+  // what it was.
+  std::string from_reason;
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::permerror &&
+      v.dmarc->from_problem != dmarc::FromProblem::none) {
+    from_reason = "DMARC permerror, not enforced: " + v.dmarc->reason;
+  }
 
   // A DMARC failure whose policy is not enforced (p=none, or observe only) records why and goes
   // on to the later rules, so an SPF-fail rejection still applies to it when configured.
@@ -216,6 +223,8 @@ void decide(Verdict& v, const LocalPolicy& policy) {
 
   if (!dmarc_reason.empty()) {
     v.reason = std::move(dmarc_reason);
+  } else if (!from_reason.empty()) {
+    v.reason = std::move(from_reason);
   } else if (v.dmarc) {
     v.reason = "DMARC " + std::string(dmarc::to_string(v.dmarc->status));
     if (!v.dmarc->from_domain.empty()) v.reason += " for " + v.dmarc->from_domain;
