@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/command_registry.hpp"
@@ -267,10 +268,69 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   });
 }
 
+// write() until all of `data` is written (a write may be short); false with errno set.
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Writes, syncs and closes `fd`; returns 0 or the first errno.
+int write_sync_close(int fd, std::string_view data) {
+  int err = 0;
+  if (::fchmod(fd, 0600) != 0 || !write_all(fd, data) || ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  return err;
+}
+
+// Writes a new file, mode 0600. O_EXCL|O_NOFOLLOW: an existing key (or a symlink planted at the
+// path) is never overwritten by accident; a lost private key cannot be recovered.
+void write_new_secret(const std::string& path, std::string_view secret) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    throw CliError(path + " exists: not overwritten (--force replaces it)");
+  }
+  if (fd < 0) throw CliError(path + ": " + std::strerror(errno));
+  if (const int err = write_sync_close(fd, secret); err != 0) {
+    ::unlink(path.c_str());  // ours, just created: no half-written key is left behind
+    throw CliError(path + ": " + std::strerror(err));
+  }
+}
+
+// --force: a temporary file in the same directory, synced, then renamed over the target, so a
+// failure at any point leaves the old key as it was, and a symlink at the path is replaced
+// rather than followed.
+void replace_secret(const std::string& path, std::string_view secret) {
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string tmp = (slash == std::string::npos ? "" : dir) + "." + base + ".XXXXXX";
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) throw CliError(path + ": " + std::strerror(errno));
+  int err = write_sync_close(fd, secret);
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    throw CliError(path + ": " + std::strerror(err));
+  }
+  // The rename survives a crash only once the directory is synced; the new key is in place
+  // either way, so a failure here is not reported.
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+}
+
 void add_keygen(CLI::App& dkim_cmd, CliState& state) {
   struct Options {
     std::string type = "rsa", selector, domain, out;
     int bits = 2048;
+    bool force = false;
   };
   auto o = std::make_shared<Options>();
   auto* c =
@@ -279,7 +339,9 @@ void add_keygen(CLI::App& dkim_cmd, CliState& state) {
   c->add_option("--bits", o->bits, "RSA key size (default 2048)")->check(CLI::Range(1024, 8192));
   c->add_option("--selector", o->selector, "Selector")->required();
   c->add_option("--domain", o->domain, "Domain")->required();
-  c->add_option("--out", o->out, "Private key file to write (mode 0600)")->required();
+  c->add_option("--out", o->out, "Private key file to write (mode 0600); must not exist")
+      ->required();
+  c->add_flag("--force", o->force, "Replace an existing --out file (atomically, by rename)");
   c->callback([o, &state] {
     // The record is published under A-labels, whichever form the names were given in.
     const auto selector = dkim::dns_name_in_a_labels(o->selector);
@@ -290,13 +352,11 @@ void add_keygen(CLI::App& dkim_cmd, CliState& state) {
     auto key = dkim::PrivateKey::generate(type, o->bits);
     if (!key) throw CliError(key.reason());
     std::string pem = key->to_pem();
-    int fd = ::open(o->out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw CliError(o->out + ": " + std::strerror(errno));
-    // An existing file keeps its mode on O_TRUNC: tighten it before writing the secret.
-    bool ok = ::fchmod(fd, 0600) == 0 &&
-              ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
-    ok = (::close(fd) == 0) && ok;
-    if (!ok) throw CliError(o->out + ": " + std::strerror(errno));
+    if (o->force) {
+      replace_secret(o->out, pem);
+    } else {
+      write_new_secret(o->out, pem);
+    }
     std::string record = dkim::format_key_record(type, key->public_key_der());
     std::string line = *selector + "._domainkey." + *domain + ". IN TXT (";
     for (const auto& s : dkim::split_txt_strings(record)) line += "\n  \"" + s + "\"";

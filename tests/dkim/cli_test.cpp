@@ -100,6 +100,50 @@ TEST(DkimCli, KeygenSignVerifyRoundTrip) {
   EXPECT_NE(j.out.find("\"authentication_results\":\"dkim=pass"), std::string::npos) << j.out;
 }
 
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// A private key is not recoverable: keygen refuses an existing --out path (a file, or a symlink
+// that would have been followed) unless --force, which replaces it by rename, never writing
+// through a symlink.
+TEST(DkimCli, KeygenRefusesAnExistingFileUnlessForced) {
+  TempDir dir;
+  const std::string keygen = "dkim keygen --type ed25519 --selector s --domain example.test --out ";
+  write(dir.file("old.pem"), "old key\n");
+  CliRun k = run(keygen + dir.file("old.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_EQ(k.out, "senderauth: " + dir.file("old.pem") +
+                       " exists: not overwritten (--force replaces it)\n");
+  EXPECT_EQ(read(dir.file("old.pem")), "old key\n");
+
+  write(dir.file("victim.txt"), "victim\n");
+  fs::create_symlink(dir.file("victim.txt"), dir.file("link.pem"));
+  k = run(keygen + dir.file("link.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_EQ(read(dir.file("victim.txt")), "victim\n");
+  fs::create_symlink(dir.file("nowhere.txt"), dir.file("dangling.pem"));
+  k = run(keygen + dir.file("dangling.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_FALSE(fs::exists(dir.file("nowhere.txt")));
+
+  for (const char* name : {"old.pem", "link.pem"}) {
+    k = run(keygen + dir.file(name) + " --force");
+    ASSERT_EQ(k.status, 0) << k.out;
+    EXPECT_TRUE(read(dir.file(name)).starts_with("-----BEGIN PRIVATE KEY-----")) << name;
+    EXPECT_FALSE(fs::is_symlink(dir.file(name))) << name;
+    struct stat st {};
+    ASSERT_EQ(stat(dir.file(name).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600) << name;
+  }
+  EXPECT_EQ(read(dir.file("victim.txt")), "victim\n");
+  // No temporary file is left next to the keys.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
+  EXPECT_EQ(files, 4u);  // old.pem, victim.txt, link.pem, dangling.pem
+}
+
 TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
   TempDir dir;
   write(dir.file("msg.eml"), kMessage);
