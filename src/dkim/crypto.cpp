@@ -232,9 +232,25 @@ bool PublicKey::verify(Algorithm algorithm, std::string_view digest,
          1;
 }
 
+namespace {
+// Without a callback OpenSSL asks for the pass phrase on the terminal, which blocks a signing
+// run with no one to answer; this one refuses, and notes that a pass phrase was wanted.
+int refuse_pass_phrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* asked) {
+  *static_cast<bool*>(asked) = true;
+  return -1;
+}
+}  // namespace
+
 Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
   Bio b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(b.bio, nullptr, nullptr, nullptr);
+  bool asked = false;
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b.bio, nullptr, refuse_pass_phrase, &asked);
+  const bool encrypted =
+      asked || pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+      pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+  if (!k && encrypted) {
+    return make_error("encrypted private keys are not supported (decrypt it with openssl pkey)");
+  }
   if (!k) return make_error("not a PEM private key (PKCS#1 or PKCS#8, unencrypted)");
   PrivateKey key;
   key.key_ = own(k);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -142,6 +143,37 @@ TEST(DkimCli, KeygenRefusesAnExistingFileUnlessForced) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
   EXPECT_EQ(files, 4u);  // old.pem, victim.txt, link.pem, dangling.pem
+}
+
+// OpenSSL's default for an encrypted PEM is to ask for the pass phrase on the terminal, which
+// blocks an unattended signer: both encrypted forms (PKCS#8 and the traditional Proc-Type
+// header) are refused with a reason instead, by every command that loads a private key.
+TEST(DkimCli, EncryptedKeyIsRefusedWithoutAPrompt) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string pkcs8 = dir.file("pkcs8.pem");
+  const std::string traditional = dir.file("traditional.pem");
+  const int made = std::system(("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 "
+                                "-aes256 -pass pass:secret -out " +
+                                pkcs8 + " 2>/dev/null && openssl pkey -in " + pkcs8 +
+                                " -passin pass:secret -traditional -aes256 -passout pass:secret"
+                                " -out " +
+                                traditional + " 2>/dev/null")
+                                   .c_str());
+  if (made != 0) GTEST_SKIP() << "no openssl command to make an encrypted key";
+  ASSERT_NE(read(traditional).find("Proc-Type: 4,ENCRYPTED"), std::string::npos);
+  for (const auto& key : {pkcs8, traditional}) {
+    for (const std::string command : {"dkim sign --selector s --domain example.test",
+                                      "arc seal --selector s --domain "
+                                      "example.test --authserv-id mx.test"}) {
+      CliRun r = run(command + " --key " + key + " --in " + dir.file("msg.eml") + " </dev/null");
+      EXPECT_EQ(r.status, 2) << command << ": " << r.out;
+      EXPECT_EQ(r.out, "senderauth: " + key +
+                           ": encrypted private keys are not supported (decrypt it with "
+                           "openssl pkey)\n")
+          << command;
+    }
+  }
 }
 
 TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
