@@ -150,6 +150,17 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
                  (is_ascii(written) ? std::string(written) : *idomain);
     }
 
+    // Oversigned, DKIM-Signature has one more h= entry than the message has such fields: the
+    // signer hashes it as absent (the new field does not exist yet), a verifier finds the new
+    // field itself there and hashes it, so the signature could never verify. RFC 6376 3.5: a
+    // signature is never in its own h=; earlier signatures may still be signed (--headers).
+    for (const auto& name : c.oversign) {
+      if (iequals(name, "dkim-signature")) {
+        return make_error(
+            "DKIM-Signature cannot be oversigned: a signature is never in its own h= "
+            "(RFC 6376 3.5), so it could not verify");
+      }
+    }
     // h=: each listed name once per instance present, once more if oversigned.
     std::vector<std::string> names;
     auto count = [&](std::string_view name) {

@@ -307,6 +307,33 @@ TEST(DkimCli, SignatureTimesOutOfRangeAreRefused) {
   EXPECT_NE(ok.out.find("x=1700000001;"), std::string::npos) << ok.out;
 }
 
+// A verifier finds the signature it checks among the DKIM-Signature fields, the signer cannot:
+// an oversigned DKIM-Signature would never verify, so it is refused. Signing an earlier
+// signature through --headers stays possible, and verifies.
+TEST(DkimCli, DkimSignatureCannotBeOversigned) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun r =
+      run("dkim sign" + kDemoKey + " --oversign from:DKIM-Signature --in " + dir.file("msg.eml"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: DKIM-Signature cannot be oversigned: a signature is never in its own h= "
+            "(RFC 6376 3.5), so it could not verify\n");
+  CliRun once = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml") +
+                    " > " + dir.file("once.eml"));
+  ASSERT_EQ(once.status, 0) << once.out;
+  CliRun twice = run("dkim sign" + kDemoKey +
+                     " --timestamp 1795429000 --headers from:subject:dkim-signature --in " +
+                     dir.file("once.eml") + " > " + dir.file("twice.eml"));
+  ASSERT_EQ(twice.status, 0) << twice.out;
+  EXPECT_NE(read(dir.file("twice.eml")).find("h=from:from:subject:subject:dkim-signature:"),
+            std::string::npos)
+      << read(dir.file("twice.eml"));
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("twice.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+  EXPECT_NE(v.out.find("\npass d=example.test"), std::string::npos) << v.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
