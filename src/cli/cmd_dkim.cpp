@@ -152,6 +152,8 @@ std::optional<dkim::Canonicalization> canon_part(std::string_view s) {
   return dkim::parse_canonicalization(s);
 }
 
+// Items between ':' or ','; blanks around an item are dropped, empty items skipped. The
+// signer refuses whatever is left that is no field name.
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::size_t pos = 0;
@@ -159,6 +161,10 @@ std::vector<std::string> split_list(const std::string& text) {
     auto colon = text.find_first_of(":,", pos);
     std::string item =
         text.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    const auto first = item.find_first_not_of(" \t");
+    item = first == std::string::npos
+               ? std::string()
+               : item.substr(first, item.find_last_not_of(" \t") + 1 - first);
     if (!item.empty()) out.push_back(item);
     if (colon == std::string::npos) break;
     pos = colon + 1;

@@ -1,5 +1,6 @@
 #include "senderauth/dkim/signer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "senderauth/core/base64.hpp"
@@ -63,6 +64,30 @@ void append_folded(std::string& out, std::size_t& column, const std::vector<std:
       ++column;
     }
   }
+}
+
+// The names for h=, trimmed of surrounding blanks, lower-cased and de-duplicated (a name
+// listed twice would be hashed twice as often as the message has it). Anything but an RFC 5322
+// field name (printable ASCII except ':') is refused rather than dropped or written into h=,
+// and so is ';', which would end the h= tag and start another inside the signed tag list.
+Result<std::vector<std::string>> field_names(const std::vector<std::string>& list) {
+  std::vector<std::string> out;
+  for (const auto& given : list) {
+    std::string_view name(given);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    const bool valid = !name.empty() && std::ranges::all_of(name, [](char ch) {
+      const auto u = static_cast<unsigned char>(ch);
+      return u >= 33 && u <= 126 && ch != ':' && ch != ';';
+    });
+    if (!valid) {
+      return make_error("invalid header field name \"" + given +
+                        "\" (printable ASCII, no ':' or ';')");
+    }
+    std::string lower = ascii_lower(name);
+    if (std::ranges::find(out, lower) == out.end()) out.push_back(std::move(lower));
+  }
+  return out;
 }
 
 }  // namespace
@@ -154,8 +179,12 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     // signer hashes it as absent (the new field does not exist yet), a verifier finds the new
     // field itself there and hashes it, so the signature could never verify. RFC 6376 3.5: a
     // signature is never in its own h=; earlier signatures may still be signed (--headers).
-    for (const auto& name : c.oversign) {
-      if (iequals(name, "dkim-signature")) {
+    const auto signed_names = field_names(c.headers);
+    if (!signed_names) return signed_names.error();
+    const auto oversigned = field_names(c.oversign);
+    if (!oversigned) return oversigned.error();
+    for (const auto& name : *oversigned) {
+      if (name == "dkim-signature") {
         return make_error(
             "DKIM-Signature cannot be oversigned: a signature is never in its own h= "
             "(RFC 6376 3.5), so it could not verify");
@@ -175,14 +204,14 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       return false;
     };
     auto add_name = [&](const std::string& name) {
-      std::size_t n = count(name) + (listed(c.oversign, name) ? 1 : 0);
-      for (std::size_t i = 0; i < n; ++i) names.push_back(ascii_lower(name));
+      std::size_t n = count(name) + (listed(*oversigned, name) ? 1 : 0);
+      for (std::size_t i = 0; i < n; ++i) names.push_back(name);
     };
-    for (const auto& name : c.headers) add_name(name);
-    for (const auto& name : c.oversign) {
-      if (!listed(c.headers, name)) add_name(name);
+    for (const auto& name : *signed_names) add_name(name);
+    for (const auto& name : *oversigned) {
+      if (!listed(*signed_names, name)) add_name(name);
     }
-    if (!listed(c.headers, "from") && !listed(c.oversign, "from"))
+    if (!listed(*signed_names, "from") && !listed(*oversigned, "from"))
       names.insert(names.begin(), "from");
 
     const BodyEntry& body = st.bodies[st.body_of[ci]];

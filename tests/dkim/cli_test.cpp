@@ -334,6 +334,39 @@ TEST(DkimCli, DkimSignatureCannotBeOversigned) {
   EXPECT_NE(v.out.find("\npass d=example.test"), std::string::npos) << v.out;
 }
 
+// h= names are trimmed, checked and de-duplicated: a ';' would smuggle tags into the signed
+// tag list, a name with a space was silently dropped, and a repeated name was hashed twice as
+// often as the message had it.
+TEST(DkimCli, SignedHeaderNamesAreCheckedAndDeduplicated) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string sign =
+      "dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run(sign + " --oversign 'x;l=1;bh=AAAA'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: invalid header field name \"x;l=1;bh=AAAA\" (printable ASCII, no ':' or "
+            "';')\n");
+  r = run(sign + " --headers 'from: subject :x y'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("invalid header field name \"x y\""), std::string::npos) << r.out;
+  r = run(sign + " --headers 'from:\x7f'");
+  EXPECT_EQ(r.status, 2) << r.out;
+
+  r = run(sign + " --headers 'from:from:From: subject ' --oversign none > " +
+          dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  EXPECT_NE(signed_text.find("\th=from:subject;\n"), std::string::npos) << signed_text;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+
+  // Oversigning keeps its count: present fields once each, plus one.
+  r = run(sign + " --headers from:to --oversign 'SUBJECT:subject: To'");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\th=from:to:to:subject:subject;\n"), std::string::npos) << r.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
