@@ -185,7 +185,9 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
       "sign", "Sign a message (standard input to standard output); repeat --key to dual-sign");
   c->add_option("--key", o->keys, "PEM private key (RSA or Ed25519); repeatable")->required();
   c->add_option("--domain", o->domain, "Signing domain (d=)")->required();
-  c->add_option("--selector", o->selectors, "Selector (s=); one, or one per --key")->required();
+  c->add_option("--selector", o->selectors,
+                "Selector (s=); one per --key (one for all only if they are the same key)")
+      ->required();
   c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key");
   c->add_option("--canon", o->canon, "header/body canonicalization (default relaxed/relaxed)");
   c->add_option("--headers", o->headers, "Colon-separated header names to sign");
@@ -197,7 +199,7 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   c->callback([o, &state] {
     if (o->selectors.size() != 1 && o->selectors.size() != o->keys.size()) {
-      throw CliError("give one --selector, or one per --key");
+      throw CliError("give one --selector per --key, in --key order");
     }
     if (!o->algorithms.empty() && o->algorithms.size() != o->keys.size()) {
       throw CliError("give --algorithm once per --key, or not at all");
@@ -207,12 +209,25 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     auto bc = slash == std::string::npos ? std::optional(dkim::Canonicalization::simple)
                                          : canon_part(o->canon.substr(slash + 1));
     if (!hc || !bc) throw CliError("--canon must be simple|relaxed[/simple|relaxed]");
+    std::vector<dkim::PrivateKey> keys;
+    for (const auto& path : o->keys) {
+      auto key = dkim::PrivateKey::from_pem(read_input(path));
+      if (!key) throw CliError(path + ": " + key.reason());
+      keys.push_back(*key);
+    }
+    // s= names one key record: keys that differ under one selector give signatures of which
+    // at most one can verify. One key signed twice (say with two canonicalisations) may share.
+    if (o->selectors.size() == 1 && std::ranges::any_of(keys, [&](const dkim::PrivateKey& k) {
+          return k.public_key_der() != keys.front().public_key_der();
+        })) {
+      throw CliError(
+          "the --key files hold different keys: give one --selector per --key, in "
+          "--key order (s= names one key record)");
+    }
     std::vector<dkim::SignerConfig> configs;
     for (std::size_t i = 0; i < o->keys.size(); ++i) {
-      auto key = dkim::PrivateKey::from_pem(read_input(o->keys[i]));
-      if (!key) throw CliError(o->keys[i] + ": " + key.reason());
       dkim::SignerConfig cfg;
-      cfg.key = *key;
+      cfg.key = keys[i];
       cfg.domain = o->domain;
       cfg.selector = o->selectors.size() == 1 ? o->selectors[0] : o->selectors[i];
       if (!o->algorithms.empty()) {

@@ -367,6 +367,29 @@ TEST(DkimCli, SignedHeaderNamesAreCheckedAndDeduplicated) {
   EXPECT_NE(r.out.find("\th=from:to:to:subject:subject;\n"), std::string::npos) << r.out;
 }
 
+// s= names one key record: two different keys under one selector give signatures of which at
+// most one can verify, so each key needs its own --selector. The same key twice may share one.
+TEST(DkimCli, DifferentKeysNeedOneSelectorEach) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string rsa = " --key " + kDemoDir + "/keys/demo-rsa.example.test.pem";
+  const std::string ed = " --key " + kDemoDir + "/keys/demo-ed.example.test.pem";
+  const std::string rest =
+      " --domain example.test --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run("dkim sign" + rsa + ed + " --selector demo-rsa" + rest);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: the --key files hold different keys: give one --selector per --key, in "
+            "--key order (s= names one key record)\n");
+  r = run("dkim sign" + rsa + ed + " --selector a --selector b --selector c" + rest);
+  EXPECT_EQ(r.status, 2) << r.out;
+  r = run("dkim sign" + rsa + rsa + " --selector demo-rsa" + rest + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=demo-rsa"), 0u) << v.out;
+  EXPECT_NE(v.out.find("\npass d=example.test s=demo-rsa"), std::string::npos) << v.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
