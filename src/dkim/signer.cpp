@@ -49,20 +49,22 @@ struct BodyEntry {
 };
 
 // Appends `items` joined by `sep`, folding (CRLF TAB) before an item that would pass the width.
+// A space separator is left out at a fold (the fold is the white space), so no line ends in a
+// blank; a ':' stays at the end of the line.
 void append_folded(std::string& out, std::size_t& column, const std::vector<std::string>& items,
                    char sep) {
   for (std::size_t i = 0; i < items.size(); ++i) {
-    std::size_t need = items[i].size() + 1;
-    if (i > 0 && column + need > kLineWidth) {
+    // The item and the separator that may follow it must fit.
+    if (i > 0 && column + 1 + items[i].size() + 1 > kLineWidth) {
+      if (sep != ' ') out.push_back(sep);
       out += "\r\n\t";
       column = 8;
-    }
-    out += items[i];
-    column += items[i].size();
-    if (i + 1 < items.size()) {
+    } else if (i > 0) {
       out.push_back(sep);
       ++column;
     }
+    out += items[i];
+    column += items[i].size();
   }
 }
 
@@ -171,6 +173,12 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       if (at == std::string::npos || !idomain || !domain_is_subdomain_of(*idomain, *domain)) {
         return make_error("i= must be an address at d= or a subdomain of it");
       }
+      // No address has a longer local part (RFC 5321 4.5.3.1.1); unbounded, i= alone could
+      // pass the 998-octet line limit (RFC 5322 2.1.1), which no fold can help.
+      if (at > 64) {
+        return make_error("i= local part of " + std::to_string(at) +
+                          " octets: at most 64 (RFC 5321 4.5.3.1.1)");
+      }
       identity = encode_dkim_qp(std::string_view(c.identity).substr(0, at)) + "@" +
                  (is_ascii(written) ? std::string(written) : *idomain);
     }
@@ -215,10 +223,17 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       names.insert(names.begin(), "from");
 
     const BodyEntry& body = st.bodies[st.body_of[ci]];
-    std::string f = "DKIM-Signature: v=1; a=" + std::string(to_string(algorithm)) +
-                    "; c=" + std::string(to_string(c.header_canon)) + "/" +
-                    std::string(to_string(c.body_canon)) + "; d=" + *domain + "; s=" + *selector +
-                    ";\r\n\t";
+    // Folded between tags like the rest: long (or IDN A-label) d= and s= values would
+    // otherwise pass the 78 columns of RFC 5322 2.1.1 on the first line.
+    std::string f = "DKIM-Signature: ";
+    std::size_t column = f.size();
+    append_folded(f, column,
+                  {"v=1;", "a=" + std::string(to_string(algorithm)) + ";",
+                   "c=" + std::string(to_string(c.header_canon)) + "/" +
+                       std::string(to_string(c.body_canon)) + ";",
+                   "d=" + *domain + ";", "s=" + *selector + ";"},
+                  ' ');
+    f += "\r\n\t";
     std::vector<std::string> tags;
     std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
@@ -233,7 +248,7 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
     if (!identity.empty()) tags.push_back("i=" + identity + ";");
     if (c.body_length) tags.push_back("l=" + std::to_string(body.length) + ";");
-    std::size_t column = 8;
+    column = 8;
     append_folded(f, column, tags, ' ');
     f += "\r\n\th=";
     column = 10;

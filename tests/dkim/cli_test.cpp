@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -388,6 +389,44 @@ TEST(DkimCli, DifferentKeysNeedOneSelectorEach) {
   CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
   EXPECT_EQ(v.out.find("pass d=example.test s=demo-rsa"), 0u) << v.out;
   EXPECT_NE(v.out.find("\npass d=example.test s=demo-rsa"), std::string::npos) << v.out;
+}
+
+// RFC 5322 2.1.1: lines SHOULD stay within 78 characters and MUST within 998. The first line
+// (v= a= c= d= s=) folds between tags like the others, and i= has a bounded local part.
+TEST(DkimCli, SignatureLinesStayShort) {
+  TempDir dir;
+  const std::string domain = "a-rather-long-subdomain.of-an-organisation.example";
+  const std::string selector = "selector-of-twenty-eight-ch";
+  CliRun k = run("dkim keygen --type ed25519 --selector " + selector + " --domain " + domain +
+                 " --out " + dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  write(dir.file("msg.eml"), "From: j@" + domain + "\nSubject: hi\n\nHello.\n");
+  const std::string sign = "dkim sign --key " + dir.file("ed.pem") + " --selector " + selector +
+                           " --domain " + domain + " --timestamp 1795429000 --in " +
+                           dir.file("msg.eml");
+  CliRun s = run(sign + " --identity joe@" + domain + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  const std::string field = signed_text.substr(0, signed_text.find("\nFrom:"));
+  for (std::size_t start = 0; start < field.size();) {
+    const std::size_t end = std::min(field.find('\n', start), field.size());
+    EXPECT_LE(end - start, 78u) << field.substr(start, end - start);
+    start = end + 1;
+  }
+  EXPECT_TRUE(field.starts_with("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\n\td=" +
+                                domain + ";\n\ts=" + selector + ";\n"))
+      << field;
+  CliRun v = run("dkim verify --now 1795430000 --zone " + dir.file("dns.txt") + " " +
+                 dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=" + domain), 0u) << v.out;
+
+  // A tag is never folded inside, so i= is as long as the address: its local part is bounded.
+  s = run(sign + " --identity " + std::string(64, 'x') + "@" + domain);
+  EXPECT_EQ(s.status, 0) << s.out;
+  s = run(sign + " --identity " + std::string(65, 'x') + "@" + domain);
+  EXPECT_EQ(s.status, 2) << s.out;
+  EXPECT_EQ(s.out, "senderauth: i= local part of 65 octets: at most 64 (RFC 5321 4.5.3.1.1)\n");
 }
 
 TEST(DkimCli, UsageErrorsExitTwo) {
