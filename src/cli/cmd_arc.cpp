@@ -140,18 +140,6 @@ std::vector<std::string> split_names(const std::string& text) {
   return out;
 }
 
-// Our fields are CRLF; a message given with bare LF line ends gets them with LF too.
-std::string in_line_ending_of(const std::string& fields, const std::string& message) {
-  if (message.find('\r') != std::string::npos || message.find('\n') == std::string::npos) {
-    return fields;
-  }
-  std::string out;
-  for (char ch : fields) {
-    if (ch != '\r') out += ch;
-  }
-  return out;
-}
-
 // --cv pass vouches for the chain the message carries: validate it first (RFC 8617 5.2, at the
 // seal's time), since the sealer itself checks only its structure and cv= values.
 void check_chain_passes(const std::string& message, const ResolverOptions& resolver_options,
@@ -215,7 +203,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
     // After a leading mbox separator, which the reader skipped and which is no header field.
     const std::size_t separator = message::mbox_separator_length(message);
     const std::string_view whole(message);
-    std::cout << whole.substr(0, separator) << in_line_ending_of(sealed->fields(), message)
+    std::cout << whole.substr(0, separator) << in_header_line_ending(sealed->fields(), message)
               << whole.substr(separator);
     std::cout.flush();
     state.exit_code = sealed->sealed ? 0 : 1;

@@ -267,18 +267,9 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     if (!status) throw CliError("message: " + status.reason());
     auto fields = signer.signatures();
     if (!fields) throw CliError(fields.reason());
-    // Keep the input's line ends: LF-only input gets LF-terminated signature fields.
-    bool lf_only = input.find("\r\n") == std::string::npos;
     std::string out;
-    for (const auto& f : *fields) {
-      if (!lf_only) {
-        out += f;
-        continue;
-      }
-      for (char ch : f) {
-        if (ch != '\r') out.push_back(ch);
-      }
-    }
+    for (const auto& f : *fields) out += f;
+    out = in_header_line_ending(out, input);
     // After a leading mbox separator, which the reader skipped and which is no header field.
     const std::size_t separator = message::mbox_separator_length(input);
     std::fwrite(input.data(), 1, separator, stdout);

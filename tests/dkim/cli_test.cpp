@@ -429,6 +429,28 @@ TEST(DkimCli, SignatureLinesStayShort) {
   EXPECT_EQ(s.out, "senderauth: i= local part of 65 octets: at most 64 (RFC 5321 4.5.3.1.1)\n");
 }
 
+// The signature fields take the line end of the header section they join: LF headers with a
+// CRLF somewhere in the body got CRLF fields above LF ones. CRLF headers keep CRLF fields.
+TEST(DkimCli, SignatureFollowsTheHeaderLineEnds) {
+  TempDir dir;
+  const std::string body = "\nline one\r\nline two\n";
+  const std::string headers = "From: Joe <joe@example.test>\nSubject: hi\n";
+  write(dir.file("lf.eml"), headers + body);
+  CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("lf.eml") +
+                 " > " + dir.file("lf-signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string lf_signed = read(dir.file("lf-signed.eml"));
+  EXPECT_EQ(lf_signed.find('\r'), lf_signed.find("\r\nline two")) << lf_signed;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("lf-signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+
+  write(dir.file("crlf.eml"), "From: Joe <joe@example.test>\r\nSubject: hi\r\n\r\nbody\n");
+  s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("crlf.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_EQ(s.out.find("\n"), s.out.find("\r\n") + 1) << s.out;
+  EXPECT_NE(s.out.find(";\r\n\th="), std::string::npos) << s.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
