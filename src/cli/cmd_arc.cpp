@@ -178,7 +178,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   o->resolver.add_to(*c);  // for --cv pass, which validates the chain first
   c->callback([o, &state] {
-    auto key = dkim::PrivateKey::from_pem(read_input(o->key));
+    auto key = dkim::PrivateKey::from_key_file(read_input(o->key));
     if (!key) throw CliError(o->key + ": " + key.reason());
     arc::SealOptions options;
     options.key = *key;

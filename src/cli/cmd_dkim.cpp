@@ -211,7 +211,7 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     if (!hc || !bc) throw CliError("--canon must be simple|relaxed[/simple|relaxed]");
     std::vector<dkim::PrivateKey> keys;
     for (const auto& path : o->keys) {
-      auto key = dkim::PrivateKey::from_pem(read_input(path));
+      auto key = dkim::PrivateKey::from_key_file(read_input(path));
       if (!key) throw CliError(path + ": " + key.reason());
       keys.push_back(*key);
     }

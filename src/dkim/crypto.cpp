@@ -287,6 +287,20 @@ Result<PrivateKey> PrivateKey::from_ed25519_seed(std::string_view seed) {
   return key;
 }
 
+Result<PrivateKey> PrivateKey::from_key_file(std::string_view text) {
+  if (text.find("-----BEGIN") != std::string_view::npos) return from_pem(text);
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos) {
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") + 1 - first);
+    // Only exactly 32 bytes: anything else is no seed, and gets the PEM message below.
+    if (auto seed = base64_decode(text); seed && seed->size() == 32) {
+      return from_ed25519_seed(*seed);
+    }
+  }
+  return make_error(
+      "not a PEM private key (PKCS#1 or PKCS#8, unencrypted) nor a base64 Ed25519 seed");
+}
+
 Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {
   EVP_PKEY* k = nullptr;
   if (type == KeyType::rsa) {

@@ -451,6 +451,41 @@ TEST(DkimCli, SignatureFollowsTheHeaderLineEnds) {
   EXPECT_NE(s.out.find(";\r\n\th="), std::string::npos) << s.out;
 }
 
+// dkimpy keeps an Ed25519 private key as the base64 of its 32-byte seed: such a file signs as
+// the PEM of the same key does (Ed25519 signatures are deterministic: the same bytes).
+TEST(DkimCli, SignsWithABase64Ed25519Seed) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun k = run("dkim keygen --type ed25519 --selector ed --domain example.test --out " +
+                 dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  // As README says to make one from our PEM.
+  if (std::system(("openssl pkey -in " + dir.file("ed.pem") + " -outform DER | tail -c 32 | " +
+                   "base64 > " + dir.file("ed.seed"))
+                      .c_str()) != 0) {
+    GTEST_SKIP() << "no openssl command";
+  }
+  write(dir.file("padded.seed"), "  " + read(dir.file("ed.seed")) + "\n\n");
+  const std::string sign = "dkim sign --selector ed --domain example.test --timestamp 1795429000 " +
+                           std::string("--in ") + dir.file("msg.eml") + " --key ";
+  CliRun pem = run(sign + dir.file("ed.pem"));
+  ASSERT_EQ(pem.status, 0) << pem.out;
+  CliRun seed = run(sign + dir.file("padded.seed") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(seed.status, 0) << seed.out;
+  EXPECT_EQ(read(dir.file("signed.eml")), pem.out);
+  CliRun v = run("dkim verify --now 1795430000 --zone " + dir.file("dns.txt") + " " +
+                 dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=ed a=ed25519-sha256"), 0u) << v.out;
+
+  write(dir.file("short.seed"), std::string(42, 'A') + "==\n");  // 31 bytes
+  CliRun bad = run(sign + dir.file("short.seed"));
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_EQ(bad.out, "senderauth: " + dir.file("short.seed") +
+                         ": not a PEM private key (PKCS#1 or PKCS#8, unencrypted) nor a base64 "
+                         "Ed25519 seed\n");
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
