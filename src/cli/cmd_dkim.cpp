@@ -172,6 +172,17 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// A domain given as an absolute name ("example.test.") means the same domain; d= and the key
+// record's owner name are written without the root's dot. Only one dot is taken: "x.." stays
+// invalid.
+std::string without_root_dot(const std::string& domain) {
+  return domain.size() > 1 && domain.back() == '.' ? domain.substr(0, domain.size() - 1) : domain;
+}
+
+std::string a_key_of(dkim::KeyType type) {
+  return type == dkim::KeyType::rsa ? "an RSA key" : "an Ed25519 key";
+}
+
 void add_sign(CLI::App& dkim_cmd, CliState& state) {
   struct Options {
     std::vector<std::string> keys, selectors, algorithms;
@@ -190,14 +201,23 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
       ->required();
   c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key");
   c->add_option("--canon", o->canon, "header/body canonicalization (default relaxed/relaxed)");
-  c->add_option("--headers", o->headers, "Colon-separated header names to sign");
-  c->add_option("--oversign", o->oversign, "Colon-separated names signed once more than present");
+  auto* headers = c->add_option("--headers", o->headers, "Colon-separated header names to sign");
+  auto* oversign = c->add_option("--oversign", o->oversign,
+                                 "Colon-separated names signed once more than present, or none");
   c->add_option("--identity", o->identity, "i= (an address at the domain)");
   c->add_flag("--body-length", o->body_length, "Add l= (off by default)");
   c->add_option("--timestamp", o->timestamp, "t= (default: now)");
   c->add_option("--expire-after", o->expire_after, "Add x= this many seconds after t=");
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
-  c->callback([o, &state] {
+  c->callback([o, &state, headers, oversign] {
+    // An empty value is more likely an unset shell variable than a wish: taken as the default
+    // (or as none) it would silently sign something else than asked.
+    if (headers->count() > 0 && o->headers.empty()) {
+      throw CliError("--headers is empty: give header names (or leave it out for the default)");
+    }
+    if (oversign->count() > 0 && o->oversign.empty()) {
+      throw CliError("--oversign is empty: give header names, or none");
+    }
     if (o->selectors.size() != 1 && o->selectors.size() != o->keys.size()) {
       throw CliError("give one --selector per --key, in --key order");
     }
@@ -228,11 +248,16 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     for (std::size_t i = 0; i < o->keys.size(); ++i) {
       dkim::SignerConfig cfg;
       cfg.key = keys[i];
-      cfg.domain = o->domain;
+      cfg.domain = without_root_dot(o->domain);
       cfg.selector = o->selectors.size() == 1 ? o->selectors[0] : o->selectors[i];
       if (!o->algorithms.empty()) {
         auto a = dkim::parse_algorithm(o->algorithms[i]);
         if (!a) throw CliError("unknown algorithm " + o->algorithms[i]);
+        if (dkim::key_type_of(*a) != keys[i].type()) {
+          throw CliError(o->keys[i] + ": " + o->algorithms[i] + " needs " +
+                         a_key_of(dkim::key_type_of(*a)) + ", and this is " +
+                         a_key_of(keys[i].type()));
+        }
         cfg.algorithm = *a;
       }
       cfg.header_canon = *hc;
@@ -348,17 +373,23 @@ void add_keygen(CLI::App& dkim_cmd, CliState& state) {
   auto* c =
       dkim_cmd.add_subcommand("keygen", "Generate a signing key; print the TXT record to publish");
   c->add_option("--type", o->type, "rsa or ed25519")->check(CLI::IsMember({"rsa", "ed25519"}));
-  c->add_option("--bits", o->bits, "RSA key size (default 2048)")->check(CLI::Range(1024, 8192));
+  // Range-checked in the callback: a parse-time check would answer "--bits 512" with an Ed25519
+  // key by a range the option does not have for that type.
+  auto* bits = c->add_option("--bits", o->bits, "RSA key size, 1024 to 8192 (default 2048)");
   c->add_option("--selector", o->selector, "Selector")->required();
   c->add_option("--domain", o->domain, "Domain")->required();
   c->add_option("--out", o->out, "Private key file to write (mode 0600); must not exist")
       ->required();
   c->add_flag("--force", o->force, "Replace an existing --out file (atomically, by rename)");
-  c->callback([o, &state] {
+  c->callback([o, &state, bits] {
+    if (o->type == "ed25519" && bits->count() > 0) {
+      throw CliError("--bits is for RSA keys: an Ed25519 key has one size");
+    }
+    if (o->bits < 1024 || o->bits > 8192) throw CliError("--bits must be 1024 to 8192");
     // The record is published under A-labels, whichever form the names were given in.
     const auto selector = dkim::dns_name_in_a_labels(o->selector);
     if (!selector) throw CliError("invalid selector " + o->selector);
-    const auto domain = dkim::dns_name_in_a_labels(o->domain);
+    const auto domain = dkim::dns_name_in_a_labels(without_root_dot(o->domain));
     if (!domain) throw CliError("invalid domain " + o->domain);
     auto type = o->type == "rsa" ? dkim::KeyType::rsa : dkim::KeyType::ed25519;
     auto key = dkim::PrivateKey::generate(type, o->bits);

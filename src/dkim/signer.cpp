@@ -151,8 +151,11 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (algorithm == Algorithm::rsa_sha1)
       return make_error("rsa-sha1 signing is refused (RFC 8301)");
     if (key_type_of(algorithm) != c.key.type()) {
-      return make_error(std::string(to_string(algorithm)) + " needs a " +
-                        std::string(to_string(key_type_of(algorithm))) + " key");
+      const auto a_key = [](KeyType type) {
+        return type == KeyType::rsa ? "an RSA key" : "an Ed25519 key";
+      };
+      return make_error(std::string(to_string(algorithm)) + " needs " +
+                        a_key(key_type_of(algorithm)) + ", not " + a_key(c.key.type()));
     }
     if (c.key.type() == KeyType::rsa && c.key.bits() < 1024) {
       return make_error("RSA keys below 1024 bits are refused (RFC 8301)");

@@ -486,6 +486,50 @@ TEST(DkimCli, SignsWithABase64Ed25519Seed) {
                          "Ed25519 seed\n");
 }
 
+// Small usage points: an algorithm that does not fit the key names the key file; --bits means
+// nothing for Ed25519 and is refused as such; an absolute domain ("example.test.") is the same
+// domain; an empty --headers or --oversign (an unset variable, likely) is refused rather than
+// taken for the default list.
+TEST(DkimCli, SmallUsagePoints) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string rsa_key = kDemoDir + "/keys/demo-rsa.example.test.pem";
+  const std::string sign = "dkim sign --key " + rsa_key + " --selector demo-rsa" +
+                           " --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run(sign + " --domain example.test --algorithm ed25519-sha256");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "senderauth: " + rsa_key +
+                       ": ed25519-sha256 needs an Ed25519 key, and this is an RSA key\n");
+
+  for (const char* bits : {" --bits 512", " --bits 2048"}) {
+    r = run("dkim keygen --type ed25519 --selector s --domain example.test --out " +
+            dir.file("ed.pem") + bits);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.out, "senderauth: --bits is for RSA keys: an Ed25519 key has one size\n");
+  }
+
+  r = run("dkim keygen --type ed25519 --selector s --domain example.test. --out " +
+          dir.file("ed.pem"));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(r.out.starts_with("s._domainkey.example.test. IN TXT (")) << r.out;
+  r = run(sign + " --domain example.test. > " + dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(read(dir.file("signed.eml")).find(" d=example.test;"), std::string::npos);
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=demo-rsa"), 0u) << v.out;
+  r = run(sign + " --domain example.test..");
+  EXPECT_EQ(r.status, 2) << r.out;
+
+  r = run(sign + " --domain example.test --oversign ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "senderauth: --oversign is empty: give header names, or none\n");
+  r = run(sign + " --domain example.test --headers ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: --headers is empty: give header names (or leave it out for the "
+            "default)\n");
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
