@@ -530,6 +530,44 @@ TEST(DkimCli, SmallUsagePoints) {
             "default)\n");
 }
 
+// The default oversign list leaves out Date and Message-ID, which MTAs add to a message that
+// lacks them (Postfix does for local submissions): adding them after signing no longer breaks
+// the signature. A field that changes what the reader sees or how the body renders, such as a
+// Content-Type added to a message without one, still does.
+TEST(DkimCli, DefaultOversigningLetsAnMtaAddDateAndMessageId) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);  // no Date, Message-ID, MIME-Version or Content-Type
+  CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml") +
+                 " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  EXPECT_NE(signed_text.find("h=from:from:reply-to:subject:subject:to:to:cc:mime-version:"),
+            std::string::npos)
+      << signed_text;
+  const std::string verify = "dkim verify" + kDemoZone + " --now 1795430000 ";
+  const std::size_t body = signed_text.find("\n\n") + 1;
+  write(dir.file("mta.eml"), signed_text.substr(0, body) +
+                                 "Date: Mon, 23 Nov 2026 10:00:00 +0000\n"
+                                 "Message-ID: <added@mta.example.test>\n" +
+                                 signed_text.substr(body));
+  CliRun v = run(verify + dir.file("mta.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+  write(dir.file("html.eml"),
+        signed_text.substr(0, body) + "Content-Type: text/html\n" + signed_text.substr(body));
+  v = run(verify + dir.file("html.eml"));
+  EXPECT_EQ(v.out.find("fail d=example.test"), 0u) << v.out;
+
+  // A Date present when signing is signed; a second one added later is an unsigned duplicate.
+  write(dir.file("dated.eml"), "Date: Mon, 23 Nov 2026 09:00:00 +0000\n" + kMessage);
+  s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("dated.eml") + " > " +
+          dir.file("dated-signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  write(dir.file("redated.eml"),
+        "Date: Tue, 24 Nov 2026 09:00:00 +0000\n" + read(dir.file("dated-signed.eml")));
+  v = run(verify + dir.file("redated.eml"));
+  EXPECT_EQ(v.out.find("policy d=example.test"), 0u) << v.out;
+}
+
 TEST(DkimCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("dkim verify").status, 2);
   EXPECT_EQ(run("dkim verify --zone /nonexistent/dns.txt /nonexistent.eml").status, 2);
