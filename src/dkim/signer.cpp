@@ -233,18 +233,13 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       names.insert(names.begin(), "from");
 
     const BodyEntry& body = st.bodies[st.body_of[ci]];
-    // Folded between tags like the rest: long (or IDN A-label) d= and s= values would
-    // otherwise pass the 78 columns of RFC 5322 2.1.1 on the first line.
-    std::string f = "DKIM-Signature: ";
-    std::size_t column = f.size();
-    append_folded(f, column,
-                  {"v=1;", "a=" + std::string(to_string(algorithm)) + ";",
-                   "c=" + std::string(to_string(c.header_canon)) + "/" +
-                       std::string(to_string(c.body_canon)) + ";",
-                   "d=" + *domain + ";", "s=" + *selector + ";"},
-                  ' ');
-    f += "\r\n\t";
-    std::vector<std::string> tags;
+    // One run of tags, folded between tags wherever a line would pass 78 columns (RFC 5322
+    // 2.1.1): long (or IDN A-label) d= and s= values fold too, and t= and what follows fill the
+    // line s= starts instead of taking one of their own.
+    std::vector<std::string> tags = {"v=1;", "a=" + std::string(to_string(algorithm)) + ";",
+                                     "c=" + std::string(to_string(c.header_canon)) + "/" +
+                                         std::string(to_string(c.body_canon)) + ";",
+                                     "d=" + *domain + ";", "s=" + *selector + ";"};
     std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count());
@@ -258,7 +253,8 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
     if (!identity.empty()) tags.push_back("i=" + identity + ";");
     if (c.body_length) tags.push_back("l=" + std::to_string(body.length) + ";");
-    column = 8;
+    std::string f = "DKIM-Signature: ";
+    std::size_t column = f.size();
     append_folded(f, column, tags, ' ');
     f += "\r\n\th=";
     column = 10;

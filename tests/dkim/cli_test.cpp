@@ -414,8 +414,9 @@ TEST(DkimCli, SignatureLinesStayShort) {
     EXPECT_LE(end - start, 78u) << field.substr(start, end - start);
     start = end + 1;
   }
-  EXPECT_TRUE(field.starts_with("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\n\td=" +
-                                domain + ";\n\ts=" + selector + ";\n"))
+  EXPECT_TRUE(
+      field.starts_with("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\n\td=" + domain +
+                        ";\n\ts=" + selector + "; t=1795429000;\n\ti=joe@" + domain + ";\n\th="))
       << field;
   CliRun v = run("dkim verify --now 1795430000 --zone " + dir.file("dns.txt") + " " +
                  dir.file("signed.eml"));
