@@ -164,7 +164,8 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = arc_cmd.add_subcommand(
       "seal", "Add an ARC set to a message (standard input to standard output)");
-  c->add_option("--key", o->key, "PEM private key (RSA or Ed25519)")->required();
+  c->add_option("--key", o->key, "PEM private key (RSA or Ed25519), or a base64 Ed25519 seed")
+      ->required();
   c->add_option("--domain", o->domain, "Sealing domain (d=)")->required();
   c->add_option("--selector", o->selector, "Selector (s=)")->required();
   c->add_option("--authserv-id", o->authserv_id,

@@ -194,7 +194,9 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = dkim_cmd.add_subcommand(
       "sign", "Sign a message (standard input to standard output); repeat --key to dual-sign");
-  c->add_option("--key", o->keys, "PEM private key (RSA or Ed25519); repeatable")->required();
+  c->add_option("--key", o->keys,
+                "PEM private key (RSA or Ed25519), or a base64 Ed25519 seed; repeatable")
+      ->required();
   c->add_option("--domain", o->domain, "Signing domain (d=)")->required();
   c->add_option("--selector", o->selectors,
                 "Selector (s=); one per --key (one for all only if they are the same key)")
