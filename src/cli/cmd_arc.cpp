@@ -141,18 +141,6 @@ std::vector<std::string> split_names(const std::string& text) {
   return out;
 }
 
-// Our fields are CRLF; a message given with bare LF line ends gets them with LF too.
-std::string in_line_ending_of(const std::string& fields, const std::string& message) {
-  if (message.find('\r') != std::string::npos || message.find('\n') == std::string::npos) {
-    return fields;
-  }
-  std::string out;
-  for (char ch : fields) {
-    if (ch != '\r') out += ch;
-  }
-  return out;
-}
-
 // --cv pass vouches for the chain the message carries: validate it first (RFC 8617 5.2, at the
 // seal's time), since the sealer itself checks only its structure and cv= values.
 void check_chain_passes(const std::string& message, const ResolverOptions& resolver_options,
@@ -177,7 +165,8 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = arc_cmd.add_subcommand(
       "seal", "Add an ARC set to a message (standard input to standard output)");
-  c->add_option("--key", o->key, "PEM private key (RSA or Ed25519)")->required();
+  c->add_option("--key", o->key, "PEM private key (RSA or Ed25519), or a base64 Ed25519 seed")
+      ->required();
   c->add_option("--domain", o->domain, "Sealing domain (d=)")->required();
   c->add_option("--selector", o->selector, "Selector (s=)")->required();
   c->add_option("--authserv-id", o->authserv_id,
@@ -191,7 +180,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   o->resolver.add_to(*c);  // for --cv pass, which validates the chain first
   c->callback([o, &state] {
-    auto key = dkim::PrivateKey::from_pem(read_input(o->key));
+    auto key = dkim::PrivateKey::from_key_file(read_input(o->key));
     if (!key) throw CliError(o->key + ": " + key.reason());
     arc::SealOptions options;
     options.key = *key;
@@ -216,7 +205,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
     // After a leading mbox separator, which the reader skipped and which is no header field.
     const std::size_t separator = message::mbox_separator_length(message);
     const std::string_view whole(message);
-    std::cout << whole.substr(0, separator) << in_line_ending_of(sealed->fields(), message)
+    std::cout << whole.substr(0, separator) << in_header_line_ending(sealed->fields(), message)
               << whole.substr(separator);
     std::cout.flush();
     state.exit_code = sealed->sealed ? 0 : 1;

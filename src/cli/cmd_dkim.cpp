@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/command_registry.hpp"
@@ -152,6 +153,8 @@ std::optional<dkim::Canonicalization> canon_part(std::string_view s) {
   return dkim::parse_canonicalization(s);
 }
 
+// Items between ':' or ','; blanks around an item are dropped, empty items skipped. The
+// signer refuses whatever is left that is no field name.
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::size_t pos = 0;
@@ -159,11 +162,26 @@ std::vector<std::string> split_list(const std::string& text) {
     auto colon = text.find_first_of(":,", pos);
     std::string item =
         text.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    const auto first = item.find_first_not_of(" \t");
+    item = first == std::string::npos
+               ? std::string()
+               : item.substr(first, item.find_last_not_of(" \t") + 1 - first);
     if (!item.empty()) out.push_back(item);
     if (colon == std::string::npos) break;
     pos = colon + 1;
   }
   return out;
+}
+
+// A domain given as an absolute name ("example.test.") means the same domain; d= and the key
+// record's owner name are written without the root's dot. Only one dot is taken: "x.." stays
+// invalid.
+std::string without_root_dot(const std::string& domain) {
+  return domain.size() > 1 && domain.back() == '.' ? domain.substr(0, domain.size() - 1) : domain;
+}
+
+std::string a_key_of(dkim::KeyType type) {
+  return type == dkim::KeyType::rsa ? "an RSA key" : "an Ed25519 key";
 }
 
 void add_sign(CLI::App& dkim_cmd, CliState& state) {
@@ -177,21 +195,34 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = dkim_cmd.add_subcommand(
       "sign", "Sign a message (standard input to standard output); repeat --key to dual-sign");
-  c->add_option("--key", o->keys, "PEM private key (RSA or Ed25519); repeatable")->required();
+  c->add_option("--key", o->keys,
+                "PEM private key (RSA or Ed25519), or a base64 Ed25519 seed; repeatable")
+      ->required();
   c->add_option("--domain", o->domain, "Signing domain (d=)")->required();
-  c->add_option("--selector", o->selectors, "Selector (s=); one, or one per --key")->required();
+  c->add_option("--selector", o->selectors,
+                "Selector (s=); one per --key (one for all only if they are the same key)")
+      ->required();
   c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key");
   c->add_option("--canon", o->canon, "header/body canonicalization (default relaxed/relaxed)");
-  c->add_option("--headers", o->headers, "Colon-separated header names to sign");
-  c->add_option("--oversign", o->oversign, "Colon-separated names signed once more than present");
+  auto* headers = c->add_option("--headers", o->headers, "Colon-separated header names to sign");
+  auto* oversign = c->add_option("--oversign", o->oversign,
+                                 "Colon-separated names signed once more than present, or none");
   c->add_option("--identity", o->identity, "i= (an address at the domain)");
   c->add_flag("--body-length", o->body_length, "Add l= (off by default)");
   c->add_option("--timestamp", o->timestamp, "t= (default: now)");
   c->add_option("--expire-after", o->expire_after, "Add x= this many seconds after t=");
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
-  c->callback([o, &state] {
+  c->callback([o, &state, headers, oversign] {
+    // An empty value is more likely an unset shell variable than a wish: taken as the default
+    // (or as none) it would silently sign something else than asked.
+    if (headers->count() > 0 && o->headers.empty()) {
+      throw CliError("--headers is empty: give header names (or leave it out for the default)");
+    }
+    if (oversign->count() > 0 && o->oversign.empty()) {
+      throw CliError("--oversign is empty: give header names, or none");
+    }
     if (o->selectors.size() != 1 && o->selectors.size() != o->keys.size()) {
-      throw CliError("give one --selector, or one per --key");
+      throw CliError("give one --selector per --key, in --key order");
     }
     if (!o->algorithms.empty() && o->algorithms.size() != o->keys.size()) {
       throw CliError("give --algorithm once per --key, or not at all");
@@ -201,17 +232,35 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     auto bc = slash == std::string::npos ? std::optional(dkim::Canonicalization::simple)
                                          : canon_part(o->canon.substr(slash + 1));
     if (!hc || !bc) throw CliError("--canon must be simple|relaxed[/simple|relaxed]");
+    std::vector<dkim::PrivateKey> keys;
+    for (const auto& path : o->keys) {
+      auto key = dkim::PrivateKey::from_key_file(read_input(path));
+      if (!key) throw CliError(path + ": " + key.reason());
+      keys.push_back(*key);
+    }
+    // s= names one key record: keys that differ under one selector give signatures of which
+    // at most one can verify. One key signed twice (say with two canonicalisations) may share.
+    if (o->selectors.size() == 1 && std::ranges::any_of(keys, [&](const dkim::PrivateKey& k) {
+          return k.public_key_der() != keys.front().public_key_der();
+        })) {
+      throw CliError(
+          "the --key files hold different keys: give one --selector per --key, in "
+          "--key order (s= names one key record)");
+    }
     std::vector<dkim::SignerConfig> configs;
     for (std::size_t i = 0; i < o->keys.size(); ++i) {
-      auto key = dkim::PrivateKey::from_pem(read_input(o->keys[i]));
-      if (!key) throw CliError(o->keys[i] + ": " + key.reason());
       dkim::SignerConfig cfg;
-      cfg.key = *key;
-      cfg.domain = o->domain;
+      cfg.key = keys[i];
+      cfg.domain = without_root_dot(o->domain);
       cfg.selector = o->selectors.size() == 1 ? o->selectors[0] : o->selectors[i];
       if (!o->algorithms.empty()) {
         auto a = dkim::parse_algorithm(o->algorithms[i]);
         if (!a) throw CliError("unknown algorithm " + o->algorithms[i]);
+        if (dkim::key_type_of(*a) != keys[i].type()) {
+          throw CliError(o->keys[i] + ": " + o->algorithms[i] + " needs " +
+                         a_key_of(dkim::key_type_of(*a)) + ", and this is " +
+                         a_key_of(keys[i].type()));
+        }
         cfg.algorithm = *a;
       }
       cfg.header_canon = *hc;
@@ -246,18 +295,9 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
     if (!status) throw CliError("message: " + status.reason());
     auto fields = signer.signatures();
     if (!fields) throw CliError(fields.reason());
-    // Keep the input's line ends: LF-only input gets LF-terminated signature fields.
-    bool lf_only = input.find("\r\n") == std::string::npos;
     std::string out;
-    for (const auto& f : *fields) {
-      if (!lf_only) {
-        out += f;
-        continue;
-      }
-      for (char ch : f) {
-        if (ch != '\r') out.push_back(ch);
-      }
-    }
+    for (const auto& f : *fields) out += f;
+    out = in_header_line_ending(out, input);
     // After a leading mbox separator, which the reader skipped and which is no header field.
     const std::size_t separator = message::mbox_separator_length(input);
     std::fwrite(input.data(), 1, separator, stdout);
@@ -268,36 +308,101 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   });
 }
 
+// write() until all of `data` is written (a write may be short); false with errno set.
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Writes, syncs and closes `fd`; returns 0 or the first errno.
+int write_sync_close(int fd, std::string_view data) {
+  int err = 0;
+  if (::fchmod(fd, 0600) != 0 || !write_all(fd, data) || ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  return err;
+}
+
+// Writes a new file, mode 0600. O_EXCL|O_NOFOLLOW: an existing key (or a symlink planted at the
+// path) is never overwritten by accident; a lost private key cannot be recovered.
+void write_new_secret(const std::string& path, std::string_view secret) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    throw CliError(path + " exists: not overwritten (--force replaces it)");
+  }
+  if (fd < 0) throw CliError(path + ": " + std::strerror(errno));
+  if (const int err = write_sync_close(fd, secret); err != 0) {
+    ::unlink(path.c_str());  // ours, just created: no half-written key is left behind
+    throw CliError(path + ": " + std::strerror(err));
+  }
+}
+
+// --force: a temporary file in the same directory, synced, then renamed over the target, so a
+// failure at any point leaves the old key as it was, and a symlink at the path is replaced
+// rather than followed.
+void replace_secret(const std::string& path, std::string_view secret) {
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string tmp = (slash == std::string::npos ? "" : dir) + "." + base + ".XXXXXX";
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) throw CliError(path + ": " + std::strerror(errno));
+  int err = write_sync_close(fd, secret);
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    throw CliError(path + ": " + std::strerror(err));
+  }
+  // The rename survives a crash only once the directory is synced; the new key is in place
+  // either way, so a failure here is not reported.
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+}
+
 void add_keygen(CLI::App& dkim_cmd, CliState& state) {
   struct Options {
     std::string type = "rsa", selector, domain, out;
     int bits = 2048;
+    bool force = false;
   };
   auto o = std::make_shared<Options>();
   auto* c =
       dkim_cmd.add_subcommand("keygen", "Generate a signing key; print the TXT record to publish");
   c->add_option("--type", o->type, "rsa or ed25519")->check(CLI::IsMember({"rsa", "ed25519"}));
-  c->add_option("--bits", o->bits, "RSA key size (default 2048)")->check(CLI::Range(1024, 8192));
+  // Range-checked in the callback: a parse-time check would answer "--bits 512" with an Ed25519
+  // key by a range the option does not have for that type.
+  auto* bits = c->add_option("--bits", o->bits, "RSA key size, 1024 to 8192 (default 2048)");
   c->add_option("--selector", o->selector, "Selector")->required();
   c->add_option("--domain", o->domain, "Domain")->required();
-  c->add_option("--out", o->out, "Private key file to write (mode 0600)")->required();
-  c->callback([o, &state] {
+  c->add_option("--out", o->out, "Private key file to write (mode 0600); must not exist")
+      ->required();
+  c->add_flag("--force", o->force, "Replace an existing --out file (atomically, by rename)");
+  c->callback([o, &state, bits] {
+    if (o->type == "ed25519" && bits->count() > 0) {
+      throw CliError("--bits is for RSA keys: an Ed25519 key has one size");
+    }
+    if (o->bits < 1024 || o->bits > 8192) throw CliError("--bits must be 1024 to 8192");
     // The record is published under A-labels, whichever form the names were given in.
     const auto selector = dkim::dns_name_in_a_labels(o->selector);
     if (!selector) throw CliError("invalid selector " + o->selector);
-    const auto domain = dkim::dns_name_in_a_labels(o->domain);
+    const auto domain = dkim::dns_name_in_a_labels(without_root_dot(o->domain));
     if (!domain) throw CliError("invalid domain " + o->domain);
     auto type = o->type == "rsa" ? dkim::KeyType::rsa : dkim::KeyType::ed25519;
     auto key = dkim::PrivateKey::generate(type, o->bits);
     if (!key) throw CliError(key.reason());
     std::string pem = key->to_pem();
-    int fd = ::open(o->out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw CliError(o->out + ": " + std::strerror(errno));
-    // An existing file keeps its mode on O_TRUNC: tighten it before writing the secret.
-    bool ok = ::fchmod(fd, 0600) == 0 &&
-              ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
-    ok = (::close(fd) == 0) && ok;
-    if (!ok) throw CliError(o->out + ": " + std::strerror(errno));
+    if (o->force) {
+      replace_secret(o->out, pem);
+    } else {
+      write_new_secret(o->out, pem);
+    }
     std::string record = dkim::format_key_record(type, key->public_key_der());
     std::string line = *selector + "._domainkey." + *domain + ". IN TXT (";
     for (const auto& s : dkim::split_txt_strings(record)) line += "\n  \"" + s + "\"";

@@ -44,4 +44,16 @@ Result<void> stream_input(const std::string& path, message::MessageReader& reade
   return status;
 }
 
+std::string in_header_line_ending(const std::string& fields, std::string_view message) {
+  const std::size_t start = message::mbox_separator_length(message);
+  const std::size_t lf = message.find('\n', start);
+  if (lf == std::string_view::npos || (lf > start && message[lf - 1] == '\r')) return fields;
+  std::string out;
+  out.reserve(fields.size());
+  for (char ch : fields) {
+    if (ch != '\r') out.push_back(ch);
+  }
+  return out;
+}
+
 }  // namespace senderauth::cli

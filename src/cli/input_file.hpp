@@ -40,4 +40,11 @@ std::string read_input(const std::string& path);
 // returned error.
 Result<void> stream_input(const std::string& path, message::MessageReader& reader);
 
+// `fields` (CRLF-terminated, as the signer and sealer write them) in the line end of the
+// header section they go on top of: with bare LF when the section's first line (after a leading
+// mbox separator) ends in bare LF. Only the header section decides, so fields never end their
+// lines differently from the fields below them because of a CRLF somewhere in the body. A
+// message without any line end gets CRLF.
+std::string in_header_line_ending(const std::string& fields, std::string_view message);
+
 }  // namespace senderauth::cli

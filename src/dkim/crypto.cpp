@@ -232,9 +232,25 @@ bool PublicKey::verify(Algorithm algorithm, std::string_view digest,
          1;
 }
 
+namespace {
+// Without a callback OpenSSL asks for the pass phrase on the terminal, which blocks a signing
+// run with no one to answer; this one refuses, and notes that a pass phrase was wanted.
+int refuse_pass_phrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* asked) {
+  *static_cast<bool*>(asked) = true;
+  return -1;
+}
+}  // namespace
+
 Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
   Bio b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(b.bio, nullptr, nullptr, nullptr);
+  bool asked = false;
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b.bio, nullptr, refuse_pass_phrase, &asked);
+  const bool encrypted =
+      asked || pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+      pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+  if (!k && encrypted) {
+    return make_error("encrypted private keys are not supported (decrypt it with openssl pkey)");
+  }
   if (!k) return make_error("not a PEM private key (PKCS#1 or PKCS#8, unencrypted)");
   PrivateKey key;
   key.key_ = own(k);
@@ -269,6 +285,20 @@ Result<PrivateKey> PrivateKey::from_ed25519_seed(std::string_view seed) {
   key.type_ = KeyType::ed25519;
   key.key_ = own(k);
   return key;
+}
+
+Result<PrivateKey> PrivateKey::from_key_file(std::string_view text) {
+  if (text.find("-----BEGIN") != std::string_view::npos) return from_pem(text);
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos) {
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") + 1 - first);
+    // Only exactly 32 bytes: anything else is no seed, and gets the PEM message below.
+    if (auto seed = base64_decode(text); seed && seed->size() == 32) {
+      return from_ed25519_seed(*seed);
+    }
+  }
+  return make_error(
+      "not a PEM private key (PKCS#1 or PKCS#8, unencrypted) nor a base64 Ed25519 seed");
 }
 
 Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {

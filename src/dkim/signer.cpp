@@ -1,5 +1,6 @@
 #include "senderauth/dkim/signer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "senderauth/core/base64.hpp"
@@ -30,9 +31,16 @@ std::vector<std::string> default_signed_headers() {
           "sender"};
 }
 
+// The fields whose addition changes what the reader sees (author, recipients, subject, the
+// sender shown "on behalf of") or how the body is rendered (the MIME fields: a Content-Type
+// added to a message without one is a known display attack). Date and Message-ID are signed
+// when present but not oversigned: MTAs add them when missing (Postfix does for local
+// submissions), which would break every signature made before; an added second copy of
+// either is still caught by verifiers that check unsigned duplicates (RFC 6376 8.15), as ours
+// does.
 std::vector<std::string> default_oversigned_headers() {
-  return {"from",  "reply-to",   "subject",      "date",         "to",
-          "cc",    "message-id", "mime-version", "content-type", "content-transfer-encoding",
+  return {"from",  "reply-to",     "subject",      "to",
+          "cc",    "mime-version", "content-type", "content-transfer-encoding",
           "sender"};
 }
 
@@ -48,21 +56,47 @@ struct BodyEntry {
 };
 
 // Appends `items` joined by `sep`, folding (CRLF TAB) before an item that would pass the width.
+// A space separator is left out at a fold (the fold is the white space), so no line ends in a
+// blank; a ':' stays at the end of the line.
 void append_folded(std::string& out, std::size_t& column, const std::vector<std::string>& items,
                    char sep) {
   for (std::size_t i = 0; i < items.size(); ++i) {
-    std::size_t need = items[i].size() + 1;
-    if (i > 0 && column + need > kLineWidth) {
+    // The item and the separator that may follow it must fit.
+    if (i > 0 && column + 1 + items[i].size() + 1 > kLineWidth) {
+      if (sep != ' ') out.push_back(sep);
       out += "\r\n\t";
       column = 8;
-    }
-    out += items[i];
-    column += items[i].size();
-    if (i + 1 < items.size()) {
+    } else if (i > 0) {
       out.push_back(sep);
       ++column;
     }
+    out += items[i];
+    column += items[i].size();
   }
+}
+
+// The names for h=, trimmed of surrounding blanks, lower-cased and de-duplicated (a name
+// listed twice would be hashed twice as often as the message has it). Anything but an RFC 5322
+// field name (printable ASCII except ':') is refused rather than dropped or written into h=,
+// and so is ';', which would end the h= tag and start another inside the signed tag list.
+Result<std::vector<std::string>> field_names(const std::vector<std::string>& list) {
+  std::vector<std::string> out;
+  for (const auto& given : list) {
+    std::string_view name(given);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    const bool valid = !name.empty() && std::ranges::all_of(name, [](char ch) {
+      const auto u = static_cast<unsigned char>(ch);
+      return u >= 33 && u <= 126 && ch != ':' && ch != ';';
+    });
+    if (!valid) {
+      return make_error("invalid header field name \"" + given +
+                        "\" (printable ASCII, no ':' or ';')");
+    }
+    std::string lower = ascii_lower(name);
+    if (std::ranges::find(out, lower) == out.end()) out.push_back(std::move(lower));
+  }
+  return out;
 }
 
 }  // namespace
@@ -124,8 +158,11 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (algorithm == Algorithm::rsa_sha1)
       return make_error("rsa-sha1 signing is refused (RFC 8301)");
     if (key_type_of(algorithm) != c.key.type()) {
-      return make_error(std::string(to_string(algorithm)) + " needs a " +
-                        std::string(to_string(key_type_of(algorithm))) + " key");
+      const auto a_key = [](KeyType type) {
+        return type == KeyType::rsa ? "an RSA key" : "an Ed25519 key";
+      };
+      return make_error(std::string(to_string(algorithm)) + " needs " +
+                        a_key(key_type_of(algorithm)) + ", not " + a_key(c.key.type()));
     }
     if (c.key.type() == KeyType::rsa && c.key.bits() < 1024) {
       return make_error("RSA keys below 1024 bits are refused (RFC 8301)");
@@ -146,10 +183,31 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       if (at == std::string::npos || !idomain || !domain_is_subdomain_of(*idomain, *domain)) {
         return make_error("i= must be an address at d= or a subdomain of it");
       }
+      // No address has a longer local part (RFC 5321 4.5.3.1.1); unbounded, i= alone could
+      // pass the 998-octet line limit (RFC 5322 2.1.1), which no fold can help.
+      if (at > 64) {
+        return make_error("i= local part of " + std::to_string(at) +
+                          " octets: at most 64 (RFC 5321 4.5.3.1.1)");
+      }
       identity = encode_dkim_qp(std::string_view(c.identity).substr(0, at)) + "@" +
                  (is_ascii(written) ? std::string(written) : *idomain);
     }
 
+    // Oversigned, DKIM-Signature has one more h= entry than the message has such fields: the
+    // signer hashes it as absent (the new field does not exist yet), a verifier finds the new
+    // field itself there and hashes it, so the signature could never verify. RFC 6376 3.5: a
+    // signature is never in its own h=; earlier signatures may still be signed (--headers).
+    const auto signed_names = field_names(c.headers);
+    if (!signed_names) return signed_names.error();
+    const auto oversigned = field_names(c.oversign);
+    if (!oversigned) return oversigned.error();
+    for (const auto& name : *oversigned) {
+      if (name == "dkim-signature") {
+        return make_error(
+            "DKIM-Signature cannot be oversigned: a signature is never in its own h= "
+            "(RFC 6376 3.5), so it could not verify");
+      }
+    }
     // h=: each listed name once per instance present, once more if oversigned.
     std::vector<std::string> names;
     auto count = [&](std::string_view name) {
@@ -164,22 +222,24 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
       return false;
     };
     auto add_name = [&](const std::string& name) {
-      std::size_t n = count(name) + (listed(c.oversign, name) ? 1 : 0);
-      for (std::size_t i = 0; i < n; ++i) names.push_back(ascii_lower(name));
+      std::size_t n = count(name) + (listed(*oversigned, name) ? 1 : 0);
+      for (std::size_t i = 0; i < n; ++i) names.push_back(name);
     };
-    for (const auto& name : c.headers) add_name(name);
-    for (const auto& name : c.oversign) {
-      if (!listed(c.headers, name)) add_name(name);
+    for (const auto& name : *signed_names) add_name(name);
+    for (const auto& name : *oversigned) {
+      if (!listed(*signed_names, name)) add_name(name);
     }
-    if (!listed(c.headers, "from") && !listed(c.oversign, "from"))
+    if (!listed(*signed_names, "from") && !listed(*oversigned, "from"))
       names.insert(names.begin(), "from");
 
     const BodyEntry& body = st.bodies[st.body_of[ci]];
-    std::string f = "DKIM-Signature: v=1; a=" + std::string(to_string(algorithm)) +
-                    "; c=" + std::string(to_string(c.header_canon)) + "/" +
-                    std::string(to_string(c.body_canon)) + "; d=" + *domain + "; s=" + *selector +
-                    ";\r\n\t";
-    std::vector<std::string> tags;
+    // One run of tags, folded between tags wherever a line would pass 78 columns (RFC 5322
+    // 2.1.1): long (or IDN A-label) d= and s= values fold too, and t= and what follows fill the
+    // line s= starts instead of taking one of their own.
+    std::vector<std::string> tags = {"v=1;", "a=" + std::string(to_string(algorithm)) + ";",
+                                     "c=" + std::string(to_string(c.header_canon)) + "/" +
+                                         std::string(to_string(c.body_canon)) + ";",
+                                     "d=" + *domain + ";", "s=" + *selector + ";"};
     std::int64_t now = c.timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count());
@@ -193,7 +253,8 @@ Result<std::vector<std::string>> DkimSigner::signatures() {
     if (c.expiration) tags.push_back("x=" + std::to_string(*c.expiration) + ";");
     if (!identity.empty()) tags.push_back("i=" + identity + ";");
     if (c.body_length) tags.push_back("l=" + std::to_string(body.length) + ";");
-    std::size_t column = 8;
+    std::string f = "DKIM-Signature: ";
+    std::size_t column = f.size();
     append_folded(f, column, tags, ' ');
     f += "\r\n\th=";
     column = 10;

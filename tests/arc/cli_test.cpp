@@ -116,6 +116,25 @@ TEST_F(ArcCli, MboxSeparatorStaysOnTop) {
   EXPECT_EQ(verify.out.rfind("arc=pass (i=1)", 0), 0u) << verify.out;
 }
 
+// The ARC set takes the line end of the header section it joins: LF headers with a CRLF in the
+// body got CRLF fields above LF ones.
+TEST_F(ArcCli, SetFollowsTheHeaderLineEnds) {
+  write(dir_ / "mixed.eml",
+        "Authentication-Results: mx.relay.example; spf=pass smtp.mailfrom=a.example\n"
+        "From: a@a.example\nSubject: hi\n\nline one\r\nline two\n");
+  CliRun seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+                    " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+                    " --timestamp 1700000000 --in " + (dir_ / "mixed.eml").string() + " > " +
+                    (dir_ / "out.eml").string());
+  ASSERT_EQ(seal.status, 0);
+  std::ifstream out_file(dir_ / "out.eml", std::ios::binary);
+  const std::string sealed((std::istreambuf_iterator<char>(out_file)), {});
+  EXPECT_EQ(sealed.find('\r'), sealed.find("\r\nline two")) << sealed;
+  CliRun verify = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                      (dir_ / "out.eml").string());
+  EXPECT_EQ(verify.out.rfind("arc=pass (i=1)", 0), 0u) << verify.out;
+}
+
 TEST_F(ArcCli, UsageErrors) {
   EXPECT_EQ(
       run(cli() + " arc seal --domain d.example --selector s --authserv-id x < /dev/null").status,

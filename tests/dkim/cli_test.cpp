@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -98,6 +100,81 @@ TEST(DkimCli, KeygenSignVerifyRoundTrip) {
   CliRun j = run("dkim verify --json --zone " + dir.file("dns.txt") + " " + dir.file("signed.eml"));
   EXPECT_NE(j.out.find("\"result\":\"pass\""), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"authentication_results\":\"dkim=pass"), std::string::npos) << j.out;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// A private key is not recoverable: keygen refuses an existing --out path (a file, or a symlink
+// that would have been followed) unless --force, which replaces it by rename, never writing
+// through a symlink.
+TEST(DkimCli, KeygenRefusesAnExistingFileUnlessForced) {
+  TempDir dir;
+  const std::string keygen = "dkim keygen --type ed25519 --selector s --domain example.test --out ";
+  write(dir.file("old.pem"), "old key\n");
+  CliRun k = run(keygen + dir.file("old.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_EQ(k.out, "senderauth: " + dir.file("old.pem") +
+                       " exists: not overwritten (--force replaces it)\n");
+  EXPECT_EQ(read(dir.file("old.pem")), "old key\n");
+
+  write(dir.file("victim.txt"), "victim\n");
+  fs::create_symlink(dir.file("victim.txt"), dir.file("link.pem"));
+  k = run(keygen + dir.file("link.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_EQ(read(dir.file("victim.txt")), "victim\n");
+  fs::create_symlink(dir.file("nowhere.txt"), dir.file("dangling.pem"));
+  k = run(keygen + dir.file("dangling.pem"));
+  EXPECT_EQ(k.status, 2) << k.out;
+  EXPECT_FALSE(fs::exists(dir.file("nowhere.txt")));
+
+  for (const char* name : {"old.pem", "link.pem"}) {
+    k = run(keygen + dir.file(name) + " --force");
+    ASSERT_EQ(k.status, 0) << k.out;
+    EXPECT_TRUE(read(dir.file(name)).starts_with("-----BEGIN PRIVATE KEY-----")) << name;
+    EXPECT_FALSE(fs::is_symlink(dir.file(name))) << name;
+    struct stat st {};
+    ASSERT_EQ(stat(dir.file(name).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600) << name;
+  }
+  EXPECT_EQ(read(dir.file("victim.txt")), "victim\n");
+  // No temporary file is left next to the keys.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
+  EXPECT_EQ(files, 4u);  // old.pem, victim.txt, link.pem, dangling.pem
+}
+
+// OpenSSL's default for an encrypted PEM is to ask for the pass phrase on the terminal, which
+// blocks an unattended signer: both encrypted forms (PKCS#8 and the traditional Proc-Type
+// header) are refused with a reason instead, by every command that loads a private key.
+TEST(DkimCli, EncryptedKeyIsRefusedWithoutAPrompt) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string pkcs8 = dir.file("pkcs8.pem");
+  const std::string traditional = dir.file("traditional.pem");
+  const int made = std::system(("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 "
+                                "-aes256 -pass pass:secret -out " +
+                                pkcs8 + " 2>/dev/null && openssl pkey -in " + pkcs8 +
+                                " -passin pass:secret -traditional -aes256 -passout pass:secret"
+                                " -out " +
+                                traditional + " 2>/dev/null")
+                                   .c_str());
+  if (made != 0) GTEST_SKIP() << "no openssl command to make an encrypted key";
+  ASSERT_NE(read(traditional).find("Proc-Type: 4,ENCRYPTED"), std::string::npos);
+  for (const auto& key : {pkcs8, traditional}) {
+    for (const std::string command : {"dkim sign --selector s --domain example.test",
+                                      "arc seal --selector s --domain "
+                                      "example.test --authserv-id mx.test"}) {
+      CliRun r = run(command + " --key " + key + " --in " + dir.file("msg.eml") + " </dev/null");
+      EXPECT_EQ(r.status, 2) << command << ": " << r.out;
+      EXPECT_EQ(r.out, "senderauth: " + key +
+                           ": encrypted private keys are not supported (decrypt it with "
+                           "openssl pkey)\n")
+          << command;
+    }
+  }
 }
 
 TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
@@ -229,6 +306,267 @@ TEST(DkimCli, SignatureTimesOutOfRangeAreRefused) {
   CliRun ok = run(sign + " --timestamp 1700000000 --expire-after 1");
   EXPECT_EQ(ok.status, 0) << ok.out;
   EXPECT_NE(ok.out.find("x=1700000001;"), std::string::npos) << ok.out;
+}
+
+// A verifier finds the signature it checks among the DKIM-Signature fields, the signer cannot:
+// an oversigned DKIM-Signature would never verify, so it is refused. Signing an earlier
+// signature through --headers stays possible, and verifies.
+TEST(DkimCli, DkimSignatureCannotBeOversigned) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun r =
+      run("dkim sign" + kDemoKey + " --oversign from:DKIM-Signature --in " + dir.file("msg.eml"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: DKIM-Signature cannot be oversigned: a signature is never in its own h= "
+            "(RFC 6376 3.5), so it could not verify\n");
+  CliRun once = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml") +
+                    " > " + dir.file("once.eml"));
+  ASSERT_EQ(once.status, 0) << once.out;
+  CliRun twice = run("dkim sign" + kDemoKey +
+                     " --timestamp 1795429000 --headers from:subject:dkim-signature --in " +
+                     dir.file("once.eml") + " > " + dir.file("twice.eml"));
+  ASSERT_EQ(twice.status, 0) << twice.out;
+  EXPECT_NE(read(dir.file("twice.eml")).find("h=from:from:subject:subject:dkim-signature:"),
+            std::string::npos)
+      << read(dir.file("twice.eml"));
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("twice.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+  EXPECT_NE(v.out.find("\npass d=example.test"), std::string::npos) << v.out;
+}
+
+// h= names are trimmed, checked and de-duplicated: a ';' would smuggle tags into the signed
+// tag list, a name with a space was silently dropped, and a repeated name was hashed twice as
+// often as the message had it.
+TEST(DkimCli, SignedHeaderNamesAreCheckedAndDeduplicated) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string sign =
+      "dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run(sign + " --oversign 'x;l=1;bh=AAAA'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: invalid header field name \"x;l=1;bh=AAAA\" (printable ASCII, no ':' or "
+            "';')\n");
+  r = run(sign + " --headers 'from: subject :x y'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("invalid header field name \"x y\""), std::string::npos) << r.out;
+  r = run(sign + " --headers 'from:\x7f'");
+  EXPECT_EQ(r.status, 2) << r.out;
+
+  r = run(sign + " --headers 'from:from:From: subject ' --oversign none > " +
+          dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  EXPECT_NE(signed_text.find("\th=from:subject;\n"), std::string::npos) << signed_text;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+
+  // Oversigning keeps its count: present fields once each, plus one.
+  r = run(sign + " --headers from:to --oversign 'SUBJECT:subject: To'");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\th=from:to:to:subject:subject;\n"), std::string::npos) << r.out;
+}
+
+// s= names one key record: two different keys under one selector give signatures of which at
+// most one can verify, so each key needs its own --selector. The same key twice may share one.
+TEST(DkimCli, DifferentKeysNeedOneSelectorEach) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string rsa = " --key " + kDemoDir + "/keys/demo-rsa.example.test.pem";
+  const std::string ed = " --key " + kDemoDir + "/keys/demo-ed.example.test.pem";
+  const std::string rest =
+      " --domain example.test --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run("dkim sign" + rsa + ed + " --selector demo-rsa" + rest);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: the --key files hold different keys: give one --selector per --key, in "
+            "--key order (s= names one key record)\n");
+  r = run("dkim sign" + rsa + ed + " --selector a --selector b --selector c" + rest);
+  EXPECT_EQ(r.status, 2) << r.out;
+  r = run("dkim sign" + rsa + rsa + " --selector demo-rsa" + rest + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=demo-rsa"), 0u) << v.out;
+  EXPECT_NE(v.out.find("\npass d=example.test s=demo-rsa"), std::string::npos) << v.out;
+}
+
+// RFC 5322 2.1.1: lines SHOULD stay within 78 characters and MUST within 998. The first line
+// (v= a= c= d= s=) folds between tags like the others, and i= has a bounded local part.
+TEST(DkimCli, SignatureLinesStayShort) {
+  TempDir dir;
+  const std::string domain = "a-rather-long-subdomain.of-an-organisation.example";
+  const std::string selector = "selector-of-twenty-eight-ch";
+  CliRun k = run("dkim keygen --type ed25519 --selector " + selector + " --domain " + domain +
+                 " --out " + dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  write(dir.file("msg.eml"), "From: j@" + domain + "\nSubject: hi\n\nHello.\n");
+  const std::string sign = "dkim sign --key " + dir.file("ed.pem") + " --selector " + selector +
+                           " --domain " + domain + " --timestamp 1795429000 --in " +
+                           dir.file("msg.eml");
+  CliRun s = run(sign + " --identity joe@" + domain + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  const std::string field = signed_text.substr(0, signed_text.find("\nFrom:"));
+  for (std::size_t start = 0; start < field.size();) {
+    const std::size_t end = std::min(field.find('\n', start), field.size());
+    EXPECT_LE(end - start, 78u) << field.substr(start, end - start);
+    start = end + 1;
+  }
+  EXPECT_TRUE(
+      field.starts_with("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\n\td=" + domain +
+                        ";\n\ts=" + selector + "; t=1795429000;\n\ti=joe@" + domain + ";\n\th="))
+      << field;
+  CliRun v = run("dkim verify --now 1795430000 --zone " + dir.file("dns.txt") + " " +
+                 dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=" + domain), 0u) << v.out;
+
+  // A tag is never folded inside, so i= is as long as the address: its local part is bounded.
+  s = run(sign + " --identity " + std::string(64, 'x') + "@" + domain);
+  EXPECT_EQ(s.status, 0) << s.out;
+  s = run(sign + " --identity " + std::string(65, 'x') + "@" + domain);
+  EXPECT_EQ(s.status, 2) << s.out;
+  EXPECT_EQ(s.out, "senderauth: i= local part of 65 octets: at most 64 (RFC 5321 4.5.3.1.1)\n");
+}
+
+// The signature fields take the line end of the header section they join: LF headers with a
+// CRLF somewhere in the body got CRLF fields above LF ones. CRLF headers keep CRLF fields.
+TEST(DkimCli, SignatureFollowsTheHeaderLineEnds) {
+  TempDir dir;
+  const std::string body = "\nline one\r\nline two\n";
+  const std::string headers = "From: Joe <joe@example.test>\nSubject: hi\n";
+  write(dir.file("lf.eml"), headers + body);
+  CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("lf.eml") +
+                 " > " + dir.file("lf-signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string lf_signed = read(dir.file("lf-signed.eml"));
+  EXPECT_EQ(lf_signed.find('\r'), lf_signed.find("\r\nline two")) << lf_signed;
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("lf-signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+
+  write(dir.file("crlf.eml"), "From: Joe <joe@example.test>\r\nSubject: hi\r\n\r\nbody\n");
+  s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("crlf.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_EQ(s.out.find("\n"), s.out.find("\r\n") + 1) << s.out;
+  EXPECT_NE(s.out.find(";\r\n\th="), std::string::npos) << s.out;
+}
+
+// dkimpy keeps an Ed25519 private key as the base64 of its 32-byte seed: such a file signs as
+// the PEM of the same key does (Ed25519 signatures are deterministic: the same bytes).
+TEST(DkimCli, SignsWithABase64Ed25519Seed) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun k = run("dkim keygen --type ed25519 --selector ed --domain example.test --out " +
+                 dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  // As README says to make one from our PEM.
+  if (std::system(("openssl pkey -in " + dir.file("ed.pem") + " -outform DER | tail -c 32 | " +
+                   "base64 > " + dir.file("ed.seed"))
+                      .c_str()) != 0) {
+    GTEST_SKIP() << "no openssl command";
+  }
+  write(dir.file("padded.seed"), "  " + read(dir.file("ed.seed")) + "\n\n");
+  const std::string sign = "dkim sign --selector ed --domain example.test --timestamp 1795429000 " +
+                           std::string("--in ") + dir.file("msg.eml") + " --key ";
+  CliRun pem = run(sign + dir.file("ed.pem"));
+  ASSERT_EQ(pem.status, 0) << pem.out;
+  CliRun seed = run(sign + dir.file("padded.seed") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(seed.status, 0) << seed.out;
+  EXPECT_EQ(read(dir.file("signed.eml")), pem.out);
+  CliRun v = run("dkim verify --now 1795430000 --zone " + dir.file("dns.txt") + " " +
+                 dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=ed a=ed25519-sha256"), 0u) << v.out;
+
+  write(dir.file("short.seed"), std::string(42, 'A') + "==\n");  // 31 bytes
+  CliRun bad = run(sign + dir.file("short.seed"));
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_EQ(bad.out, "senderauth: " + dir.file("short.seed") +
+                         ": not a PEM private key (PKCS#1 or PKCS#8, unencrypted) nor a base64 "
+                         "Ed25519 seed\n");
+}
+
+// Small usage points: an algorithm that does not fit the key names the key file; --bits means
+// nothing for Ed25519 and is refused as such; an absolute domain ("example.test.") is the same
+// domain; an empty --headers or --oversign (an unset variable, likely) is refused rather than
+// taken for the default list.
+TEST(DkimCli, SmallUsagePoints) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  const std::string rsa_key = kDemoDir + "/keys/demo-rsa.example.test.pem";
+  const std::string sign = "dkim sign --key " + rsa_key + " --selector demo-rsa" +
+                           " --timestamp 1795429000 --in " + dir.file("msg.eml");
+  CliRun r = run(sign + " --domain example.test --algorithm ed25519-sha256");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "senderauth: " + rsa_key +
+                       ": ed25519-sha256 needs an Ed25519 key, and this is an RSA key\n");
+
+  for (const char* bits : {" --bits 512", " --bits 2048"}) {
+    r = run("dkim keygen --type ed25519 --selector s --domain example.test --out " +
+            dir.file("ed.pem") + bits);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.out, "senderauth: --bits is for RSA keys: an Ed25519 key has one size\n");
+  }
+
+  r = run("dkim keygen --type ed25519 --selector s --domain example.test. --out " +
+          dir.file("ed.pem"));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(r.out.starts_with("s._domainkey.example.test. IN TXT (")) << r.out;
+  r = run(sign + " --domain example.test. > " + dir.file("signed.eml"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(read(dir.file("signed.eml")).find(" d=example.test;"), std::string::npos);
+  CliRun v = run("dkim verify" + kDemoZone + " --now 1795430000 " + dir.file("signed.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test s=demo-rsa"), 0u) << v.out;
+  r = run(sign + " --domain example.test..");
+  EXPECT_EQ(r.status, 2) << r.out;
+
+  r = run(sign + " --domain example.test --oversign ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "senderauth: --oversign is empty: give header names, or none\n");
+  r = run(sign + " --domain example.test --headers ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out,
+            "senderauth: --headers is empty: give header names (or leave it out for the "
+            "default)\n");
+}
+
+// The default oversign list leaves out Date and Message-ID, which MTAs add to a message that
+// lacks them (Postfix does for local submissions): adding them after signing no longer breaks
+// the signature. A field that changes what the reader sees or how the body renders, such as a
+// Content-Type added to a message without one, still does.
+TEST(DkimCli, DefaultOversigningLetsAnMtaAddDateAndMessageId) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);  // no Date, Message-ID, MIME-Version or Content-Type
+  CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml") +
+                 " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  const std::string signed_text = read(dir.file("signed.eml"));
+  EXPECT_NE(signed_text.find("h=from:from:reply-to:subject:subject:to:to:cc:mime-version:"),
+            std::string::npos)
+      << signed_text;
+  const std::string verify = "dkim verify" + kDemoZone + " --now 1795430000 ";
+  const std::size_t body = signed_text.find("\n\n") + 1;
+  write(dir.file("mta.eml"), signed_text.substr(0, body) +
+                                 "Date: Mon, 23 Nov 2026 10:00:00 +0000\n"
+                                 "Message-ID: <added@mta.example.test>\n" +
+                                 signed_text.substr(body));
+  CliRun v = run(verify + dir.file("mta.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
+  write(dir.file("html.eml"),
+        signed_text.substr(0, body) + "Content-Type: text/html\n" + signed_text.substr(body));
+  v = run(verify + dir.file("html.eml"));
+  EXPECT_EQ(v.out.find("fail d=example.test"), 0u) << v.out;
+
+  // A Date present when signing is signed; a second one added later is an unsigned duplicate.
+  write(dir.file("dated.eml"), "Date: Mon, 23 Nov 2026 09:00:00 +0000\n" + kMessage);
+  s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("dated.eml") + " > " +
+          dir.file("dated-signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  write(dir.file("redated.eml"),
+        "Date: Tue, 24 Nov 2026 09:00:00 +0000\n" + read(dir.file("dated-signed.eml")));
+  v = run(verify + dir.file("redated.eml"));
+  EXPECT_EQ(v.out.find("policy d=example.test"), 0u) << v.out;
 }
 
 TEST(DkimCli, UsageErrorsExitTwo) {

@@ -23,7 +23,8 @@ seed, count = int(sys.argv[3]), int(sys.argv[4])
 mode = sys.argv[5] if len(sys.argv) > 5 else "dkim"
 rng = random.Random(seed)
 
-key_path = f"{scratch}/dkimpy-diff.pem"
+# One key per seed: the runs share the scratch folder, and keygen does not overwrite a key.
+key_path = f"{scratch}/dkimpy-diff-{seed}.pem"
 printed = subprocess.run([binary, "dkim", "keygen", "--type", "rsa", "--selector", "s1",
                           "--domain", "example.test", "--out", key_path],
                          capture_output=True, text=True, check=True).stdout

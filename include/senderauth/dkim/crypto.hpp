@@ -76,6 +76,9 @@ class PrivateKey {
   static Result<PrivateKey> from_pem(std::string_view pem);
   // An Ed25519 key from its 32-byte seed (RFC 8032), raw or base64.
   static Result<PrivateKey> from_ed25519_seed(std::string_view seed);
+  // A key file's text: PEM as from_pem(), or else the base64 of a 32-byte Ed25519 seed, blanks
+  // and line ends around it ignored (the form dkimpy's dknewkey writes).
+  static Result<PrivateKey> from_key_file(std::string_view text);
   static Result<PrivateKey> generate(KeyType type, int bits = 2048);
 
   KeyType type() const { return type_; }

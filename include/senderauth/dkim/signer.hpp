@@ -18,7 +18,8 @@ namespace senderauth::dkim {
 
 // Signed when present (each instance).
 std::vector<std::string> default_signed_headers();
-// Signed once more than present, so none can be added later (RFC 6376 8.15).
+// Signed once more than present, so none can be added later (RFC 6376 8.15). Not Date or
+// Message-ID, which MTAs add to messages that lack them.
 std::vector<std::string> default_oversigned_headers();
 
 struct SignerConfig {
