@@ -13,6 +13,7 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/signature.hpp"
+#include "senderauth/dkim/signer.hpp"
 
 namespace senderauth::arc {
 
@@ -161,7 +162,11 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
       names.insert(names.end(), static_cast<std::size_t>(times), name);
     }
   } else {
-    for (const auto& name : options.headers) names.push_back(ascii_lower(name));
+    for (const auto& given : options.headers) {
+      auto name = dkim::checked_field_name(given);
+      if (!name) return name.error();
+      names.push_back(std::move(*name));
+    }
   }
   if (std::find(names.begin(), names.end(), "from") == names.end()) {
     return make_error("the ARC-Message-Signature must sign From (is there a From field?)");

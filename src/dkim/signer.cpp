@@ -75,31 +75,37 @@ void append_folded(std::string& out, std::size_t& column, const std::vector<std:
   }
 }
 
-// The names for h=, trimmed of surrounding blanks, lower-cased and de-duplicated (a name
-// listed twice would be hashed twice as often as the message has it). Anything but an RFC 5322
-// field name (printable ASCII except ':') is refused rather than dropped or written into h=,
-// and so is ';', which would end the h= tag and start another inside the signed tag list.
+// The names for h=, each checked by checked_field_name() and de-duplicated (a name listed
+// twice would be hashed twice as often as the message has it).
 Result<std::vector<std::string>> field_names(const std::vector<std::string>& list) {
   std::vector<std::string> out;
   for (const auto& given : list) {
-    std::string_view name(given);
-    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-    const bool valid = !name.empty() && std::ranges::all_of(name, [](char ch) {
-      const auto u = static_cast<unsigned char>(ch);
-      return u >= 33 && u <= 126 && ch != ':' && ch != ';';
-    });
-    if (!valid) {
-      return make_error("invalid header field name \"" + given +
-                        "\" (printable ASCII, no ':' or ';')");
-    }
-    std::string lower = ascii_lower(name);
-    if (std::ranges::find(out, lower) == out.end()) out.push_back(std::move(lower));
+    auto name = checked_field_name(given);
+    if (!name) return name.error();
+    if (std::ranges::find(out, *name) == out.end()) out.push_back(std::move(*name));
   }
   return out;
 }
 
 }  // namespace
+
+// Trimmed of surrounding blanks and lower-cased. Anything but an RFC 5322 field name (printable
+// ASCII except ':') is refused rather than dropped or written into h=, and so is ';', which
+// would end the h= tag and start another inside the signed tag list.
+Result<std::string> checked_field_name(std::string_view given) {
+  std::string_view name = given;
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  const bool valid = !name.empty() && std::ranges::all_of(name, [](char ch) {
+    const auto u = static_cast<unsigned char>(ch);
+    return u >= 33 && u <= 126 && ch != ':' && ch != ';';
+  });
+  if (!valid) {
+    return make_error("invalid header field name \"" + std::string(given) +
+                      "\" (printable ASCII, no ':' or ';')");
+  }
+  return ascii_lower(name);
+}
 
 struct DkimSigner::State {
   std::vector<SignerConfig> configs;

@@ -189,6 +189,19 @@ TEST_F(ArcCli, HeadersMustNotNameAuthenticationResults) {
   EXPECT_EQ(run(seal + "authentication-results").status, 2);
   EXPECT_EQ(run(seal + "arc-seal").status, 2);
   EXPECT_EQ(run(seal + "to").status, 0);
+  // A name that is no field name is refused, not written into h=: ';' would end the h= tag and
+  // start others inside the signed tag list.
+  const CliRun injected = run(seal + "'to;l=1'");
+  EXPECT_EQ(injected.status, 2);
+  EXPECT_EQ(injected.out, "");
+  EXPECT_EQ(run(seal + "'x y'").status, 2);
+  // A trailing root dot on --domain is the same name.
+  const CliRun dotted =
+      run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+          " --domain relay.example. --selector ed --authserv-id mx.relay.example" + " --in " +
+          (dir_ / "in.eml").string());
+  EXPECT_EQ(dotted.status, 0) << dotted.out;
+  EXPECT_NE(dotted.out.find("d=relay.example;"), std::string::npos) << dotted.out;
 }
 
 // A blank authserv-id would write "ARC-Authentication-Results: i=1;  ; ...", naming no server.

@@ -16,6 +16,10 @@
 
 namespace senderauth::dkim {
 
+// A header field name for h= (a DKIM signature's, an ARC-Message-Signature's): trimmed and
+// lower-cased; an error names a name that is not an RFC 5322 field name or holds ';'.
+Result<std::string> checked_field_name(std::string_view given);
+
 // Signed when present (each instance).
 std::vector<std::string> default_signed_headers();
 // Signed once more than present, so none can be added later (RFC 6376 8.15). Not Date or
