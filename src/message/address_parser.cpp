@@ -16,6 +16,12 @@ bool is_fws_char(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// "=?" ... "?=": the shape of an RFC 2047 encoded word, which some readers decode wherever it is.
+bool looks_encoded(std::string_view word) {
+  const std::size_t open = word.find("=?");
+  return open != std::string_view::npos && word.find("?=", open + 2) != std::string_view::npos;
+}
+
 struct PhraseItem {
   enum class Kind : std::uint8_t { atom, quoted, dot };
   Kind kind = Kind::atom;
@@ -186,6 +192,12 @@ class Parser {
   // Local part from phrase items: word *("." word), with the leniencies listed in the header.
   Result<std::string> local_part(const std::vector<PhraseItem>& items) {
     if (items.empty()) return fail("empty local part");
+    // RFC 2047 5 (3): no encoded word in an addr-spec. Readers decode one there all the same
+    // (Python's email package shows "=?utf-8?q?user=40bank.test?= x@attacker.test" as
+    // user@bank.test), quoted or not, so the address they show is not the one DMARC judges.
+    std::string written;  // the words as one string: an encoded word may have dots in it
+    for (const PhraseItem& item : items) written += item.text;
+    if (looks_encoded(written)) return fail("encoded word in local part '" + written + "'");
     std::string out;
     bool previous_word = false;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -197,6 +209,14 @@ class Parser {
         continue;
       }
       if (previous_word) {
+        // A word with '@' before the address ("\"user@bank.test\" x@attacker.test") reads as
+        // an address of its own; joined into one local part it is the shape of a forgery.
+        const PhraseItem& before = items[i - 1];
+        for (const PhraseItem* word : {&before, &item}) {
+          if (word->text.find('@') != std::string::npos) {
+            return fail("'@' in a word of a local part not joined by '.'");
+          }
+        }
         out_.defects.push_back("missing '.' between words of a local part");
         out.push_back(' ');
       }

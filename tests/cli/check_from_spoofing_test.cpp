@@ -82,6 +82,23 @@ TEST_F(CheckFromSpoofing, IdeographicFullStopBetweenLabelsIsADot) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// An encoded word in a local part (RFC 2047 5 (3) forbids it) is decoded by readers: Python's
+// email package shows user@bank.test for each of these, where the words joined by a space were
+// evaluated as a local part at attacker.test (pass, accepted).
+TEST_F(CheckFromSpoofing, EncodedWordInALocalPartIsRefused) {
+  for (const std::string from : {
+           "From: =?utf-8?q?user=40bank.test?= x@attacker.test\r\n",
+           "From: =?utf-8?b?dXNlckBiYW5rLnRlc3Q=?= x@attacker.test\r\n",
+           "From: =?utf-8?q?user=40bank.test?=\r\n x@attacker.test\r\n",
+           "From: Bank <=?utf-8?q?user=40bank.test?= x@attacker.test>\r\n",
+           "From: =?utf-8?q?u=40bank.test?=\"u@bank.test\"@attacker.test\r\n",
+           "From: =?utf-8?q?user=40bank.test?=@attacker.test\r\n",
+       }) {
+    expect_unusable(from, "encoded word");
+  }
+  expect_unusable("From: \"user@bank.test\" x@attacker.test\r\n", "'@' in a word");
+}
+
 // The root dot is refused however it is written: "bank.test。" was evaluated as bank.test while
 // "bank.test." was unusable.
 TEST_F(CheckFromSpoofing, RootDotIsRefusedHoweverWritten) {

@@ -85,14 +85,18 @@ TEST(AuthorDomains, GroupInFrom) {  // RFC 6854
 // OpenDMARC's finddomain table and authheaders' get_domain_part: each case one ctest test.
 // OpenDMARC returns the first address of a list: we compare with the first domain found under
 // evaluate_each. Inputs OpenDMARC digs a domain out of although they are not RFC 5322 (listed
-// in kNotRfc5322) must be errors here: an author domain we cannot parse is a permerror.
+// in kNotRfc5322) must be errors here: an author domain we cannot parse is a permerror. The
+// quoted words with an '@' before an address are such inputs: joined into one local part they
+// are the shape of '"user@bank.test" x@attacker.test' (see address.hpp).
 struct FromCase {
   std::string name;
   std::string raw;
   std::string domain;
 };
 
-const std::vector<std::string> kNotRfc5322 = {"<<<><joe@joe.com>>>"};
+const std::vector<std::string> kNotRfc5322 = {"<<<><joe@joe.com>>>",
+                                              "\"Johnson, Joe <joe@joe.com>\" joe@joe.com",
+                                              "\"( bob@bob.com)\" joe@joe.com"};
 
 std::vector<FromCase> load_from_cases() {
   std::vector<FromCase> cases;

@@ -122,7 +122,7 @@ TEST(AddressParser, FoldedValue) {
 }
 
 TEST(AddressParser, MissingDotBetweenLocalWordsIsADefect) {
-  auto list = parse_address_list("\"( bob@bob.test)\" joe@joe.test");
+  auto list = parse_address_list("\"( bob)\" joe@joe.test");
   ASSERT_TRUE(list.ok()) << list.reason();
   ASSERT_EQ(list->mailboxes.size(), 1u);
   EXPECT_EQ(list->mailboxes[0].domain, "joe.test");
@@ -156,6 +156,46 @@ TEST(AddressParser, BareAddressBeforeAngleAddressInTheSameDomain) {
       << forged.reason();
   EXPECT_FALSE(parse_address_list("a@example.com <a@example.com").ok());  // unterminated
   EXPECT_FALSE(parse_address_list("a@example.com <a@example.com> x").ok());
+}
+
+// ... but not when a word has an '@': that reads as an address of its own, which Python's
+// email package shows as "\"user@bank.test x\"@attacker.test".
+TEST(AddressParser, WordWithAtSignIsNotJoinedIntoALocalPart) {
+  for (std::string value :
+       {"\"user@bank.test\" x@attacker.test", "x \"user@bank.test\"@attacker.test",
+        "Bank <\"user@bank.test\" x@attacker.test>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("'@' in a word of a local part not joined by '.'"),
+              std::string::npos)
+        << list.reason();
+  }
+  EXPECT_EQ(only("\"user@bank.test\"@attacker.test").local_part, "user@bank.test");
+}
+
+// RFC 2047 5 (3): no encoded word in an addr-spec. Readers decode one there all the same:
+// Python's email package shows the first value as user@bank.test, where the words joined into
+// one local part named attacker.test.
+TEST(AddressParser, EncodedWordInALocalPartIsAnError) {
+  for (std::string value : {
+           "=?utf-8?q?user=40bank.test?= x@attacker.test",
+           "=?utf-8?q?user=40bank.test?= =?utf-8?q?x?=@attacker.test",
+           "=?utf-8?b?dXNlckBiYW5rLnRlc3Q=?= x@attacker.test",
+           "=?utf-8?q?user=40bank.test?=\r\n x@attacker.test",
+           "Bank <=?utf-8?q?user=40bank.test?= x@attacker.test>",
+           "=?utf-8?q?u=40bank.test?=\"u@bank.test\"@attacker.test",
+           "=?utf-8?q?user=40bank.test?=@attacker.test",  // Mailsploit
+           "=?utf-8?b?cG90dXNAd2hpdGVob3VzZS5nb3YiPHRlc3Q+AA==?=@attacker.test",
+           "\"=?utf-8?q?user=40bank.test?=\"@attacker.test",  // Python decodes it in quotes too
+           "x.=?utf-8?q?y?=@attacker.test",
+       }) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("encoded word"), std::string::npos) << list.reason();
+  }
+  // In a display name an encoded word is what RFC 2047 made it for.
+  EXPECT_EQ(only("=?utf-8?q?user=40bank.test?= <x@attacker.test>").domain, "attacker.test");
+  EXPECT_EQ(only("a=b?c@example.test").local_part, "a=b?c");
 }
 
 TEST(AddressParser, EncodedWordsInDisplayName) {
