@@ -12,8 +12,12 @@ namespace senderauth::message {
 
 namespace {
 
-bool is_fws_char(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool is_line_break_char(char c) {
+  return c == '\r' || c == '\n';
 }
 
 // "=?" ... "?=": the shape of an RFC 2047 encoded word, which some readers decode wherever it is.
@@ -63,14 +67,36 @@ class Parser {
     return make_error(std::move(what) + " at offset " + std::to_string(pos_));
   }
 
+  // At a CR or LF: skips the line break of a fold, CRLF (or a bare LF) before a space or tab,
+  // or the one that ends the value. Any other CR or LF is refused: a reader that ends a line
+  // at a bare CR ("From: (\rFrom: Bank <user@bank.test>\r) x@attacker.test") sees a field of
+  // its own there, another From field than the one DMARC judges.
+  Result<void> line_break() {
+    std::size_t length = 0;
+    if (peek() == '\n') {
+      length = 1;
+    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') {
+      length = 2;
+    }
+    const std::size_t next = pos_ + length;
+    if (length == 0 || (next < in_.size() && !is_wsp(in_[next]))) {
+      return fail(peek() == '\r' ? "CR not part of a folding line break"
+                                 : "LF not part of a folding line break");
+    }
+    pos_ = next;
+    return {};
+  }
+
   // Skips folding whitespace and (nested) comments. Returns whether anything was skipped
   // through `skipped`.
   Result<void> skip_cfws(bool* skipped = nullptr) {
     const std::size_t start = pos_;
     while (!at_end()) {
       const char c = peek();
-      if (is_fws_char(c)) {
+      if (is_wsp(c)) {
         ++pos_;
+      } else if (is_line_break_char(c)) {
+        if (auto r = line_break(); !r) return r;
       } else if (c == '(') {
         std::size_t depth = 0;
         const std::size_t open = pos_;
@@ -80,6 +106,10 @@ class Parser {
             return fail("unterminated comment");
           }
           const char d = peek();
+          if (is_line_break_char(d)) {
+            if (auto r = line_break(); !r) return r;
+            continue;
+          }
           if (d == '(') {
             if (++depth > limits_.max_comment_depth) {
               return fail("comments nested deeper than " +
@@ -91,8 +121,9 @@ class Parser {
               break;
             }
           } else if (d == '\\') {
-            ++pos_;  // quoted-pair: the next character is literal (checked on the next turn)
+            ++pos_;  // quoted-pair: the next character is literal
             if (at_end()) continue;
+            if (is_line_break_char(peek())) return fail("escaped CR or LF in a comment");
           }
           ++pos_;
         }
@@ -123,11 +154,16 @@ class Parser {
           pos_ = open;
           return fail("unterminated quoted string");
         }
+        if (is_line_break_char(in_[pos_ + 1])) return fail("escaped CR or LF in a quoted string");
         text.push_back(in_[pos_ + 1]);
         pos_ += 2;
         continue;
       }
-      if (c != '\r' && c != '\n') text.push_back(c);  // folding inside quotes: unfold
+      if (is_line_break_char(c)) {  // folding inside quotes: unfold (the WSP stays)
+        if (auto r = line_break(); !r) return r.error();
+        continue;
+      }
+      text.push_back(c);
       ++pos_;
     }
   }
@@ -242,8 +278,13 @@ class Parser {
         const char c = peek();
         if (c == ']') break;
         if (c == '[') return fail("'[' inside a domain literal");
+        if (is_line_break_char(c)) {
+          if (auto r = line_break(); !r) return r;
+          continue;
+        }
         if (c == '\\' && pos_ + 1 < in_.size()) ++pos_;  // obs-dtext quoted-pair
-        if (!is_fws_char(c) || c == ' ' || c == '\t') literal.push_back(in_[pos_]);
+        if (is_line_break_char(peek())) return fail("escaped CR or LF in a domain literal");
+        literal.push_back(in_[pos_]);
         ++pos_;
       }
       ++pos_;

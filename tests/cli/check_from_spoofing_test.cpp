@@ -16,7 +16,7 @@ namespace {
 class CheckFromSpoofing : public ::testing::Test {
  protected:
   // Runs check on `header_fields` (CRLF-terminated) followed by a few ordinary fields and a body.
-  nlohmann::json check(const std::string& header_fields) {
+  nlohmann::json check(const std::string& header_fields, const std::string& options = "") {
     const std::string message =
         dir_.write("m" + std::to_string(++count_) + ".eml",
                    header_fields +
@@ -24,7 +24,7 @@ class CheckFromSpoofing : public ::testing::Test {
     const CliRun run = run_cli("check --json --now 1767225600 --zone '" + zone_ +
                                "' --ip 192.0.2.66 --helo mx.attacker.test"
                                " --mail-from x@attacker.test '" +
-                               message + "'");
+                               message + "'" + options);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return nlohmann::json::parse(run.out);
   }
@@ -97,6 +97,29 @@ TEST_F(CheckFromSpoofing, EncodedWordInALocalPartIsRefused) {
     expect_unusable(from, "encoded word");
   }
   expect_unusable("From: \"user@bank.test\" x@attacker.test\r\n", "'@' in a word");
+}
+
+// A bare CR ends a line for Python's email package. Inside the From field it hides a From field
+// of its own: the field is unusable.
+TEST_F(CheckFromSpoofing, BareCrInTheFromFieldIsRefused) {
+  expect_unusable("From: (\rFrom: Bank <user@bank.test>\r) x@attacker.test\r\n",
+                  "CR not part of a folding line break");
+  expect_unusable("From: \"\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>\r\n",
+                  "CR not part of a folding line break");
+}
+
+// In another field it starts a From field that Python's email package shows (and a second CR
+// a blank line, so that the real From field is body to it): that is a second author.
+TEST_F(CheckFromSpoofing, FromFieldHiddenBehindABareCrIsAnotherAuthor) {
+  const std::string fields =
+      "X-Pad: a\rFrom: Bank <user@bank.test>\r\rjunk\r\nFrom: x@attacker.test\r\n";
+  auto j = check(fields);
+  EXPECT_EQ(j["dmarc"]["result"], "permerror") << j.dump();
+  EXPECT_EQ(j["dmarc"]["from_problem"], "several_authors") << j.dump();
+  EXPECT_EQ(j["action"], "reject");
+  j = check(fields, " --multiple-from-evaluate-each");
+  EXPECT_EQ(j["dmarc"]["result"], "fail") << j.dump();  // bank.test's p=reject applies
+  EXPECT_EQ(j["action"], "reject");
 }
 
 // The root dot is refused however it is written: "bank.test。" was evaluated as bank.test while

@@ -198,6 +198,36 @@ TEST(AddressParser, EncodedWordInALocalPartIsAnError) {
   EXPECT_EQ(only("a=b?c@example.test").local_part, "a=b?c");
 }
 
+// A reader that ends a line at a bare CR or LF (Python's email package) sees a new field
+// there, such as a From field DMARC would not judge: CR and LF are allowed only as the line
+// break of a fold, CRLF or LF before a space or tab, or at the very end.
+TEST(AddressParser, LineBreakOnlyAsFolding) {
+  for (std::string value : {
+           "(\rFrom: Bank <user@bank.test>\r) x@attacker.test",
+           "\"\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
+           "x@attacker.test\rFrom: Bank <user@bank.test>",
+           "x@attacker.test\r",
+           "x@attacker.test\r\rFrom: Bank <user@bank.test>",
+           "x@[192.0.2.1\rFrom: Bank <user@bank.test>\r]",
+           "\"a\\\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
+       }) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("CR"), std::string::npos) << list.reason();
+  }
+  for (std::string value : {"x@attacker.test\nFrom: user@bank.test",
+                            "x@attacker.test\r\nFrom: user@bank.test", "(a\nb) x@attacker.test"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("not part of a folding line break"), std::string::npos)
+        << list.reason();
+  }
+  EXPECT_EQ(only("Name\n <a@b.test>").display_name, "Name");
+  EXPECT_EQ(only("(a\r\n b) a@b.test\r\n").domain, "b.test");
+  EXPECT_EQ(only("\"a\r\n\tb\"@c.test").local_part, "a\tb");
+  EXPECT_EQ(only("a@[192.0.2.1\r\n ]").domain, "[192.0.2.1 ]");
+}
+
 TEST(AddressParser, EncodedWordsInDisplayName) {
   const Mailbox b = only("=?UTF-8?B?QmVkIEJhdGggJiBCZXlvbmQ=?=<BdBth&Byond@example.com>");
   EXPECT_EQ(b.display_name, "Bed Bath & Beyond");

@@ -12,6 +12,9 @@
 //    write "joe@d <joe@d>", is read as the angle address. In another domain it stays an error:
 //    "ceo@bank.example <x@attacker.example>" names two domains, and readers differ on which
 //    one they show.
+// CR and LF are allowed only as the line break of a fold, CRLF (or LF) before a space or tab,
+// or at the end: some readers end a line at a bare CR, and what follows it would be a field of
+// its own to them ("(\rFrom: Bank <user@bank.example>\r) x@attacker.example").
 // Everything else that is not RFC 5322 is an error whose reason names the position. So is a
 // local part with a word shaped like an RFC 2047 encoded word ("=?" ... "?="), quoted or not:
 // RFC 2047 5 (3) forbids one in an addr-spec, yet readers decode it there, and Python's email
