@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "senderauth/core/byte_text.hpp"
 #include "senderauth/core/header_text.hpp"
 #include "senderauth/message/address.hpp"
 #include "senderauth/message/address_encoded_word.hpp"
@@ -87,6 +88,18 @@ class Parser {
     return {};
   }
 
+  // Refuses NUL, the other C0 controls but HTAB, and DEL in quotes, comments and domain
+  // literals, escaped or not, which RFC 5322's obsolete syntax allows: a reader may cut a string
+  // at a NUL, and 'From: "user@bank.test\0" <x@attacker.test>' then shows user@bank.test.
+  Result<void> allowed_in_text(char c, std::string_view where, bool escaped = false) const {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      return fail(describe_byte(byte) + (escaped ? " escaped" : "") + " in a " +
+                  std::string(where));
+    }
+    return {};
+  }
+
   // Skips folding whitespace and (nested) comments. Returns whether anything was skipped
   // through `skipped`.
   Result<void> skip_cfws(bool* skipped = nullptr) {
@@ -110,6 +123,7 @@ class Parser {
             if (auto r = line_break(); !r) return r;
             continue;
           }
+          if (auto r = allowed_in_text(d, "comment"); !r) return r;
           if (d == '(') {
             if (++depth > limits_.max_comment_depth) {
               return fail("comments nested deeper than " +
@@ -123,7 +137,7 @@ class Parser {
           } else if (d == '\\') {
             ++pos_;  // quoted-pair: the next character is literal
             if (at_end()) continue;
-            if (is_line_break_char(peek())) return fail("escaped CR or LF in a comment");
+            if (auto r = allowed_in_text(peek(), "comment", true); !r) return r;
           }
           ++pos_;
         }
@@ -154,15 +168,17 @@ class Parser {
           pos_ = open;
           return fail("unterminated quoted string");
         }
-        if (is_line_break_char(in_[pos_ + 1])) return fail("escaped CR or LF in a quoted string");
-        text.push_back(in_[pos_ + 1]);
-        pos_ += 2;
+        ++pos_;
+        if (auto r = allowed_in_text(peek(), "quoted string", true); !r) return r.error();
+        text.push_back(peek());
+        ++pos_;
         continue;
       }
       if (is_line_break_char(c)) {  // folding inside quotes: unfold (the WSP stays)
         if (auto r = line_break(); !r) return r.error();
         continue;
       }
+      if (auto r = allowed_in_text(c, "quoted string"); !r) return r.error();
       text.push_back(c);
       ++pos_;
     }
@@ -283,7 +299,7 @@ class Parser {
           continue;
         }
         if (c == '\\' && pos_ + 1 < in_.size()) ++pos_;  // obs-dtext quoted-pair
-        if (is_line_break_char(peek())) return fail("escaped CR or LF in a domain literal");
+        if (auto r = allowed_in_text(peek(), "domain literal", c == '\\'); !r) return r;
         literal.push_back(in_[pos_]);
         ++pos_;
       }

@@ -122,6 +122,12 @@ TEST_F(CheckFromSpoofing, FromFieldHiddenBehindABareCrIsAnotherAuthor) {
   EXPECT_EQ(j["action"], "reject");
 }
 
+// A NUL in a quoted string: a reader that cuts the string there shows user@bank.test.
+TEST_F(CheckFromSpoofing, ControlCharacterInAQuotedStringIsRefused) {
+  expect_unusable(std::string("From: \"user@bank.test\0\" <x@attacker.test>\r\n", 43),
+                  "byte 0x00 in a quoted string");
+}
+
 // The root dot is refused however it is written: "bank.test。" was evaluated as bank.test while
 // "bank.test." was unusable.
 TEST_F(CheckFromSpoofing, RootDotIsRefusedHoweverWritten) {

@@ -14,7 +14,9 @@
 //    one they show.
 // CR and LF are allowed only as the line break of a fold, CRLF (or LF) before a space or tab,
 // or at the end: some readers end a line at a bare CR, and what follows it would be a field of
-// its own to them ("(\rFrom: Bank <user@bank.example>\r) x@attacker.example").
+// its own to them ("(\rFrom: Bank <user@bank.example>\r) x@attacker.example"). The other
+// control characters but HTAB, and DEL, are refused in quotes, comments and domain literals,
+// escaped or not (RFC 5322 4.1 allows them): a reader may cut a string at a NUL.
 // Everything else that is not RFC 5322 is an error whose reason names the position. So is a
 // local part with a word shaped like an RFC 2047 encoded word ("=?" ... "?="), quoted or not:
 // RFC 2047 5 (3) forbids one in an addr-spec, yet readers decode it there, and Python's email
