@@ -138,6 +138,12 @@ bool is_ascii(std::string_view text) {
 Result<std::string> domain_to_a_labels(std::string_view domain) {
   if (is_ascii(domain)) return ascii_lower(domain);
   if (domain.find('\0') != std::string_view::npos) return make_error("NUL byte in domain");
+  // Bounds the conversion's work (Punycode is quadratic in a label's length); four octets of
+  // UTF-8 for each of the 253 a converted name may have is more than any real name writes.
+  if (domain.size() > 4 * kMaxDomainLength) {
+    return make_error("domain longer than " + std::to_string(4 * kMaxDomainLength) +
+                      " octets before conversion to A-labels");
+  }
   // Labels as the name is written: split on '.' and the wide full stops. The root dot may only
   // be an ASCII '.': "bank.test。" is refused as "bank.test." is in a From: address, rather than
   // be read as a name the ASCII form of which would be refused.

@@ -128,6 +128,17 @@ TEST_F(CheckFromSpoofing, ControlCharacterInAQuotedStringIsRefused) {
                   "byte 0x00 in a quoted string");
 }
 
+// 32 x U+00E9 is 64 octets of UTF-8 but a 38-octet A-label: a valid name, which was refused
+// as "label longer than 63 octets" (permerror, rejected) when the limit counted the UTF-8.
+TEST_F(CheckFromSpoofing, LabelLengthIsCountedOnTheALabel) {
+  std::string e32;
+  for (int i = 0; i < 32; ++i) e32 += "\xc3\xa9";
+  const auto j = check("From: user@" + e32 + ".test\r\n");
+  EXPECT_EQ(j["dmarc"]["from_domain"], "xn--9caaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test") << j.dump();
+  EXPECT_EQ(j["dmarc"]["result"], "none");
+  EXPECT_TRUE(j["dmarc"]["from_problem"].is_null());
+}
+
 // The root dot is refused however it is written: "bank.test。" was evaluated as bank.test while
 // "bank.test." was unusable.
 TEST_F(CheckFromSpoofing, RootDotIsRefusedHoweverWritten) {

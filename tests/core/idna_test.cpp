@@ -70,6 +70,13 @@ TEST(Idna, RefusedNamesSayWhy) {
   long_name += "example";
   auto too_long = domain_to_a_labels(long_name);
   EXPECT_FALSE(too_long.ok()) << too_long.value();
+  // A bound on the work before any conversion: 4 octets for each of the 253 allowed.
+  std::string huge;
+  for (int i = 0; i < 507; ++i) huge += "\xc3\xa9";
+  auto bounded = domain_to_a_labels(huge);
+  ASSERT_FALSE(bounded.ok());
+  EXPECT_NE(bounded.reason().find("longer than 1012 octets"), std::string::npos)
+      << bounded.reason();
 }
 
 // UTS #46 without its STD3 rules maps these to ASCII punctuation or a space: the converted name

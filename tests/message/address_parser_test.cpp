@@ -290,6 +290,24 @@ TEST(AddressParser, IdnULabelsKeptAndAsciiLowered) {
                    .ok());  // broken UTF-8
 }
 
+// RFC 1035's 63 and 253 octets are for the name in DNS: a U-label's limit is its A-label's.
+TEST(AddressParser, LengthLimitsApplyToALabels) {
+  std::string e32;
+  for (int i = 0; i < 32; ++i) e32 += "\xc3\xa9";  // 64 octets of UTF-8, a 38-octet A-label
+  EXPECT_EQ(only("a@" + e32 + ".test").domain, e32 + ".test");
+  auto long_label = parse_address_list("a@" + e32 + e32 + ".test");  // a 70-octet A-label
+  ASSERT_FALSE(long_label.ok());
+  EXPECT_NE(long_label.reason().find("too large"), std::string::npos) << long_label.reason();
+  EXPECT_FALSE(parse_address_list("a@" + std::string(63, 'x') + "\xc3\xa9.test").ok());
+  // 7 labels of 38 octets once converted: 276 with the dots.
+  std::string seven;
+  for (int i = 0; i < 7; ++i) seven += e32 + ".";
+  EXPECT_FALSE(parse_address_list("a@" + seven + "test").ok());
+  std::string six;
+  for (int i = 0; i < 6; ++i) six += e32 + ".";
+  EXPECT_TRUE(parse_address_list("a@" + six + "test").ok());  // 6 x 39 + 4 = 238
+}
+
 TEST(AddressParser, BadDomains) {
   EXPECT_FALSE(parse_address_list("a@").ok());
   EXPECT_FALSE(parse_address_list("a@example..com").ok());

@@ -26,8 +26,9 @@
 // (RFC 6532 UTF-8) are kept byte for byte (no IDNA conversion here), only validated as UTF-8;
 // DMARC converts them to A-labels before using them (core/idna.hpp, RFC 8616).
 // Labels must be 1..63 octets and must not begin or end with a hyphen; the name must not end
-// with a dot and must be at most 253 octets. A domain literal ("[192.0.2.1]") is kept with its
-// brackets and flagged.
+// with a dot and must be at most 253 octets. For a name with U-labels these lengths are those of
+// its A-labels, which it must convert to (domain_to_a_labels()), not those of the UTF-8. A domain
+// literal ("[192.0.2.1]") is kept with its brackets and flagged.
 #pragma once
 
 #include <cstddef>
