@@ -105,8 +105,8 @@ std::string host_name_problem(std::string_view ascii, std::size_t expected_label
   return {};
 }
 
-// The character of `domain` that UTS #46 maps to something a host name cannot hold, named for
-// the error; empty when no single character is to blame.
+// The character of `domain` that UTS #46 maps to something a host name cannot hold, and what
+// it maps to ("U+00A0 maps to a space"); empty when no single character is to blame.
 std::string culprit(std::string_view domain) {
   for (std::size_t i = 0; i < domain.size();) {
     const std::string_view character = first_character(domain.substr(i));
@@ -118,8 +118,7 @@ std::string culprit(std::string_view domain) {
       if (!host_name_char(c)) {
         const auto byte = static_cast<unsigned char>(c);
         return code_point_name(character) + " maps to " +
-               (c == ' ' ? std::string("a space") : describe_byte(byte)) +
-               ", which a host name cannot hold";
+               (c == ' ' ? std::string("a space") : describe_byte(byte));
       }
     }
   }
@@ -141,7 +140,7 @@ Result<std::string> domain_to_a_labels(std::string_view domain) {
   // Bounds the conversion's work (Punycode is quadratic in a label's length); four octets of
   // UTF-8 for each of the 253 a converted name may have is more than any real name writes.
   if (domain.size() > 4 * kMaxDomainLength) {
-    return make_error("domain longer than " + std::to_string(4 * kMaxDomainLength) +
+    return make_error("longer than " + std::to_string(4 * kMaxDomainLength) +
                       " octets before conversion to A-labels");
   }
   // Labels as the name is written: split on '.' and the wide full stops. The root dot may only
@@ -161,7 +160,8 @@ Result<std::string> domain_to_a_labels(std::string_view domain) {
       }
     } else if (is_wide_full_stop(character)) {
       if (last)
-        return make_error("ends with " + code_point_name(character) + " (a root dot must be '.')");
+        return make_error("not a domain name: it ends with " + code_point_name(character) +
+                          " (a root dot must be '.')");
       ++labels;
     }
   }
@@ -174,8 +174,8 @@ Result<std::string> domain_to_a_labels(std::string_view domain) {
   // sees bank.test. Its STD3 flag deletes such characters instead of refusing them.
   if (std::string problem = host_name_problem(ascii, labels); !problem.empty()) {
     std::string why = culprit(domain);
-    if (why.empty()) why = "not a valid host name once converted to A-labels: it " + problem;
-    return make_error(std::move(why));
+    if (why.empty()) why = "it " + problem;
+    return make_error("not a host name once converted to A-labels (" + why + ")");
   }
   return ascii;
 }
