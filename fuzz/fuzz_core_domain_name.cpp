@@ -1,7 +1,7 @@
 // parse_domain, the comparison helpers and the U-label to A-label conversion on arbitrary bytes.
 // The first byte picks the DomainSyntax options; accepted names must be canonical and stable
-// under re-parsing; converted names must be ASCII, lower case, within the length limit, and
-// converting them again must change nothing.
+// under re-parsing; converted names must be ASCII, lower case, host names within the length
+// limit, and converting them again must change nothing.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,6 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(*ascii == senderauth::ascii_lower(*ascii));
     if (!senderauth::is_ascii(text)) {
       check(ascii->size() <= senderauth::kMaxDomainLength);
+      // A converted name is a host name (no mapping to a space, punctuation or an empty label).
+      check(senderauth::parse_domain(
+                *ascii, senderauth::DomainSyntax{.allow_underscore = true, .ldh_only = true})
+                .ok());
       auto twice = senderauth::domain_to_a_labels(*ascii);
       check(twice.ok() && *twice == *ascii);
     }

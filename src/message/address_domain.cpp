@@ -1,8 +1,9 @@
 // Domain checks for addresses: what a DMARC author domain must look like before it is used as
-// a DNS name. No IDNA mapping here: U-labels are kept as written (see address.hpp); DMARC maps
-// them to A-labels with domain_to_a_labels().
+// a DNS name. U-labels are kept as written (see address.hpp); DMARC maps them to A-labels with
+// domain_to_a_labels(), and the length limits apply to that form.
 #include <string>
 
+#include "senderauth/core/idna.hpp"
 #include "senderauth/core/utf8.hpp"
 #include "senderauth/message/address.hpp"
 
@@ -22,7 +23,10 @@ bool label_char_ok(unsigned char c) {
 
 Result<std::string> normalize_address_domain(std::string_view domain) {
   if (domain.empty()) return make_error("empty domain");
-  if (domain.size() > kMaxDomain) {
+  // RFC 1035's limits are on the name in DNS: for U-labels, on their A-labels (checked below),
+  // not on the UTF-8 ("\xc3\xa9" x 32, 64 octets, is a 38-octet A-label).
+  const bool ascii = is_ascii(domain);
+  if (ascii && domain.size() > kMaxDomain) {
     return make_error("domain longer than " + std::to_string(kMaxDomain) + " octets");
   }
   if (domain.back() == '.') return make_error("domain ends with '.'");
@@ -35,7 +39,7 @@ Result<std::string> normalize_address_domain(std::string_view domain) {
     if (dot == std::string_view::npos) dot = domain.size();
     const std::string_view label = domain.substr(start, dot - start);
     if (label.empty()) return make_error("empty label");
-    if (label.size() > kMaxLabel) {
+    if (is_ascii(label) && label.size() > kMaxLabel) {
       return make_error("label longer than " + std::to_string(kMaxLabel) + " octets");
     }
     if (label.front() == '-' || label.back() == '-') {
@@ -50,6 +54,9 @@ Result<std::string> normalize_address_domain(std::string_view domain) {
     if (dot == domain.size()) break;
     out.push_back('.');
     start = dot + 1;
+  }
+  if (!ascii) {
+    if (auto converted = domain_to_a_labels(out); !converted) return converted.error();
   }
   return out;
 }

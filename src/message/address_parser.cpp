@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "senderauth/core/byte_text.hpp"
 #include "senderauth/core/header_text.hpp"
 #include "senderauth/message/address.hpp"
 #include "senderauth/message/address_encoded_word.hpp"
@@ -12,8 +13,18 @@ namespace senderauth::message {
 
 namespace {
 
-bool is_fws_char(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool is_line_break_char(char c) {
+  return c == '\r' || c == '\n';
+}
+
+// "=?" ... "?=": the shape of an RFC 2047 encoded word, which some readers decode wherever it is.
+bool looks_encoded(std::string_view word) {
+  const std::size_t open = word.find("=?");
+  return open != std::string_view::npos && word.find("?=", open + 2) != std::string_view::npos;
 }
 
 struct PhraseItem {
@@ -57,14 +68,48 @@ class Parser {
     return make_error(std::move(what) + " at offset " + std::to_string(pos_));
   }
 
+  // At a CR or LF: skips the line break of a fold, CRLF (or a bare LF) before a space or tab,
+  // or the one that ends the value. Any other CR or LF is refused: a reader that ends a line
+  // at a bare CR ("From: (\rFrom: Bank <user@bank.test>\r) x@attacker.test") sees a field of
+  // its own there, another From field than the one DMARC judges.
+  Result<void> line_break() {
+    std::size_t length = 0;
+    if (peek() == '\n') {
+      length = 1;
+    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') {
+      length = 2;
+    }
+    const std::size_t next = pos_ + length;
+    if (length == 0 || (next < in_.size() && !is_wsp(in_[next]))) {
+      return fail(peek() == '\r' ? "CR not part of a folding line break"
+                                 : "LF not part of a folding line break");
+    }
+    pos_ = next;
+    return {};
+  }
+
+  // Refuses NUL, the other C0 controls but HTAB, and DEL in quotes, comments and domain
+  // literals, escaped or not, which RFC 5322's obsolete syntax allows: a reader may cut a string
+  // at a NUL, and 'From: "user@bank.test\0" <x@attacker.test>' then shows user@bank.test.
+  Result<void> allowed_in_text(char c, std::string_view where, bool escaped = false) const {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      return fail(describe_byte(byte) + (escaped ? " escaped" : "") + " in a " +
+                  std::string(where));
+    }
+    return {};
+  }
+
   // Skips folding whitespace and (nested) comments. Returns whether anything was skipped
   // through `skipped`.
   Result<void> skip_cfws(bool* skipped = nullptr) {
     const std::size_t start = pos_;
     while (!at_end()) {
       const char c = peek();
-      if (is_fws_char(c)) {
+      if (is_wsp(c)) {
         ++pos_;
+      } else if (is_line_break_char(c)) {
+        if (auto r = line_break(); !r) return r;
       } else if (c == '(') {
         std::size_t depth = 0;
         const std::size_t open = pos_;
@@ -74,6 +119,11 @@ class Parser {
             return fail("unterminated comment");
           }
           const char d = peek();
+          if (is_line_break_char(d)) {
+            if (auto r = line_break(); !r) return r;
+            continue;
+          }
+          if (auto r = allowed_in_text(d, "comment"); !r) return r;
           if (d == '(') {
             if (++depth > limits_.max_comment_depth) {
               return fail("comments nested deeper than " +
@@ -85,8 +135,9 @@ class Parser {
               break;
             }
           } else if (d == '\\') {
-            ++pos_;  // quoted-pair: the next character is literal (checked on the next turn)
+            ++pos_;  // quoted-pair: the next character is literal
             if (at_end()) continue;
+            if (auto r = allowed_in_text(peek(), "comment", true); !r) return r;
           }
           ++pos_;
         }
@@ -117,11 +168,18 @@ class Parser {
           pos_ = open;
           return fail("unterminated quoted string");
         }
-        text.push_back(in_[pos_ + 1]);
-        pos_ += 2;
+        ++pos_;
+        if (auto r = allowed_in_text(peek(), "quoted string", true); !r) return r.error();
+        text.push_back(peek());
+        ++pos_;
         continue;
       }
-      if (c != '\r' && c != '\n') text.push_back(c);  // folding inside quotes: unfold
+      if (is_line_break_char(c)) {  // folding inside quotes: unfold (the WSP stays)
+        if (auto r = line_break(); !r) return r.error();
+        continue;
+      }
+      if (auto r = allowed_in_text(c, "quoted string"); !r) return r.error();
+      text.push_back(c);
       ++pos_;
     }
   }
@@ -186,6 +244,12 @@ class Parser {
   // Local part from phrase items: word *("." word), with the leniencies listed in the header.
   Result<std::string> local_part(const std::vector<PhraseItem>& items) {
     if (items.empty()) return fail("empty local part");
+    // RFC 2047 5 (3): no encoded word in an addr-spec. Readers decode one there all the same
+    // (Python's email package shows "=?utf-8?q?user=40bank.test?= x@attacker.test" as
+    // user@bank.test), quoted or not, so the address they show is not the one DMARC judges.
+    std::string written;  // the words as one string: an encoded word may have dots in it
+    for (const PhraseItem& item : items) written += item.text;
+    if (looks_encoded(written)) return fail("encoded word in local part '" + written + "'");
     std::string out;
     bool previous_word = false;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -197,6 +261,14 @@ class Parser {
         continue;
       }
       if (previous_word) {
+        // A word with '@' before the address ("\"user@bank.test\" x@attacker.test") reads as
+        // an address of its own; joined into one local part it is the shape of a forgery.
+        const PhraseItem& before = items[i - 1];
+        for (const PhraseItem* word : {&before, &item}) {
+          if (word->text.find('@') != std::string::npos) {
+            return fail("'@' in a word of a local part not joined by '.'");
+          }
+        }
         out_.defects.push_back("missing '.' between words of a local part");
         out.push_back(' ');
       }
@@ -222,8 +294,13 @@ class Parser {
         const char c = peek();
         if (c == ']') break;
         if (c == '[') return fail("'[' inside a domain literal");
+        if (is_line_break_char(c)) {
+          if (auto r = line_break(); !r) return r;
+          continue;
+        }
         if (c == '\\' && pos_ + 1 < in_.size()) ++pos_;  // obs-dtext quoted-pair
-        if (!is_fws_char(c) || c == ' ' || c == '\t') literal.push_back(in_[pos_]);
+        if (auto r = allowed_in_text(peek(), "domain literal", c == '\\'); !r) return r;
+        literal.push_back(in_[pos_]);
         ++pos_;
       }
       ++pos_;

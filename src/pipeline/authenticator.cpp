@@ -205,11 +205,7 @@ dmarc::DmarcInput dmarc_identities(const Verdict& v) {
 }
 
 std::vector<std::string> from_values(const message::HeaderList& headers) {
-  std::vector<std::string> out;
-  for (const auto& h : headers) {
-    if (h.is("From")) out.emplace_back(h.value());
-  }
-  return out;
+  return message::from_field_values(headers);  // with From fields hidden behind a bare CR
 }
 
 // Compared as A-labels, so an entry matches the author domain however either is written.

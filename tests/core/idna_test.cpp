@@ -70,6 +70,67 @@ TEST(Idna, RefusedNamesSayWhy) {
   long_name += "example";
   auto too_long = domain_to_a_labels(long_name);
   EXPECT_FALSE(too_long.ok()) << too_long.value();
+  // A bound on the work before any conversion: 4 octets for each of the 253 allowed.
+  std::string huge;
+  for (int i = 0; i < 507; ++i) huge += "\xc3\xa9";
+  auto bounded = domain_to_a_labels(huge);
+  ASSERT_FALSE(bounded.ok());
+  EXPECT_NE(bounded.reason().find("longer than 1012 octets"), std::string::npos)
+      << bounded.reason();
+}
+
+// UTS #46 without its STD3 rules maps these to ASCII punctuation or a space: the converted name
+// would be "bank.test " or "bank.test>", with no DMARC policy, while a reader sees bank.test.
+TEST(Idna, CharactersMappedToPunctuationOrSpaceAreRefused) {
+  auto refused = [](const std::string& name, const std::string& why) {
+    auto r = domain_to_a_labels(name);
+    EXPECT_FALSE(r.ok()) << name << " -> " << r.value();
+    if (!r.ok()) {
+      EXPECT_NE(r.reason().find(why), std::string::npos) << name << ": " << r.reason();
+    }
+  };
+  refused("bank.test\xc2\xa0",
+          "not a host name once converted to A-labels (U+00A0 maps to a space)");
+  refused("bank.test\xe3\x80\x80", "U+3000 maps to a space");
+  refused("bank.test\xe2\x80\x82", "U+2002 maps to a space");
+  refused("bank.test\xef\xbc\x9e", "U+FF1E maps to '>'");
+  refused("bank.test\xef\xb9\xab", "U+FE6B maps to '@'");
+  refused(
+      "x\xef\xbc\xa0"
+      "bank.test",
+      "U+FF20 maps to '@'");
+  refused("bank.test\xef\xbc\x8c", "U+FF0C maps to ','");
+  refused("bank.test\xef\xbc\x88x\xef\xbc\x89", "U+FF08 maps to '('");
+  refused("\xe2\x91\xb4.test", "U+2474 maps to '('");  // PARENTHESIZED DIGIT ONE: "(1)"
+  // DIGIT ONE FULL STOP maps to "1." without STD3 rules; this libidn2 disallows it outright.
+  refused("\xe2\x92\x88test.bank", "disallowed");
+}
+
+// The wide full stops separate labels as UTS #46 has them, but never around an empty label,
+// and the root dot may only be an ASCII '.'.
+TEST(Idna, WideFullStopsSeparateNonEmptyLabelsOnly) {
+  EXPECT_EQ(domain_to_a_labels("bank\xe3\x80\x82test\xe3\x80\x82\xc3\xa9").value(),
+            "bank.test.xn--9ca");
+  EXPECT_EQ(domain_to_a_labels("b\xc3\xa4nk\xef\xbc\x8etest").value(), "xn--bnk-qla.test");
+  EXPECT_EQ(domain_to_a_labels("b\xc3\xa4nk\xef\xbd\xa1test").value(), "xn--bnk-qla.test");
+  auto refused = [](const std::string& name, const std::string& why) {
+    auto r = domain_to_a_labels(name);
+    EXPECT_FALSE(r.ok()) << name << " -> " << r.value();
+    if (!r.ok()) {
+      EXPECT_NE(r.reason().find(why), std::string::npos) << name << ": " << r.reason();
+    }
+  };
+  refused(
+      "\xe3\x80\x82"
+      "bank.test",
+      "empty label");
+  refused("bank\xe3\x80\x82\xe3\x80\x82test", "empty label");
+  refused("bank\xe3\x80\x82.test", "empty label");
+  refused("\xe3\x80\x82\xe3\x80\x82", "ends with U+3002");
+  refused("bank.test\xe3\x80\x82", "ends with U+3002");
+  refused("b\xc3\xa4nk.test\xef\xbc\x8e", "ends with U+FF0E");
+  refused("\xc3\xa9\xe3\x80\x82", "ends with U+3002");
+  refused("b\xc3\xa4nk.test..", "empty label");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "senderauth/message/address_author.hpp"
+#include "senderauth/message/message_reader.hpp"
 #include "support/conformance.hpp"
 
 namespace senderauth::message {
@@ -82,17 +83,49 @@ TEST(AuthorDomains, GroupInFrom) {  // RFC 6854
   EXPECT_EQ(r->domains, Values{"team.test"});
 }
 
+// "X-Pad: a\rFrom: Bank <user@bank.test>\r\r...": a reader that ends lines at a bare CR sees a
+// From field in X-Pad, and a blank line after it; the From field that follows is body to it.
+TEST(FromFieldValues, FromFieldHiddenBehindABareCrCounts) {
+  auto message = parse_message(
+      "X-Pad: a\rFrom: Bank <user@bank.test>\r\rjunk\r\n"
+      "From: x@attacker.test\r\n"
+      "Subject: s\rfrom :  y@other.test\r\n (folded)\r\n\r\nbody\r\n");
+  ASSERT_TRUE(message.ok()) << message.reason();
+  const Values values = from_field_values(message->headers);
+  EXPECT_EQ(values,
+            (Values{" Bank <user@bank.test>", " x@attacker.test", "  y@other.test\r\n (folded)"}));
+  EXPECT_TRUE(several_authors(values));
+  auto each = author_domains(values, MultipleFromPolicy::evaluate_each);
+  ASSERT_TRUE(each.ok()) << each.reason();
+  EXPECT_EQ(each->domains, (Values{"bank.test", "attacker.test", "other.test"}));
+}
+
+TEST(FromFieldValues, OrdinaryFieldsHideNothing) {
+  auto message = parse_message(
+      "From: x@example.test\r\n"
+      "Subject: From: y@other.test\r\n"
+      "X-A: a\r From: y@other.test\r\n"  // a bare CR before a space: a continuation line
+      "X-B: a\rFromage: y@other.test\r\n"
+      "X-C: a\r\n From: y@other.test\r\n\r\nbody\r\n");
+  ASSERT_TRUE(message.ok()) << message.reason();
+  EXPECT_EQ(from_field_values(message->headers), Values{" x@example.test"});
+}
+
 // OpenDMARC's finddomain table and authheaders' get_domain_part: each case one ctest test.
 // OpenDMARC returns the first address of a list: we compare with the first domain found under
 // evaluate_each. Inputs OpenDMARC digs a domain out of although they are not RFC 5322 (listed
-// in kNotRfc5322) must be errors here: an author domain we cannot parse is a permerror.
+// in kNotRfc5322) must be errors here: an author domain we cannot parse is a permerror. The
+// quoted words with an '@' before an address are such inputs: joined into one local part they
+// are the shape of '"user@bank.test" x@attacker.test' (see address.hpp).
 struct FromCase {
   std::string name;
   std::string raw;
   std::string domain;
 };
 
-const std::vector<std::string> kNotRfc5322 = {"<<<><joe@joe.com>>>"};
+const std::vector<std::string> kNotRfc5322 = {"<<<><joe@joe.com>>>",
+                                              "\"Johnson, Joe <joe@joe.com>\" joe@joe.com",
+                                              "\"( bob@bob.com)\" joe@joe.com"};
 
 std::vector<FromCase> load_from_cases() {
   std::vector<FromCase> cases;

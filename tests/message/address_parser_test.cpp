@@ -122,7 +122,7 @@ TEST(AddressParser, FoldedValue) {
 }
 
 TEST(AddressParser, MissingDotBetweenLocalWordsIsADefect) {
-  auto list = parse_address_list("\"( bob@bob.test)\" joe@joe.test");
+  auto list = parse_address_list("\"( bob)\" joe@joe.test");
   ASSERT_TRUE(list.ok()) << list.reason();
   ASSERT_EQ(list->mailboxes.size(), 1u);
   EXPECT_EQ(list->mailboxes[0].domain, "joe.test");
@@ -156,6 +156,99 @@ TEST(AddressParser, BareAddressBeforeAngleAddressInTheSameDomain) {
       << forged.reason();
   EXPECT_FALSE(parse_address_list("a@example.com <a@example.com").ok());  // unterminated
   EXPECT_FALSE(parse_address_list("a@example.com <a@example.com> x").ok());
+}
+
+// ... but not when a word has an '@': that reads as an address of its own, which Python's
+// email package shows as "\"user@bank.test x\"@attacker.test".
+TEST(AddressParser, WordWithAtSignIsNotJoinedIntoALocalPart) {
+  for (std::string value :
+       {"\"user@bank.test\" x@attacker.test", "x \"user@bank.test\"@attacker.test",
+        "Bank <\"user@bank.test\" x@attacker.test>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("'@' in a word of a local part not joined by '.'"),
+              std::string::npos)
+        << list.reason();
+  }
+  EXPECT_EQ(only("\"user@bank.test\"@attacker.test").local_part, "user@bank.test");
+}
+
+// RFC 2047 5 (3): no encoded word in an addr-spec. Readers decode one there all the same:
+// Python's email package shows the first value as user@bank.test, where the words joined into
+// one local part named attacker.test.
+TEST(AddressParser, EncodedWordInALocalPartIsAnError) {
+  for (std::string value : {
+           "=?utf-8?q?user=40bank.test?= x@attacker.test",
+           "=?utf-8?q?user=40bank.test?= =?utf-8?q?x?=@attacker.test",
+           "=?utf-8?b?dXNlckBiYW5rLnRlc3Q=?= x@attacker.test",
+           "=?utf-8?q?user=40bank.test?=\r\n x@attacker.test",
+           "Bank <=?utf-8?q?user=40bank.test?= x@attacker.test>",
+           "=?utf-8?q?u=40bank.test?=\"u@bank.test\"@attacker.test",
+           "=?utf-8?q?user=40bank.test?=@attacker.test",  // Mailsploit
+           "=?utf-8?b?cG90dXNAd2hpdGVob3VzZS5nb3YiPHRlc3Q+AA==?=@attacker.test",
+           "\"=?utf-8?q?user=40bank.test?=\"@attacker.test",  // Python decodes it in quotes too
+           "x.=?utf-8?q?y?=@attacker.test",
+       }) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("encoded word"), std::string::npos) << list.reason();
+  }
+  // In a display name an encoded word is what RFC 2047 made it for.
+  EXPECT_EQ(only("=?utf-8?q?user=40bank.test?= <x@attacker.test>").domain, "attacker.test");
+  EXPECT_EQ(only("a=b?c@example.test").local_part, "a=b?c");
+}
+
+// A reader that ends a line at a bare CR or LF (Python's email package) sees a new field
+// there, such as a From field DMARC would not judge: CR and LF are allowed only as the line
+// break of a fold, CRLF or LF before a space or tab, or at the very end.
+TEST(AddressParser, LineBreakOnlyAsFolding) {
+  for (std::string value : {
+           "(\rFrom: Bank <user@bank.test>\r) x@attacker.test",
+           "\"\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
+           "x@attacker.test\rFrom: Bank <user@bank.test>",
+           "x@attacker.test\r",
+           "x@attacker.test\r\rFrom: Bank <user@bank.test>",
+           "x@[192.0.2.1\rFrom: Bank <user@bank.test>\r]",
+           "\"a\\\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
+       }) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    const std::string& why = list.reason();
+    EXPECT_TRUE(why.find("CR") != std::string::npos || why.find("byte 0x0d") != std::string::npos)
+        << why;
+  }
+  for (std::string value : {"x@attacker.test\nFrom: user@bank.test",
+                            "x@attacker.test\r\nFrom: user@bank.test", "(a\nb) x@attacker.test"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("not part of a folding line break"), std::string::npos)
+        << list.reason();
+  }
+  EXPECT_EQ(only("Name\n <a@b.test>").display_name, "Name");
+  EXPECT_EQ(only("(a\r\n b) a@b.test\r\n").domain, "b.test");
+  EXPECT_EQ(only("\"a\r\n\tb\"@c.test").local_part, "a\tb");
+  EXPECT_EQ(only("a@[192.0.2.1\r\n ]").domain, "[192.0.2.1 ]");
+}
+
+// RFC 5322's obsolete syntax allows control characters in quotes and comments; a reader may cut
+// a string at a NUL and show "user@bank.test" for the first value.
+TEST(AddressParser, ControlCharactersInQuotesCommentsAndLiteralsAreErrors) {
+  using namespace std::string_literals;
+  for (const std::string& value : {
+           "\"user@bank.test\0\" <x@attacker.test>"s,
+           "\"user@bank.test\\\0\" <x@attacker.test>"s,
+           "(user@bank.test\0) x@attacker.test"s,
+           "\"a\x01\"@b.test"s,
+           "\"a\x7f\"@b.test"s,
+           "(a\x1b) a@b.test"s,
+           "(a\\\x7f) a@b.test"s,
+           "a@[192.0.2.1\0]"s,
+       }) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("byte 0x"), std::string::npos) << list.reason();
+  }
+  EXPECT_EQ(only("\"a\tb\" (c\td) <a@b.test>").display_name, "a\tb");
 }
 
 TEST(AddressParser, EncodedWordsInDisplayName) {
@@ -195,6 +288,24 @@ TEST(AddressParser, IdnULabelsKeptAndAsciiLowered) {
   EXPECT_FALSE(parse_address_list("a@b\xC3"
                                   "cher.example")
                    .ok());  // broken UTF-8
+}
+
+// RFC 1035's 63 and 253 octets are for the name in DNS: a U-label's limit is its A-label's.
+TEST(AddressParser, LengthLimitsApplyToALabels) {
+  std::string e32;
+  for (int i = 0; i < 32; ++i) e32 += "\xc3\xa9";  // 64 octets of UTF-8, a 38-octet A-label
+  EXPECT_EQ(only("a@" + e32 + ".test").domain, e32 + ".test");
+  auto long_label = parse_address_list("a@" + e32 + e32 + ".test");  // a 70-octet A-label
+  ASSERT_FALSE(long_label.ok());
+  EXPECT_NE(long_label.reason().find("too large"), std::string::npos) << long_label.reason();
+  EXPECT_FALSE(parse_address_list("a@" + std::string(63, 'x') + "\xc3\xa9.test").ok());
+  // 7 labels of 38 octets once converted: 276 with the dots.
+  std::string seven;
+  for (int i = 0; i < 7; ++i) seven += e32 + ".";
+  EXPECT_FALSE(parse_address_list("a@" + seven + "test").ok());
+  std::string six;
+  for (int i = 0; i < 6; ++i) six += e32 + ".";
+  EXPECT_TRUE(parse_address_list("a@" + six + "test").ok());  // 6 x 39 + 4 = 238
 }
 
 TEST(AddressParser, BadDomains) {

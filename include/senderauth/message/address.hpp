@@ -6,19 +6,29 @@
 // Three documented leniencies, all of which leave the domain unambiguous:
 //  - a group whose closing ";" is missing at the very end of the value is accepted;
 //  - a local part whose words are separated by whitespace instead of dots ("\"x\" joe@d") is
-//    accepted as one local part (Python's email package and OpenDMARC read it the same way);
+//    accepted as one local part (Python's email package and OpenDMARC read it the same way),
+//    unless a word has an '@': "\"user@bank.example\" x@attacker.example" reads as an address;
 //  - an address written bare before an angle address in the same domain, as broken mailers
 //    write "joe@d <joe@d>", is read as the angle address. In another domain it stays an error:
 //    "ceo@bank.example <x@attacker.example>" names two domains, and readers differ on which
 //    one they show.
-// Everything else that is not RFC 5322 is an error whose reason names the position.
+// CR and LF are allowed only as the line break of a fold, CRLF (or LF) before a space or tab,
+// or at the end: some readers end a line at a bare CR, and what follows it would be a field of
+// its own to them ("(\rFrom: Bank <user@bank.example>\r) x@attacker.example"). The other
+// control characters but HTAB, and DEL, are refused in quotes, comments and domain literals,
+// escaped or not (RFC 5322 4.1 allows them): a reader may cut a string at a NUL.
+// Everything else that is not RFC 5322 is an error whose reason names the position. So is a
+// local part with a word shaped like an RFC 2047 encoded word ("=?" ... "?="), quoted or not:
+// RFC 2047 5 (3) forbids one in an addr-spec, yet readers decode it there, and Python's email
+// package shows "=?utf-8?q?user=40bank.example?= x@attacker.example" as user@bank.example.
 //
 // Domains: lower-cased in ASCII only. A-labels ("xn--...") are kept as written; U-labels
 // (RFC 6532 UTF-8) are kept byte for byte (no IDNA conversion here), only validated as UTF-8;
 // DMARC converts them to A-labels before using them (core/idna.hpp, RFC 8616).
 // Labels must be 1..63 octets and must not begin or end with a hyphen; the name must not end
-// with a dot and must be at most 253 octets. A domain literal ("[192.0.2.1]") is kept with its
-// brackets and flagged.
+// with a dot and must be at most 253 octets. For a name with U-labels these lengths are those of
+// its A-labels, which it must convert to (domain_to_a_labels()), not those of the UTF-8. A domain
+// literal ("[192.0.2.1]") is kept with its brackets and flagged.
 #pragma once
 
 #include <cstddef>

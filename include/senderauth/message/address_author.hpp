@@ -8,6 +8,7 @@
 
 #include "senderauth/core/result.hpp"
 #include "senderauth/message/address.hpp"
+#include "senderauth/message/header_field.hpp"
 
 namespace senderauth::message {
 
@@ -34,6 +35,14 @@ struct AuthorDomains {
 Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values,
                                      MultipleFromPolicy policy = MultipleFromPolicy::reject,
                                      const AddressLimits& limits = {});
+
+// The From field values of a header section, as author_domains() takes them: the value of each
+// From field, and the value of each From field that a reader ending lines at a bare CR finds
+// inside another field ("X-Pad: a\rFrom: Bank <user@bank.test>\r\r..."; Python's email package
+// does, and a bare CR followed by a second CR ends the header section there). Such a field is
+// an author a reader may show, so it counts as another From field: several_authors() holds,
+// and evaluating each author applies the hidden domain's policy too.
+std::vector<std::string> from_field_values(const HeaderList& headers);
 
 // True when `from_values` names more than one author in the sense `reject` refuses: several
 // From fields, or mailboxes in more than one domain, all of them parseable.
