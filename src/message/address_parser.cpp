@@ -71,13 +71,18 @@ class Parser {
   // At a CR or LF: skips the line break of a fold, CRLF (or a bare LF) before a space or tab,
   // or the one that ends the value. Any other CR or LF is refused: a reader that ends a line
   // at a bare CR ("From: (\rFrom: Bank <user@bank.test>\r) x@attacker.test") sees a field of
-  // its own there, another From field than the one DMARC judges.
+  // its own there, another From field than the one DMARC judges. CRs right before the LF, or
+  // at the end of the value, are taken with it: PHP's mail() ends its extra header lines in
+  // CRLF and an MTA that turns LF into CRLF makes that "\r\r\n"; a reader that ends a line at
+  // the first CR sees an empty line after it, the end of the header, not another field.
   Result<void> line_break() {
+    std::size_t crs = 0;
+    while (pos_ + crs < in_.size() && in_[pos_ + crs] == '\r') ++crs;
     std::size_t length = 0;
-    if (peek() == '\n') {
-      length = 1;
-    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') {
-      length = 2;
+    if (pos_ + crs < in_.size() && in_[pos_ + crs] == '\n') {
+      length = crs + 1;
+    } else if (pos_ + crs == in_.size()) {
+      length = crs;
     }
     const std::size_t next = pos_ + length;
     if (length == 0 || (next < in_.size() && !is_wsp(in_[next]))) {

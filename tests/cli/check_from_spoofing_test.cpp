@@ -49,6 +49,17 @@ class CheckFromSpoofing : public ::testing::Test {
                                        "_dmarc.attacker.test. 300 IN TXT \"v=DMARC1; p=none\"\n");
 };
 
+// Not a spoof: PHP's mail() header lines through an MTA that turns LF into CRLF end in
+// "\r\r\n", the From field's too. Every reader sees this From (after the first CR a reader that
+// breaks lines there sees an empty line, the end of the header), so it is judged as written.
+TEST_F(CheckFromSpoofing, CrBeforeTheLineEndIsNotAHiddenField) {
+  auto j = check("From: x@attacker.test\r\r\nReply-To: x@attacker.test\r\r\n");
+  EXPECT_EQ(j["dmarc"]["result"], "pass") << j.dump();
+  EXPECT_EQ(j["action"], "accept");
+  j = check("From: =?UTF-8?B?U2hvcA==?=\r\r\n <x@attacker.test>\r\n");
+  EXPECT_EQ(j["dmarc"]["result"], "pass") << j.dump();
+}
+
 TEST_F(CheckFromSpoofing, PlainAttackerDomainPassesAndBankFails) {
   auto j = check("From: x@attacker.test\r\n");
   EXPECT_EQ(j["dmarc"]["result"], "pass");

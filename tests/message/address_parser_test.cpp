@@ -206,7 +206,6 @@ TEST(AddressParser, LineBreakOnlyAsFolding) {
            "(\rFrom: Bank <user@bank.test>\r) x@attacker.test",
            "\"\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
            "x@attacker.test\rFrom: Bank <user@bank.test>",
-           "x@attacker.test\r",
            "x@attacker.test\r\rFrom: Bank <user@bank.test>",
            "x@[192.0.2.1\rFrom: Bank <user@bank.test>\r]",
            "\"a\\\rFrom: Bank <user@bank.test>\r\" <x@attacker.test>",
@@ -228,6 +227,13 @@ TEST(AddressParser, LineBreakOnlyAsFolding) {
   EXPECT_EQ(only("(a\r\n b) a@b.test\r\n").domain, "b.test");
   EXPECT_EQ(only("\"a\r\n\tb\"@c.test").local_part, "a\tb");
   EXPECT_EQ(only("a@[192.0.2.1\r\n ]").domain, "[192.0.2.1 ]");
+  // CRs before the LF of a line end, or at the end of the value, go with it: PHP's mail() lines
+  // through an MTA that turns LF into CRLF end in "\r\r\n"; a reader ending a line at the
+  // first CR sees an empty line there, the end of the header, not another field.
+  EXPECT_EQ(only("webmaster@php.example\r").domain, "php.example");
+  EXPECT_EQ(only("webmaster@php.example\r\r").domain, "php.example");
+  EXPECT_EQ(only("=?UTF-8?B?U2hvcA==?=\r\r\n <shop@php.example>").domain, "php.example");
+  EXPECT_FALSE(parse_address_list("x@attacker.test\r\r\nFrom: user@bank.test").ok());
 }
 
 // RFC 5322's obsolete syntax allows control characters in quotes and comments; a reader may cut
