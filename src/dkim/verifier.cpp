@@ -94,6 +94,17 @@ Result<std::string_view> key_text(const dns::Answer& answer, const std::string& 
   return std::string_view(joined);
 }
 
+// Why the body does not match the signature (l= past its end, or bh=), if it does not.
+std::optional<std::string> body_problem(const SignatureState& s, const BodyEntry& body) {
+  const Signature& sig = *s.sig;
+  if (sig.body_length && *sig.body_length > body.length) {
+    return "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
+           std::to_string(body.length) + " canonical bytes)";
+  }
+  if (body.digest != sig.body_hash) return "body hash did not verify";
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct DkimVerifier::State {
@@ -186,14 +197,8 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
     return;
   }
   const BodyEntry& body = bodies[s.body];
-  if (sig.body_length && *sig.body_length > body.length) {
-    decide(s, DkimStatus::fail,
-           "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
-               std::to_string(body.length) + " canonical bytes)");
-    return;
-  }
-  if (body.digest != sig.body_hash) {
-    decide(s, DkimStatus::fail, "body hash did not verify");
+  if (auto problem = body_problem(s, body)) {
+    decide(s, DkimStatus::fail, std::move(*problem));
     return;
   }
   if (!key.verify(sig.algorithm, s.header_digest, sig.signature)) {
@@ -339,6 +344,13 @@ asio::awaitable<std::vector<DkimResult>> DkimVerifier::verify(dns::Resolver& res
     const dns::Answer& answer = *answers[index];
     const std::string& name = order[index];
     if (answer.temporary_failure()) {
+      // A body that no longer matches bh= fails whatever key a retry would find (RFC 6376
+      // 6.1.3): a list footer breaks the author's signature for good, and a temperror there
+      // would only delay mail that an ARC-sealing forwarder may vouch for.
+      if (auto problem = body_problem(s, st.bodies[s.body])) {
+        decide(s, DkimStatus::fail, std::move(*problem));
+        continue;
+      }
       decide(s, DkimStatus::temperror,
              "key lookup at " + name + ": " + std::string(dns::to_string(answer.status)));
       continue;

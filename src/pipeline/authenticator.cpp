@@ -422,9 +422,14 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   if (s->dmarc) v.dmarc = co_await s->dmarc->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {
-    v.arc_override = arc::trusted_forwarder_override(
-        v.dmarc->status == dmarc::DmarcStatus::fail, *v.arc, v.dmarc->from_domain,
-        policy.trusted_arc_sealers, policy.dkim.refuse_unsigned_duplicates);
+    // A temperror of an aligned identifier stands for a failure that a retry might turn into a
+    // pass: a trusted forwarder that vouches for the message settles it as it settles a fail.
+    const bool failed =
+        v.dmarc->status == dmarc::DmarcStatus::fail ||
+        (v.dmarc->status == dmarc::DmarcStatus::temperror && v.dmarc->aligned_temperror);
+    v.arc_override = arc::trusted_forwarder_override(failed, *v.arc, v.dmarc->from_domain,
+                                                     policy.trusted_arc_sealers,
+                                                     policy.dkim.refuse_unsigned_duplicates);
   }
 
   decide(v, policy);

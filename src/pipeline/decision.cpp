@@ -191,6 +191,12 @@ void decide(Verdict& v, const LocalPolicy& policy) {
   // (accepting it would let anyone behind a broken delegation of the domain through; a 5xx
   // would bounce the domain's own mail over a DNS hiccup).
   if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::temperror && v.dmarc->aligned_temperror &&
+      v.arc_override.applies) {
+    v.reason =
+        "DMARC temperror for " + v.dmarc->from_domain + " overridden: " + v.arc_override.comment;
+    return;
+  }
+  if (v.dmarc && v.dmarc->status == dmarc::DmarcStatus::temperror && v.dmarc->aligned_temperror &&
       ((v.dmarc->disposition == dmarc::Policy::reject &&
         (policy.enforce_dmarc_reject || policy.enforce_dmarc_quarantine)) ||
        (v.dmarc->disposition == dmarc::Policy::quarantine && policy.enforce_dmarc_quarantine))) {

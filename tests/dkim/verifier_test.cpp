@@ -436,6 +436,10 @@ TEST_F(Verifier, DnsOutcomes) {
   EXPECT_EQ(r[0].reason, "no key record at gone._domainkey.example.test");
   zone.inject_failure("gone._domainkey.example.test", dns::Status::servfail);
   EXPECT_EQ(verify(m)[0].status, DkimStatus::temperror);
+  // A body that no longer matches bh= fails whatever key a retry would bring (RFC 6376 6.1.3).
+  auto altered = verify(m + "footer\r\n");
+  EXPECT_EQ(altered[0].status, DkimStatus::fail);
+  EXPECT_EQ(altered[0].reason, "body hash did not verify");
 }
 
 TEST_F(Verifier, KeyRecordProblems) {

@@ -896,6 +896,41 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(check(e, replayed).action, Action::accept);
 }
 
+// The author's DKIM key cannot be fetched (aligned temperror): the trusted forwarder that
+// vouches for the message settles it, as it settles a failure, instead of a 451 for every
+// post. A body the forwarder changed fails DKIM outright, whatever the key lookup gave.
+TEST_F(AuthenticatorTest, TrustedArcSealerSettlesAnAlignedTemperror) {
+  const std::string received =
+      "Authentication-Results: lists.example.net; dkim=pass header.d=example.test;"
+      " dmarc=pass header.from=example.test\r\n" +
+      demo_message("1-all-pass.eml");
+  const std::string forwarded = seal_as("lists.example.net", received);
+  ASSERT_FALSE(forwarded.empty());
+  zone_.inject_failure("demo-rsa._domainkey.example.test", dns::Status::timeout);
+  zone_.inject_failure("demo-ed._domainkey.example.test", dns::Status::timeout);
+  const Envelope e = list_envelope();
+
+  Verdict v = check(e, forwarded);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::temperror) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::tempfail) << v.reason;  // not trusted yet
+
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  v = check(e, forwarded);
+  EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  EXPECT_EQ(v.reason.rfind("DMARC temperror for example.test overridden", 0), 0u) << v.reason;
+
+  // A footer added to the body: DKIM fails on the body hash before the key is looked at.
+  const std::string footer = seal_as("lists.example.net", received + "-- \r\nList footer\r\n");
+  ASSERT_FALSE(footer.empty());
+  v = check(e, footer);
+  ASSERT_FALSE(v.dkim.empty());
+  EXPECT_EQ(v.dkim[0].status, dkim::DkimStatus::fail) << v.dkim[0].reason;
+  EXPECT_EQ(v.dkim[0].reason, "body hash did not verify");
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+}
+
 // RFC 8617 5.2 step 5: the trusted list sealed i=1, then a hop it does not trust rewrote the body
 // and sealed i=2 over the result. The chain passes (each seal and the newest AMS verify), but
 // the list's AMS no longer does (oldest-pass 2): it vouched for another message.
