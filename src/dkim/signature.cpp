@@ -107,8 +107,15 @@ std::string_view Signature::identity_domain() const {
 }
 
 Result<std::string> dns_name_in_a_labels(std::string_view name) {
-  if (!is_valid_dns_name(name)) return make_error("is not a domain name");
-  if (is_ascii(name)) return ascii_lower(name);
+  if (is_ascii(name)) {
+    if (!is_valid_dns_name(name)) return make_error("is not a domain name");
+    return ascii_lower(name);
+  }
+  // The octet limits are the A-labels' (checked below): a U-label of 32 'é' is 64 octets of
+  // UTF-8 but a 38-octet A-label. Empty labels and a root dot are refused as in ASCII.
+  if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) {
+    return make_error("is not a domain name");
+  }
   auto converted = domain_to_a_labels(name);
   if (!converted) return make_error("is not a valid internationalised name: " + converted.reason());
   if (!is_valid_dns_name(*converted)) return make_error("is too long in A-labels");

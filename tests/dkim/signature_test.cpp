@@ -91,6 +91,29 @@ TEST(SignatureParse, InternationalisedNamesAreReadAsALabels) {
   EXPECT_NE(latin1.reason().find("invalid UTF-8 at byte 0xfc in value of tag 'd'"),
             std::string::npos)
       << latin1.reason();
+  // The 63/253-octet limits are the A-labels': 32 x U+00E9 is 64 octets of UTF-8 but the
+  // A-label xn--9caaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa is 38.
+  std::string e32;
+  for (int i = 0; i < 32; ++i) e32 += "\xc3\xa9";
+  auto long_label = parse_signature("v=1; a=ed25519-sha256; d=" + e32 + ".example; s=s; h=from; " +
+                                    kBh + " b=AAAA");
+  ASSERT_TRUE(long_label.ok()) << long_label.reason();
+  EXPECT_EQ(long_label->domain, "xn--9caaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example");
+  std::string e64;  // 64 x U+00E9: its A-label is longer than 63 octets
+  for (int i = 0; i < 64; ++i) e64 += "\xc3\xa9";
+  EXPECT_FALSE(parse_signature("v=1; a=ed25519-sha256; d=" + e64 + ".example; s=s; h=from; " + kBh +
+                               " b=AAAA")
+                   .ok());
+  for (const std::string d : {"b\xc3\xbc"
+                              "cher.example.",
+                              ".b\xc3\xbc"
+                              "cher.example",
+                              "b\xc3\xbc"
+                              "cher..example"}) {
+    EXPECT_FALSE(
+        parse_signature("v=1; a=ed25519-sha256; d=" + d + "; s=s; h=from; " + kBh + " b=AAAA").ok())
+        << d;
+  }
   // Where no U-label is allowed, UTF-8 still fails that tag's own check.
   EXPECT_FALSE(parse_signature("v=1; a=ed25519-sha256; d=example.test; s=s; h=fr\xc3\xb6m:from; " +
                                kBh + " b=AAAA")
