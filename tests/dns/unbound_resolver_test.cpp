@@ -36,29 +36,39 @@ using namespace std::chrono_literals;
     }                                                                 \
   } while (0)
 
-// A UDP socket on 127.0.0.1 that is bound but never read: queries to it go unanswered.
-class SilentUdpServer {
- public:
-  SilentUdpServer() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+// A UDP socket bound to 127.0.0.1 at a free port; fd is -1 when that failed.
+struct LoopbackUdpSocket {
+  LoopbackUdpSocket() {
+    const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof(addr);
-    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port_ = ntohs(addr.sin_port);
+    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      if (s >= 0) ::close(s);
+      return;
     }
+    fd = s;
+    port = ntohs(addr.sin_port);
   }
-  ~SilentUdpServer() {
-    if (fd_ >= 0) ::close(fd_);
+  ~LoopbackUdpSocket() {
+    if (fd >= 0) ::close(fd);
   }
-  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
-  std::uint16_t port() const { return port_; }
+  LoopbackUdpSocket(const LoopbackUdpSocket&) = delete;
+  LoopbackUdpSocket& operator=(const LoopbackUdpSocket&) = delete;
+  int fd = -1;
+  std::uint16_t port = 0;
+};
+
+// A UDP socket on 127.0.0.1 that is bound but never read: queries to it go unanswered.
+class SilentUdpServer {
+ public:
+  std::string address() const { return "127.0.0.1@" + std::to_string(socket_.port); }
+  std::uint16_t port() const { return socket_.port; }
 
  private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
+  LoopbackUdpSocket socket_;
 };
 
 TEST(UnboundResolver, TimeoutIsEnforcedByUs) {
@@ -90,25 +100,14 @@ TEST(UnboundResolver, TimeoutIsEnforcedByUs) {
 class DelayedUdpServer {
  public:
   explicit DelayedUdpServer(std::chrono::milliseconds delay) : delay_(delay) {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
+    if (socket_.fd >= 0) thread_ = std::thread([this] { serve(); });
   }
   ~DelayedUdpServer() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) ::close(fd_);
   }
-  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
-  std::uint16_t port() const { return port_; }
+  std::string address() const { return "127.0.0.1@" + std::to_string(socket_.port); }
+  std::uint16_t port() const { return socket_.port; }
   int answered() const { return answered_; }
 
  private:
@@ -127,17 +126,17 @@ class DelayedUdpServer {
           ++it;
           continue;
         }
-        ::sendto(fd_, it->reply.data(), it->reply.size(), 0,
+        ::sendto(socket_.fd, it->reply.data(), it->reply.size(), 0,
                  reinterpret_cast<const sockaddr*>(&it->peer), sizeof(it->peer));
         ++answered_;
         it = due.erase(it);
       }
-      pollfd p{fd_, POLLIN, 0};
+      pollfd p{socket_.fd, POLLIN, 0};
       if (::poll(&p, 1, 5) != 1) continue;
       std::array<std::uint8_t, 512> query{};
       sockaddr_in peer{};
       socklen_t peer_len = sizeof(peer);
-      const auto n = ::recvfrom(fd_, query.data(), query.size(), 0,
+      const auto n = ::recvfrom(socket_.fd, query.data(), query.size(), 0,
                                 reinterpret_cast<sockaddr*>(&peer), &peer_len);
       if (n < 17) continue;
       std::size_t end = 12;  // past the question name
@@ -158,8 +157,7 @@ class DelayedUdpServer {
   }
 
   std::chrono::milliseconds delay_;
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
+  LoopbackUdpSocket socket_;
   std::atomic<bool> stop_{false};
   std::atomic<int> answered_{0};
   std::thread thread_;
@@ -174,25 +172,14 @@ class ScriptedUdpServer {
   using Respond = std::function<Bytes(const Bytes& query, std::size_t question_end)>;
 
   explicit ScriptedUdpServer(Respond respond) : respond_(std::move(respond)) {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
+    if (socket_.fd >= 0) thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedUdpServer() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) ::close(fd_);
   }
-  std::string address() const { return "127.0.0.1@" + std::to_string(port_); }
-  std::uint16_t port() const { return port_; }
+  std::string address() const { return "127.0.0.1@" + std::to_string(socket_.port); }
+  std::uint16_t port() const { return socket_.port; }
 
   // The reply header for `query`: its id and question, QR AA RD RA, `rcode`, the counts given.
   static Bytes header(const Bytes& query, std::size_t question_end, std::uint8_t rcode,
@@ -237,12 +224,12 @@ class ScriptedUdpServer {
  private:
   void serve() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
+      pollfd p{socket_.fd, POLLIN, 0};
       if (::poll(&p, 1, 5) != 1) continue;
       Bytes query(512);
       sockaddr_in peer{};
       socklen_t peer_len = sizeof(peer);
-      const auto n = ::recvfrom(fd_, query.data(), query.size(), 0,
+      const auto n = ::recvfrom(socket_.fd, query.data(), query.size(), 0,
                                 reinterpret_cast<sockaddr*>(&peer), &peer_len);
       if (n < 17) continue;
       query.resize(static_cast<std::size_t>(n));
@@ -252,14 +239,13 @@ class ScriptedUdpServer {
       if (end > query.size() || query[12] == 0) continue;
       Bytes reply = respond_(query, end);
       if (reply.empty()) continue;
-      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer),
+      ::sendto(socket_.fd, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer),
                sizeof(peer));
     }
   }
 
   Respond respond_;
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
+  LoopbackUdpSocket socket_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
