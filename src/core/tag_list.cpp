@@ -8,14 +8,12 @@
 
 #include "core/limits.hpp"
 #include "senderauth/core/byte_text.hpp"
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/utf8.hpp"
 
 namespace senderauth {
 namespace {
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }

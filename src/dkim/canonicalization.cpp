@@ -4,6 +4,7 @@
 #include <array>
 
 #include "senderauth/core/cpu_features.hpp"
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/line_ends.hpp"
 #include "senderauth/core/tag_list.hpp"
 
@@ -20,10 +21,6 @@ namespace senderauth::dkim {
 namespace {
 
 constexpr std::size_t kBufferSize = 16 * 1024;
-
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/message/address_author.hpp"
 
@@ -16,10 +17,6 @@ namespace {
 std::string same_domain_key(const std::string& domain) {
   auto ascii = domain_to_a_labels(domain);
   return ascii ? *ascii : domain;
-}
-
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
 }
 
 // After a bare CR at `raw`[`at` - 1]: the value of a From field starting at `at` ("From",

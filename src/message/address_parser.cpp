@@ -13,10 +13,6 @@ namespace senderauth::message {
 
 namespace {
 
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
-
 bool is_line_break_char(char c) {
   return c == '\r' || c == '\n';
 }

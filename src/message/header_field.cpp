@@ -2,12 +2,11 @@
 
 #include <utility>
 
+#include "senderauth/core/header_text.hpp"
+
 namespace senderauth::message {
 
 namespace {
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }

@@ -7,6 +7,11 @@
 
 namespace senderauth {
 
+// RFC 5234 WSP: a space or a horizontal tab.
+inline bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
 // RFC 5322 3.2.3 atext; with `utf8`, also the bytes of UTF-8 characters (RFC 6532 3.2), for
 // text already known to be well-formed UTF-8.
 inline bool is_atext(char c, bool utf8 = false) {
