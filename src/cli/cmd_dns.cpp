@@ -11,6 +11,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
+#include "senderauth/core/byte_text.hpp"
 #include "senderauth/dns/run_sync.hpp"
 
 namespace senderauth::cli {
@@ -18,13 +19,6 @@ namespace {
 
 constexpr int kExitAnswered = 0;
 constexpr int kExitLookupFailed = 1;
-
-// A byte as dig writes one it cannot show: a backslash and three decimal digits.
-void append_ddd(std::string& out, unsigned char c) {
-  char buf[5];
-  std::snprintf(buf, sizeof buf, "\\%03u", c);
-  out += buf;
-}
 
 // A name as dig presents it: a label's bytes may be anything, and printed raw a NUL would cut
 // the line and a LF start a forged one. '\' and the bytes master files give a meaning
@@ -37,7 +31,7 @@ std::string presented(const std::string& name) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x21 || c >= 0x7F) {
-      append_ddd(out, c);
+      append_decimal_escape(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -54,7 +48,7 @@ std::string one_line(const std::string& text) {
   std::string out;
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7F) {
-      append_ddd(out, c);
+      append_decimal_escape(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -71,7 +65,7 @@ std::string quoted(const std::string& text) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20 || c >= 0x7F) {
-      append_ddd(out, c);
+      append_decimal_escape(out, c);
     } else {
       out += static_cast<char>(c);
     }

@@ -8,4 +8,11 @@ std::string describe_byte(unsigned char c) {
   return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
 }
 
+void append_decimal_escape(std::string& out, unsigned char c) {
+  out += '\\';
+  out += static_cast<char>('0' + c / 100);
+  out += static_cast<char>('0' + c / 10 % 10);
+  out += static_cast<char>('0' + c % 10);
+}
+
 }  // namespace senderauth

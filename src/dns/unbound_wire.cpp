@@ -5,6 +5,8 @@
 #include <cctype>
 #include <map>
 
+#include "senderauth/core/byte_text.hpp"
+
 namespace senderauth::dns::wire {
 namespace {
 
@@ -34,10 +36,7 @@ std::optional<std::string> query_text(std::string_view name) {
     if (byte == '\\') {
       out += "\\\\";
     } else if (byte < 0x21 || byte > 0x7E) {
-      const char digits[] = {'\\', static_cast<char>('0' + byte / 100),
-                             static_cast<char>('0' + byte / 10 % 10),
-                             static_cast<char>('0' + byte % 10)};
-      out.append(digits, sizeof digits);
+      append_decimal_escape(out, byte);
     } else {
       out.push_back(c);
     }

@@ -860,7 +860,7 @@ TEST(UnboundWire, CnameChainFromAnswerSection) {
                   0xC0, 33, 0,    5,    0, 1, 0, 0, 0, 60, 0, 4, 1, 'c', 0xC0, 14};  // b.t -> c.t
   EXPECT_EQ(wire::cname_chain(packet, "a.t"), (std::vector<std::string>{"b.t", "c.t"}));
   EXPECT_TRUE(wire::cname_chain(packet, "x.t").empty());
-  packet.resize(packet.size() - 3);  // truncated: no chain rather than a wrong one
+  packet.erase(packet.end() - 3, packet.end());  // truncated: no chain rather than a wrong one
   EXPECT_TRUE(wire::cname_chain(packet, "a.t").empty());
 }
 
