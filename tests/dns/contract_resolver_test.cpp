@@ -83,10 +83,8 @@ class ResolverContract : public ::testing::TestWithParam<std::string> {
         {{"example.test", kForwardZone}, {"2.0.192.in-addr.arpa", kReverseZone}});
     ASSERT_TRUE(server.ok()) << server.reason();
     nsd_ = std::move(server.value());
-    UnboundOptions options;
-    options.forwarders = {nsd_->address()};
-    options.timeout = 10s;  // generous: the machine is loaded; timeouts are tested apart
-    auto unbound = UnboundResolver::create(io_.get_executor(), options);
+    // generous: the machine is loaded; timeouts are tested apart
+    auto unbound = testing::forwarding_resolver(io_.get_executor(), nsd_->address(), 10s);
     ASSERT_TRUE(unbound.ok()) << unbound.reason();
     unbound_ = std::move(unbound.value());
     resolver_ = unbound_.get();

@@ -75,10 +75,7 @@ TEST(UnboundResolver, TimeoutIsEnforcedByUs) {
   SilentUdpServer silent;
   ASSERT_NE(silent.port(), 0);
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {silent.address()};
-  options.timeout = 300ms;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), silent.address(), 300ms);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
 
   const auto start = std::chrono::steady_clock::now();
@@ -284,10 +281,7 @@ Answer ask_scripted(const std::string& name) {
   ScriptedUdpServer server(scripted_reply);
   EXPECT_NE(server.port(), 0);
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {server.address()};
-  options.timeout = 5s;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), server.address(), 5s);
   EXPECT_TRUE(resolver.ok()) << resolver.reason();
   if (!resolver.ok()) return {};
   return run_sync(io, (*resolver)->query(name, RecordType::A));
@@ -329,10 +323,7 @@ TEST(UnboundResolver, LateAnswerAfterTimeoutDoesNotDisturbLaterQueries) {
   DelayedUdpServer server(700ms);
   ASSERT_NE(server.port(), 0);
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {server.address()};
-  options.timeout = 250ms;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), server.address(), 250ms);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
 
   auto late = run_sync(io, (*resolver)->query("slow.example.test", RecordType::A));
@@ -341,9 +332,8 @@ TEST(UnboundResolver, LateAnswerAfterTimeoutDoesNotDisturbLaterQueries) {
   EXPECT_GE(server.answered(), 1);
 
   (*resolver).reset();
-  options.timeout = 10s;
   for (int round = 0; round < 2; ++round) {
-    auto fresh = UnboundResolver::create(io.get_executor(), options);
+    auto fresh = testing::forwarding_resolver(io.get_executor(), server.address(), 10s);
     ASSERT_TRUE(fresh.ok()) << fresh.reason();
     const auto start = std::chrono::steady_clock::now();
     auto answer = run_sync(io, (*fresh)->query("fast.example.test", RecordType::A));
@@ -358,10 +348,8 @@ TEST(UnboundResolver, LateAnswerOnTheSameResolver) {
   DelayedUdpServer server(900ms);
   ASSERT_NE(server.port(), 0);
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {server.address()};
-  options.timeout = 400ms;  // loopback answers take ~1 ms: room enough on a loaded machine
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  // 400 ms: loopback answers take ~1 ms, room enough on a loaded machine
+  auto resolver = testing::forwarding_resolver(io.get_executor(), server.address(), 400ms);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
   EXPECT_EQ(run_sync(io, (*resolver)->query("slow.example.test", RecordType::A)).status,
             Status::timeout);
@@ -382,10 +370,7 @@ TEST(UnboundResolver, ZoneNotServedGivesServfail) {
   auto server = testing::NsdServer::start({{"example.test", "www IN A 192.0.2.1\n"}});
   ASSERT_TRUE(server.ok()) << server.reason();
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {(*server)->address()};
-  options.timeout = 10s;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), (*server)->address(), 10s);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
   // nsd REFUSES a zone it does not serve; unbound turns that into SERVFAIL.
   auto answer = run_sync(io, (*resolver)->query("www.other.test", RecordType::A));
@@ -492,10 +477,7 @@ TEST(UnboundResolver, QueryOutlivingItsResolverEndsCleanly) {
   SilentUdpServer silent;
   ASSERT_NE(silent.port(), 0);
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {silent.address()};
-  options.timeout = 200ms;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), silent.address(), 200ms);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
   std::optional<Answer> answer;
   asio::co_spawn(io, (*resolver)->query("www.example.test", RecordType::A),
@@ -901,10 +883,7 @@ TEST(UnboundResolver, NamesWithNulOrBackslashAreTheNamesAsked) {
   auto server = testing::NsdServer::start(spoofing_zones());
   ASSERT_TRUE(server.ok()) << server.reason();
   asio::io_context io;
-  UnboundOptions options;
-  options.forwarders = {(*server)->address()};
-  options.timeout = 10s;
-  auto resolver = UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), (*server)->address(), 10s);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
 
   auto ptr = run_sync(io, (*resolver)->query("5.113.0.203.in-addr.arpa", RecordType::PTR));

@@ -179,10 +179,7 @@ TEST_P(SpfUnboundSuite, Scenario) {
   auto server = testing::NsdServer::start(zones_for(c.zonedata));
   ASSERT_TRUE(server.ok()) << server.reason();
   asio::io_context io;
-  dns::UnboundOptions options;
-  options.forwarders = {(*server)->address()};
-  options.timeout = 10s;
-  auto resolver = dns::UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), (*server)->address(), 10s);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
 
   SpfRequest request;
@@ -221,10 +218,7 @@ TEST(SpfUnbound, PtrTargetWithANulDoesNotPassForAnotherDomain) {
        {"victim.test", "@ IN TXT \"v=spf1 ptr -all\"\n"}});
   ASSERT_TRUE(server.ok()) << server.reason();
   asio::io_context io;
-  dns::UnboundOptions options;
-  options.forwarders = {(*server)->address()};
-  options.timeout = 10s;
-  auto resolver = dns::UnboundResolver::create(io.get_executor(), options);
+  auto resolver = testing::forwarding_resolver(io.get_executor(), (*server)->address(), 10s);
   ASSERT_TRUE(resolver.ok()) << resolver.reason();
   SpfRequest request;
   request.client_ip = *IpAddress::parse("203.0.113.5");

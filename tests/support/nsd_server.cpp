@@ -243,4 +243,12 @@ NsdServer::~NsdServer() {
   }
 }
 
+Result<std::unique_ptr<dns::UnboundResolver>> forwarding_resolver(
+    asio::any_io_executor executor, const std::string& address, std::chrono::milliseconds timeout) {
+  dns::UnboundOptions options;
+  options.forwarders = {address};
+  options.timeout = timeout;
+  return dns::UnboundResolver::create(std::move(executor), std::move(options));
+}
+
 }  // namespace senderauth::testing

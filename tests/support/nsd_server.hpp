@@ -2,6 +2,8 @@
 // zones the test writes; stopped when the object goes away. For libunbound-backend tests.
 #pragma once
 
+#include <asio/any_io_executor.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "senderauth/core/result.hpp"
+#include "senderauth/dns/unbound_resolver.hpp"
 
 namespace senderauth::testing {
 
@@ -35,5 +38,10 @@ class NsdServer {
   int pid_ = -1;
   std::uint16_t port_ = 0;
 };
+
+// A libunbound resolver that forwards every query to `address` ("IP@PORT": an NsdServer, or a
+// test's own loopback responder), giving up on a query after `timeout`.
+Result<std::unique_ptr<dns::UnboundResolver>> forwarding_resolver(
+    asio::any_io_executor executor, const std::string& address, std::chrono::milliseconds timeout);
 
 }  // namespace senderauth::testing
