@@ -29,6 +29,13 @@ Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::load(const std
   auto impl = std::make_unique<Impl>();
   impl->ctx = psl_load_file(path.c_str());
   if (impl->ctx == nullptr) return make_error("public suffix list not readable: " + path);
+  // libpsl takes any readable file, and a file without rules (an HTML error page saved by a
+  // download job, a truncated copy) leaves only its default rule "*": every TLD is then a
+  // public suffix, so bank.co.uk's organisational domain becomes co.uk and any *.co.uk sender
+  // aligns with it. Every real list names "com" explicitly.
+  if (psl_is_public_suffix2(impl->ctx, "com", PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) == 0) {
+    return make_error("not a public suffix list (it has no rule for \"com\"): " + path);
+  }
   return std::shared_ptr<const PublicSuffixList>(new PublicSuffixList(std::move(impl), path));
 }
 

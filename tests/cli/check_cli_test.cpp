@@ -265,6 +265,12 @@ TEST(CheckCli, PublicSuffixListDiscoveryAndBadListPath) {
                              message("2-spoofed-from.eml"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--psl"), std::string::npos) << bad.err;
+  // A file that is no list (here a message) would make co.uk an organisational domain:
+  // refused, not a fail-open.
+  const CliRun not_a_list = run_cli("check --psl" + message("1-all-pass.eml") + kCommon +
+                                    kSpoofEnvelope + message("2-spoofed-from.eml"));
+  EXPECT_EQ(not_a_list.exit_code, 2);
+  EXPECT_NE(not_a_list.err.find("not a public suffix list"), std::string::npos) << not_a_list.err;
 }
 
 TEST(CheckCli, DnsFailureTempfailsOnlyWithTheOption) {

@@ -2,6 +2,7 @@
 // alignment tables, and the Debian list the library uses by default.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -129,6 +130,25 @@ TEST(Psl, DebianListLoadsInBothForms) {
     ASSERT_TRUE(list.ok()) << list.reason();
     EXPECT_EQ((*list)->organizational_domain("a.b.example.co.uk"), "example.co.uk");
     EXPECT_EQ((*list)->organizational_domain("co.uk"), "co.uk");
+  }
+}
+
+// libpsl loads any readable file; one without rules would make every TLD a public suffix
+// (its default rule "*"), and bank.co.uk's organisational domain co.uk.
+TEST(Psl, FileWithoutRulesIsRefused) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::pair<const char*, const char*> files[] = {
+      {"senderauth-psl-html.dat", "<html><body>404 Not Found</body></html>\n"},
+      {"senderauth-psl-comments.dat", "// ===BEGIN ICANN DOMAINS===\n// ac : https://x\n"},
+  };
+  for (const auto& [name, text] : files) {
+    const auto path = (dir / name).string();
+    std::ofstream(path) << text;
+    auto list = PublicSuffixList::load(path);
+    std::filesystem::remove(path);
+    ASSERT_FALSE(list.ok()) << name;
+    EXPECT_NE(list.reason().find("not a public suffix list"), std::string::npos) << list.reason();
+    EXPECT_NE(list.reason().find(path), std::string::npos) << list.reason();
   }
 }
 
