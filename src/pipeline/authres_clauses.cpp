@@ -64,7 +64,16 @@ authres::Clause dmarc_clause(const dmarc::DmarcResult& r, const arc::ForwarderOv
     comment += comment.empty() ? "" : "; ";
     comment += "accepted: " + o.comment;
   }
-  std::string policy = r.policy ? std::string(dmarc::to_string(*r.policy)) : std::string();
+  // policy.dmarc is "the evaluated DMARC policy applied/to be applied after policy options
+  // including pct: and sp: have been processed" (the IANA A-R registry, RFC 7489): for a
+  // failure that is the disposition, which pct sampling or t=y may have lowered; filters
+  // downstream act on it. The comment says why it differs from the record's.
+  std::string policy;
+  if (r.status == dmarc::DmarcStatus::fail) {
+    policy = dmarc::to_string(r.disposition);
+  } else if (r.policy) {
+    policy = dmarc::to_string(*r.policy);
+  }
   return authres::make_dmarc_clause(dmarc::to_string(r.status), r.from_domain, policy, comment);
 }
 

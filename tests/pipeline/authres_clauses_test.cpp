@@ -74,12 +74,33 @@ TEST(AuthresClauses, DmarcCommentPolicyAndArcOverride) {
   fail.status = dmarc::DmarcStatus::fail;
   fail.from_domain = "example.com";
   fail.policy = dmarc::Policy::reject;
+  fail.disposition = dmarc::Policy::reject;
   arc::ForwarderOverride o;
   o.applies = true;
   o.comment = "ARC chain sealed by lists.example.org";
   EXPECT_EQ(clause_text(dmarc_clause(fail, o)),
             "dmarc=fail (accepted: ARC chain sealed by lists.example.org) "
             "header.from=example.com policy.dmarc=reject");
+}
+
+// policy.dmarc is the policy applied after pct and t=y (the A-R registry's definition), not
+// the record's p=: filters downstream act on it.
+TEST(AuthresClauses, DmarcPolicyIsTheOneAppliedAfterPctAndTesting) {
+  dmarc::DmarcResult fail;
+  fail.status = dmarc::DmarcStatus::fail;
+  fail.from_domain = "example.com";
+  fail.policy = dmarc::Policy::reject;
+  fail.disposition = dmarc::Policy::quarantine;
+  fail.reason = "no aligned SPF or DKIM pass; p=reject from record at the author domain; t=y";
+  EXPECT_EQ(clause_text(dmarc_clause(fail)),
+            "dmarc=fail (no aligned SPF or DKIM pass; p=reject from record at the author "
+            "domain; t=y) header.from=example.com policy.dmarc=quarantine");
+  dmarc::DmarcResult pass;
+  pass.status = dmarc::DmarcStatus::pass;
+  pass.from_domain = "example.com";
+  pass.policy = dmarc::Policy::reject;
+  EXPECT_EQ(clause_text(dmarc_clause(pass)),
+            "dmarc=pass header.from=example.com policy.dmarc=reject");
 }
 
 TEST(AuthresClauses, SpfNamesTheMechanismOrTheProblem) {
