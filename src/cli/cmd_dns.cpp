@@ -2,6 +2,7 @@
 //
 // Exit status: 0 when DNS answered (ok, nxdomain or nodata: the status line says which), 1 when
 // the lookup failed (servfail, timeout, error), 2 for usage errors and unreadable zone files.
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
 #include "senderauth/core/byte_text.hpp"
+#include "senderauth/core/domain_name.hpp"
 #include "senderauth/dns/run_sync.hpp"
 
 namespace senderauth::cli {
@@ -155,6 +157,29 @@ void print_json(const dns::Answer& answer) {
               doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
 }
 
+// A name no server can be asked for is a malformed argument (exit 2), not a failed lookup
+// (exit 1, which a monitoring script reads as a DNS problem). The root is ".".
+void check_query_name(std::string_view name) {
+  if (name.empty()) throw CliError("empty name");
+  const std::string shown = "NAME '" + one_line(std::string(name)) + "'";
+  if (name == ".") return;
+  if (name.back() == '.') name.remove_suffix(1);
+  if (name.size() > kMaxDomainLength) {
+    throw CliError(shown + " is longer than " + std::to_string(kMaxDomainLength) + " octets");
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    if (dot == start) throw CliError(shown + " has an empty label");
+    if (dot - start > kMaxLabelLength) {
+      throw CliError(shown + " has a label longer than " + std::to_string(kMaxLabelLength) +
+                     " octets");
+    }
+    if (dot == name.size()) return;
+    start = dot + 1;
+  }
+}
+
 struct DnsCommand {
   std::string type_text;
   std::string name;
@@ -168,7 +193,7 @@ int run(const DnsCommand& command) {
     throw CliError("unknown record type '" + command.type_text +
                    "' (A, AAAA, TXT, SPF, MX, PTR, CNAME, NS, SOA, CAA)");
   }
-  if (command.name.empty()) throw CliError("empty name");
+  check_query_name(command.name);
   asio::io_context io;
   auto resolver = command.resolver.make(io);
   auto answer = dns::run_sync(io, resolver->query(command.name, type));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "cli_runner.hpp"
 #include "support/scratch_dir.hpp"
@@ -168,6 +169,29 @@ TEST_F(DnsCli, BadTypeIsAUsageError) {
   EXPECT_EQ(run.err,
             "senderauth: unknown record type 'BOGUS' (A, AAAA, TXT, SPF, MX, PTR, CNAME, NS, SOA, "
             "CAA)\n");
+}
+
+// README: a malformed argument is exit 2 with one line on stderr; exit 1 means the lookup
+// failed, which a name no server can be asked for never reached.
+TEST_F(DnsCli, MalformedNameIsAUsageError) {
+  const std::string long_label(64, 'a');
+  std::string long_name;
+  for (int i = 0; i < 4; ++i) long_name += std::string(63, 'b') + ".";
+  const std::pair<std::string, std::string> cases[] = {
+      {"a..b", "senderauth: NAME 'a..b' has an empty label\n"},
+      {".a", "senderauth: NAME '.a' has an empty label\n"},
+      {long_label + ".test",
+       "senderauth: NAME '" + long_label + ".test' has a label longer than 63 octets\n"},
+      {long_name + "test", "senderauth: NAME '" + long_name + "test' is longer than 253 octets\n"},
+  };
+  for (const auto& [name, err] : cases) {
+    auto run = run_cli("dns TXT '" + name + "' --zone " + zone_);
+    EXPECT_EQ(run.exit_code, 2) << name;
+    EXPECT_EQ(run.out, "") << name;
+    EXPECT_EQ(run.err, err) << name;
+  }
+  EXPECT_EQ(run_cli("dns TXT . --zone " + zone_).exit_code, 0);
+  EXPECT_EQ(run_cli("dns TXT example.test. --zone " + zone_).exit_code, 0);
 }
 
 TEST_F(DnsCli, MissingZoneFile) {
