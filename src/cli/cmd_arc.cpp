@@ -101,7 +101,7 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
     std::optional<IpAddress> ip;
     if (!o->remote_ip.empty()) {
       auto parsed = IpAddress::parse(o->remote_ip);
-      if (!parsed) throw CliError("--remote-ip: " + parsed.reason());
+      if (!parsed) throw CliError("--remote-ip: '" + o->remote_ip + "' is not an IP address");
       ip = *parsed;
     }
     asio::io_context io;

@@ -144,6 +144,15 @@ TEST_F(ArcCli, UsageErrors) {
                 .status,
             2);
   EXPECT_EQ(run(cli() + " arc verify --zone /nonexistent " + (dir_ / "in.eml").string()).status, 2);
+  // IPv6 is accepted, so the message must not say "IPv4".
+  CliRun bad_ip = run("{ " + cli() + " arc verify --zone " + (dir_ / "zone.txt").string() +
+                      " --remote-ip bogus " + (dir_ / "in.eml").string() + " 2>&1; }");
+  EXPECT_EQ(bad_ip.status, 2);
+  EXPECT_EQ(bad_ip.out, "senderauth: --remote-ip: 'bogus' is not an IP address\n");
+  EXPECT_EQ(run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() +
+                " --remote-ip 2001:db8::1 " + (dir_ / "in.eml").string())
+                .status,
+            0);
 }
 
 // --cv pass vouches for the chain: one that validates as fail is refused (exit 2), checked
