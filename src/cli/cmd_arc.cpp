@@ -15,6 +15,7 @@
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/unix_time.hpp"
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/arc/verifier.hpp"
 #include "senderauth/dns/run_sync.hpp"
@@ -92,8 +93,7 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = arc_cmd.add_subcommand("verify", "Validate the ARC chain of messages (RFC 8617 5.2)");
   o->resolver.add_to(*c);
-  c->add_option("--now", o->now, "Validate at this Unix time (AMS x=)")
-      ->check(CLI::NonNegativeNumber);
+  c->add_option("--now", o->now, "Validate at this Unix time (AMS x=)")->check(unix_time());
   c->add_option("--remote-ip", o->remote_ip, "Connecting IP for smtp.remote-ip in the A-R clause");
   c->add_flag("--json", o->json, "One JSON object per message");
   c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();
@@ -176,7 +176,7 @@ void add_seal(CLI::App& arc_cmd, CliState& state) {
   c->add_option("--cv", o->cv, "none|pass|fail (default: our A-R's arc= result)");
   c->add_option("--results", o->results,
                 "AAR results to use instead of our Authentication-Results fields");
-  c->add_option("--timestamp", o->timestamp, "t= (default: now)");
+  c->add_option("--timestamp", o->timestamp, "t= (default: now)")->check(unix_time());
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   o->resolver.add_to(*c);  // for --cv pass, which validates the chain first
   c->callback([o, &state] {

@@ -22,6 +22,7 @@
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/unix_time.hpp"
 #include "senderauth/authres/format.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dmarc/public_suffix_list.hpp"
@@ -295,7 +296,7 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                   "(repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--now", command->now, "Unix time to check signatures at (default: now)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(unix_time());
   sub->add_flag("--observe-only", command->observe_only,
                 "Report DMARC policies but never reject or quarantine for them");
   sub->add_flag("--reject-spf-fail", command->reject_spf_fail,

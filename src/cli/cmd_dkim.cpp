@@ -20,6 +20,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/unix_time.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/signature.hpp"
@@ -106,8 +107,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = dkim_cmd.add_subcommand("verify", "Verify the DKIM signatures of messages");
   o->resolver.add_to(*c);
-  c->add_option("--now", o->now, "Verify at this Unix time (t=, x=)")
-      ->check(CLI::NonNegativeNumber);
+  c->add_option("--now", o->now, "Verify at this Unix time (t=, x=)")->check(unix_time());
   c->add_option("--clock-skew", o->skew, "Seconds an expired x= is still accepted (default 300)")
       ->check(CLI::Range(0, 86400));
   c->add_option("--future-skew", o->future_skew, "Seconds t= may lie ahead (default 86400)")
@@ -209,7 +209,7 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
                                  "Colon-separated names signed once more than present, or none");
   c->add_option("--identity", o->identity, "i= (an address at the domain)");
   c->add_flag("--body-length", o->body_length, "Add l= (off by default)");
-  c->add_option("--timestamp", o->timestamp, "t= (default: now)");
+  c->add_option("--timestamp", o->timestamp, "t= (default: now)")->check(unix_time());
   c->add_option("--expire-after", o->expire_after, "Add x= this many seconds after t=");
   c->add_option("--in", o->input, "Read the message from this file instead of standard input");
   c->callback([o, &state, headers, oversign] {

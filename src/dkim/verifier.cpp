@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <utility>
 
 #include "senderauth/core/domain_name.hpp"
@@ -38,6 +39,14 @@ void KeyCache::store(const std::string& name, std::string_view record, CachedKey
 // ---- DkimVerifier ---------------------------------------------------------------------------
 
 namespace {
+
+// later - earlier > margin, for any times and margin a caller may pass (VerifyOptions::now
+// can be any int64): written as a sum, the comparison overflowed.
+bool more_than(std::int64_t later, std::int64_t earlier, std::int64_t margin) {
+  if (later <= earlier) return false;
+  const auto gap = static_cast<std::uint64_t>(later) - static_cast<std::uint64_t>(earlier);
+  return margin < 0 || gap > static_cast<std::uint64_t>(margin);
+}
 
 struct SignatureState {
   std::optional<Signature> sig;
@@ -154,12 +163,12 @@ void DkimVerifier::State::check_signature(SignatureState& s, const message::Head
     decide(s, DkimStatus::permerror, "rsa-sha1 is not accepted (RFC 8301)");
     return;
   }
-  if (sig.expiration && *sig.expiration + skew < now) {
+  if (sig.expiration && more_than(now, *sig.expiration, skew)) {
     decide(s, DkimStatus::permerror,
            "signature expired (x=" + std::to_string(*sig.expiration) + ")");
     return;
   }
-  if (sig.timestamp && *sig.timestamp > now + options.future_skew.count()) {
+  if (sig.timestamp && more_than(*sig.timestamp, now, options.future_skew.count())) {
     decide(s, DkimStatus::permerror,
            "signature timestamp in the future (t=" + std::to_string(*sig.timestamp) + ")");
     return;

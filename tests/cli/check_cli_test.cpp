@@ -417,17 +417,54 @@ TEST(CheckCli, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(directory.err, "senderauth: " + dir.path().string() + ": Is a directory\n");
 }
 
-// A Unix time before 1970 is a malformed argument (usage error), not a clock to verify at, in
-// every command that takes one.
-TEST(CheckCli, NegativeNowIsAUsageError) {
+// "--mail-from=$SENDER" with the null sender: CLI11 took the next argument (the message) as
+// the address. An empty "=" value is an empty value, for every option.
+TEST(CheckCli, EmptyEqualsValueIsAnEmptyValue) {
+  const auto j =
+      json_of(run_cli("check --json --mail-from=" + kCommon +
+                      " --ip 192.0.2.25 --helo mail.example.test" + message("1-all-pass.eml")));
+  EXPECT_EQ(j["spf"]["mailfrom"]["sender"], "postmaster@mail.example.test");
+  const auto given =
+      json_of(run_cli("check --json --mail-from=alice@example.test" + kCommon +
+                      " --ip 192.0.2.25 --helo mail.example.test" + message("1-all-pass.eml")));
+  EXPECT_EQ(given["spf"]["mailfrom"]["sender"], "alice@example.test");
+  // After "--" an argument is a file name, whatever it looks like.
+  const CliRun after = run_cli("check" + kCommon + kGoodEnvelope + " -- --x=");
+  EXPECT_EQ(after.exit_code, 2);
+  EXPECT_NE(after.err.find("--x="), std::string::npos) << after.err;
+}
+
+// A Unix time before 1970, or past what t= and x= can hold (12 digits, RFC 6376 3.5), is a
+// malformed argument (usage error, with a message a person can read), not a clock to verify
+// at or a t= to write, in every command that takes one. INT64_MAX as --now overflowed the
+// future-timestamp check; an ARC seal with t=-1 failed its own verification.
+TEST(CheckCli, NowAndTimestampOutsideWhatTEqualsHoldsAreUsageErrors) {
   const std::string msg = message("1-all-pass.eml");
-  for (const std::string& command :
-       {"check" + kZone + kGoodEnvelope + " --now -5" + msg,
-        "dkim verify" + kZone + " --now -5" + msg, "arc verify" + kZone + " --now -5" + msg}) {
-    const CliRun run = run_cli(command);
-    EXPECT_EQ(run.exit_code, 2) << command << ": " << run.out;
-    EXPECT_NE(run.err.find("--now"), std::string::npos) << run.err;
+  const std::string seal = "arc seal --key '" + kDemo +
+                           "/keys/demo-ed.example.test.pem' --domain example.test --selector "
+                           "demo-ed --authserv-id mx --results 'spf=pass' --in" +
+                           msg;
+  const std::string sign = "dkim sign --key '" + kDemo +
+                           "/keys/demo-ed.example.test.pem' --domain example.test --selector "
+                           "demo-ed --in" +
+                           msg;
+  for (const std::string value :
+       {"-5", "9223372036854775807", "99999999999999999999", "1000000000000", "abc", "12e3"}) {
+    for (const std::string& command :
+         {"check" + kZone + kGoodEnvelope + " --now " + value + msg,
+          "dkim verify" + kZone + " --now " + value + msg,
+          "arc verify" + kZone + " --now " + value + msg, seal + " --timestamp " + value,
+          sign + " --timestamp " + value}) {
+      const CliRun run = run_cli(command);
+      EXPECT_EQ(run.exit_code, 2) << command << ": " << run.out;
+      EXPECT_NE(run.err.find("'" + value + "' is not a Unix time (seconds, 0 to 999999999999)"),
+                std::string::npos)
+          << command << ": " << run.err;
+      EXPECT_LT(run.err.size(), 200u) << run.err;
+    }
   }
+  const CliRun largest = run_cli("dkim verify" + kZone + " --now 999999999999" + msg);
+  EXPECT_EQ(largest.exit_code, 0) << largest.err;
 }
 
 // README: a malformed argument is a usage error, exit 2 and one line on stderr. The

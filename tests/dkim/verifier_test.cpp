@@ -6,6 +6,7 @@
 #include <asio/io_context.hpp>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -427,6 +428,24 @@ TEST_F(Verifier, ExpiryAndFutureTimestampWithSkew) {
   EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
   options.future_skew = std::chrono::seconds(19);
   EXPECT_NE(verify(m)[0].reason.find("in the future"), std::string::npos);
+}
+
+// VerifyOptions::now and the skews are the caller's: the extremes of int64 neither overflow
+// (UBSan in the asan build) nor flip the answer.
+TEST_F(Verifier, ClockAtTheEndsOfInt64) {
+  auto c = config(test::rsa_key());
+  c.timestamp = 1700000000;
+  c.expiration = 1700000050;
+  std::string m = sign({c});
+  options.now = std::numeric_limits<std::int64_t>::max();
+  options.future_skew = std::chrono::seconds(86400);
+  EXPECT_NE(verify(m)[0].reason.find("expired"), std::string::npos);
+  options.now = std::numeric_limits<std::int64_t>::min();
+  options.clock_skew = std::chrono::seconds(300);
+  EXPECT_NE(verify(m)[0].reason.find("in the future"), std::string::npos);
+  options.now = 1;
+  options.future_skew = std::chrono::seconds::max();
+  EXPECT_EQ(verify(m)[0].status, DkimStatus::pass);
 }
 
 TEST_F(Verifier, DnsOutcomes) {
