@@ -1,5 +1,6 @@
 #include "senderauth/pipeline/authenticator.hpp"
 
+#include <algorithm>
 #include <asio/any_io_executor.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/this_coro.hpp>
@@ -57,12 +58,27 @@ Skip skip_for(const LocalPolicy& policy, const Envelope& envelope) {
   return {};
 }
 
-// The header section alone, for a skipped message: the body is dropped as it comes, unscanned
-// (reads_bare_lf(): the reader then hands it on without converting line ends).
-class DiscardBody final : public message::MessageSink {
+// Authentication-Results fields with our authserv-id below the point where the header section
+// turned out unreadable (the reader's lenient scan of the rest of it), which the reader's
+// headers() lacks. Alone, it is the reader's sink for a skipped message's header section: the
+// body is dropped as it comes, unscanned (reads_bare_lf(): the reader then hands it on without
+// converting line ends).
+class LateAuthresFields final : public message::MessageSink {
  public:
+  explicit LateAuthresFields(const std::string& authserv_id) : our_ids_{authserv_id} {}
   bool reads_bare_lf() const override { return true; }
   void on_body(std::string_view) override {}
+  void on_field_after_error(const message::HeaderField& field) override {
+    if (!authres::is_authres_field_name(field.name())) return;
+    if (authres::is_own_field(field.name(), field.value(), our_ids_)) ours.push_back(count);
+    ++count;
+  }
+
+  std::size_t count = 0;          // Authentication-Results fields found
+  std::vector<std::size_t> ours;  // the indexes among them of those that carry our id
+
+ private:
+  std::vector<std::string> our_ids_;
 };
 
 }  // namespace
@@ -83,9 +99,11 @@ struct MessageCheck::State {
         skip(skip_for(a.policy(), envelope)),
         dkim(a.policy().dkim, &a.key_cache()),
         arc(a.policy().arc, &a.key_cache()),
-        reader(skip.read_headers ? static_cast<message::MessageSink*>(&discard_body) : &fanout) {
+        late_authres(a.policy().authserv_id),
+        reader(skip.read_headers ? static_cast<message::MessageSink*>(&late_authres) : &fanout) {
     fanout.add(dkim);
     if (a.policy().check_arc) fanout.add(arc);
+    fanout.add(late_authres);
   }
 
   const Authenticator& auth;
@@ -96,7 +114,7 @@ struct MessageCheck::State {
   dkim::DkimVerifier dkim;
   arc::ArcVerifier arc;
   message::FanoutSink fanout;
-  DiscardBody discard_body;  // the reader's sink instead of `fanout` when skip.read_headers
+  LateAuthresFields late_authres;  // in `fanout`; the reader's sink when skip.read_headers
   message::MessageReader reader;
   std::string read_error;
 
@@ -285,13 +303,35 @@ asio::awaitable<void> run_message_checks(StatePtr s) {
   if (s->auth.policy().check_arc) co_await run_arc(s);
 }
 
+// The end of the input: the reader completes a header section without an empty line after it,
+// or the scan after an error of what follows the error. (The body's end: for DKIM and ARC.)
+void finish_reading(MessageCheck::State& s) {
+  if (!s.read_error.empty() && !s.reader.salvaging()) return;
+  if (auto status = s.reader.finish(); !status.ok() && s.read_error.empty()) {
+    s.read_error = status.reason();
+  }
+}
+
+// The incoming Authentication-Results fields that carry our authserv-id, as indexes among the
+// Authentication-Results fields: those read, then those below an error in the header section.
+std::vector<std::size_t> forged_fields(const MessageCheck::State& s) {
+  const message::HeaderList& headers = s.reader.headers();
+  std::vector<std::size_t> out = authres::find_own_fields(headers, {s.auth.policy().authserv_id});
+  if (!s.late_authres.ours.empty()) {
+    const auto read = static_cast<std::size_t>(
+        std::count_if(headers.begin(), headers.end(), [](const message::HeaderField& field) {
+          return authres::is_authres_field_name(field.name());
+        }));
+    for (std::size_t index : s.late_authres.ours) out.push_back(read + index);
+  }
+  return out;
+}
+
 // For a sender skipped with its header section read (Skip::read_headers): our authserv-id's
 // forged fields there, once a section without an empty line after it is complete.
 std::vector<std::size_t> forged_fields_in_header_section(MessageCheck::State& s) {
-  if (s.read_error.empty() && !s.reader.headers_complete()) {
-    if (auto status = s.reader.finish(); !status.ok()) s.read_error = status.reason();
-  }
-  return authres::find_own_fields(s.reader.headers(), {s.auth.policy().authserv_id});
+  if (!s.reader.headers_complete()) finish_reading(s);
+  return forged_fields(s);
 }
 
 }  // namespace
@@ -314,7 +354,11 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
 
 void MessageCheck::feed(std::string_view chunk) {
   State& s = *state_;
-  if (!s.read_error.empty()) return;
+  if (!s.read_error.empty()) {
+    // The rest of an unreadable header section may hold forged fields: the reader scans it.
+    if (s.reader.salvaging()) (void)s.reader.feed(chunk);
+    return;
+  }
   const bool skipped = !s.skip.reason.empty();
   if (skipped && (!s.skip.read_headers || s.reader.headers_complete())) return;
   auto status = s.reader.feed(chunk);
@@ -370,8 +414,7 @@ asio::awaitable<void> MessageCheck::settle() {
     // section was read is searched for them (RFC 8601 5), unless that fails as well.
     if (state_->skip.reason.empty() || state_->skip.read_headers) {
       try {
-        state_->verdict.forged_authres_fields =
-            authres::find_own_fields(state_->reader.headers(), {state_->auth.policy().authserv_id});
+        state_->verdict.forged_authres_fields = forged_fields(*state_);
       } catch (...) {  // NOLINT(bugprone-empty-catch): the verdict above stands
       }
     }
@@ -402,10 +445,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     co_return;
   }
 
-  if (s->read_error.empty()) {
-    auto status = s->reader.finish();
-    if (!status.ok()) s->read_error = status.reason();
-  }
+  finish_reading(*s);
 
   co_await start_envelope_checks();
 
@@ -418,7 +458,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   co_await join_group(s->envelope_checks);
 
   const message::HeaderList& headers = s->reader.headers();
-  v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
+  v.forged_authres_fields = forged_fields(*s);
   if (s->dmarc) v.dmarc = co_await s->dmarc->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {
