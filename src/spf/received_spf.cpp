@@ -23,10 +23,6 @@ void append_sanitized(std::string& out, std::string_view text, std::size_t max_l
   out += sanitized(text, max_length, utf8, buffer);
 }
 
-void append_comment_escaped(std::string& out, std::string_view clean) {
-  append_escaped(out, clean, [](char c) { return c == '(' || c == ')' || c == '\\'; });
-}
-
 // `clean` is sanitised already.
 void append_header_value(std::string& out, std::string_view clean, bool utf8) {
   if (is_dot_atom(clean, utf8)) {
@@ -132,7 +128,7 @@ std::string header_value(std::string_view text, bool utf8) {
 std::string comment_text(std::string_view text, bool utf8) {
   std::string out;
   std::string buffer;
-  append_comment_escaped(out, sanitized(text, 512, utf8, buffer));
+  append_comment_text(out, sanitized(text, 512, utf8, buffer));
   return out;
 }
 
@@ -147,7 +143,7 @@ std::string format_received_spf(const SpfResult& result, std::string_view receiv
   std::string comment;
   append_verdict_comment(comment, result, receiver, utf8);
   std::string buffer;
-  append_comment_escaped(out, sanitized(comment, 512, utf8, buffer));
+  append_comment_text(out, sanitized(comment, 512, utf8, buffer));
   out += ')';
   add_pair(out, "client-ip", result.client_ip.to_string(), utf8);
   if (result.identity == SpfIdentity::mailfrom) {

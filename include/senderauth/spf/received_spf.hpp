@@ -27,7 +27,8 @@ std::string sanitize_header_text(std::string_view text, std::size_t max_length =
                                  bool utf8 = false);
 // dot-atom when the value is one, otherwise a quoted-string with \" and \\ escaped.
 std::string header_value(std::string_view text, bool utf8 = false);
-// Text fit inside "( )": parentheses and backslashes escaped.
+// Text fit inside "( )", with no quoted-pair: parentheses that pair up kept, one that does not
+// turned into '[' or ']', a backslash into '/' (append_comment_text()).
 std::string comment_text(std::string_view text, bool utf8 = false);
 
 }  // namespace senderauth::spf
