@@ -150,12 +150,19 @@ void examine_syntax(std::string_view helo, HeloResult& out) {
       out.name.find('.') == std::string::npos ? HeloSyntax::single_label : HeloSyntax::fqdn;
 }
 
+// `name` (a HELO as A-labels) is `own`, one of our names in A-labels or U-labels.
+bool is_own_name(std::string_view name, std::string_view own) {
+  if (is_ascii(own)) return domain_equal(name, own);
+  auto converted = domain_to_a_labels(own);
+  return converted && domain_equal(name, *converted);
+}
+
 void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult& out) {
   const bool local_client = client.unmapped().is_loopback();
   const bool localhost_allowed = local_client && options.loopback_may_say_localhost;
   if (!out.name.empty()) {
     for (const auto& own : options.own_names) {
-      if (domain_equal(out.name, own)) {
+      if (is_own_name(out.name, own)) {
         out.loop = true;
         out.loop_reason = "HELO " + out.name + " is our own name";
         return;

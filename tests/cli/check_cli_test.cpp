@@ -397,6 +397,31 @@ TEST_F(CheckCliFiles, NoHeaderLineOver998Octets) {
   expect_lines_within_998(j["headers"]["received_spf"], "\r\n");
 }
 
+// --our-name is taken in U-labels as in A-labels, as the HELO is: the same name sent either
+// way is a loop. A name that cannot be converted is a usage error, not a name nothing matches.
+TEST(CheckCli, OurNameInULabelsIsComparedAsALabels) {
+  const std::string base = "check --json" + kCommon +
+                           " --ip 192.0.2.99 --mail-from alice@example.test"
+                           " --our-name 'b\xc3\xbc"
+                           "cher.example'" +
+                           message("1-all-pass.eml");
+  for (const std::string helo : {"b\xc3\xbc"
+                                 "cher.example",
+                                 "xn--bcher-kva.example"}) {
+    const auto j = json_of(run_cli(base + " --helo '" + helo + "'"));
+    EXPECT_EQ(j["action"], "reject") << helo;
+    EXPECT_EQ(j["helo"]["loop"], true) << j.dump();
+    EXPECT_EQ(j["reply"]["text"], "HELO/EHLO names this host") << j.dump();
+  }
+  const CliRun bad = run_cli("check" + kCommon + kGoodEnvelope +
+                             " --our-name 'mx.b\xc3\xbc\xff.example'" + message("1-all-pass.eml"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_NE(bad.err.find("senderauth: --our-name: not a domain name in U-labels or A-labels: "),
+            std::string::npos)
+      << bad.err;
+}
+
 // Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
 // the two options that relax it.
 TEST_F(CheckCliFiles, UnusableAndSeveralFromAuthors) {

@@ -112,6 +112,25 @@ TEST(HeloSyntax, ULabelsAreADomainInTheirALabels) {
                   .loop);
 }
 
+// An own name given in U-labels is compared as its A-labels, as the HELO is: the same name
+// sent either way is a loop. One that cannot be converted matches nothing.
+TEST(HeloLoop, OwnNameInULabelsMatchesEitherForm) {
+  HeloOptions ours = our_server();
+  ours.own_names.push_back(
+      "B\xC3\xBC"
+      "cher.example");
+  ours.own_names.push_back("\xFF.example");  // not UTF-8
+  for (const char* helo : {"b\xC3\xBC"
+                           "cher.example",
+                           "xn--bcher-kva.example", "XN--BCHER-KVA.EXAMPLE."}) {
+    HeloResult r = examine_helo(helo, kClient, ours);
+    EXPECT_TRUE(r.loop) << helo;
+    EXPECT_EQ(r.loop_reason, "HELO xn--bcher-kva.example is our own name") << helo;
+  }
+  EXPECT_FALSE(examine_helo("mail.xn--bcher-kva.example", kClient, ours).loop);
+  EXPECT_FALSE(examine_helo("example", kClient, ours).loop);
+}
+
 TEST(HeloLoop, OurNamesAndAddressesAndLocalhost) {
   const HeloOptions o = our_server();
   const char* loops[] = {"mx.receiver.example",
