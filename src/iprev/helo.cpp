@@ -99,6 +99,14 @@ void examine_literal(std::string_view helo, HeloResult& out) {
   } else {
     auto ip = parse_ipv4_literal(inside);
     if (!ip) {
+      if (auto v6 = IpAddress::parse(inside); v6 && v6->is_v6()) {
+        // Without its tag ("[2001:db8::25]", "[::1]") it is invalid, but it names that address:
+        // kept for the loop check, as an address sent without brackets is.
+        out.literal = *v6;
+        out.problem =
+            "an IPv6 address literal needs the \"IPv6:\" tag, e.g. [IPv6:" + v6->to_string() + "]";
+        return;
+      }
       out.problem = inside.find(':') != std::string_view::npos
                         ? "address literal with an unknown tag (only IPv6: is defined)"
                         : "not an IPv4 address literal";
