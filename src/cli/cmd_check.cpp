@@ -188,6 +188,10 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
   doc["headers"] = {{"authentication_results", v.authentication_results},
                     {"received_spf", text_or_null(v.received_spf)}};
   doc["forged_authres_fields"] = v.forged_authres_fields;
+  doc["hidden_authres_fields"] = nlohmann::json::array();
+  for (const auto& field : v.hidden_authres_fields) {
+    doc["hidden_authres_fields"].push_back({{"index", field.index}, {"name", field.name}});
+  }
   return doc;
 }
 
@@ -211,6 +215,12 @@ void print_text(const pipeline::Verdict& v) {
   for (std::size_t index : v.forged_authres_fields) {
     std::printf("forged Authentication-Results field #%zu (our authserv-id): remove it\n",
                 index + 1);
+  }
+  for (const auto& field : v.hidden_authres_fields) {
+    std::printf(
+        "forged Authentication-Results field (our authserv-id) hidden after a bare CR in %s "
+        "field #%zu: remove that field\n",
+        field.name.c_str(), field.index + 1);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "pipeline/decision.hpp"
 #include "pipeline/headers.hpp"
 #include "senderauth/arc/forwarder_override.hpp"
+#include "senderauth/authres/clause.hpp"
 #include "senderauth/authres/own_fields.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
@@ -21,6 +22,7 @@
 #include "senderauth/iprev/helo.hpp"
 #include "senderauth/iprev/iprev.hpp"
 #include "senderauth/message/address_author.hpp"
+#include "senderauth/message/header_field.hpp"
 #include "senderauth/message/message_reader.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 
@@ -312,26 +314,57 @@ void finish_reading(MessageCheck::State& s) {
   }
 }
 
+// The fields read that hide one of our Authentication-Results fields behind a bare CR, except
+// those `forged` (indexes among the Authentication-Results fields) lists already. Only a field
+// with a bare CR is looked into.
+std::vector<FieldPosition> hidden_forged_fields(const message::HeaderList& headers,
+                                                const std::vector<std::string>& our_ids,
+                                                const std::vector<std::size_t>& forged) {
+  std::vector<FieldPosition> out;
+  std::size_t authres_index = 0;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const message::HeaderField& field = headers[i];
+    const bool authres = authres::is_authres_field_name(field.name());
+    if (authres) ++authres_index;
+    const auto hidden = message::values_behind_bare_cr(field, authres::kFieldName);
+    if (std::none_of(hidden.begin(), hidden.end(), [&](const std::string& value) {
+          return authres::is_own_field(authres::kFieldName, value, our_ids);
+        })) {
+      continue;
+    }
+    if (authres && std::find(forged.begin(), forged.end(), authres_index - 1) != forged.end()) {
+      continue;  // removed as a forged field already
+    }
+    const auto before =
+        std::count_if(headers.begin(), headers.begin() + static_cast<std::ptrdiff_t>(i),
+                      [&](const message::HeaderField& other) { return other.is(field.name()); });
+    out.push_back({std::string(field.name()), static_cast<std::size_t>(before)});
+  }
+  return out;
+}
+
 // The incoming Authentication-Results fields that carry our authserv-id, as indexes among the
-// Authentication-Results fields: those read, then those below an error in the header section.
-std::vector<std::size_t> forged_fields(const MessageCheck::State& s) {
+// Authentication-Results fields (those read, then those below an error in the header section),
+// and the fields that hide one behind a bare CR.
+void report_forged_fields(const MessageCheck::State& s, Verdict& v) {
   const message::HeaderList& headers = s.reader.headers();
-  std::vector<std::size_t> out = authres::find_own_fields(headers, {s.auth.policy().authserv_id});
+  const std::vector<std::string> our_ids{s.auth.policy().authserv_id};
+  v.forged_authres_fields = authres::find_own_fields(headers, our_ids);
   if (!s.late_authres.ours.empty()) {
     const auto read = static_cast<std::size_t>(
         std::count_if(headers.begin(), headers.end(), [](const message::HeaderField& field) {
           return authres::is_authres_field_name(field.name());
         }));
-    for (std::size_t index : s.late_authres.ours) out.push_back(read + index);
+    for (std::size_t index : s.late_authres.ours) v.forged_authres_fields.push_back(read + index);
   }
-  return out;
+  v.hidden_authres_fields = hidden_forged_fields(headers, our_ids, v.forged_authres_fields);
 }
 
 // For a sender skipped with its header section read (Skip::read_headers): our authserv-id's
 // forged fields there, once a section without an empty line after it is complete.
-std::vector<std::size_t> forged_fields_in_header_section(MessageCheck::State& s) {
+void report_forged_fields_in_header_section(MessageCheck::State& s, Verdict& v) {
   if (!s.reader.headers_complete()) finish_reading(s);
-  return forged_fields(s);
+  report_forged_fields(s, v);
 }
 
 }  // namespace
@@ -414,7 +447,7 @@ asio::awaitable<void> MessageCheck::settle() {
     // section was read is searched for them (RFC 8601 5), unless that fails as well.
     if (state_->skip.reason.empty() || state_->skip.read_headers) {
       try {
-        state_->verdict.forged_authres_fields = forged_fields(*state_);
+        report_forged_fields(*state_, state_->verdict);
       } catch (...) {  // NOLINT(bugprone-empty-catch): the verdict above stands
       }
     }
@@ -441,7 +474,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     v.reply = {"250", "2.0.0", "OK"};
     v.reason = "checks skipped: " + s->skip.reason;
     v.authentication_results = build_skipped_authres(policy, s->envelope);
-    if (s->skip.read_headers) v.forged_authres_fields = forged_fields_in_header_section(*s);
+    if (s->skip.read_headers) report_forged_fields_in_header_section(*s, v);
     co_return;
   }
 
@@ -458,7 +491,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   co_await join_group(s->envelope_checks);
 
   const message::HeaderList& headers = s->reader.headers();
-  v.forged_authres_fields = forged_fields(*s);
+  report_forged_fields(*s, v);
   if (s->dmarc) v.dmarc = co_await s->dmarc->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {

@@ -397,6 +397,28 @@ TEST_F(CheckCliFiles, NoHeaderLineOver998Octets) {
   expect_lines_within_998(j["headers"]["received_spf"], "\r\n");
 }
 
+// A forged field of ours behind a bare CR in another field (which Python's email package reads
+// as a field of its own) is reported by the field that holds it: its name and its number among
+// the fields of that name, 1-based in the text, 0-based in the JSON.
+TEST_F(CheckCliFiles, ForgedFieldBehindABareCrIsReported) {
+  const std::string path =
+      write("bare-cr.eml",
+            "From: alice@example.test\r\nX-Foo: 1\r\n"
+            "X-Foo: a\rAuthentication-Results: mx.example.net; dkim=pass header.d=example.test;"
+            " dmarc=pass header.from=example.test\r\nSubject: hi\r\n\r\nbody\r\n");
+  const std::string args = "check" + kCommon + kGoodEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("\nforged Authentication-Results field (our authserv-id) hidden after a "
+                          "bare CR in X-Foo field #2: remove that field\n"),
+            std::string::npos)
+      << text.out;
+  const auto j = json_of(run_cli(args + " --json"));
+  EXPECT_EQ(j["hidden_authres_fields"], nlohmann::json::parse(R"([{"index": 1, "name": "X-Foo"}])"))
+      << j.dump();
+  EXPECT_TRUE(j["forged_authres_fields"].empty()) << j.dump();
+}
+
 // --our-name is taken in U-labels as in A-labels, as the HELO is: the same name sent either
 // way is a loop. A name that cannot be converted is a usage error, not a name nothing matches.
 TEST(CheckCli, OurNameInULabelsIsComparedAsALabels) {

@@ -874,6 +874,43 @@ TEST_F(AuthenticatorTest, ForgedFieldsBelowAnUnreadableHeaderLineAreFound) {
   }
 }
 
+// An Authentication-Results field with our authserv-id after a bare CR inside another field
+// ("X-Foo: a<CR>Authentication-Results: mx.example.net; ...") is one to a reader that ends
+// lines at a bare CR (Python's email package; python3-authres then reads dkim=pass and
+// dmarc=pass from it). No index among the Authentication-Results fields names it: the field
+// that holds it is reported, by name and index among the fields of that name, to be removed.
+// Only ours; one inside a field already reported forged is not reported twice.
+TEST_F(AuthenticatorTest, ForgedFieldBehindABareCrIsReported) {
+  const std::string ours = "Authentication-Results: mx.example.net; dkim=pass; dmarc=pass";
+  const std::string message =
+      "X-Foo: first\r\n"
+      "x-foo: a\r" +
+      ours +
+      "\r\n"
+      "Authentication-Results: other.example; none\rAuthentication-Results:\vmx.example.net;"
+      " dmarc=pass\r\n"
+      "Authentication-Results: mx.example.net; none\r" +
+      ours +
+      "\r\n"
+      "X-Bar: a\rAuthentication-Results: other.example; dkim=pass\r\n"
+      "X-Baz: a\r\n " +
+      ours + "\r\n" + demo_message("1-all-pass.eml");
+  const std::vector<FieldPosition> hidden{{"x-foo", 1}, {"Authentication-Results", 0}};
+  Verdict v = check(good_envelope(), message);
+  EXPECT_EQ(v.forged_authres_fields, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(v.hidden_authres_fields, hidden);
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+
+  Envelope submitter = attacker_envelope();
+  submitter.authenticated_user = "alice";
+  v = check(submitter, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.hidden_authres_fields, hidden);
+
+  v = check(good_envelope(), demo_message("1-all-pass.eml"));
+  EXPECT_TRUE(v.hidden_authres_fields.empty());
+}
+
 // A From field a lenient reader still shows as example.test, which DMARC cannot judge: refused
 // by default (LocalPolicy::reject_unusable_from), only recorded when that is off.
 TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
