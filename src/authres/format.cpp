@@ -87,10 +87,6 @@ void append_pvalue(std::string& out, std::string_view value) {
   append_quoted(out, value);
 }
 
-void append_escaped_comment(std::string& out, std::string_view text) {
-  append_escaped(out, text, [](char c) { return c == '(' || c == ')' || c == '\\'; });
-}
-
 // The sanitised form of `text`: `text` itself when already clean, else a copy in `buffer`.
 std::string_view sanitized(std::string_view text, bool allow_utf8, std::string& buffer) {
   if (is_clean_header_text(text, kMaxValueLength)) return text;
@@ -203,7 +199,7 @@ void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
   if (!comment.empty()) {
     out.begin(Join::soft);
     text += '(';
-    append_escaped_comment(text, comment);
+    append_comment_text(text, comment);
     text += ')';
     out.end();
     out.split_last(Join::soft);
@@ -304,7 +300,7 @@ std::string quote_pvalue(std::string_view text) {
 
 std::string escape_comment(std::string_view text) {
   std::string out;
-  append_escaped_comment(out, text);
+  append_comment_text(out, text);
   return out;
 }
 

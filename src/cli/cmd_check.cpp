@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command_registry.hpp"
@@ -24,6 +25,7 @@
 #include "cli/resolver_options.hpp"
 #include "cli/unix_time.hpp"
 #include "senderauth/authres/format.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dmarc/public_suffix_list.hpp"
 #include "senderauth/dns/run_sync.hpp"
@@ -92,6 +94,18 @@ std::string checked_authserv_id(const std::optional<std::string>& option) {
   }
   throw CliError("--authserv-id: not a token (RFC 8601 2.2; in practice a host name): " +
                  valid.reason());
+}
+
+// A HELO in U-labels is compared as its A-labels: so is an --our-name given in U-labels (as an
+// administrator writes the name), or it could never match. One that cannot be converted is
+// refused, rather than kept as a name no HELO matches.
+std::string our_name(const std::string& name) {
+  if (is_ascii(name)) return name;
+  auto converted = domain_to_a_labels(name);
+  if (!converted) {
+    throw CliError("--our-name: not a domain name in U-labels or A-labels: " + converted.reason());
+  }
+  return std::move(*converted);
 }
 
 nlohmann::json verdict_json(const pipeline::Verdict& v) {
@@ -175,6 +189,10 @@ nlohmann::json verdict_json(const pipeline::Verdict& v) {
   doc["headers"] = {{"authentication_results", v.authentication_results},
                     {"received_spf", text_or_null(v.received_spf)}};
   doc["forged_authres_fields"] = v.forged_authres_fields;
+  doc["hidden_authres_fields"] = nlohmann::json::array();
+  for (const auto& field : v.hidden_authres_fields) {
+    doc["hidden_authres_fields"].push_back({{"index", field.index}, {"name", field.name}});
+  }
   return doc;
 }
 
@@ -198,6 +216,12 @@ void print_text(const pipeline::Verdict& v) {
   for (std::size_t index : v.forged_authres_fields) {
     std::printf("forged Authentication-Results field #%zu (our authserv-id): remove it\n",
                 index + 1);
+  }
+  for (const auto& field : v.hidden_authres_fields) {
+    std::printf(
+        "forged Authentication-Results field (our authserv-id) hidden after a bare CR in %s "
+        "field #%zu: remove that field\n",
+        field.name.c_str(), field.index + 1);
   }
 }
 
@@ -231,7 +255,7 @@ int run(const CheckCommand& command) {
     policy.dmarc.discovery.method = dmarc::OrgDomainMethod::public_suffix_list;
     policy.dmarc.discovery.psl = *psl;
   }
-  policy.helo.own_names = command.our_names;
+  for (const auto& name : command.our_names) policy.helo.own_names.push_back(our_name(name));
   policy.helo.own_names.push_back(policy.authserv_id);
   for (const auto& text : command.our_addresses) {
     auto address = IpAddress::parse(text);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "cli/command_registry.hpp"
 #include "cli/json_output.hpp"
@@ -16,6 +17,7 @@
 #include "senderauth/core/idna.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dns/run_sync.hpp"
+#include "senderauth/message/header_field.hpp"
 #include "senderauth/spf/received_spf.hpp"
 #include "senderauth/spf/spf_evaluator.hpp"
 
@@ -46,6 +48,13 @@ bool is_smtputf8(const SpfCommand& command) {
   return !is_ascii(command.mail_from);
 }
 
+// The field on one line, unless that would pass RFC 5322's 998 octets (2.1.1): then folded at
+// spaces (`line_ending` and the space after it), so that no line does.
+std::string received_spf(const spf::SpfResult& r, const std::string& receiver, bool smtputf8,
+                         std::string_view line_ending) {
+  return message::fold(spf::format_received_spf(r, receiver, smtputf8), 998, line_ending);
+}
+
 void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::string& receiver) {
   const bool smtputf8 = is_smtputf8(command);
   nlohmann::json doc = spf_result_json(r);
@@ -54,7 +63,7 @@ void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::s
   doc["helo"] = r.helo;
   doc["dns_queries"] = r.dns_queries;
   doc["authentication_results"] = spf::format_authres_spf(r);
-  if (command.received_spf) doc["received_spf"] = spf::format_received_spf(r, receiver, smtputf8);
+  if (command.received_spf) doc["received_spf"] = received_spf(r, receiver, smtputf8, "\r\n");
   // Names and explanations come from the network: invalid UTF-8 becomes U+FFFD.
   std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
@@ -72,8 +81,9 @@ void print_text(const spf::SpfResult& r, const SpfCommand& command, const std::s
   std::printf("dns lookups: %d, void lookups: %d, queries: %d\n", r.dns_lookups, r.void_lookups,
               r.dns_queries);
   std::printf("%s\n", spf::format_authres_spf(r).c_str());
-  if (command.received_spf)
-    std::printf("%s\n", spf::format_received_spf(r, receiver, smtputf8).c_str());
+  if (command.received_spf) {
+    std::printf("%s\n", received_spf(r, receiver, smtputf8, "\n").c_str());
+  }
 }
 
 int run(const SpfCommand& command) {

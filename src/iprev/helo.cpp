@@ -99,6 +99,14 @@ void examine_literal(std::string_view helo, HeloResult& out) {
   } else {
     auto ip = parse_ipv4_literal(inside);
     if (!ip) {
+      if (auto v6 = IpAddress::parse(inside); v6 && v6->is_v6()) {
+        // Without its tag ("[2001:db8::25]", "[::1]") it is invalid, but it names that address:
+        // kept for the loop check, as an address sent without brackets is.
+        out.literal = *v6;
+        out.problem =
+            "an IPv6 address literal needs the \"IPv6:\" tag, e.g. [IPv6:" + v6->to_string() + "]";
+        return;
+      }
       out.problem = inside.find(':') != std::string_view::npos
                         ? "address literal with an unknown tag (only IPv6: is defined)"
                         : "not an IPv4 address literal";
@@ -150,12 +158,19 @@ void examine_syntax(std::string_view helo, HeloResult& out) {
       out.name.find('.') == std::string::npos ? HeloSyntax::single_label : HeloSyntax::fqdn;
 }
 
+// `name` (a HELO as A-labels) is `own`, one of our names in A-labels or U-labels.
+bool is_own_name(std::string_view name, std::string_view own) {
+  if (is_ascii(own)) return domain_equal(name, own);
+  auto converted = domain_to_a_labels(own);
+  return converted && domain_equal(name, *converted);
+}
+
 void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult& out) {
   const bool local_client = client.unmapped().is_loopback();
   const bool localhost_allowed = local_client && options.loopback_may_say_localhost;
   if (!out.name.empty()) {
     for (const auto& own : options.own_names) {
-      if (domain_equal(out.name, own)) {
+      if (is_own_name(out.name, own)) {
         out.loop = true;
         out.loop_reason = "HELO " + out.name + " is our own name";
         return;

@@ -54,9 +54,12 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
     co_return out;
   }
 
-  // PTR targets come from whoever controls the reverse zone: keep host names only, once each.
+  // PTR targets come from whoever controls the reverse zone: keep host names only (RFC 1123:
+  // letters, digits, inner hyphens), once each. The name goes into Authentication-Results as
+  // the iprev comment, and SPF refuses a '\\' in a PTR target too (it would escape the name
+  // in a resolver's presentation format).
   for (const auto& target : ptr->names) {
-    auto name = parse_domain(target, DomainSyntax{.allow_underscore = false});
+    auto name = parse_domain(target, DomainSyntax{.allow_underscore = false, .ldh_only = true});
     if (!name ||
         std::find(out.ptr_names.begin(), out.ptr_names.end(), *name) != out.ptr_names.end()) {
       if (!name) ++out.names_ignored;

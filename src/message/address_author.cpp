@@ -1,10 +1,8 @@
 #include <algorithm>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "senderauth/core/domain_name.hpp"
-#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/message/address_author.hpp"
 
@@ -19,27 +17,6 @@ std::string same_domain_key(const std::string& domain) {
   return ascii ? *ascii : domain;
 }
 
-// After a bare CR at `raw`[`at` - 1]: the value of a From field starting at `at` ("From",
-// optional WSP, ':', the value up to a line break that no WSP follows), as a reader that ends
-// lines at a bare CR reads it; nothing when no From field starts there.
-std::optional<std::string> from_field_at(std::string_view raw, std::size_t at) {
-  constexpr std::string_view kName = "From";
-  if (raw.size() - at < kName.size() || !iequals(raw.substr(at, kName.size()), kName)) {
-    return std::nullopt;
-  }
-  std::size_t pos = at + kName.size();
-  while (pos < raw.size() && is_wsp(raw[pos])) ++pos;
-  if (pos == raw.size() || raw[pos] != ':') return std::nullopt;
-  const std::size_t start = pos + 1;
-  for (pos = start; pos < raw.size(); ++pos) {
-    if (raw[pos] != '\r' && raw[pos] != '\n') continue;
-    std::size_t next = pos + 1;
-    if (raw[pos] == '\r' && next < raw.size() && raw[next] == '\n') ++next;
-    if (next == raw.size() || !is_wsp(raw[next])) break;
-  }
-  return std::string(raw.substr(start, pos - start));
-}
-
 }  // namespace
 
 std::vector<std::string> from_field_values(const HeaderList& headers) {
@@ -50,10 +27,8 @@ std::vector<std::string> from_field_values(const HeaderList& headers) {
       out.emplace_back(field.value());
       continue;
     }
-    const std::string& raw = field.raw();
-    for (std::size_t cr = raw.find('\r'); cr != std::string::npos; cr = raw.find('\r', cr + 1)) {
-      if (cr + 1 < raw.size() && raw[cr + 1] == '\n') continue;  // CRLF: a line end we share
-      if (auto hidden = from_field_at(raw, cr + 1)) out.push_back(std::move(*hidden));
+    for (std::string& hidden : values_behind_bare_cr(field, "From")) {
+      out.push_back(std::move(hidden));
     }
   }
   return out;

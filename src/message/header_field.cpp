@@ -1,7 +1,9 @@
 #include "senderauth/message/header_field.hpp"
 
+#include <optional>
 #include <utility>
 
+#include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/header_text.hpp"
 
 namespace senderauth::message {
@@ -73,6 +75,40 @@ bool HeaderField::name_equals(std::string_view name) const {
     if (lower(mine[i]) != lower(name[i])) return false;
   }
   return true;
+}
+
+namespace {
+
+// After a bare CR at `raw`[`at` - 1]: the value of a field `name` starting at `at` (`name`,
+// optional WSP, ':', the value up to a line break that no WSP follows), as a reader that ends
+// lines at a bare CR reads it; nothing when no such field starts there.
+std::optional<std::string> field_at(std::string_view raw, std::size_t at, std::string_view name) {
+  if (raw.size() - at < name.size() || !iequals(raw.substr(at, name.size()), name)) {
+    return std::nullopt;
+  }
+  std::size_t pos = at + name.size();
+  while (pos < raw.size() && is_wsp(raw[pos])) ++pos;
+  if (pos == raw.size() || raw[pos] != ':') return std::nullopt;
+  const std::size_t start = pos + 1;
+  for (pos = start; pos < raw.size(); ++pos) {
+    if (raw[pos] != '\r' && raw[pos] != '\n') continue;
+    std::size_t next = pos + 1;
+    if (raw[pos] == '\r' && next < raw.size() && raw[next] == '\n') ++next;
+    if (next == raw.size() || !is_wsp(raw[next])) break;
+  }
+  return std::string(raw.substr(start, pos - start));
+}
+
+}  // namespace
+
+std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name) {
+  std::vector<std::string> out;
+  const std::string& raw = field.raw();
+  for (std::size_t cr = raw.find('\r'); cr != std::string::npos; cr = raw.find('\r', cr + 1)) {
+    if (cr + 1 < raw.size() && raw[cr + 1] == '\n') continue;  // CRLF: a line end we share
+    if (auto hidden = field_at(raw, cr + 1, name)) out.push_back(std::move(*hidden));
+  }
+  return out;
 }
 
 std::string unfold(std::string_view value) {

@@ -1,9 +1,11 @@
 #include "senderauth/message/message_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "senderauth/core/byte_text.hpp"
+#include "senderauth/core/header_text.hpp"
 #include "senderauth/core/line_ends.hpp"
 
 namespace senderauth::message {
@@ -24,6 +26,9 @@ void FanoutSink::on_body(std::string_view chunk) {
 void FanoutSink::on_end() {
   for (auto* s : sinks_) s->on_end();
 }
+void FanoutSink::on_field_after_error(const HeaderField& field) {
+  for (auto* s : sinks_) s->on_field_after_error(field);
+}
 
 MessageReader::MessageReader(MessageSink* sink, ReaderLimits limits)
     : sink_(sink), limits_(limits) {
@@ -36,10 +41,74 @@ Result<void> MessageReader::fail(std::string reason) {
   return make_error(error_);
 }
 
-Result<void> MessageReader::close_field() {
+Result<void> MessageReader::fail_headers(std::string reason, std::string_view unread) {
+  state_ = State::salvage;
+  error_ = std::move(reason);
+  // The field being collected, complete or not, is the first the scan hands on.
+  const std::string_view pending = field_in_chunk_.empty() ? field_ : field_in_chunk_;
+  salvage_field_.assign(pending.substr(0, limits_.max_field_bytes));
+  field_in_chunk_ = {};
+  field_.clear();
+  salvage_line_ = 0;
+  salvage(unread);
+  return make_error(error_);
+}
+
+// The rest of an unreadable header section, line by line in pieces of any size, up to its empty
+// line: each field goes to the sink once the next line shows it complete. Only the field being
+// scanned is kept, cut at max_field_bytes.
+void MessageReader::salvage(std::string_view bytes) {
+  while (!bytes.empty() && state_ == State::salvage) {
+    const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+    const std::size_t size =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1
+           : bytes.size();
+    const std::string_view piece = bytes.substr(0, size);
+    bytes.remove_prefix(size);
+    if (salvage_line_ == 0) {
+      salvage_line_first_ = piece.front();
+      if (!is_wsp(piece.front())) end_salvaged_field();  // not a continuation line
+    }
+    salvage_line_ += size;
+    const std::size_t kept = std::min(salvage_field_.size(), limits_.max_field_bytes);
+    salvage_field_.append(piece.substr(0, limits_.max_field_bytes - kept));
+    if (!nl) continue;
+    const std::size_t length = salvage_line_ - 1;  // without the LF
+    salvage_line_ = 0;
+    if (length == 0 || (length == 1 && salvage_line_first_ == '\r')) {  // the empty line
+      salvage_field_.clear();
+      state_ = State::failed;
+    }
+  }
+}
+
+// Hands the field scanned on: a line that has a colon and does not start with a space or tab
+// (continuation lines with no field before them are no field), with what continued it.
+void MessageReader::end_salvaged_field() {
+  const std::size_t colon = salvage_field_.find(':');
+  if (sink_ && colon != std::string::npos && colon < salvage_field_.find('\n') &&
+      !is_wsp(salvage_field_.front())) {
+    if (!salvage_field_.ends_with('\n')) {  // cut at the size limit, or the input's last line
+      if (salvage_field_.back() == '\r') salvage_field_.pop_back();
+      salvage_field_.push_back('\n');
+    }
+    // In CRLF form, as the fields read before the error.
+    std::string field;
+    field.reserve(salvage_field_.size() + 8);
+    for (std::size_t i = 0; i < salvage_field_.size(); ++i) {
+      if (salvage_field_[i] == '\n' && (i == 0 || salvage_field_[i - 1] != '\r')) field += '\r';
+      field += salvage_field_[i];
+    }
+    sink_->on_field_after_error(HeaderField(std::move(field)));
+  }
+  salvage_field_.clear();
+}
+
+Result<void> MessageReader::close_field(std::string_view unread) {
   if (field_.empty() && field_in_chunk_.empty()) return {};
   if (headers_.size() >= limits_.max_header_fields) {
-    return fail("more than " + std::to_string(limits_.max_header_fields) + " header fields");
+    return fail_headers("more than " + std::to_string(limits_.max_header_fields) + " header fields",
+                        unread);
   }
   if (!field_in_chunk_.empty()) {
     headers_.emplace_back(std::string(field_in_chunk_));  // one allocation of the exact size
@@ -97,21 +166,21 @@ std::string bad_field_name(std::string_view before_colon) {
 Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   header_bytes_ += line.size();
   if (header_bytes_ > limits_.max_header_bytes) {
-    return fail("header section larger than " + std::to_string(limits_.max_header_bytes) +
-                " bytes");
+    return fail_headers(
+        "header section larger than " + std::to_string(limits_.max_header_bytes) + " bytes", line);
   }
   if (state_ == State::start) {
     state_ = State::headers;
     if (is_mbox_separator(line)) return {};
   }
   if (line == "\r\n") {
-    if (auto r = close_field(); !r) return r;
+    if (auto r = close_field(line); !r) return r;
     end_headers();
     return {};
   }
   if (line[0] == ' ' || line[0] == '\t') {
     if (field_.empty() && field_in_chunk_.empty()) {
-      return fail("header section starts with a continuation line");
+      return fail_headers("header section starts with a continuation line", line);
     }
     if (in_chunk && !field_in_chunk_.empty() &&
         field_in_chunk_.data() + field_in_chunk_.size() == line.data()) {
@@ -122,14 +191,16 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
       field_.append(line);
     }
   } else {
-    if (auto r = close_field(); !r) return r;
+    if (auto r = close_field(line); !r) return r;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-      return fail("header line without a colon: " +
-                  std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))));
+      return fail_headers(
+          "header line without a colon: " +
+              std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))),
+          line);
     }
     if (std::string bad = bad_field_name(line.substr(0, colon)); !bad.empty()) {
-      return fail(std::move(bad));
+      return fail_headers(std::move(bad), line);
     }
     if (in_chunk) {
       field_in_chunk_ = line;  // copied once, when the field is complete
@@ -138,7 +209,8 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
     }
   }
   if (field_.size() + field_in_chunk_.size() > limits_.max_field_bytes) {
-    return fail("header field larger than " + std::to_string(limits_.max_field_bytes) + " bytes");
+    return fail_headers(
+        "header field larger than " + std::to_string(limits_.max_field_bytes) + " bytes", {});
   }
   return {};
 }
@@ -182,7 +254,8 @@ Result<void> MessageReader::feed(std::string_view chunk) {
 }
 
 Result<void> MessageReader::feed_chunk(std::string_view chunk) {
-  if (state_ == State::failed) return make_error(error_);
+  if (state_ == State::salvage) salvage(chunk);
+  if (state_ == State::salvage || state_ == State::failed) return make_error(error_);
   if (state_ == State::done) return fail("input after the end of the message");
   std::size_t pos = 0;
   while (pos < chunk.size() && (state_ == State::start || state_ == State::headers)) {
@@ -190,8 +263,10 @@ Result<void> MessageReader::feed_chunk(std::string_view chunk) {
     if (!nl) {
       line_.append(chunk.substr(pos));
       if (line_.size() > limits_.max_field_bytes) {
-        return fail("header line longer than " + std::to_string(limits_.max_field_bytes) +
-                    " bytes");
+        auto r = fail_headers(
+            "header line longer than " + std::to_string(limits_.max_field_bytes) + " bytes", line_);
+        line_.clear();
+        return r;
       }
       return {};
     }
@@ -200,7 +275,10 @@ Result<void> MessageReader::feed_chunk(std::string_view chunk) {
       // A whole CRLF line inside this chunk (the usual case): read it where it is.
       auto r = header_line(chunk.substr(pos, at + 1 - pos), true);
       pos = at + 1;
-      if (!r) return r;
+      if (!r) {
+        salvage(chunk.substr(pos));
+        return r;
+      }
       continue;
     }
     line_.append(chunk.substr(pos, at - pos));
@@ -209,7 +287,10 @@ Result<void> MessageReader::feed_chunk(std::string_view chunk) {
     line_.append("\r\n");
     auto r = header_line(line_, false);
     line_.clear();
-    if (!r) return r;
+    if (!r) {
+      salvage(chunk.substr(pos));
+      return r;
+    }
   }
   if (state_ == State::body && pos < chunk.size()) {
     emit_body(chunk.substr(pos));
@@ -218,21 +299,23 @@ Result<void> MessageReader::feed_chunk(std::string_view chunk) {
 }
 
 Result<void> MessageReader::finish() {
-  if (state_ == State::failed) return make_error(error_);
   if (state_ == State::done) return {};
   if (state_ == State::start || state_ == State::headers) {
     if (!line_.empty()) {
-      // A last header line without a line end: complete it.
+      // A last header line without a line end: complete it. An error leaves it to salvage().
       line_.append("\r\n");
-      auto r = header_line(line_, false);
+      (void)header_line(line_, false);
       line_.clear();
-      if (!r) return r;
     }
-    if (state_ != State::body) {
-      if (auto r = close_field(); !r) return r;
+    if ((state_ == State::start || state_ == State::headers) && close_field({}).ok()) {
       end_headers();
     }
   }
+  if (state_ == State::salvage) {  // the input ends inside the header section
+    end_salvaged_field();
+    state_ = State::failed;
+  }
+  if (state_ == State::failed) return make_error(error_);
   state_ = State::done;
   if (sink_) sink_->on_end();
   return {};

@@ -1,5 +1,6 @@
 #include "senderauth/pipeline/authenticator.hpp"
 
+#include <algorithm>
 #include <asio/any_io_executor.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/this_coro.hpp>
@@ -13,6 +14,7 @@
 #include "pipeline/decision.hpp"
 #include "pipeline/headers.hpp"
 #include "senderauth/arc/forwarder_override.hpp"
+#include "senderauth/authres/clause.hpp"
 #include "senderauth/authres/own_fields.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
@@ -20,6 +22,7 @@
 #include "senderauth/iprev/helo.hpp"
 #include "senderauth/iprev/iprev.hpp"
 #include "senderauth/message/address_author.hpp"
+#include "senderauth/message/header_field.hpp"
 #include "senderauth/message/message_reader.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 
@@ -57,12 +60,27 @@ Skip skip_for(const LocalPolicy& policy, const Envelope& envelope) {
   return {};
 }
 
-// The header section alone, for a skipped message: the body is dropped as it comes, unscanned
-// (reads_bare_lf(): the reader then hands it on without converting line ends).
-class DiscardBody final : public message::MessageSink {
+// Authentication-Results fields with our authserv-id below the point where the header section
+// turned out unreadable (the reader's lenient scan of the rest of it), which the reader's
+// headers() lacks. Alone, it is the reader's sink for a skipped message's header section: the
+// body is dropped as it comes, unscanned (reads_bare_lf(): the reader then hands it on without
+// converting line ends).
+class LateAuthresFields final : public message::MessageSink {
  public:
+  explicit LateAuthresFields(const std::string& authserv_id) : our_ids_{authserv_id} {}
   bool reads_bare_lf() const override { return true; }
   void on_body(std::string_view) override {}
+  void on_field_after_error(const message::HeaderField& field) override {
+    if (!authres::is_authres_field_name(field.name())) return;
+    if (authres::is_own_field(field.name(), field.value(), our_ids_)) ours.push_back(count);
+    ++count;
+  }
+
+  std::size_t count = 0;          // Authentication-Results fields found
+  std::vector<std::size_t> ours;  // the indexes among them of those that carry our id
+
+ private:
+  std::vector<std::string> our_ids_;
 };
 
 }  // namespace
@@ -83,9 +101,11 @@ struct MessageCheck::State {
         skip(skip_for(a.policy(), envelope)),
         dkim(a.policy().dkim, &a.key_cache()),
         arc(a.policy().arc, &a.key_cache()),
-        reader(skip.read_headers ? static_cast<message::MessageSink*>(&discard_body) : &fanout) {
+        late_authres(a.policy().authserv_id),
+        reader(skip.read_headers ? static_cast<message::MessageSink*>(&late_authres) : &fanout) {
     fanout.add(dkim);
     if (a.policy().check_arc) fanout.add(arc);
+    fanout.add(late_authres);
   }
 
   const Authenticator& auth;
@@ -96,7 +116,7 @@ struct MessageCheck::State {
   dkim::DkimVerifier dkim;
   arc::ArcVerifier arc;
   message::FanoutSink fanout;
-  DiscardBody discard_body;  // the reader's sink instead of `fanout` when skip.read_headers
+  LateAuthresFields late_authres;  // in `fanout`; the reader's sink when skip.read_headers
   message::MessageReader reader;
   std::string read_error;
 
@@ -285,13 +305,66 @@ asio::awaitable<void> run_message_checks(StatePtr s) {
   if (s->auth.policy().check_arc) co_await run_arc(s);
 }
 
+// The end of the input: the reader completes a header section without an empty line after it,
+// or the scan after an error of what follows the error. (The body's end: for DKIM and ARC.)
+void finish_reading(MessageCheck::State& s) {
+  if (!s.read_error.empty() && !s.reader.salvaging()) return;
+  if (auto status = s.reader.finish(); !status.ok() && s.read_error.empty()) {
+    s.read_error = status.reason();
+  }
+}
+
+// The fields read that hide one of our Authentication-Results fields behind a bare CR, except
+// those `forged` (indexes among the Authentication-Results fields) lists already. Only a field
+// with a bare CR is looked into.
+std::vector<FieldPosition> hidden_forged_fields(const message::HeaderList& headers,
+                                                const std::vector<std::string>& our_ids,
+                                                const std::vector<std::size_t>& forged) {
+  std::vector<FieldPosition> out;
+  std::size_t authres_index = 0;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const message::HeaderField& field = headers[i];
+    const bool authres = authres::is_authres_field_name(field.name());
+    if (authres) ++authres_index;
+    const auto hidden = message::values_behind_bare_cr(field, authres::kFieldName);
+    if (std::none_of(hidden.begin(), hidden.end(), [&](const std::string& value) {
+          return authres::is_own_field(authres::kFieldName, value, our_ids);
+        })) {
+      continue;
+    }
+    if (authres && std::find(forged.begin(), forged.end(), authres_index - 1) != forged.end()) {
+      continue;  // removed as a forged field already
+    }
+    const auto before =
+        std::count_if(headers.begin(), headers.begin() + static_cast<std::ptrdiff_t>(i),
+                      [&](const message::HeaderField& other) { return other.is(field.name()); });
+    out.push_back({std::string(field.name()), static_cast<std::size_t>(before)});
+  }
+  return out;
+}
+
+// The incoming Authentication-Results fields that carry our authserv-id, as indexes among the
+// Authentication-Results fields (those read, then those below an error in the header section),
+// and the fields that hide one behind a bare CR.
+void report_forged_fields(const MessageCheck::State& s, Verdict& v) {
+  const message::HeaderList& headers = s.reader.headers();
+  const std::vector<std::string> our_ids{s.auth.policy().authserv_id};
+  v.forged_authres_fields = authres::find_own_fields(headers, our_ids);
+  if (!s.late_authres.ours.empty()) {
+    const auto read = static_cast<std::size_t>(
+        std::count_if(headers.begin(), headers.end(), [](const message::HeaderField& field) {
+          return authres::is_authres_field_name(field.name());
+        }));
+    for (std::size_t index : s.late_authres.ours) v.forged_authres_fields.push_back(read + index);
+  }
+  v.hidden_authres_fields = hidden_forged_fields(headers, our_ids, v.forged_authres_fields);
+}
+
 // For a sender skipped with its header section read (Skip::read_headers): our authserv-id's
 // forged fields there, once a section without an empty line after it is complete.
-std::vector<std::size_t> forged_fields_in_header_section(MessageCheck::State& s) {
-  if (s.read_error.empty() && !s.reader.headers_complete()) {
-    if (auto status = s.reader.finish(); !status.ok()) s.read_error = status.reason();
-  }
-  return authres::find_own_fields(s.reader.headers(), {s.auth.policy().authserv_id});
+void report_forged_fields_in_header_section(MessageCheck::State& s, Verdict& v) {
+  if (!s.reader.headers_complete()) finish_reading(s);
+  report_forged_fields(s, v);
 }
 
 }  // namespace
@@ -314,7 +387,11 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
 
 void MessageCheck::feed(std::string_view chunk) {
   State& s = *state_;
-  if (!s.read_error.empty()) return;
+  if (!s.read_error.empty()) {
+    // The rest of an unreadable header section may hold forged fields: the reader scans it.
+    if (s.reader.salvaging()) (void)s.reader.feed(chunk);
+    return;
+  }
   const bool skipped = !s.skip.reason.empty();
   if (skipped && (!s.skip.read_headers || s.reader.headers_complete())) return;
   auto status = s.reader.feed(chunk);
@@ -370,8 +447,7 @@ asio::awaitable<void> MessageCheck::settle() {
     // section was read is searched for them (RFC 8601 5), unless that fails as well.
     if (state_->skip.reason.empty() || state_->skip.read_headers) {
       try {
-        state_->verdict.forged_authres_fields =
-            authres::find_own_fields(state_->reader.headers(), {state_->auth.policy().authserv_id});
+        report_forged_fields(*state_, state_->verdict);
       } catch (...) {  // NOLINT(bugprone-empty-catch): the verdict above stands
       }
     }
@@ -398,14 +474,11 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     v.reply = {"250", "2.0.0", "OK"};
     v.reason = "checks skipped: " + s->skip.reason;
     v.authentication_results = build_skipped_authres(policy, s->envelope);
-    if (s->skip.read_headers) v.forged_authres_fields = forged_fields_in_header_section(*s);
+    if (s->skip.read_headers) report_forged_fields_in_header_section(*s, v);
     co_return;
   }
 
-  if (s->read_error.empty()) {
-    auto status = s->reader.finish();
-    if (!status.ok()) s->read_error = status.reason();
-  }
+  finish_reading(*s);
 
   co_await start_envelope_checks();
 
@@ -418,7 +491,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
   co_await join_group(s->envelope_checks);
 
   const message::HeaderList& headers = s->reader.headers();
-  v.forged_authres_fields = authres::find_own_fields(headers, {policy.authserv_id});
+  report_forged_fields(*s, v);
   if (s->dmarc) v.dmarc = co_await s->dmarc->judge(dmarc_identities(v));
 
   if (v.arc && v.dmarc) {

@@ -23,18 +23,32 @@ void append_sanitized(std::string& out, std::string_view text, std::size_t max_l
   out += sanitized(text, max_length, utf8, buffer);
 }
 
-void append_comment_escaped(std::string& out, std::string_view clean) {
-  append_escaped(out, clean, [](char c) { return c == '(' || c == ')' || c == '\\'; });
-}
+// The most a value takes once written, quotes and escapes included: "key=value;" then fits a
+// line of RFC 5322's 998 octets (2.1.1) whatever the value holds. Sanitising cuts the text to
+// 512 octets, but quoting may double it ('"' and '\\' are escaped): the cut must come after.
+constexpr std::size_t kMaxWrittenValue = 512;
 
-// `clean` is sanitised already.
+// `clean` is sanitised already (at most kMaxWrittenValue octets). A quoted-string is cut at
+// kMaxWrittenValue octets, never inside an escape or a UTF-8 character.
 void append_header_value(std::string& out, std::string_view clean, bool utf8) {
   if (is_dot_atom(clean, utf8)) {
     out += clean;
     return;
   }
   out.push_back('"');
-  append_escaped(out, clean, [](char c) { return c == '"' || c == '\\'; });
+  std::size_t room = kMaxWrittenValue - 2;
+  for (std::size_t i = 0; i < clean.size();) {
+    const auto byte = static_cast<unsigned char>(clean[i]);
+    std::size_t length = utf8 && byte >= 0x80 ? utf8_sequence_length(clean.substr(i)) : 1;
+    if (length == 0) length = 1;
+    const bool escape = clean[i] == '"' || clean[i] == '\\';
+    const std::size_t size = length + (escape ? 1 : 0);
+    if (size > room) break;
+    if (escape) out.push_back('\\');
+    out.append(clean.substr(i, length));
+    room -= size;
+    i += length;
+  }
   out.push_back('"');
 }
 
@@ -87,7 +101,7 @@ void add_pair(std::string& out, std::string_view key, std::string_view value, bo
   out += key;
   out += '=';
   std::string buffer;
-  append_header_value(out, sanitized(value, 512, utf8, buffer), utf8);
+  append_header_value(out, sanitized(value, kMaxWrittenValue, utf8, buffer), utf8);
   out += ';';
 }
 
@@ -125,14 +139,14 @@ std::string sanitize_header_text(std::string_view text, std::size_t max_length, 
 std::string header_value(std::string_view text, bool utf8) {
   std::string out;
   std::string buffer;
-  append_header_value(out, sanitized(text, 512, utf8, buffer), utf8);
+  append_header_value(out, sanitized(text, kMaxWrittenValue, utf8, buffer), utf8);
   return out;
 }
 
 std::string comment_text(std::string_view text, bool utf8) {
   std::string out;
   std::string buffer;
-  append_comment_escaped(out, sanitized(text, 512, utf8, buffer));
+  append_comment_text(out, sanitized(text, 512, utf8, buffer));
   return out;
 }
 
@@ -147,7 +161,7 @@ std::string format_received_spf(const SpfResult& result, std::string_view receiv
   std::string comment;
   append_verdict_comment(comment, result, receiver, utf8);
   std::string buffer;
-  append_comment_escaped(out, sanitized(comment, 512, utf8, buffer));
+  append_comment_text(out, sanitized(comment, 512, utf8, buffer));
   out += ')';
   add_pair(out, "client-ip", result.client_ip.to_string(), utf8);
   if (result.identity == SpfIdentity::mailfrom) {

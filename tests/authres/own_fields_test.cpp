@@ -1,10 +1,12 @@
 // Finding forged Authentication-Results fields that carry our authserv-id (RFC 8601 5).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "senderauth/authres/own_fields.hpp"
+#include "senderauth/authres/parser.hpp"
 #include "senderauth/message/header_field.hpp"
 
 namespace senderauth::authres {
@@ -51,6 +53,38 @@ TEST(AuthresOwnFields, IndexesCountOnlyAuthenticationResultsFields) {
   EXPECT_EQ(find_own_fields(headers, ours), (std::vector<std::size_t>{1, 2}));
   EXPECT_TRUE(is_authres_field_name("authentication-RESULTS"));
   EXPECT_FALSE(is_authres_field_name("ARC-Authentication-Results"));
+}
+
+// SpamAssassin and python3-authres skip /\s*/ after the colon, which takes a vertical tab and a
+// form feed too (Python's also 0x1C-0x1F, and both the Unicode spaces of decoded text): such a
+// field is read as ours there (SpamAssassin scored "\vmx.example.net; dkim=pass; dmarc=pass"
+// as both passing), so it must be found here, whatever RFC 8601 says of the bytes before the
+// id. A comment before it counts as one whether its backslashes escape or not.
+TEST(AuthresOwnFields, BytesOtherReadersSkipDoNotHideOurId) {
+  const std::vector<std::string> ours{"mx.example.net"};
+  for (std::string value : {std::string("\vmx.example.net; dkim=pass; dmarc=pass"),
+                            std::string("\fmx.example.net; dkim=pass"),
+                            std::string(" \x1c\x1f\x7fmx.example.net; dkim=pass"),
+                            std::string("\x00mx.example.net; dkim=pass", 26),
+                            std::string("\xc2\xa0mx.example.net; dkim=pass"),       // U+00A0
+                            std::string("\xe3\x80\x80MX.example.net.; dkim=pass"),  // U+3000
+                            std::string(" (c)\v(d (e))\fmx.example.net; dkim=pass"),
+                            std::string(" (\\) mx.example.net; dkim=pass"),  // "(\)" to SA
+                            std::string(" (\\)) mx.example.net; dkim=pass"),
+                            std::string(" \"\vmx.example.net\"; dkim=pass"),
+                            std::string(" mx.example.net\v; dkim=pass"),
+                            std::string(" mx.example.net\x80; dkim=pass")}) {
+    EXPECT_TRUE(is_own_field("Authentication-Results", value, ours)) << value;
+  }
+  for (std::string value : {std::string("\vdkim=pass header.d=mx.example.net"),
+                            std::string("\v(mx.example.net; dkim=pass"),
+                            std::string("\vother.example; mx.example.net; dkim=pass"),
+                            std::string("\vmx.example.net.evil.example; dkim=pass"),
+                            std::string("\v\"mx.example.net; dkim=pass")}) {
+    EXPECT_FALSE(is_own_field("Authentication-Results", value, ours)) << value;
+  }
+  // The strict reader (used for ARC-Authentication-Results) is unchanged.
+  EXPECT_EQ(extract_authserv_id("\vmx.example.net; dkim=pass"), std::nullopt);
 }
 
 TEST(AuthresOwnFields, SeveralOfOurIds) {

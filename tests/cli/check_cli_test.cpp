@@ -361,6 +361,95 @@ TEST_F(CheckCliFiles, ForgedFieldNumbersCountAuthenticationResultsFieldsOnly) {
   EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[1, 2]")) << j.dump();
 }
 
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Every line of `text` (ending in `line_end`) within RFC 5322's 998 octets (2.1.1).
+void expect_lines_within_998(const std::string& text, const std::string& line_end) {
+  for (std::size_t start = 0, end = 0; start < text.size(); start = end + line_end.size()) {
+    end = text.find(line_end, start);
+    if (end == std::string::npos) end = text.size();
+    EXPECT_LE(end - start, 998u) << text.substr(start, 120);
+  }
+}
+
+// The longest values the network can give, of the characters quoting doubles ('"' and '\\'):
+// a 500-octet MAIL FROM local part (it made a 1032-octet envelope-from= line), a HELO, a
+// permerror naming a 720-octet term. No line of either field passes 998 octets.
+TEST_F(CheckCliFiles, NoHeaderLineOver998Octets) {
+  std::string strings;  // master-file form: 120 '"\\' a string
+  for (int k = 0; k < 120; ++k) strings += "\\\"\\\\";
+  const std::string zone = write("long.zone", "$ORIGIN example.test.\n@ 300 IN TXT \"v=spf1 \" \"" +
+                                                  strings + "\" \"" + strings + "\" \"" + strings +
+                                                  "\"\n_dmarc 300 IN TXT \"v=DMARC1; p=reject\"\n");
+  const std::string path = write("m.eml", "From: a@example.test\r\nSubject: x\r\n\r\nbody\r\n");
+  std::string pairs;
+  for (int k = 0; k < 300; ++k) pairs += "\"\\";
+  const std::string args = "check --authserv-id mx.example.net --zone '" + zone +
+                           "' --ip 192.0.2.99 --helo " + shell_quote("h" + pairs) +
+                           " --mail-from " + shell_quote(std::string(500, '"') + "@example.test") +
+                           " '" + path + "'";
+  const CliRun text = run_cli(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_NE(text.out.find("\nReceived-SPF: permerror ("), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" envelope-from=\"\\\"\\\""), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" problem=\""), std::string::npos) << text.out;
+  expect_lines_within_998(text.out, "\n");
+  const auto j = json_of(run_cli(args + " --json"));
+  expect_lines_within_998(j["headers"]["authentication_results"], "\r\n");
+  expect_lines_within_998(j["headers"]["received_spf"], "\r\n");
+}
+
+// A forged field of ours behind a bare CR in another field (which Python's email package reads
+// as a field of its own) is reported by the field that holds it: its name and its number among
+// the fields of that name, 1-based in the text, 0-based in the JSON.
+TEST_F(CheckCliFiles, ForgedFieldBehindABareCrIsReported) {
+  const std::string path =
+      write("bare-cr.eml",
+            "From: alice@example.test\r\nX-Foo: 1\r\n"
+            "X-Foo: a\rAuthentication-Results: mx.example.net; dkim=pass header.d=example.test;"
+            " dmarc=pass header.from=example.test\r\nSubject: hi\r\n\r\nbody\r\n");
+  const std::string args = "check" + kCommon + kGoodEnvelope + " '" + path + "'";
+  const CliRun text = run_cli(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("\nforged Authentication-Results field (our authserv-id) hidden after a "
+                          "bare CR in X-Foo field #2: remove that field\n"),
+            std::string::npos)
+      << text.out;
+  const auto j = json_of(run_cli(args + " --json"));
+  EXPECT_EQ(j["hidden_authres_fields"], nlohmann::json::parse(R"([{"index": 1, "name": "X-Foo"}])"))
+      << j.dump();
+  EXPECT_TRUE(j["forged_authres_fields"].empty()) << j.dump();
+}
+
+// --our-name is taken in U-labels as in A-labels, as the HELO is: the same name sent either
+// way is a loop. A name that cannot be converted is a usage error, not a name nothing matches.
+TEST(CheckCli, OurNameInULabelsIsComparedAsALabels) {
+  const std::string base = "check --json" + kCommon +
+                           " --ip 192.0.2.99 --mail-from alice@example.test"
+                           " --our-name 'b\xc3\xbc"
+                           "cher.example'" +
+                           message("1-all-pass.eml");
+  for (const std::string helo : {"b\xc3\xbc"
+                                 "cher.example",
+                                 "xn--bcher-kva.example"}) {
+    const auto j = json_of(run_cli(base + " --helo '" + helo + "'"));
+    EXPECT_EQ(j["action"], "reject") << helo;
+    EXPECT_EQ(j["helo"]["loop"], true) << j.dump();
+    EXPECT_EQ(j["reply"]["text"], "HELO/EHLO names this host") << j.dump();
+  }
+  const CliRun bad = run_cli("check" + kCommon + kGoodEnvelope +
+                             " --our-name 'mx.b\xc3\xbc\xff.example'" + message("1-all-pass.eml"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_NE(bad.err.find("senderauth: --our-name: not a domain name in U-labels or A-labels: "),
+            std::string::npos)
+      << bad.err;
+}
+
 // Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
 // the two options that relax it.
 TEST_F(CheckCliFiles, UnusableAndSeveralFromAuthors) {

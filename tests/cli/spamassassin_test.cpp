@@ -66,5 +66,36 @@ TEST(SpamAssassin, ReusesOurSpfResultsAsWritten) {
   }
 }
 
+// SpamAssassin's AuthRes plugin reads the results of a trusted authserv-id from our field. Its
+// comment reader takes a backslash-escaped parenthesis for an opening one: a HELO such as
+// "mx(.attacker.example", written into the spf= comment as "mx\\(", made it drop the whole
+// field ("comment not ended"), dmarc=fail included. Our comments have no quoted-pairs.
+TEST(SpamAssassin, ReadsOurFieldWhateverTheHeloHolds) {
+  SENDERAUTH_NEED_PEER(spamassassin_usable(), "spamassassin (and unshare --net, as root)");
+  ScratchDir dir("senderauth-spamassassin-authres");
+  const std::string message = kDemo + "/messages/2-spoofed-from.eml";
+  for (const std::string helo : {"mx(.attacker.example", "mx).attacker.example",
+                                 "mx\\(.attacker.example", "mx((.attacker.example"}) {
+    SCOPED_TRACE(helo);
+    const CliRun checked =
+        run_cli("check --zone " + kDemo + "/zone/demo.zone --now 1795430000 --authserv-id " +
+                "mx.example.net --ip 203.0.113.66 --helo '" + helo +
+                "' --mail-from bounce@attacker.example " + message);
+    ASSERT_EQ(checked.exit_code, 0) << checked.err;
+    const std::string fields = checked.out.substr(0, checked.out.find("verdict:"));
+    ASSERT_NE(fields.find("dmarc=fail"), std::string::npos) << fields;
+    const std::string path = dir.write("in.eml", fields + read_file_bytes(message));
+    const std::string out =
+        run_shell("HOME=" + dir.path().string() + " unshare --net spamassassin -x -D authres" +
+                  " --cf='loadplugin Mail::SpamAssassin::Plugin::AuthRes'" +
+                  " --cf='authres_trusted_authserv mx.example.net' --cf='skip_rbl_checks 1'" +
+                  " --cf='use_bayes 0' -t < " + path + " 2>&1");
+    EXPECT_EQ(out.find("skipping header"), std::string::npos) << out;
+    EXPECT_NE(out.find("authres: results: arc=none dkim=none dmarc=fail iprev=pass spf="),
+              std::string::npos)
+        << out;
+  }
+}
+
 }  // namespace
 }  // namespace senderauth::testing

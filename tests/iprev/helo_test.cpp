@@ -112,6 +112,25 @@ TEST(HeloSyntax, ULabelsAreADomainInTheirALabels) {
                   .loop);
 }
 
+// An own name given in U-labels is compared as its A-labels, as the HELO is: the same name
+// sent either way is a loop. One that cannot be converted matches nothing.
+TEST(HeloLoop, OwnNameInULabelsMatchesEitherForm) {
+  HeloOptions ours = our_server();
+  ours.own_names.push_back(
+      "B\xC3\xBC"
+      "cher.example");
+  ours.own_names.push_back("\xFF.example");  // not UTF-8
+  for (const char* helo : {"b\xC3\xBC"
+                           "cher.example",
+                           "xn--bcher-kva.example", "XN--BCHER-KVA.EXAMPLE."}) {
+    HeloResult r = examine_helo(helo, kClient, ours);
+    EXPECT_TRUE(r.loop) << helo;
+    EXPECT_EQ(r.loop_reason, "HELO xn--bcher-kva.example is our own name") << helo;
+  }
+  EXPECT_FALSE(examine_helo("mail.xn--bcher-kva.example", kClient, ours).loop);
+  EXPECT_FALSE(examine_helo("example", kClient, ours).loop);
+}
+
 TEST(HeloLoop, OurNamesAndAddressesAndLocalhost) {
   const HeloOptions o = our_server();
   const char* loops[] = {"mx.receiver.example",
@@ -135,6 +154,29 @@ TEST(HeloLoop, OurNamesAndAddressesAndLocalhost) {
   const char* not_loops[] = {"sub.mx.receiver.example", "receiver.example.test", "[198.51.100.26]",
                              "localhost.example.test", "mail.example.test"};
   for (const char* helo : not_loops) EXPECT_FALSE(examine_helo(helo, kClient, o).loop) << helo;
+}
+
+// An IPv6 address in brackets without the "IPv6:" tag is invalid syntax (RFC 5321 4.1.3), but
+// it names that address, as the same address sent without brackets does: it counts for the
+// loop check ([2001:db8:25::25] is ours, [::1] from a remote client is loopback).
+TEST(HeloLoop, UntaggedIPv6LiteralStillNamesItsAddress) {
+  const HeloOptions o = our_server();
+  for (const char* helo : {"[2001:db8:25::25]", "[2001:DB8:25:0:0:0:0:25]", "[::1]",
+                           "[::ffff:198.51.100.25]", "[::ffff:127.0.0.1]"}) {
+    HeloResult r = examine_helo(helo, kClient, o);
+    EXPECT_EQ(r.syntax, HeloSyntax::invalid) << helo;
+    EXPECT_NE(r.problem.find("needs the \"IPv6:\" tag, e.g. [IPv6:"), std::string::npos)
+        << r.problem;
+    EXPECT_TRUE(r.loop) << helo;
+    EXPECT_TRUE(r.reject_recommended()) << helo;
+  }
+  HeloResult other = examine_helo("[2001:db8::99]", kClient, o);
+  EXPECT_FALSE(other.loop);
+  EXPECT_EQ(other.literal, ip("2001:db8::99"));
+  EXPECT_EQ(other.problem,
+            "an IPv6 address literal needs the \"IPv6:\" tag, e.g. [IPv6:2001:db8::99]");
+  // From a loopback client "[::1]" is local, as "[IPv6:::1]" is.
+  EXPECT_FALSE(examine_helo("[::1]", ip("::1"), o).loop);
 }
 
 // RFC 5321 4.1.3: Snum = 1*3DIGIT with a value up to 255, so an IPv4 literal may carry leading

@@ -156,6 +156,29 @@ TEST(Iprev, PtrNamesAreNormalisedDeduplicatedAndChecked) {
   EXPECT_EQ(bad.query_count(), 1u);
 }
 
+// A PTR target is kept only when it is a host name (RFC 1123: letters, digits, inner hyphens):
+// the name goes into the iprev comment of Authentication-Results, where a '(' from the reverse
+// zone ("mx(.evil.example") would open a comment SpamAssassin never sees closed, and SPF too
+// refuses a '\\' in a PTR target. Even one that resolves back to the client is passed over.
+TEST(Iprev, PtrTargetsThatAreNotHostNamesAreIgnored) {
+  for (const std::string name : {"mx(.evil.example", "mx).evil.example", "x\"y\\z.evil.example",
+                                 "a;b.evil.example", "-mx.evil.example", "mx-.evil.example"}) {
+    dns::ZoneResolver zone;
+    zone.add_ptr("7.113.0.203.in-addr.arpa", name);
+    zone.add_address(name, ip("203.0.113.7"));
+    IprevResult r = run(zone, ip("203.0.113.7"));
+    EXPECT_EQ(r.status, IprevStatus::fail) << name;
+    EXPECT_EQ(r.reason, "the PTR records of 203.0.113.7 name no valid host") << name;
+    EXPECT_TRUE(r.ptr_names.empty()) << name;
+    EXPECT_EQ(r.names_ignored, 1u) << name;
+    EXPECT_EQ(zone.query_count(), 1u) << name;  // no forward lookup
+  }
+  dns::ZoneResolver zone;
+  zone.add_ptr("7.113.0.203.in-addr.arpa", "Mx-1.evil.example.");
+  zone.add_address("mx-1.evil.example", ip("203.0.113.7"));
+  EXPECT_EQ(run(zone, ip("203.0.113.7")).verified_name, "mx-1.evil.example");
+}
+
 // Answers after a delay and records how many queries were in flight at once.
 class SlowResolver final : public dns::Resolver {
  public:

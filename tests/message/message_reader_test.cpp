@@ -15,7 +15,9 @@ class Collect final : public MessageSink {
   void on_headers(const HeaderList& h) override { headers = h, saw_headers++; }
   void on_body(std::string_view chunk) override { body.append(chunk), chunks++; }
   void on_end() override { ended = true; }
+  void on_field_after_error(const HeaderField& field) override { late.push_back(field.raw()); }
   HeaderList headers;
+  std::vector<std::string> late;  // the fields after a header section error
   std::string body;
   int saw_headers = 0;
   int chunks = 0;
@@ -244,6 +246,107 @@ TEST(MessageReader, RejectsFieldNamesOutsidePrintableAscii) {
   // Whitespace before the colon is the obsolete syntax, and every printable byte may be used.
   EXPECT_TRUE(parse_message("From \t: a@example.com\r\n\r\n").ok());
   EXPECT_TRUE(parse_message("X-!#$%&'*+-/=?^_`{|}~: 1\r\n\r\n").ok());
+}
+
+// After an error in the header section the rest of it is still scanned, leniently, and each
+// field there handed to the sink (a forged Authentication-Results field below a line without a
+// colon must still be found), up to the empty line: the body is not read as fields. The same
+// whatever the chunks, and with bare LF line ends.
+TEST(MessageReader, RestOfAnUnreadableHeaderSectionIsScanned) {
+  struct Case {
+    std::string message;
+    ReaderLimits limits;
+    std::vector<std::string> fields;  // read before the error
+    std::vector<std::string> late;    // handed on after it
+    std::string reason;
+  };
+  ReaderLimits two_fields;
+  two_fields.max_header_fields = 2;
+  ReaderLimits small_field;
+  small_field.max_field_bytes = 24;
+  ReaderLimits small_section;
+  small_section.max_header_bytes = 30;
+  const std::vector<Case> cases = {
+      {"From: a\r\nFoo bar\r\n folded: x\r\nAuthentication-Results: mx; dkim=pass\r\n\tmore\r\n"
+       "X: 1\r\n\r\nAuthentication-Results: in the body\r\n",
+       {},
+       {"From: a\r\n"},
+       {"Authentication-Results: mx; dkim=pass\r\n\tmore\r\n", "X: 1\r\n"},
+       "without a colon"},
+      {"From: a\r\nX\x80Y: z\r\nA : 1\r\n\r\n",
+       {},
+       {"From: a\r\n"},
+       {"X\x80Y: z\r\n", "A : 1\r\n"},
+       "byte 0x80"},
+      {"A: 1\r\nB: 2\r\nC: 3\r\n c\r\nD: 4\r\n\r\nE: 5\r\n",
+       two_fields,
+       {"A: 1\r\n", "B: 2\r\n"},
+       {"C: 3\r\n c\r\n", "D: 4\r\n"},
+       "more than 2 header fields"},
+      {"A: 1\r\nB: 2\r\nC: 3\r\n\r\nE: 5\r\n",
+       two_fields,
+       {"A: 1\r\n", "B: 2\r\n"},
+       {"C: 3\r\n"},
+       "more than 2 header fields"},
+      {"A: 1\r\nSubject: 0123456789\r\n 0123456789\r\n more\r\nB: 2\r\n\r\n",
+       small_field,
+       {"A: 1\r\n"},
+       {"Subject: 0123456789\r\n 01\r\n", "B: 2\r\n"},
+       "header field larger than 24"},
+      {"A: 0123456789\r\nB: 0123456789\r\nC: 1\r\n\r\n",
+       small_section,
+       {"A: 0123456789\r\n"},
+       {"B: 0123456789\r\n", "C: 1\r\n"},
+       "larger than 30"},
+      {" x: 1\r\n y\r\nA: 2\r\n\r\n", {}, {}, {"A: 2\r\n"}, "starts with a continuation"},
+      {"Foo\r\nA: 1\r\n b", {}, {}, {"A: 1\r\n b\r\n"}, "without a colon"},
+      {"Foo\nA: 1\n b\nC:\r\r\n\nD: body\n",
+       {},
+       {},
+       {"A: 1\r\n b\r\n", "C:\r\r\n"},
+       "without a colon"},
+  };
+  for (const Case& c : cases) {
+    for (std::size_t chunk : {1u, 2u, 3u, 7u, 4096u}) {
+      Collect sink;
+      MessageReader reader(&sink, c.limits);
+      std::string reason;
+      for (std::size_t i = 0; i < c.message.size(); i += chunk) {
+        auto r = reader.feed(std::string_view(c.message).substr(i, chunk));
+        if (!r.ok() && reason.empty()) reason = r.reason();
+      }
+      auto end = reader.finish();
+      ASSERT_FALSE(end.ok()) << c.message;
+      EXPECT_NE(end.reason().find(c.reason), std::string::npos) << end.reason();
+      EXPECT_EQ(reason.empty() ? end.reason() : reason, end.reason());
+      std::vector<std::string> fields;
+      for (const auto& f : reader.headers()) fields.push_back(f.raw());
+      EXPECT_EQ(fields, c.fields) << c.message << " in chunks of " << chunk;
+      EXPECT_EQ(sink.late, c.late) << c.message << " in chunks of " << chunk;
+      EXPECT_EQ(sink.saw_headers, 0);
+      EXPECT_TRUE(sink.body.empty());
+      EXPECT_FALSE(sink.ended);
+      EXPECT_FALSE(reader.salvaging());
+    }
+  }
+}
+
+// Only the field being scanned is kept, cut at the field size limit; a line of any length
+// without a line end does not grow it.
+TEST(MessageReader, ScanAfterAnErrorKeepsOneBoundedField) {
+  ReaderLimits limits;
+  limits.max_field_bytes = 64;
+  Collect sink;
+  MessageReader reader(&sink, limits);
+  EXPECT_FALSE(reader.feed("Foo\r\nX-Long: ").ok());
+  EXPECT_TRUE(reader.salvaging());
+  for (int i = 0; i < 1000; ++i) EXPECT_FALSE(reader.feed(std::string(1000, 'a')).ok());
+  EXPECT_FALSE(reader.feed("\r\nAuthentication-Results: mx; none\r\n\r\nbody").ok());
+  EXPECT_FALSE(reader.salvaging());
+  EXPECT_FALSE(reader.finish().ok());
+  ASSERT_EQ(sink.late.size(), 2u);
+  EXPECT_EQ(sink.late[0], "X-Long: " + std::string(56, 'a') + "\r\n");
+  EXPECT_EQ(sink.late[1], "Authentication-Results: mx; none\r\n");
 }
 
 TEST(MessageReader, ParseMessageConvenience) {

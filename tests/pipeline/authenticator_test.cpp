@@ -811,6 +811,106 @@ TEST_F(AuthenticatorTest, ForgedAuthenticationResultsAreFound) {
   EXPECT_EQ(v.action, Action::reject);
 }
 
+// A header section that cannot be read (a line without a colon, a field name with an 8-bit
+// byte, more than 1000 fields, a field over 64 KiB) ends the reader's work, but forged fields
+// below the point where it stopped are still found: the rest of the section is scanned for
+// them, numbered among all the Authentication-Results fields from the top. Not the body's. The
+// verdict is what it was: rejected as unreadable, unless that is not enforced; the same for an
+// authenticated submitter, whole or streamed a byte at a time.
+TEST_F(AuthenticatorTest, ForgedFieldsBelowAnUnreadableHeaderLineAreFound) {
+  const std::string ours =
+      "Authentication-Results: mx.example.net; dkim=pass header.d=example.test"
+      "; dmarc=pass header.from=example.test\r\n";
+  const std::string other = "Authentication-Results: other.example; spf=pass\r\n";
+  const std::string rest = "From: alice@example.test\r\nSubject: hi\r\n\r\nbody\r\n" + ours;
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "X-Pad: " + std::to_string(i) + "\r\n";
+  const std::string huge =
+      "Authentication-Results: mx.example.net; dkim=pass (" + std::string(70000, 'x') + ")\r\n";
+  struct Case {
+    std::string message;
+    std::vector<std::size_t> forged;
+  };
+  const std::vector<Case> cases = {
+      {ours + other + "Foo bar\r\n" + ours + other + ours + rest, {0, 2, 4}},
+      {other + "X\x80Y: z\r\n" + ours + rest, {1}},
+      {many + ours + rest, {0}},
+      {other + many + "Authentication-Results:\v mx.example.net; dkim=pass\r\n" + rest, {1}},
+      {other + huge + other + ours + rest, {1, 3}},
+      {other + "Foo\r\n" + ours, {1}},  // the input ends in the header section
+  };
+  for (const Case& c : cases) {
+    const std::string label = c.message.substr(0, 120);
+    policy_.reject_unusable_from = true;
+    Verdict v = check(good_envelope(), c.message);
+    EXPECT_EQ(v.forged_authres_fields, c.forged) << label;
+    EXPECT_EQ(v.action, Action::reject) << label;
+    ASSERT_TRUE(v.dmarc) << label;
+    EXPECT_EQ(v.dmarc->from_problem, dmarc::FromProblem::header_unreadable) << label;
+
+    policy_.reject_unusable_from = false;
+    v = check(good_envelope(), c.message);
+    EXPECT_EQ(v.forged_authres_fields, c.forged) << label;
+    EXPECT_EQ(v.action, Action::accept) << label;
+
+    Envelope submitter = attacker_envelope();
+    submitter.authenticated_user = "alice";
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{65536}}) {
+      for (const Envelope& e : {good_envelope(), submitter}) {
+        Authenticator authenticator(zone_, policy_);
+        asio::io_context io;
+        auto streamed = [&]() -> asio::awaitable<Verdict> {
+          MessageCheck check(authenticator, e);
+          co_await check.start_envelope_checks();
+          for (std::size_t i = 0; i < c.message.size(); i += chunk) {
+            check.feed(std::string_view(c.message).substr(i, chunk));
+          }
+          co_return co_await check.finish();
+        };
+        EXPECT_EQ(dns::run_sync(io, streamed()).forged_authres_fields, c.forged)
+            << label << " in chunks of " << chunk;
+      }
+    }
+  }
+}
+
+// An Authentication-Results field with our authserv-id after a bare CR inside another field
+// ("X-Foo: a<CR>Authentication-Results: mx.example.net; ...") is one to a reader that ends
+// lines at a bare CR (Python's email package; python3-authres then reads dkim=pass and
+// dmarc=pass from it). No index among the Authentication-Results fields names it: the field
+// that holds it is reported, by name and index among the fields of that name, to be removed.
+// Only ours; one inside a field already reported forged is not reported twice.
+TEST_F(AuthenticatorTest, ForgedFieldBehindABareCrIsReported) {
+  const std::string ours = "Authentication-Results: mx.example.net; dkim=pass; dmarc=pass";
+  const std::string message =
+      "X-Foo: first\r\n"
+      "x-foo: a\r" +
+      ours +
+      "\r\n"
+      "Authentication-Results: other.example; none\rAuthentication-Results:\vmx.example.net;"
+      " dmarc=pass\r\n"
+      "Authentication-Results: mx.example.net; none\r" +
+      ours +
+      "\r\n"
+      "X-Bar: a\rAuthentication-Results: other.example; dkim=pass\r\n"
+      "X-Baz: a\r\n " +
+      ours + "\r\n" + demo_message("1-all-pass.eml");
+  const std::vector<FieldPosition> hidden{{"x-foo", 1}, {"Authentication-Results", 0}};
+  Verdict v = check(good_envelope(), message);
+  EXPECT_EQ(v.forged_authres_fields, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(v.hidden_authres_fields, hidden);
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+
+  Envelope submitter = attacker_envelope();
+  submitter.authenticated_user = "alice";
+  v = check(submitter, message);
+  EXPECT_TRUE(v.skipped);
+  EXPECT_EQ(v.hidden_authres_fields, hidden);
+
+  v = check(good_envelope(), demo_message("1-all-pass.eml"));
+  EXPECT_TRUE(v.hidden_authres_fields.empty());
+}
+
 // A From field a lenient reader still shows as example.test, which DMARC cannot judge: refused
 // by default (LocalPolicy::reject_unusable_from), only recorded when that is off.
 TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {

@@ -101,6 +101,57 @@ TEST_F(SpfCli, ReceivedSpfHeader) {
       << r.out;
 }
 
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// No line of the field may pass RFC 5322's 998 octets (2.1.1), whatever the values: quoting
+// doubles a value of '"' and '\\' (a 500-octet MAIL FROM local part of quotes made a 1032-octet
+// envelope-from= alone), so values are cut after quoting, and a field longer than one line allows
+// is folded. A field that fits stays on one line (ReceivedSpfHeader).
+TEST_F(SpfCli, ReceivedSpfLinesStayWithin998Octets) {
+  // A record with a 720-octet term of quotes and backslashes: a permerror naming it.
+  std::string strings;  // in master-file form, three strings of 120 '\"\\' each
+  for (int k = 0; k < 120; ++k) strings += "\\\"\\\\";
+  const std::string record = " \"" + strings + "\" \"" + strings + "\" \"" + strings + "\"";
+  std::ofstream(zone, std::ios::app) << "bad 300 IN TXT \"v=spf1 \"" << record << "\n";
+  std::string pairs;
+  for (int k = 0; k < 300; ++k) pairs += "\"\\";
+  const std::string args = "spf --ip 192.0.2.7 --zone " + zone + " --helo " +
+                           shell_quote("h" + pairs) + " --mail-from " +
+                           shell_quote(std::string(500, '"') + "@bad.example.com") +
+                           " --receiver " + shell_quote("r" + pairs) + " --received-spf";
+  CliRun text = run(args);
+  ASSERT_EQ(text.status, 0) << text.out;
+  const std::size_t at = text.out.find("\nReceived-SPF: permerror (");
+  ASSERT_NE(at, std::string::npos) << text.out;
+  const std::string field = text.out.substr(at + 1);
+  for (const std::string key : {"envelope-from=\"\\\"", "helo=\"h\\\"", "receiver=\"r\\\"",
+                                "problem=\"", "client-ip=192.0.2.7;"}) {
+    EXPECT_NE(field.find(key), std::string::npos) << key << "\n" << field;
+  }
+  std::size_t lines = 0;
+  for (std::size_t start = 0, end; start < field.size(); start = end + 1, ++lines) {
+    end = field.find('\n', start);
+    EXPECT_LE(end - start, 998u) << field;
+    if (start > 0) {
+      EXPECT_EQ(field[start], ' ') << field;  // folded, not broken
+    }
+  }
+  EXPECT_GT(lines, 1u);
+
+  CliRun json = run(args + " --json");
+  ASSERT_EQ(json.status, 0) << json.out;
+  const std::string folded = nlohmann::json::parse(json.out)["received_spf"];
+  for (std::size_t start = 0, end = 0; end != std::string::npos; start = end + 2) {
+    end = folded.find("\r\n", start);
+    EXPECT_LE((end == std::string::npos ? folded.size() : end) - start, 998u) << folded;
+  }
+  EXPECT_NE(folded.find("\r\n "), std::string::npos) << folded;
+}
+
 // A UTF-8 MAIL FROM comes from an SMTPUTF8 session: Received-SPF keeps it (RFC 6531).
 TEST_F(SpfCli, ReceivedSpfKeepsAUtf8Sender) {
   CliRun r = run(base("192.0.2.7") + " --mail-from 'j\xc3\xb6rg@example.com' --received-spf");

@@ -54,7 +54,8 @@ std::string quote_value(std::string_view text);
 // is a dot-atom or a quoted-string, and quotes only the local part when it is neither
 // ("a;b"@example.com), so that an address stays an address.
 std::string quote_pvalue(std::string_view text);
-// The inside of "( )": parentheses and backslashes escaped.
+// The inside of "( )", with no quoted-pair: parentheses that pair up kept, one that does not
+// turned into '[' or ']', a backslash into '/' (append_comment_text() in core/header_text.hpp).
 std::string escape_comment(std::string_view text);
 
 }  // namespace senderauth::authres

@@ -18,6 +18,10 @@ bool is_authres_field_name(std::string_view field_name);
 // True when `field_name` is Authentication-Results (case-insensitive) and the field's
 // authserv-id equals one of `our_ids` (ASCII case-insensitive, a trailing dot ignored). The
 // rest of the field is not parsed: a field that names us but is otherwise garbage is ours too.
+// The id is looked for more leniently than RFC 8601 (and parse_authres()) read it, as the
+// first token after any bytes that cannot start one (a vertical tab, a form feed, 8-bit
+// bytes...) and comments, whether a backslash in a comment escapes or not: other readers skip
+// such bytes, and a field they take for ours must not pass here as someone else's.
 bool is_own_field(std::string_view field_name, std::string_view field_value,
                   const std::vector<std::string>& our_ids);
 

@@ -44,7 +44,9 @@ std::string_view to_string(HeloSyntax syntax);
 std::string_view to_string(HeloAddressMatch match);
 
 struct HeloOptions {
-  std::vector<std::string> own_names;    // our host names (the HELO we send ourselves, MX names)
+  // Our host names (the HELO we send ourselves, MX names), in A-labels or U-labels: a HELO is
+  // compared as its A-labels, and so is a name here (one that cannot be converted matches none).
+  std::vector<std::string> own_names;
   std::vector<IpAddress> own_addresses;  // our listening addresses
   bool resolve = true;                   // look the name up to compare with the client
   bool loopback_may_say_localhost = true;

@@ -50,6 +50,13 @@ inline constexpr std::size_t kSingleInstanceFieldCount = std::size(kSingleInstan
 // kSingleInstanceFieldCount when it may appear any number of times.
 std::size_t single_instance_field(std::string_view name);
 
+// The values of the fields named `name` (ASCII case-insensitive) that start inside `field`
+// right after a bare CR (one no LF follows), as a reader that ends lines at a bare CR reads
+// them: "X-Pad: a\rFrom: Bank <user@bank.test>\r..." shows Python's email package a From field.
+// A value runs to a line break that no space or tab follows. Empty for a field without a bare
+// CR, which is all a field costs that has none: one scan for a CR.
+std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name);
+
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
 

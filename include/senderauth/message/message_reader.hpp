@@ -8,7 +8,9 @@
 // A first line "From " (mbox separator) is skipped, but not "From :" (a From field in the
 // obsolete syntax with whitespace before the colon). A header line with no colon, or whose
 // field name is not printable US-ASCII (RFC 5322 2.2: no NUL, space or 8-bit byte inside it),
-// ends the header section with an error, as does exceeding a limit.
+// ends the header section with an error, as does exceeding a limit. The rest of such a header
+// section is still scanned, leniently and without being kept, for the fields a sink may want to
+// see all the same (MessageSink::on_field_after_error()).
 #pragma once
 
 #include <cstddef>
@@ -38,6 +40,14 @@ class MessageSink {
   virtual void on_headers(const HeaderList& headers) { (void)headers; }
   virtual void on_body(std::string_view chunk) = 0;
   virtual void on_end() {}
+  // After the header section turned out unreadable (the reader's error): each field from where
+  // the reader stopped to the section's empty line (or the end of input), one at a time, not
+  // kept. Read leniently: a line that does not start with a space or tab and has a colon starts
+  // a field, whatever its name holds, and the lines that start with one continue it. The field
+  // the error interrupted comes first when it had begun (a field over the size limit, the one
+  // over the field count). A field over ReaderLimits::max_field_bytes comes cut to that size.
+  // Neither on_headers() nor the body follow.
+  virtual void on_field_after_error(const HeaderField& field) { (void)field; }
 };
 
 // Forwards to several sinks in order (e.g. DKIM and ARC verifiers over one reading).
@@ -48,6 +58,7 @@ class FanoutSink final : public MessageSink {
   void on_headers(const HeaderList& headers) override;
   void on_body(std::string_view chunk) override;
   void on_end() override;
+  void on_field_after_error(const HeaderField& field) override;
 
  private:
   std::vector<MessageSink*> sinks_;
@@ -57,27 +68,37 @@ class MessageReader {
  public:
   explicit MessageReader(MessageSink* sink = nullptr, ReaderLimits limits = {});
 
-  // Feeds the next bytes. After an error further input is ignored and the error repeated.
+  // Feeds the next bytes. After an error the error is repeated, and further input is ignored
+  // once the rest of the header section has been scanned (salvaging()).
   Result<void> feed(std::string_view chunk);
   // End of input: completes a header section that had no blank line, flushes the body.
   Result<void> finish();
 
   bool headers_complete() const { return state_ == State::body || state_ == State::done; }
+  // After an error in the header section, until its end: the rest is still scanned, its fields
+  // handed to MessageSink::on_field_after_error(), so input is still worth feeding.
+  bool salvaging() const { return state_ == State::salvage; }
   const HeaderList& headers() const { return headers_; }
   // In CRLF form; as received where the sink reads bare LFs itself.
   std::uint64_t body_bytes() const { return body_bytes_; }
   std::uint64_t header_bytes() const { return header_bytes_; }
 
  private:
-  enum class State : std::uint8_t { start, headers, body, done, failed };
+  enum class State : std::uint8_t { start, headers, body, done, salvage, failed };
   Result<void> feed_chunk(std::string_view chunk);
   // One line, CRLF included; `in_chunk`: it lies in the chunk being fed (not in line_).
   Result<void> header_line(std::string_view line, bool in_chunk);
-  Result<void> close_field();
+  // `unread`: as for fail_headers(), should the field count be exceeded.
+  Result<void> close_field(std::string_view unread);
   void keep_field_bytes();  // field_in_chunk_ copied into field_ before its chunk goes away
   void end_headers();
   void emit_body(std::string_view bytes);
   Result<void> fail(std::string reason);
+  // An error in the header section: `unread`, the bytes of the line being read that the field
+  // being collected does not hold already, and what follows are scanned by salvage().
+  Result<void> fail_headers(std::string reason, std::string_view unread);
+  void salvage(std::string_view bytes);
+  void end_salvaged_field();
 
   MessageSink* sink_;
   ReaderLimits limits_;
@@ -94,6 +115,11 @@ class MessageReader {
   std::uint64_t body_bytes_ = 0;
   std::uint64_t header_bytes_ = 0;
   std::string error_;
+  // State::salvage: the field being scanned (at most max_field_bytes of it), and the line being
+  // scanned: its length so far (LF excluded) and first byte.
+  std::string salvage_field_;
+  std::size_t salvage_line_ = 0;
+  char salvage_line_first_ = 0;
 };
 
 // Reads a whole message held in memory (tests, CLI): headers and the body as one string.

@@ -31,6 +31,14 @@ struct SmtpReply {
   std::string text;      // human text, no CR/LF or other control characters
 };
 
+// One header field, as an MTA addresses it: its name (as written) and its 0-based index among
+// the fields of that name (ASCII case-insensitive), top to bottom.
+struct FieldPosition {
+  std::string name;
+  std::size_t index = 0;
+  friend bool operator==(const FieldPosition&, const FieldPosition&) = default;
+};
+
 struct Verdict {
   Action action = Action::accept;
   std::string reason;  // why this action, one line for logs (no control characters)
@@ -56,6 +64,12 @@ struct Verdict {
   // should remove (RFC 8601 5). 0-based indexes, top to bottom, among the
   // Authentication-Results fields only (authres::find_own_fields()).
   std::vector<std::size_t> forged_authres_fields;
+  // Fields that hide an Authentication-Results field carrying our authserv-id behind a bare CR
+  // ("X-Foo: a\rAuthentication-Results: <our id>; dmarc=pass ..."), which a reader ending lines
+  // at a bare CR (Python's email package) takes for one of ours, and which no index among the
+  // Authentication-Results fields can name: the MTA should remove the field that holds it.
+  // Each field once, top to bottom; not those listed in forged_authres_fields already.
+  std::vector<FieldPosition> hidden_authres_fields;
 };
 
 }  // namespace senderauth::pipeline

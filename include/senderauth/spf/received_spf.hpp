@@ -25,9 +25,11 @@ std::string format_authres_spf(const SpfResult& result);
 // Building blocks, exposed for tests and other header writers.
 std::string sanitize_header_text(std::string_view text, std::size_t max_length = 512,
                                  bool utf8 = false);
-// dot-atom when the value is one, otherwise a quoted-string with \" and \\ escaped.
+// dot-atom when the value is one, otherwise a quoted-string with \" and \\ escaped, cut so that
+// it takes at most 512 octets written (the values of format_received_spf() are written so too).
 std::string header_value(std::string_view text, bool utf8 = false);
-// Text fit inside "( )": parentheses and backslashes escaped.
+// Text fit inside "( )", with no quoted-pair: parentheses that pair up kept, one that does not
+// turned into '[' or ']', a backslash into '/' (append_comment_text()).
 std::string comment_text(std::string_view text, bool utf8 = false);
 
 }  // namespace senderauth::spf
