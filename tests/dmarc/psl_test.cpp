@@ -133,13 +133,16 @@ TEST(Psl, DebianListLoadsInBothForms) {
   }
 }
 
-// libpsl loads any readable file; one without rules would make every TLD a public suffix
-// (its default rule "*"), and bank.co.uk's organisational domain co.uk.
+// libpsl loads any readable file, markup lines as rules, and one without rules falls back on
+// its default rule "*": every TLD a public suffix, and bank.co.uk's organisational domain
+// co.uk. A list of our own for .test names (tests/dmarc/interop_test.cpp) is fine.
 TEST(Psl, FileWithoutRulesIsRefused) {
   const auto dir = std::filesystem::temp_directory_path();
   const std::pair<const char*, const char*> files[] = {
       {"senderauth-psl-html.dat", "<html><body>404 Not Found</body></html>\n"},
       {"senderauth-psl-comments.dat", "// ===BEGIN ICANN DOMAINS===\n// ac : https://x\n"},
+      {"senderauth-psl-passwd.dat", "root:x:0:0:root:/root:/bin/bash\n"},
+      {"senderauth-psl-half.dat", "// list\ncom\nco.uk\n<p>cut here</p>\n"},
   };
   for (const auto& [name, text] : files) {
     const auto path = (dir / name).string();
@@ -150,6 +153,12 @@ TEST(Psl, FileWithoutRulesIsRefused) {
     EXPECT_NE(list.reason().find("not a public suffix list"), std::string::npos) << list.reason();
     EXPECT_NE(list.reason().find(path), std::string::npos) << list.reason();
   }
+  const auto own = (dir / "senderauth-psl-own.dat").string();
+  std::ofstream(own) << "// for tests\ntest\n*.wild.test\n!x.wild.test\nb\xc3\xbc.test\n";
+  auto list = PublicSuffixList::load(own);
+  std::filesystem::remove(own);
+  ASSERT_TRUE(list.ok()) << list.reason();
+  EXPECT_EQ((*list)->organizational_domain("a.b.example.test"), "example.test");
 }
 
 TEST(Psl, MissingFileIsAnError) {
