@@ -9,6 +9,14 @@ SingleInstanceCounts count_single_instance_fields(const message::HeaderList& hea
   for (const auto& h : headers) {
     const std::size_t i = message::single_instance_field(h.name());
     if (i < counts.size()) ++counts[i];
+    // "X-Pad: a\rSubject: ..." shows a reader that ends lines at a bare CR (Python's email
+    // package) one more Subject, which no h= entry names: an unsigned copy, counted as
+    // message::from_field_values() counts a From hidden that way.
+    if (!message::has_bare_cr(h)) continue;
+    for (std::size_t n = 0; n < counts.size(); ++n) {
+      counts[n] += static_cast<std::uint32_t>(
+          message::values_behind_bare_cr(h, message::kSingleInstanceFields[n]).size());
+    }
   }
   return counts;
 }

@@ -101,6 +101,14 @@ std::optional<std::string> field_at(std::string_view raw, std::size_t at, std::s
 
 }  // namespace
 
+bool has_bare_cr(const HeaderField& field) {
+  const std::string& raw = field.raw();
+  for (std::size_t cr = raw.find('\r'); cr != std::string::npos; cr = raw.find('\r', cr + 1)) {
+    if (cr + 1 == raw.size() || raw[cr + 1] != '\n') return true;
+  }
+  return false;
+}
+
 std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name) {
   std::vector<std::string> out;
   const std::string& raw = field.raw();

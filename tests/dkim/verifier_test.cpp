@@ -184,6 +184,28 @@ TEST_F(Verifier, UnsignedCopyOfASingleInstanceFieldIsPolicy) {
   EXPECT_EQ(verify(added)[0].reason, "body hash did not verify");
 }
 
+// "X-Pad: a\rSubject: ..." on top: a reader that ends lines at a bare CR (Python's email
+// package) shows that Subject, and no h= entry names it: an unsigned copy as much as a Subject
+// field of its own. A bare CR not followed by a field name, or one before the LF, is nothing.
+TEST_F(Verifier, SingleInstanceFieldHiddenBehindABareCrIsAnUnsignedCopy) {
+  auto c = config(test::rsa_key());
+  c.headers = {"from", "to", "subject", "date"};
+  c.oversign = {};
+  std::string m = sign({c});
+  std::string hidden = m;
+  hidden.insert(0, "X-Pad: a\rSubject: Your account is locked\r\n");
+  auto r = verify(hidden);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 2 Subject fields, 1 signed: readers may show an unsigned copy (RFC "
+            "6376 8.15)");
+  for (const char* harmless : {"X-Pad: a\rb: c\r\n", "X-Pad: a\r\r\n", "X-Pad: a\rno colon\r\n"}) {
+    std::string other = m;
+    other.insert(0, harmless);
+    EXPECT_EQ(verify(other)[0].status, DkimStatus::pass) << harmless;
+  }
+}
+
 // A DER SEQUENCE of INTEGERs, each given as big-endian bytes (the PKCS#1 key structures).
 std::string der_integers(const std::vector<std::string>& integers) {
   auto der_length = [](std::size_t n) {

@@ -56,6 +56,8 @@ std::size_t single_instance_field(std::string_view name);
 // A value runs to a line break that no space or tab follows. Empty for a field without a bare
 // CR, which is all a field costs that has none: one scan for a CR.
 std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name);
+// Whether `field` holds a bare CR (one no LF follows), behind which another field may start.
+bool has_bare_cr(const HeaderField& field);
 
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
