@@ -9,13 +9,33 @@
 namespace senderauth::arc {
 namespace {
 
-bool trusted_match(std::string_view sealer, std::string_view entry) {
+// The domain an entry names, and whether it stands for the domain's subdomains ("." or "*."
+// before it).
+struct SealerEntry {
+  std::string_view domain;
+  bool subdomains = false;
+};
+
+SealerEntry split_entry(std::string_view entry) {
+  SealerEntry split;
   if (entry.starts_with("*.")) entry.remove_prefix(1);
   if (entry.starts_with(".")) {
     entry.remove_prefix(1);
-    return !domain_equal(sealer, entry) && domain_is_subdomain_of(sealer, entry);
+    split.subdomains = true;
   }
-  return !entry.empty() && domain_equal(sealer, entry);
+  split.domain = entry;
+  return split;
+}
+
+// An entry that names no domain matches nothing: "*." or "." alone would stand for every
+// subdomain of the root, that is every sealer.
+bool trusted_match(std::string_view sealer, std::string_view entry) {
+  if (!check_trusted_sealer(entry)) return false;
+  const SealerEntry split = split_entry(entry);
+  if (split.subdomains) {
+    return !domain_equal(sealer, split.domain) && domain_is_subdomain_of(sealer, split.domain);
+  }
+  return domain_equal(sealer, split.domain);
 }
 
 bool is_trusted(std::string_view sealer, const std::vector<std::string>& trusted) {
@@ -97,6 +117,21 @@ ForwarderOverride refuse(const ArcSetReport& set, std::string_view why) {
 }
 
 }  // namespace
+
+Result<void> check_trusted_sealer(std::string_view entry) {
+  const SealerEntry split = split_entry(entry);
+  if (split.subdomains && (split.domain.empty() || split.domain == ".")) {
+    return make_error("'" + std::string(entry) +
+                      "' names no domain after the wildcard: it would trust every sealer");
+  }
+  DomainSyntax syntax;
+  syntax.ldh_only = true;  // letters, digits, '-' and '_': what a sealer's d= can hold
+  if (auto domain = parse_domain(split.domain, syntax); !domain) {
+    return make_error("'" + std::string(entry) + "' is not a domain name (" + domain.reason() +
+                      ")");
+  }
+  return {};
+}
 
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              std::string_view from_domain,

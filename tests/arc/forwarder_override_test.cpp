@@ -58,6 +58,26 @@ TEST(ForwarderOverride, SubdomainEntries) {
   EXPECT_FALSE(decide(chain({set(1, "evilexample.org")}), {".example.org"}).applies);
 }
 
+// "*." or "." alone names the root, under which every sealer is: such an entry, or any that is
+// not a domain name, trusts nobody (the command line refuses it outright).
+TEST(ForwarderOverride, EntryThatNamesNoDomainTrustsNobody) {
+  const ArcResult c = chain({set(1, "mx.attacker.example")});
+  for (const std::string entry : {"*.", ".", "..", "*..", "*", "*.*.example", "mx attacker.example",
+                                  "*.mx.attacker..example"}) {
+    EXPECT_FALSE(decide(c, {entry}).applies) << entry;
+    EXPECT_FALSE(check_trusted_sealer(entry).ok()) << entry;
+  }
+  EXPECT_EQ(check_trusted_sealer("*.").reason(),
+            "'*.' names no domain after the wildcard: it would trust every sealer");
+  EXPECT_EQ(check_trusted_sealer("lists..example").reason(),
+            "'lists..example' is not a domain name (empty label (\"..\") in domain name)");
+  for (const std::string entry : {"mx.attacker.example", "MX.Attacker.Example.", ".example",
+                                  "*.attacker.example", "_arc.example"}) {
+    EXPECT_TRUE(check_trusted_sealer(entry).ok()) << entry;
+  }
+  EXPECT_TRUE(decide(c, {"*.attacker.example"}).applies);
+}
+
 TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   const std::vector<std::string> trusted = {"lists.example.org"};
   EXPECT_FALSE(trusted_forwarder_override(false, chain(), "example.com", trusted).applies);

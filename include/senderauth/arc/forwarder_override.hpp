@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "senderauth/arc/arc_result.hpp"
+#include "senderauth/core/result.hpp"
 
 namespace senderauth::arc {
 
@@ -21,6 +22,12 @@ struct ForwarderOverride {
   std::string trusted_sealer;  // the trusted sealing domain vouched for (or refused)
   std::string comment;         // human words for logs and the report's comment
 };
+
+// Whether `entry` can be a trusted-sealer entry: a domain name in A-labels (letters, digits,
+// '-', '_'; one trailing dot allowed), optionally after "." or "*." (its subdomains). "*." or
+// "." alone is refused: it would stand for every subdomain of the root, so every sealer. An
+// entry that is refused here matches no sealer.
+Result<void> check_trusted_sealer(std::string_view entry);
 
 // Pure: no DNS, no clock. `chain` is the verifier's result; `from_domain` the author domain
 // DMARC judged (A-labels). `trusted` entries match a sealing domain (ARC-Seal d=) exactly
