@@ -152,11 +152,11 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
     return decision;
   }
   if (sets.verified == nullptr) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
-  if (refuse_unsigned_duplicates && !chain.unsigned_duplicates.empty()) {
-    const bool newest = sets.verified->instance == chain.instances;
-    return refuse(*sets.verified, std::string(newest ? "its" : "the newest") +
-                                      " ARC-Message-Signature leaves a copy unsigned (" +
-                                      chain.unsigned_duplicates + "; RFC 6376 8.15)");
+  // What the vouching set's own AMS covers: a newer set (any hop may add one) that signs a
+  // field added on top says nothing of what the trusted sealer saw.
+  if (refuse_unsigned_duplicates && !sets.verified->unsigned_duplicates.empty()) {
+    return refuse(*sets.verified, "its ARC-Message-Signature leaves a copy unsigned (" +
+                                      sets.verified->unsigned_duplicates + "; RFC 6376 8.15)");
   }
   if (auto why = dmarc_not_vouched(*sets.verified, from_domain)) {
     return refuse(*sets.verified, *why);

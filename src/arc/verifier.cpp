@@ -230,8 +230,15 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
     co_return result;
   }
   result.sets[n - 1].ams_valid = true;
-  result.unsigned_duplicates = dkim::describe_unsigned_duplicates(
-      s.sets[n - 1].ams.signed_headers, dkim::count_single_instance_fields(s.headers));
+  // What each verifying AMS leaves unsigned: a trusted sealer's set vouches only for what its
+  // own h= covers, whichever set is the newest.
+  const dkim::SingleInstanceCounts field_counts = dkim::count_single_instance_fields(s.headers);
+  auto note_unsigned_duplicates = [&](std::size_t k) {
+    result.sets[k].unsigned_duplicates =
+        dkim::describe_unsigned_duplicates(s.sets[k].ams.signed_headers, field_counts);
+  };
+  note_unsigned_duplicates(n - 1);
+  result.unsigned_duplicates = result.sets[n - 1].unsigned_duplicates;
 
   // Step 5: oldest-pass.
   result.oldest_pass = 0;
@@ -244,6 +251,7 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
         result.oldest_pass = static_cast<int>(k) + 2;
         break;
       }
+      note_unsigned_duplicates(k);
     }
   }
 

@@ -92,6 +92,17 @@ TEST_F(ArcCli, SealThenVerify) {
   EXPECT_NE(json.out.find("\"unsigned_duplicates\":\"2 Subject fields, 1 signed\""),
             std::string::npos)
       << json.out;
+  // Per set too, and on the set's text line.
+  EXPECT_NE(json.out.find("\"seal_selector\":\"ed\",\"seal_valid\":true,"
+                          "\"unsigned_duplicates\":\"2 Subject fields, 1 signed\"}"),
+            std::string::npos)
+      << json.out;
+  CliRun text = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                    (dir_ / "added.eml").string());
+  EXPECT_NE(text.out.find("\n  i=1 cv=none seal=relay.example/ed:pass ams=relay.example/ed:pass "
+                          "aar=mx.relay.example (2 Subject fields, 1 signed)\n"),
+            std::string::npos)
+      << text.out;
   json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
              (dir_ / "out.eml").string());
   EXPECT_NE(json.out.find("\"unsigned_duplicates\":null"), std::string::npos) << json.out;

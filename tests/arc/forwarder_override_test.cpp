@@ -96,7 +96,8 @@ TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
 TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
   const std::vector<std::string> trusted = {"lists.example.org"};
   ArcResult replayed = chain();
-  replayed.unsigned_duplicates = "2 Subject fields, 1 signed";
+  replayed.sets[1].unsigned_duplicates = "2 Subject fields, 1 signed";
+  replayed.unsigned_duplicates = replayed.sets[1].unsigned_duplicates;
   auto d = decide(replayed, trusted);
   EXPECT_FALSE(d.applies);
   EXPECT_TRUE(d.refused);
@@ -104,6 +105,27 @@ TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
             "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
             "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
   EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted, false).applies);
+}
+
+// The set that vouches is judged by its own h=: a newer set, which anybody can add, signing the
+// added copy too (h=subject:subject) does not make the trusted sealer vouch for it. Nor does a
+// newer set that leaves a copy unsigned take away what the trusted sealer signed.
+TEST(ForwarderOverride, DuplicatesAreJudgedByTheVouchingSetsOwnSignature) {
+  const std::vector<std::string> trusted = {"relay.example.net"};
+  ArcResult resealed = chain({set(1, "relay.example.net"), set(2, "mx.attacker.example")});
+  resealed.sets[0].unsigned_duplicates = "2 Subject fields, 1 signed";
+  auto d = decide(resealed, trusted);
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature leaves "
+            "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+
+  ArcResult newer_only = chain({set(1, "relay.example.net"), set(2, "mx.other.example")});
+  newer_only.sets[1].unsigned_duplicates = "2 Subject fields, 1 signed";
+  newer_only.unsigned_duplicates = newer_only.sets[1].unsigned_duplicates;
+  d = decide(newer_only, trusted);
+  EXPECT_TRUE(d.applies) << d.comment;
 }
 
 // RFC 8617 5.2 step 5: a later hop altered the message, so the trusted sealer's AMS broke

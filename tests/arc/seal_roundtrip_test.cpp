@@ -409,6 +409,30 @@ TEST_F(ArcRoundTrip, StructureErrors) {
   EXPECT_NE(gap.reason.find("ARC set 2 has no"), std::string::npos) << gap.reason;
 }
 
+// Each verifying AMS says what its own h= leaves unsigned: the first hop signed one Subject, a
+// Subject was added on top, and the second hop signed both.
+TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  SealOptions b = hop_b();
+  b.headers = {"from", "subject", "subject"};
+  std::string two = seal("Subject: added\r\n" + one, b, "arc=pass");
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 2u);
+  EXPECT_EQ(r.sets[0].unsigned_duplicates, "2 Subject fields, 1 signed");
+  EXPECT_EQ(r.sets[1].unsigned_duplicates, "");
+  EXPECT_EQ(r.unsigned_duplicates, "");  // the newest set's
+
+  // Without oldest-pass the older AMS is not checked, so nothing is said of it.
+  asio::io_context io;
+  VerifyOptions newest_only;
+  newest_only.compute_oldest_pass = false;
+  r = dns::run_sync(io, verify_arc(two, zone_, newest_only));
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_FALSE(r.sets[0].ams_valid.has_value());
+  EXPECT_EQ(r.sets[0].unsigned_duplicates, "");
+}
+
 TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {
   std::string message =
       "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=a.example; s=rsa; b=AAAA\r\n"

@@ -105,8 +105,10 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   // `message` with an ARC set of `domain` on top (selector "arc", the demo RSA key, published
-  // in zone_), copying that domain's Authentication-Results. Empty if sealing failed.
-  std::string seal_as(const std::string& domain, const std::string& message) {
+  // in zone_), copying that domain's Authentication-Results; its AMS signs `headers` (empty:
+  // the sealer's default). Empty if sealing failed.
+  std::string seal_as(const std::string& domain, const std::string& message,
+                      std::vector<std::string> headers = {}) {
     auto key =
         dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
     if (!key) return {};
@@ -120,6 +122,7 @@ class AuthenticatorTest : public ::testing::Test {
     seal.authserv_id = domain;
     seal.key = *key;
     seal.timestamp = kDemoNow;
+    seal.headers = std::move(headers);
     auto sealed = arc::seal_message(message, seal);
     if (!sealed || !sealed->sealed) return {};
     return sealed->fields() + message;
@@ -994,6 +997,34 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(v.action, Action::reject) << v.reason;
   policy_.dkim.refuse_unsigned_duplicates = false;
   EXPECT_EQ(check(e, replayed).action, Action::accept);
+}
+
+// The replayed list post of the test above, then sealed by the attacker's own hop with both
+// Subjects signed (h=from:subject:subject): the chain passes and the newest AMS leaves nothing
+// unsigned, but the list's AMS (i=1), the set that vouches, still covers only the bottom
+// Subject. The override stays refused (it was granted when only the newest AMS was looked at).
+TEST_F(AuthenticatorTest, TrustedArcSealerOverrideIsNotRestoredByANewerSetSigningTheCopy) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string forwarded = list_forwarded_message();
+  ASSERT_FALSE(forwarded.empty());
+  const std::string replayed = "Subject: Your account is locked - verify now\r\n" + forwarded;
+  const std::string resealed = seal_as(
+      "mx.attacker.example", "Authentication-Results: mx.attacker.example; arc=pass\r\n" + replayed,
+      {"from", "subject", "subject"});
+  ASSERT_FALSE(resealed.empty());
+  Verdict v = check(list_envelope(), resealed);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_EQ(v.arc->oldest_pass, 0);
+  EXPECT_EQ(v.arc->unsigned_duplicates, "");  // the newest AMS signs both copies
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves a copy "
+            "unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+  policy_.dkim.refuse_unsigned_duplicates = false;
+  EXPECT_EQ(check(list_envelope(), resealed).action, Action::accept);
 }
 
 // The author's DKIM key cannot be fetched (aligned temperror): the trusted forwarder that

@@ -41,9 +41,9 @@ Result<void> check_trusted_sealer(std::string_view entry);
 // dmarc=pass for header.from=`from_domain`, and no other dmarc= result for that domain. An
 // older set whose AMS no longer verifies was sealed over a message that has changed since; a
 // sealer that recorded dmarc=fail vouched for the transport, not for the author.
-// Not either when `refuse_unsigned_duplicates` and chain.unsigned_duplicates says the newest
-// AMS leaves a copy of a Subject, From... unsigned: the sealer vouched for the message as it
-// was, not for a field added on top since.
+// Not either when `refuse_unsigned_duplicates` and that set's ArcSetReport::unsigned_duplicates
+// says its AMS leaves a copy of a Subject, From... unsigned: the sealer vouched for the message
+// as it was, not for a field added on top since (whatever a newer set signs).
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              std::string_view from_domain,
                                              const std::vector<std::string>& trusted,
