@@ -136,7 +136,7 @@ Result<void> check_trusted_sealer(std::string_view entry) {
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              std::string_view from_domain,
                                              const std::vector<std::string>& trusted,
-                                             bool refuse_unsigned_duplicates) {
+                                             OverrideRules rules) {
   ForwarderOverride decision;
   if (!dmarc_failed) {
     decision.comment = "DMARC did not fail";
@@ -154,9 +154,13 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
   if (sets.verified == nullptr) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
   // What the vouching set's own AMS covers: a newer set (any hop may add one) that signs a
   // field added on top says nothing of what the trusted sealer saw.
-  if (refuse_unsigned_duplicates && !sets.verified->unsigned_duplicates.empty()) {
+  if (rules.refuse_unsigned_duplicates && !sets.verified->unsigned_duplicates.empty()) {
     return refuse(*sets.verified, "its ARC-Message-Signature leaves a copy unsigned (" +
                                       sets.verified->unsigned_duplicates + "; RFC 6376 8.15)");
+  }
+  if (rules.refuse_partial_body && !sets.verified->unsigned_body.empty()) {
+    return refuse(*sets.verified, "its ARC-Message-Signature leaves part of the body unsigned (" +
+                                      sets.verified->unsigned_body + "; RFC 6376 8.2)");
   }
   if (auto why = dmarc_not_vouched(*sets.verified, from_domain)) {
     return refuse(*sets.verified, *why);

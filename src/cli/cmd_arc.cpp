@@ -58,6 +58,7 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
                     {"seal_valid", optional_bool(s.seal_valid)},
                     {"ams_reason", s.ams_reason},
                     {"seal_reason", s.seal_reason},
+                    {"unsigned_body", text_or_null(s.unsigned_body)},
                     {"unsigned_duplicates", text_or_null(s.unsigned_duplicates)}});
   }
   return {{"result", std::string(arc::to_string(r.status))},
@@ -81,6 +82,7 @@ std::string set_line(const arc::ArcSetReport& s) {
   if (!s.seal_reason.empty()) line += " (" + s.seal_reason + ")";
   if (!s.ams_reason.empty()) line += " (" + s.ams_reason + ")";
   if (!s.unsigned_duplicates.empty()) line += " (" + s.unsigned_duplicates + ")";
+  if (!s.unsigned_body.empty()) line += " (" + s.unsigned_body + ")";
   return line;
 }
 

@@ -500,9 +500,9 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     const bool failed =
         v.dmarc->status == dmarc::DmarcStatus::fail ||
         (v.dmarc->status == dmarc::DmarcStatus::temperror && v.dmarc->aligned_temperror);
-    v.arc_override = arc::trusted_forwarder_override(failed, *v.arc, v.dmarc->from_domain,
-                                                     policy.trusted_arc_sealers,
-                                                     policy.dkim.refuse_unsigned_duplicates);
+    v.arc_override = arc::trusted_forwarder_override(
+        failed, *v.arc, v.dmarc->from_domain, policy.trusted_arc_sealers,
+        {policy.dkim.refuse_unsigned_duplicates, policy.dkim.refuse_partial_body});
   }
 
   decide(v, policy);

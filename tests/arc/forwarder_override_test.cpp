@@ -104,7 +104,29 @@ TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
   EXPECT_EQ(d.comment,
             "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
             "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
-  EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted, false).applies);
+  EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted,
+                                         {.refuse_unsigned_duplicates = false})
+                  .applies);
+}
+
+// RFC 6376 8.2: an AMS with l= vouches for the body up to l= only. Refused when the site refuses
+// such DKIM signatures too (--refuse-partial-body); judged on the set that vouches.
+TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
+  const std::vector<std::string> trusted = {"relay.example.net"};
+  ArcResult appended = chain();
+  appended.sets[0].unsigned_body = "l= leaves 77 of 120 body bytes unsigned";
+  EXPECT_TRUE(decide(appended, trusted).applies);
+  auto d = trusted_forwarder_override(true, appended, "example.com", trusted,
+                                      {.refuse_partial_body = true});
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature leaves "
+            "part of the body unsigned (l= leaves 77 of 120 body bytes unsigned; RFC 6376 8.2)");
+  // Another set's l= is not the vouching set's.
+  EXPECT_TRUE(trusted_forwarder_override(true, appended, "example.com", {"lists.example.org"},
+                                         {.refuse_partial_body = true})
+                  .applies);
 }
 
 // The set that vouches is judged by its own h=: a newer set, which anybody can add, signing the

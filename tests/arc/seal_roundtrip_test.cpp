@@ -11,6 +11,7 @@
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "senderauth/message/message_reader.hpp"
+#include "support/arc_body_length.hpp"
 #include "support/query_only_resolver.hpp"
 
 namespace senderauth::arc {
@@ -431,6 +432,32 @@ TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
   EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
   EXPECT_FALSE(r.sets[0].ams_valid.has_value());
   EXPECT_EQ(r.sets[0].unsigned_duplicates, "");
+}
+
+// An AMS with l= verifies over the first l= octets of the body; each set says how much of the
+// body it leaves unsigned, as dkim verify does for a DKIM signature.
+TEST_F(ArcRoundTrip, BodyLeftUnsignedByLIsReportedPerSet) {
+  SealOptions a = hop_a();
+  a.auth_results = "dmarc=pass header.from=origin.example";
+  const std::string whole = testing::seal_with_body_length(kMessage, a, 15);  // "Hello, world."
+  ASSERT_FALSE(whole.empty());
+  ArcResult r = verify(whole);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 1u);
+  EXPECT_EQ(r.sets[0].unsigned_body, "");
+
+  const std::string appended = whole + "Log in at https://bank-verify.example/ now.\r\n";
+  r = verify(appended);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_EQ(r.sets[0].unsigned_body, "l= leaves 45 of 60 body bytes unsigned");
+
+  // A second hop without l= over it: the older set still says what it leaves out.
+  const std::string two = seal(appended, hop_b(), "arc=pass");
+  r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 2u);
+  EXPECT_EQ(r.sets[0].unsigned_body, "l= leaves 45 of 60 body bytes unsigned");
+  EXPECT_EQ(r.sets[1].unsigned_body, "");
 }
 
 TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {

@@ -26,6 +26,7 @@
 #include "senderauth/dkim/signer.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
+#include "support/arc_body_length.hpp"
 #include "support/conformance.hpp"
 
 namespace senderauth::pipeline {
@@ -126,6 +127,27 @@ class AuthenticatorTest : public ::testing::Test {
     auto sealed = arc::seal_message(message, seal);
     if (!sealed || !sealed->sealed) return {};
     return sealed->fields() + message;
+  }
+
+  // seal_as(), but the AMS signs only the first `body_length` octets of the relaxed body (l=),
+  // and the AAR records `results`.
+  std::string seal_part_as(const std::string& domain, const std::string& message,
+                           std::uint64_t body_length, const std::string& results) {
+    auto key =
+        dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+    if (!key) return {};
+    if (sealers_.insert(domain).second) {
+      zone_.add_txt("arc._domainkey." + domain,
+                    {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
+    }
+    arc::SealOptions seal;
+    seal.domain = domain;
+    seal.selector = "arc";
+    seal.authserv_id = domain;
+    seal.key = *key;
+    seal.timestamp = kDemoNow;
+    seal.auth_results = results;
+    return testing::seal_with_body_length(message, seal, body_length);
   }
 
   static Envelope list_envelope() {
@@ -1025,6 +1047,42 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverrideIsNotRestoredByANewerSetSignin
             "unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
   policy_.dkim.refuse_unsigned_duplicates = false;
   EXPECT_EQ(check(list_envelope(), resealed).action, Action::accept);
+}
+
+// The trusted list's AMS signs the body with l= (all of it, then). Text appended since, a
+// phishing line in a replayed post, keeps the chain passing; with --refuse-partial-body the
+// override is refused as a DKIM signature with l= would be (RFC 6376 8.2), as the site asked.
+TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyIfAllowed) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string post = demo_message("2-spoofed-from.eml");
+  dkim::BodyHasher canonical(dkim::Canonicalization::relaxed, dkim::HashAlgorithm::sha256);
+  canonical.update(post.substr(body_start(post)));
+  canonical.finish();
+  const std::uint64_t length = canonical.canonical_length();
+  const std::string sealed =
+      seal_part_as("lists.example.net", post, length,
+                   "spf=pass smtp.mailfrom=example.test; dmarc=pass header.from=example.test");
+  ASSERT_FALSE(sealed.empty());
+  const std::string appended =
+      sealed + "URGENT: your account is locked, log in at https://bank-verify.example/ now.\r\n";
+
+  Verdict v = check(list_envelope(), appended);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+
+  policy_.dkim.refuse_partial_body = true;
+  EXPECT_EQ(check(list_envelope(), sealed).action, Action::accept);  // nothing left unsigned
+  v = check(list_envelope(), appended);
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_TRUE(v.arc_override.refused);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves part "
+            "of the body unsigned (l= leaves 77 of " +
+                std::to_string(length + 77) + " body bytes unsigned; RFC 6376 8.2)");
 }
 
 // The author's DKIM key cannot be fetched (aligned temperror): the trusted forwarder that

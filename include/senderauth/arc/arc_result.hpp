@@ -31,6 +31,11 @@ struct ArcSetReport {
   // message has them ("2 Subject fields, 1 signed"; dkim::describe_unsigned_duplicates), or
   // empty. What the trusted-sealer override reads for the set that vouches.
   std::string unsigned_duplicates;
+  // Set when this AMS verifies and its l= leaves part of the canonical body unsigned: "l=
+  // leaves N of M body bytes unsigned" (as dkim verify says it), or empty. Whatever follows the
+  // first l= bytes (a footer, or new text appended to a replayed message) is not vouched for
+  // (RFC 6376 8.2); the trusted-sealer override can be told to refuse such a set.
+  std::string unsigned_body;
 };
 
 struct ArcResult {

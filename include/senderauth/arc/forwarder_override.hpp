@@ -41,12 +41,19 @@ Result<void> check_trusted_sealer(std::string_view entry);
 // dmarc=pass for header.from=`from_domain`, and no other dmarc= result for that domain. An
 // older set whose AMS no longer verifies was sealed over a message that has changed since; a
 // sealer that recorded dmarc=fail vouched for the transport, not for the author.
-// Not either when `refuse_unsigned_duplicates` and that set's ArcSetReport::unsigned_duplicates
-// says its AMS leaves a copy of a Subject, From... unsigned: the sealer vouched for the message
-// as it was, not for a field added on top since (whatever a newer set signs).
+// Not either when a rule of `rules` refuses what that set's AMS leaves unsigned.
+struct OverrideRules {
+  // Its ArcSetReport::unsigned_duplicates says the AMS leaves a copy of a Subject, From...
+  // unsigned: the sealer vouched for the message as it was, not for a field added on top since
+  // (whatever a newer set signs). LocalPolicy: dkim.refuse_unsigned_duplicates.
+  bool refuse_unsigned_duplicates = true;
+  // Its ArcSetReport::unsigned_body says the AMS's l= leaves part of the body unsigned: what
+  // follows was not vouched for (RFC 6376 8.2). LocalPolicy: dkim.refuse_partial_body.
+  bool refuse_partial_body = false;
+};
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              std::string_view from_domain,
                                              const std::vector<std::string>& trusted,
-                                             bool refuse_unsigned_duplicates = true);
+                                             OverrideRules rules = {});
 
 }  // namespace senderauth::arc
