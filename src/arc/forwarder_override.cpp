@@ -74,25 +74,27 @@ bool names_domain(std::string_view header_from, std::string_view from_domain) {
   return ours.ok() && theirs.ok() && domain_equal(*ours, *theirs);
 }
 
-// Why the set's ARC-Authentication-Results does not vouch for the author domain, or nothing
-// when it records dmarc=pass for it (and no other dmarc= result for it).
+// Why the set's ARC-Authentication-Results does not vouch for one of the author domains, or
+// nothing when it records dmarc=pass for each (and no other dmarc= result for any of them).
 std::optional<std::string> dmarc_not_vouched(const ArcSetReport& set,
-                                             std::string_view from_domain) {
+                                             const std::vector<std::string>& author_domains) {
   auto results = authres::parse_authres(set.aar_payload);
   if (!results) {
     return "its ARC-Authentication-Results cannot be read (" + results.reason() + ")";
   }
-  bool passed = false;
-  for (const auto& clause : results->clauses) {
-    if (!iequals(clause.method, "dmarc")) continue;
-    const authres::Property* from = clause.find("header", "from");
-    if (from == nullptr || !names_domain(from->value, from_domain)) continue;
-    if (!iequals(clause.result, "pass")) {
-      return "it recorded dmarc=" + ascii_lower(clause.result) + " for " + std::string(from_domain);
+  for (const std::string& domain : author_domains) {
+    bool passed = false;
+    for (const auto& clause : results->clauses) {
+      if (!iequals(clause.method, "dmarc")) continue;
+      const authres::Property* from = clause.find("header", "from");
+      if (from == nullptr || !names_domain(from->value, domain)) continue;
+      if (!iequals(clause.result, "pass")) {
+        return "it recorded dmarc=" + ascii_lower(clause.result) + " for " + domain;
+      }
+      passed = true;
     }
-    passed = true;
+    if (!passed) return "it recorded no dmarc=pass for " + domain;
   }
-  if (!passed) return "it recorded no dmarc=pass for " + std::string(from_domain);
   return std::nullopt;
 }
 
@@ -134,12 +136,16 @@ Result<void> check_trusted_sealer(std::string_view entry) {
 }
 
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
-                                             std::string_view from_domain,
+                                             const std::vector<std::string>& author_domains,
                                              const std::vector<std::string>& trusted,
                                              OverrideRules rules) {
   ForwarderOverride decision;
   if (!dmarc_failed) {
     decision.comment = "DMARC did not fail";
+    return decision;
+  }
+  if (author_domains.empty()) {
+    decision.comment = "no author domain to vouch for";
     return decision;
   }
   if (chain.status != ChainStatus::pass) {
@@ -162,7 +168,7 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
     return refuse(*sets.verified, "its ARC-Message-Signature leaves part of the body unsigned (" +
                                       sets.verified->unsigned_body + "; RFC 6376 8.2)");
   }
-  if (auto why = dmarc_not_vouched(*sets.verified, from_domain)) {
+  if (auto why = dmarc_not_vouched(*sets.verified, author_domains)) {
     return refuse(*sets.verified, *why);
   }
   decision.applies = true;

@@ -78,6 +78,10 @@ asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
   co_return aligned(author_org, author, org.domain, id_norm, mode);
 }
 
+bool failed_or_temperror(const DmarcResult& r) {
+  return r.status == DmarcStatus::fail || r.status == DmarcStatus::temperror;
+}
+
 int status_rank(DmarcStatus s) {
   switch (s) {
     case DmarcStatus::fail:
@@ -445,8 +449,10 @@ asio::awaitable<void> DmarcEvaluation::find() {
 asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
   if (refused_) co_return std::move(*refused_);
   std::optional<DmarcResult> strictest;
+  std::vector<std::string> failed;
   for (auto& author : authors_) {
     co_await judge_policy(*author, identities);
+    if (failed_or_temperror(author->out)) failed.push_back(author->out.from_domain);
     if (!strictest || stricter(author->out, *strictest)) strictest = std::move(author->out);
   }
   if (!strictest) {  // set_authors() was not called: there is no author
@@ -454,6 +460,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
     refuse_domain(out, "no author domain", FromProblem::missing);
     co_return out;
   }
+  strictest->failed_domains = std::move(failed);
   co_return std::move(*strictest);
 }
 
@@ -461,7 +468,9 @@ asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& inp
   add_author(input.from_domain);
   co_await find_policy(*authors_.back());
   co_await judge_policy(*authors_.back(), input);
-  co_return std::move(authors_.back()->out);
+  DmarcResult& out = authors_.back()->out;
+  if (failed_or_temperror(out)) out.failed_domains = {out.from_domain};
+  co_return std::move(out);
 }
 
 asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,

@@ -31,8 +31,10 @@ ArcResult chain(std::vector<ArcSetReport> sets = {set(1, "relay.example.net"),
   return result;
 }
 
+const std::vector<std::string> kAuthor = {"example.com"};
+
 ForwarderOverride decide(const ArcResult& c, const std::vector<std::string>& trusted) {
-  return trusted_forwarder_override(true, c, "example.com", trusted);
+  return trusted_forwarder_override(true, c, kAuthor, trusted);
 }
 
 TEST(ForwarderOverride, AppliesForTrustedSealerOfPassingChain) {
@@ -80,7 +82,7 @@ TEST(ForwarderOverride, EntryThatNamesNoDomainTrustsNobody) {
 
 TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   const std::vector<std::string> trusted = {"lists.example.org"};
-  EXPECT_FALSE(trusted_forwarder_override(false, chain(), "example.com", trusted).applies);
+  EXPECT_FALSE(trusted_forwarder_override(false, chain(), kAuthor, trusted).applies);
   ArcResult failed = chain();
   failed.status = ChainStatus::fail;
   auto fail = decide(failed, trusted);
@@ -104,7 +106,7 @@ TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
   EXPECT_EQ(d.comment,
             "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
             "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
-  EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted,
+  EXPECT_TRUE(trusted_forwarder_override(true, replayed, kAuthor, trusted,
                                          {.refuse_unsigned_duplicates = false})
                   .applies);
 }
@@ -116,15 +118,15 @@ TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
   ArcResult appended = chain();
   appended.sets[0].unsigned_body = "l= leaves 77 of 120 body bytes unsigned";
   EXPECT_TRUE(decide(appended, trusted).applies);
-  auto d = trusted_forwarder_override(true, appended, "example.com", trusted,
-                                      {.refuse_partial_body = true});
+  auto d =
+      trusted_forwarder_override(true, appended, kAuthor, trusted, {.refuse_partial_body = true});
   EXPECT_FALSE(d.applies);
   EXPECT_TRUE(d.refused);
   EXPECT_EQ(d.comment,
             "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature leaves "
             "part of the body unsigned (l= leaves 77 of 120 body bytes unsigned; RFC 6376 8.2)");
   // Another set's l= is not the vouching set's.
-  EXPECT_TRUE(trusted_forwarder_override(true, appended, "example.com", {"lists.example.org"},
+  EXPECT_TRUE(trusted_forwarder_override(true, appended, kAuthor, {"lists.example.org"},
                                          {.refuse_partial_body = true})
                   .applies);
 }
@@ -214,14 +216,45 @@ TEST(ForwarderOverride, OnlyWhenTheTrustedSealerRecordedDmarcPassForTheAuthor) {
             std::string::npos);
 }
 
+// With several author domains evaluated each, the set must vouch for every one that failed: a
+// list that recorded dmarc=pass for its own post's author did not vouch for a second From
+// mailbox (or field) of a p=reject domain beside it. The refusal names the domain left out.
+TEST(ForwarderOverride, EveryFailedAuthorDomainMustBeVouchedFor) {
+  const std::vector<std::string> trusted = {"lists.example.org"};
+  const std::vector<std::string> two = {"example.com", "victim.example"};
+  const ArcResult one_vouched = chain({set(1, "lists.example.org")});
+  auto d = trusted_forwarder_override(true, one_vouched, two, trusted);
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder lists.example.org, but it recorded no dmarc=pass for "
+            "victim.example");
+  // The order does not matter.
+  EXPECT_FALSE(
+      trusted_forwarder_override(true, one_vouched, {"victim.example", "example.com"}, trusted)
+          .applies);
+  const ArcResult both = chain({set(1, "lists.example.org", true,
+                                    "l.example; dmarc=pass header.from=example.com;"
+                                    " dmarc=pass header.from=victim.example")});
+  EXPECT_TRUE(trusted_forwarder_override(true, both, two, trusted).applies);
+  const ArcResult one_failed = chain({set(1, "lists.example.org", true,
+                                          "l.example; dmarc=pass header.from=example.com;"
+                                          " dmarc=fail header.from=victim.example")});
+  EXPECT_EQ(trusted_forwarder_override(true, one_failed, two, trusted).comment,
+            "sealed by trusted forwarder lists.example.org, but it recorded dmarc=fail for "
+            "victim.example");
+  // Nothing to vouch for: no override.
+  EXPECT_FALSE(trusted_forwarder_override(true, both, {}, trusted).applies);
+}
+
 TEST(ForwarderOverride, RecordedAuthorDomainIsComparedAsALabels) {
   ArcResult c = chain({set(1, "lists.example.org", true,
                            "l.example; dmarc=pass header.from=b\xc3\xbc"
                            "cher.example")});
-  EXPECT_TRUE(
-      trusted_forwarder_override(true, c, "xn--bcher-kva.example", {"lists.example.org"}).applies);
+  EXPECT_TRUE(trusted_forwarder_override(true, c, {"xn--bcher-kva.example"}, {"lists.example.org"})
+                  .applies);
   EXPECT_FALSE(
-      trusted_forwarder_override(true, c, "bucher.example", {"lists.example.org"}).applies);
+      trusted_forwarder_override(true, c, {"bucher.example"}, {"lists.example.org"}).applies);
 }
 
 }  // namespace

@@ -501,6 +501,36 @@ TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
   EXPECT_EQ(broken.from_problem, FromProblem::unusable);
 }
 
+// The strictest result names every author domain that failed (or met a temperror), in From
+// order, so that an override must speak for each, not only for the one whose result is shown.
+TEST_F(Authors, EveryFailedAuthorDomainIsListed) {
+  record("example.com", "v=DMARC1; p=reject");
+  record("victim.example", "v=DMARC1; p=reject");
+  record("quiet.example", "v=DMARC1; p=quarantine");
+  record("signed.example", "v=DMARC1; p=reject");
+  zone.inject_failure("_dmarc.slow.example", dns::Status::timeout);
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  const DmarcInput ids = with_dkim(DmarcInput{}, "signed.example");
+  asio::io_context io;
+  const DmarcResult r =
+      dns::run_sync(io, evaluate_authors(zone,
+                                         {"a@example.com, b@signed.example, c@quiet.example",
+                                          "d@victim.example, e@none.example, f@slow.example"},
+                                         ids, each));
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+  EXPECT_EQ(r.from_domain, "example.com");  // the first of the two reject failures
+  EXPECT_EQ(r.failed_domains, (std::vector<std::string>{"example.com", "quiet.example",
+                                                        "victim.example", "slow.example"}));
+  // One author domain: itself when it fails, nothing when it passes.
+  EXPECT_EQ(dns::run_sync(io, evaluate_authors(zone, {"a@example.com"}, ids, each)).failed_domains,
+            (std::vector<std::string>{"example.com"}));
+  EXPECT_TRUE(dns::run_sync(io, evaluate_authors(zone, {"a@signed.example"}, ids, each))
+                  .failed_domains.empty());
+  EXPECT_EQ(run(zone, from("victim.example")).failed_domains,
+            (std::vector<std::string>{"victim.example"}));
+}
+
 // The pipeline's two steps: find() asks only for what the From field needs, judge() for the
 // identities' organisational domains, and together they give evaluate_authors()'s result.
 TEST_F(Authors, TwoStepsGiveTheOneCallResult) {

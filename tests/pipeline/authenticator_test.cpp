@@ -1085,6 +1085,52 @@ TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyI
                 std::to_string(length + 77) + " body bytes unsigned; RFC 6376 8.2)");
 }
 
+// With each author domain evaluated (--multiple-from-evaluate-each), a list post with a second
+// author beside the list's own vouched-for one: the list recorded dmarc=pass for example.test
+// only. victim.example's failure is as strict (p=reject too), and the verdict shows the first
+// of the two (example.test's when its mailbox comes first), but the override must cover
+// victim.example as well, or its p=reject would be overridden by a vouch for another domain.
+TEST_F(AuthenticatorTest, TrustedArcSealerMustVouchForEveryFailedAuthorDomain) {
+  zone_.add_txt("_dmarc.victim.example", {"v=DMARC1; p=reject"});
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  const std::string post = demo_message("2-spoofed-from.eml");
+  const std::string author = "<ceo@example.test>";
+  ASSERT_NE(post.find(author), std::string::npos);
+  std::string two_mailboxes = post;
+  two_mailboxes.insert(post.find(author) + author.size(), ", Payments <pay@victim.example>");
+  const std::string two_fields = "From: pay@victim.example\r\n" + post;
+  // The list signs both From fields, so that nothing is left unsigned (rule 3's other check).
+  const std::vector<std::string> signed_fields = {"from", "from", "to", "subject"};
+  for (const std::string& message : {two_mailboxes, two_fields}) {
+    const std::string vouched_one = seal_as(
+        "lists.example.net",
+        "Authentication-Results: lists.example.net; dmarc=pass header.from=example.test\r\n" +
+            message,
+        signed_fields);
+    ASSERT_FALSE(vouched_one.empty());
+    Verdict v = check(list_envelope(), vouched_one);
+    ASSERT_TRUE(v.dmarc);
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail);
+    EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+    EXPECT_FALSE(v.arc_override.applies);
+    EXPECT_EQ(v.action, Action::reject) << v.reason;
+    EXPECT_EQ(v.reason, "DMARC fail, policy reject for " + v.dmarc->from_domain +
+                            "; trusted-sealer override refused: sealed by trusted forwarder "
+                            "lists.example.net, but it recorded no dmarc=pass for victim.example");
+
+    const std::string vouched_both =
+        seal_as("lists.example.net",
+                "Authentication-Results: lists.example.net; dmarc=pass header.from=example.test;"
+                " dmarc=pass header.from=victim.example\r\n" +
+                    message,
+                signed_fields);
+    v = check(list_envelope(), vouched_both);
+    EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+    EXPECT_EQ(v.action, Action::accept) << v.reason;
+  }
+}
+
 // The author's DKIM key cannot be fetched (aligned temperror): the trusted forwarder that
 // vouches for the message settles it, as it settles a failure, instead of a 451 for every
 // post. A body the forwarder changed fails DKIM outright, whatever the key lookup gave.

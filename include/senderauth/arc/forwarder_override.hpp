@@ -29,16 +29,18 @@ struct ForwarderOverride {
 // entry that is refused here matches no sealer.
 Result<void> check_trusted_sealer(std::string_view entry);
 
-// Pure: no DNS, no clock. `chain` is the verifier's result; `from_domain` the author domain
-// DMARC judged (A-labels). `trusted` entries match a sealing domain (ARC-Seal d=) exactly
-// (case-insensitive, trailing dot ignored); an entry starting with "." matches any subdomain of
-// it ("*.example" is read the same way).
+// Pure: no DNS, no clock. `chain` is the verifier's result; `author_domains` the author
+// domains whose DMARC result failed (A-labels; dmarc::DmarcResult::failed_domains): the
+// vouching set must vouch for each, or a second author (another From mailbox, evaluated each)
+// would ride on the first one's override. `trusted` entries match a sealing domain (ARC-Seal d=)
+// exactly (case-insensitive, trailing dot ignored); an entry starting with "." matches any
+// subdomain of it ("*.example" is read the same way).
 //
 // A trusted sealer vouches only for the message it saw and for what it recorded. So the
 // override applies only when DMARC failed, the chain passed, and the newest set sealed by a
 // trusted domain whose ARC-Message-Signature still verifies (ArcSetReport::ams_valid: the sets
 // at or above oldest-pass, RFC 8617 5.2 step 5) records in its ARC-Authentication-Results
-// dmarc=pass for header.from=`from_domain`, and no other dmarc= result for that domain. An
+// dmarc=pass for header.from= each of `author_domains`, and no other dmarc= result for them. An
 // older set whose AMS no longer verifies was sealed over a message that has changed since; a
 // sealer that recorded dmarc=fail vouched for the transport, not for the author.
 // Not either when a rule of `rules` refuses what that set's AMS leaves unsigned.
@@ -52,7 +54,7 @@ struct OverrideRules {
   bool refuse_partial_body = false;
 };
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
-                                             std::string_view from_domain,
+                                             const std::vector<std::string>& author_domains,
                                              const std::vector<std::string>& trusted,
                                              OverrideRules rules = {});
 

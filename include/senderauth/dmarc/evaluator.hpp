@@ -98,6 +98,11 @@ struct DmarcResult {
   std::string aligned_dkim_domain;
   FromProblem from_problem = FromProblem::none;  // set with permerror when there is no author
   std::vector<std::string> dns_queries;          // "_dmarc.<name>" and existence checks, in order
+  // Every author domain whose own result is fail or temperror, in From order, this one among
+  // them when it is one: with several author domains (MultipleFromPolicy::evaluate_each) the
+  // result above is only the strictest, and whatever settles it in the author's favour (a
+  // trusted forwarder's override) must speak for each of them.
+  std::vector<std::string> failed_domains;
   // The "dmarc=" clause of Authentication-Results: pipeline::dmarc_clause().
 };
 
@@ -156,7 +161,8 @@ class DmarcEvaluation {
 // From the raw From field values: author domains by options.multiple_from (an error gives a
 // permerror result naming it, with from_problem saying which kind), each evaluated
 // with `identities` (from_domain ignored); the strictest result is returned (disposition first,
-// then fail > temperror > permerror > none > pass).
+// then fail > temperror > permerror > none > pass), with every failing domain in
+// failed_domains.
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
                                               const std::vector<std::string>& from_values,
                                               const DmarcInput& identities,
