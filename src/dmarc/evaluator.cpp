@@ -163,6 +163,8 @@ std::string_view to_string(FromProblem problem) {
       return "several_authors";
     case FromProblem::header_unreadable:
       return "header_unreadable";
+    case FromProblem::too_many_authors:
+      return "too_many_authors";
   }
   return "none";
 }
@@ -415,6 +417,8 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values,
     } else if (options_.multiple_from == message::MultipleFromPolicy::reject &&
                message::several_authors(from_values)) {
       out.from_problem = FromProblem::several_authors;
+    } else if (message::too_many_authors(from_values)) {
+      out.from_problem = FromProblem::too_many_authors;
     } else {
       out.from_problem = FromProblem::unusable;
     }

@@ -369,6 +369,36 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   EXPECT_EQ(none.reason, "DMARC not evaluated: author domain on the ignore list");
 }
 
+// Evaluating each author: more author mailboxes than are read (256 in all) is a permerror of
+// its own, refused as several authors are (--accept-unusable-from does not let it through: no
+// author was judged, and none can be left out), unless DMARC is only observed. All 400 mailboxes
+// here are the sender's own, whose DMARC passes: judged one by one, the message was accepted.
+TEST_F(AuthenticatorTest, TooManyFromAuthorsAreRefused) {
+  policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  std::string message;
+  for (int field = 0; field < 2; ++field) {
+    message += "From: ";
+    for (int k = 0; k < 200; ++k)
+      message += (k == 0 ? "u" : ", u") + std::to_string(k) + "@attacker.example";
+    message += "\r\n";
+  }
+  message += "Subject: hi\r\n\r\nbody\r\n";
+  Verdict v = check(attacker_envelope(), message);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+  EXPECT_EQ(dmarc::to_string(v.dmarc->from_problem), "too_many_authors");
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reply.text, "Message has too many From authors");
+  EXPECT_EQ(v.reason,
+            "too many From authors: more than 256 author mailboxes in 2 From fields, where at "
+            "most 256 are read");
+  policy_.reject_unusable_from = false;
+  EXPECT_EQ(check(attacker_envelope(), message).action, Action::reject);
+  policy_.enforce_dmarc_reject = false;
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(attacker_envelope(), message).action, Action::accept);
+}
+
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
   policy_.enforce_dmarc_reject = false;
   Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));

@@ -73,6 +73,10 @@ enum class FromProblem : std::uint8_t {
   several_authors,    // several From fields or mailboxes in several domains, under multiple_from
                       // = reject
   header_unreadable,  // the header section itself could not be read (set by the pipeline)
+  // more author mailboxes than message::AddressLimits::max_author_mailboxes in all, or, under
+  // multiple_from = evaluate_each, more author domains than DmarcOptions::max_author_domains:
+  // they are not evaluated one by one, and none of them can be left out
+  too_many_authors,
 };
 enum class PolicySource : std::uint8_t { none, p, sp, np };
 
