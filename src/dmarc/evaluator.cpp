@@ -8,6 +8,7 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dns/answer.hpp"
+#include "senderauth/dns/gather.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/message/address.hpp"
 
@@ -424,15 +425,25 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values,
     }
     return;
   }
-  std::size_t kept = 0;
+  std::vector<const std::string*> kept;
   for (const std::string& domain : authors->domains) {
-    if (ignored && ignored(domain)) continue;
-    add_author(domain);
-    ++kept;
+    if (!(ignored && ignored(domain))) kept.push_back(&domain);
   }
-  if (kept == 0) {
-    for (const std::string& domain : authors->domains) add_author(domain);
+  if (kept.empty()) {
+    for (const std::string& domain : authors->domains) kept.push_back(&domain);
   }
+  // Each author domain costs a policy discovery (up to 8 queries, and the existence check) and
+  // its alignment walks: a bounded number, none of them left out.
+  if (kept.size() > options_.max_author_domains) {
+    DmarcResult& out = refused_.emplace();
+    out.status = DmarcStatus::permerror;
+    out.reason = "From fields name " + std::to_string(kept.size()) +
+                 " author domains, where at most " + std::to_string(options_.max_author_domains) +
+                 " are evaluated";
+    out.from_problem = FromProblem::too_many_authors;
+    return;
+  }
+  for (const std::string* domain : kept) add_author(*domain);
 }
 
 bool DmarcEvaluation::records_at_hand() {
@@ -446,16 +457,50 @@ bool DmarcEvaluation::records_at_hand() {
   return true;
 }
 
+asio::awaitable<int> DmarcEvaluation::find_policy_task(Author& author) {
+  co_await find_policy(author);
+  co_return 0;
+}
+
+asio::awaitable<int> DmarcEvaluation::judge_policy_task(Author& author, const DmarcInput& input) {
+  co_await judge_policy(author, input);
+  co_return 0;
+}
+
+// Each author domain's lookups wait for its own answers only, so the authors go out together,
+// as DKIM's and ARC's keys do: several authors cost one author's DNS waits, not the sum. When
+// every author's first answer is at hand (an in-memory zone, a warm cache) they run one after
+// the other instead, without a task each.
 asio::awaitable<void> DmarcEvaluation::find() {
-  for (auto& author : authors_) co_await find_policy(*author);
+  std::vector<Author*> waiting;
+  for (auto& author : authors_) {
+    if (author->step == Author::Step::prepared) waiting.push_back(author.get());
+  }
+  if (records_at_hand()) {
+    for (Author* author : waiting) co_await find_policy(*author);
+    co_return;
+  }
+  std::vector<asio::awaitable<int>> tasks;
+  tasks.reserve(waiting.size());
+  for (Author* author : waiting) tasks.push_back(find_policy_task(*author));
+  co_await dns::gather(std::move(tasks));
 }
 
 asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
   if (refused_) co_return std::move(*refused_);
+  // Alignment may walk the tree for an identifier's organisational domain, per author: the
+  // authors concurrently, as in find().
+  if (authors_.size() == 1) {
+    co_await judge_policy(*authors_.front(), identities);
+  } else if (!authors_.empty()) {
+    std::vector<asio::awaitable<int>> tasks;
+    tasks.reserve(authors_.size());
+    for (auto& author : authors_) tasks.push_back(judge_policy_task(*author, identities));
+    co_await dns::gather(std::move(tasks));
+  }
   std::optional<DmarcResult> strictest;
   std::vector<std::string> failed;
   for (auto& author : authors_) {
-    co_await judge_policy(*author, identities);
     if (failed_or_temperror(author->out)) failed.push_back(author->out.from_domain);
     if (!strictest || stricter(author->out, *strictest)) strictest = std::move(author->out);
   }

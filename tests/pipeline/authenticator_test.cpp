@@ -369,10 +369,11 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   EXPECT_EQ(none.reason, "DMARC not evaluated: author domain on the ignore list");
 }
 
-// Evaluating each author: more author mailboxes than are read (256 in all) is a permerror of
-// its own, refused as several authors are (--accept-unusable-from does not let it through: no
-// author was judged, and none can be left out), unless DMARC is only observed. All 400 mailboxes
-// here are the sender's own, whose DMARC passes: judged one by one, the message was accepted.
+// Evaluating each author: more author mailboxes than are read (256 in all), or more author
+// domains than are evaluated (16), is a permerror of its own, refused as several authors are
+// (--accept-unusable-from does not let it through: no author was judged, and none can be left out),
+// unless DMARC is only observed. All 400 mailboxes here are the sender's own, whose DMARC passes:
+// judged one by one, the message was accepted.
 TEST_F(AuthenticatorTest, TooManyFromAuthorsAreRefused) {
   policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
   std::string message;
@@ -392,6 +393,17 @@ TEST_F(AuthenticatorTest, TooManyFromAuthorsAreRefused) {
   EXPECT_EQ(v.reason,
             "too many From authors: more than 256 author mailboxes in 2 From fields, where at "
             "most 256 are read");
+  // Seventeen author domains: more than are evaluated (16), so none is.
+  std::string domains = "From: ";
+  for (int k = 0; k < 17; ++k)
+    domains += (k == 0 ? "u@d" : ", u@d") + std::to_string(k) + ".example";
+  domains += "\r\n\r\nbody\r\n";
+  v = check(attacker_envelope(), domains);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "too many From authors: From fields name 17 author domains, where at most 16 are "
+            "evaluated");
   policy_.reject_unusable_from = false;
   EXPECT_EQ(check(attacker_envelope(), message).action, Action::reject);
   policy_.enforce_dmarc_reject = false;

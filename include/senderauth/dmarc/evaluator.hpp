@@ -3,6 +3,7 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,10 @@ struct DmarcOptions {
   bool check_nonexistent = true;
   // How several From fields or mailboxes are handled by evaluate_authors().
   message::MultipleFromPolicy multiple_from = message::MultipleFromPolicy::reject;
+  // Under evaluate_each, the most author domains evaluated (concurrently); a message that names
+  // more is a permerror (FromProblem::too_many_authors) and none is looked up. As many as the
+  // DKIM signatures verified per message (dkim::VerifyOptions::max_signatures).
+  std::size_t max_author_domains = 16;
 };
 
 enum class DmarcStatus : std::uint8_t { none, pass, fail, temperror, permerror };
@@ -140,11 +145,13 @@ class DmarcEvaluation {
   // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
   // work gains nothing. What it reads is kept for find().
   bool records_at_hand();
-  // Step 1: each author domain's policy record and the policy that applies. Called again, it
-  // does nothing more.
+  // Step 1: each author domain's policy record and the policy that applies, the authors'
+  // lookups concurrently (unless each first answer is at hand). Called again, it does nothing
+  // more.
   asio::awaitable<void> find();
-  // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition; the
-  // strictest result over the authors, as evaluate_authors() returns it.
+  // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition, the
+  // authors concurrently; the strictest result over the authors, as evaluate_authors() returns
+  // it.
   asio::awaitable<DmarcResult> judge(const DmarcInput& identities);
   // Both steps for input.from_domain, as evaluate() does.
   asio::awaitable<DmarcResult> evaluate_one(const DmarcInput& input);
@@ -154,6 +161,9 @@ class DmarcEvaluation {
   void add_author(std::string_view from_domain);
   asio::awaitable<void> find_policy(Author& author);
   asio::awaitable<void> judge_policy(Author& author, const DmarcInput& input);
+  // The two steps as tasks for dns::gather(), which collects a value from each.
+  asio::awaitable<int> find_policy_task(Author& author);
+  asio::awaitable<int> judge_policy_task(Author& author, const DmarcInput& input);
   void apply_disposition(DmarcResult& out, const DmarcRecord& record) const;
 
   dns::Resolver& resolver_;
