@@ -143,6 +143,21 @@ TEST_F(ArcCli, VerifySaysWhatLLeavesUnsigned) {
   EXPECT_NE(json.out.find("\"unsigned_body\":null"), std::string::npos) << json.out;
 }
 
+// A header section that cannot be read (more than 1000 fields before the ARC set) is a failed
+// chain with the reason, never "none" (dkim verify says permerror for it).
+TEST_F(ArcCli, UnreadableHeaderSectionFailsTheChain) {
+  std::string padding;
+  for (int i = 0; i < 1000; ++i) padding += "X-A: " + std::to_string(i) + "\n";
+  std::ifstream in(dir_ / "in.eml", std::ios::binary);
+  write(dir_ / "long.eml", padding + std::string((std::istreambuf_iterator<char>(in)), {}));
+  CliRun verify = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                      (dir_ / "long.eml").string());
+  EXPECT_EQ(verify.status, 0);
+  EXPECT_EQ(
+      verify.out.rfind("arc=fail (message could not be read: more than 1000 header fields)", 0), 0u)
+      << verify.out;
+}
+
 // A leading mbox separator ("From " ...) stays on top: below it the ARC set is header fields.
 TEST_F(ArcCli, MboxSeparatorStaysOnTop) {
   std::ifstream in_file(dir_ / "in.eml", std::ios::binary);
