@@ -9,13 +9,33 @@
 namespace senderauth::arc {
 namespace {
 
-bool trusted_match(std::string_view sealer, std::string_view entry) {
+// The domain an entry names, and whether it stands for the domain's subdomains ("." or "*."
+// before it).
+struct SealerEntry {
+  std::string_view domain;
+  bool subdomains = false;
+};
+
+SealerEntry split_entry(std::string_view entry) {
+  SealerEntry split;
   if (entry.starts_with("*.")) entry.remove_prefix(1);
   if (entry.starts_with(".")) {
     entry.remove_prefix(1);
-    return !domain_equal(sealer, entry) && domain_is_subdomain_of(sealer, entry);
+    split.subdomains = true;
   }
-  return !entry.empty() && domain_equal(sealer, entry);
+  split.domain = entry;
+  return split;
+}
+
+// An entry that names no domain matches nothing: "*." or "." alone would stand for every
+// subdomain of the root, that is every sealer.
+bool trusted_match(std::string_view sealer, std::string_view entry) {
+  if (!check_trusted_sealer(entry)) return false;
+  const SealerEntry split = split_entry(entry);
+  if (split.subdomains) {
+    return !domain_equal(sealer, split.domain) && domain_is_subdomain_of(sealer, split.domain);
+  }
+  return domain_equal(sealer, split.domain);
 }
 
 bool is_trusted(std::string_view sealer, const std::vector<std::string>& trusted) {
@@ -54,25 +74,27 @@ bool names_domain(std::string_view header_from, std::string_view from_domain) {
   return ours.ok() && theirs.ok() && domain_equal(*ours, *theirs);
 }
 
-// Why the set's ARC-Authentication-Results does not vouch for the author domain, or nothing
-// when it records dmarc=pass for it (and no other dmarc= result for it).
+// Why the set's ARC-Authentication-Results does not vouch for one of the author domains, or
+// nothing when it records dmarc=pass for each (and no other dmarc= result for any of them).
 std::optional<std::string> dmarc_not_vouched(const ArcSetReport& set,
-                                             std::string_view from_domain) {
+                                             const std::vector<std::string>& author_domains) {
   auto results = authres::parse_authres(set.aar_payload);
   if (!results) {
     return "its ARC-Authentication-Results cannot be read (" + results.reason() + ")";
   }
-  bool passed = false;
-  for (const auto& clause : results->clauses) {
-    if (!iequals(clause.method, "dmarc")) continue;
-    const authres::Property* from = clause.find("header", "from");
-    if (from == nullptr || !names_domain(from->value, from_domain)) continue;
-    if (!iequals(clause.result, "pass")) {
-      return "it recorded dmarc=" + ascii_lower(clause.result) + " for " + std::string(from_domain);
+  for (const std::string& domain : author_domains) {
+    bool passed = false;
+    for (const auto& clause : results->clauses) {
+      if (!iequals(clause.method, "dmarc")) continue;
+      const authres::Property* from = clause.find("header", "from");
+      if (from == nullptr || !names_domain(from->value, domain)) continue;
+      if (!iequals(clause.result, "pass")) {
+        return "it recorded dmarc=" + ascii_lower(clause.result) + " for " + domain;
+      }
+      passed = true;
     }
-    passed = true;
+    if (!passed) return "it recorded no dmarc=pass for " + domain;
   }
-  if (!passed) return "it recorded no dmarc=pass for " + std::string(from_domain);
   return std::nullopt;
 }
 
@@ -98,13 +120,32 @@ ForwarderOverride refuse(const ArcSetReport& set, std::string_view why) {
 
 }  // namespace
 
+Result<void> check_trusted_sealer(std::string_view entry) {
+  const SealerEntry split = split_entry(entry);
+  if (split.subdomains && (split.domain.empty() || split.domain == ".")) {
+    return make_error("'" + std::string(entry) +
+                      "' names no domain after the wildcard: it would trust every sealer");
+  }
+  DomainSyntax syntax;
+  syntax.ldh_only = true;  // letters, digits, '-' and '_': what a sealer's d= can hold
+  if (auto domain = parse_domain(split.domain, syntax); !domain) {
+    return make_error("'" + std::string(entry) + "' is not a domain name (" + domain.reason() +
+                      ")");
+  }
+  return {};
+}
+
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
-                                             std::string_view from_domain,
+                                             const std::vector<std::string>& author_domains,
                                              const std::vector<std::string>& trusted,
-                                             bool refuse_unsigned_duplicates) {
+                                             OverrideRules rules) {
   ForwarderOverride decision;
   if (!dmarc_failed) {
     decision.comment = "DMARC did not fail";
+    return decision;
+  }
+  if (author_domains.empty()) {
+    decision.comment = "no author domain to vouch for";
     return decision;
   }
   if (chain.status != ChainStatus::pass) {
@@ -117,13 +158,17 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
     return decision;
   }
   if (sets.verified == nullptr) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
-  if (refuse_unsigned_duplicates && !chain.unsigned_duplicates.empty()) {
-    const bool newest = sets.verified->instance == chain.instances;
-    return refuse(*sets.verified, std::string(newest ? "its" : "the newest") +
-                                      " ARC-Message-Signature leaves a copy unsigned (" +
-                                      chain.unsigned_duplicates + "; RFC 6376 8.15)");
+  // What the vouching set's own AMS covers: a newer set (any hop may add one) that signs a
+  // field added on top says nothing of what the trusted sealer saw.
+  if (rules.refuse_unsigned_duplicates && !sets.verified->unsigned_duplicates.empty()) {
+    return refuse(*sets.verified, "its ARC-Message-Signature leaves a copy unsigned (" +
+                                      sets.verified->unsigned_duplicates + "; RFC 6376 8.15)");
   }
-  if (auto why = dmarc_not_vouched(*sets.verified, from_domain)) {
+  if (rules.refuse_partial_body && !sets.verified->unsigned_body.empty()) {
+    return refuse(*sets.verified, "its ARC-Message-Signature leaves part of the body unsigned (" +
+                                      sets.verified->unsigned_body + "; RFC 6376 8.2)");
+  }
+  if (auto why = dmarc_not_vouched(*sets.verified, author_domains)) {
     return refuse(*sets.verified, *why);
   }
   decision.applies = true;

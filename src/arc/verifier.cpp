@@ -182,6 +182,16 @@ std::optional<std::string> check_ams(const ArcVerifier::State& s, const ArcSetFi
   return std::nullopt;
 }
 
+// "l= leaves N of M body bytes unsigned" for an AMS whose l= stops short of the canonical body
+// (dkim verify's words), else empty.
+std::string unsigned_body(const ArcVerifier::State& s, const ArcMessageSignature& ams) {
+  if (!ams.body_length) return {};
+  auto length = s.body_lengths.find(ams.body_canon);
+  if (length == s.body_lengths.end() || length->second <= *ams.body_length) return {};
+  return "l= leaves " + std::to_string(length->second - *ams.body_length) + " of " +
+         std::to_string(length->second) + " body bytes unsigned";
+}
+
 std::optional<std::string> check_seal(const std::vector<ArcSetFields>& sets, std::size_t index,
                                       const detail::KeyFetcher& keys) {
   const ArcSetFields& set = sets[index];
@@ -230,8 +240,17 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
     co_return result;
   }
   result.sets[n - 1].ams_valid = true;
-  result.unsigned_duplicates = dkim::describe_unsigned_duplicates(
-      s.sets[n - 1].ams.signed_headers, dkim::count_single_instance_fields(s.headers));
+  // What each verifying AMS leaves unsigned: a trusted sealer's set vouches only for what its
+  // own h= and l= cover, whichever set is the newest.
+  const dkim::SingleInstanceCounts field_counts = dkim::count_single_instance_fields(s.headers);
+  auto note_coverage = [&](std::size_t k) {
+    const ArcMessageSignature& ams = s.sets[k].ams;
+    result.sets[k].unsigned_duplicates =
+        dkim::describe_unsigned_duplicates(ams.signed_headers, field_counts);
+    result.sets[k].unsigned_body = unsigned_body(s, ams);
+  };
+  note_coverage(n - 1);
+  result.unsigned_duplicates = result.sets[n - 1].unsigned_duplicates;
 
   // Step 5: oldest-pass.
   result.oldest_pass = 0;
@@ -244,6 +263,7 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
         result.oldest_pass = static_cast<int>(k) + 2;
         break;
       }
+      note_coverage(k);
     }
   }
 

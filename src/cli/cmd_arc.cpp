@@ -57,7 +57,9 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
                     {"ams_valid", optional_bool(s.ams_valid)},
                     {"seal_valid", optional_bool(s.seal_valid)},
                     {"ams_reason", s.ams_reason},
-                    {"seal_reason", s.seal_reason}});
+                    {"seal_reason", s.seal_reason},
+                    {"unsigned_body", text_or_null(s.unsigned_body)},
+                    {"unsigned_duplicates", text_or_null(s.unsigned_duplicates)}});
   }
   return {{"result", std::string(arc::to_string(r.status))},
           {"reason", r.reason},
@@ -79,6 +81,8 @@ std::string set_line(const arc::ArcSetReport& s) {
                      "/" + s.ams_selector + ":" + verdict(s.ams_valid) + " aar=" + s.authserv_id;
   if (!s.seal_reason.empty()) line += " (" + s.seal_reason + ")";
   if (!s.ams_reason.empty()) line += " (" + s.ams_reason + ")";
+  if (!s.unsigned_duplicates.empty()) line += " (" + s.unsigned_duplicates + ")";
+  if (!s.unsigned_body.empty()) line += " (" + s.unsigned_body + ")";
   return line;
 }
 

@@ -24,6 +24,7 @@
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
 #include "cli/unix_time.hpp"
+#include "senderauth/arc/forwarder_override.hpp"
 #include "senderauth/authres/format.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/core/ip_address.hpp"
@@ -234,6 +235,11 @@ int run(const CheckCommand& command) {
     auto network = IpNetwork::parse(text);
     if (!network) throw CliError("--trusted-network: '" + text + "': " + network.reason());
     policy.trusted_networks.push_back(*network);
+  }
+  for (const auto& entry : command.trusted_sealers) {
+    if (auto valid = arc::check_trusted_sealer(entry); !valid) {
+      throw CliError("--trusted-sealer: " + valid.reason());
+    }
   }
   policy.trusted_arc_sealers = command.trusted_sealers;
   policy.enforce_dmarc_reject = !command.observe_only;

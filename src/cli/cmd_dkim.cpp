@@ -38,6 +38,10 @@ struct FileResults {
   // An internationalised message (RFC 6532: UTF-8 in its header section): its clauses may keep
   // a UTF-8 i= as check's field does, instead of one '?' per byte.
   bool utf8_header = false;
+  // Why the message could not be read (a size limit, a line without a colon...), or empty.
+  // Signatures below the point where reading stopped were never seen: with none found above it,
+  // the message says this instead of "none".
+  std::string unreadable;
 };
 
 // Streams a file through the reader into the verifier in 64 KiB chunks: the body is never
@@ -64,9 +68,9 @@ FileResults verify_file(const std::string& path, dns::Resolver& resolver, asio::
       results.push_back(std::move(r));
     }
     dkim::assign_unique_b_prefixes(results);
-    return {std::move(results), utf8_header};
+    return {std::move(results), utf8_header, "message not readable: " + status.reason()};
   }
-  return {dns::run_sync(io, verifier.verify(resolver)), utf8_header};
+  return {dns::run_sync(io, verifier.verify(resolver)), utf8_header, {}};
 }
 
 std::string text_line(const dkim::DkimResult& r) {
@@ -132,16 +136,23 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     options.refuse_partial_body = o->refuse_partial_body;
     options.refuse_unsigned_duplicates = !o->accept_unsigned_duplicates;
     for (const auto& path : o->messages) {
-      auto [results, utf8_header] = verify_file(path, *resolver, io, options);
+      auto [results, utf8_header, unreadable] = verify_file(path, *resolver, io, options);
       if (o->json) {
         nlohmann::json out = {{"message", path}, {"results", nlohmann::json::array()}};
         for (const auto& r : results) out["results"].push_back(json_result(r, utf8_header));
-        if (results.empty()) out["result"] = "none";
+        if (results.empty() && unreadable.empty()) out["result"] = "none";
+        if (results.empty() && !unreadable.empty()) {
+          out["result"] = "permerror";
+          out["reason"] = unreadable;
+        }
         std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         continue;
       }
       std::string suffix = o->messages.size() > 1 ? " message=" + path : "";
-      if (results.empty()) std::cout << "none" << suffix << "\n";
+      if (results.empty() && unreadable.empty()) std::cout << "none" << suffix << "\n";
+      if (results.empty() && !unreadable.empty()) {
+        std::cout << "permerror (" << unreadable << ")" << suffix << "\n";
+      }
       for (const auto& r : results) std::cout << text_line(r) << suffix << "\n";
     }
     std::cout.flush();

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
 
 #include "senderauth/core/cpu_features.hpp"
 #include "senderauth/core/header_text.hpp"
@@ -428,21 +431,72 @@ std::string BodyHasher::finish() {
   return hasher_.finish();
 }
 
+namespace {
+
+// Field names compared as HeaderField::is() compares them: ASCII case-insensitive.
+struct FieldNameHash {
+  std::size_t operator()(std::string_view name) const noexcept {
+    std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
+    for (const char c : name) {
+      hash ^= static_cast<unsigned char>(lower(c));
+      hash *= 1099511628211ULL;
+    }
+    return static_cast<std::size_t>(hash);
+  }
+};
+struct FieldNameEqual {
+  bool operator()(std::string_view a, std::string_view b) const noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+  }
+};
+
+// Up to this many (h= entry, header field) pairs the fields are scanned for each entry: a
+// typical signature (a dozen names, a few dozen fields) is cheaper scanned than indexed.
+constexpr std::size_t kScanPairs = 4096;
+
+}  // namespace
+
 std::string header_hash_input(Canonicalization canon, const message::HeaderList& headers,
                               const std::vector<std::string>& names,
                               std::string_view signature_field) {
   std::string out;
   out.reserve(signature_field.size() + 1024);  // typical signed fields: one allocation
-  // Fields already taken: an instance is signed once, the next listing of its name takes the
-  // one above it. Bytes, not vector<bool>'s bits, and tested after the name, which settles most.
-  std::vector<unsigned char> used(headers.size(), 0);
-  for (const auto& name : names) {
-    for (std::size_t i = headers.size(); i-- > 0;) {
-      if (headers[i].is(name) && used[i] == 0) {
-        used[i] = 1;
-        canonicalize_header(canon, headers[i].raw(), out);
-        break;
+  // RFC 6376 5.4.2: each listing of a name takes the bottom-most instance not taken yet (the
+  // next listing of the name takes the one above it); a name listed more often than present
+  // contributes nothing (oversigning).
+  if (names.size() * headers.size() <= kScanPairs) {
+    // Fields already taken. Bytes, not vector<bool>'s bits, and tested after the name, which
+    // settles most.
+    std::vector<unsigned char> used(headers.size(), 0);
+    for (const auto& name : names) {
+      for (std::size_t i = headers.size(); i-- > 0;) {
+        if (headers[i].is(name) && used[i] == 0) {
+          used[i] = 1;
+          canonicalize_header(canon, headers[i].raw(), out);
+          break;
+        }
       }
+    }
+  } else {
+    // A long h= list (thousands of entries fit in a field) over a long header section: the
+    // instances of each listed name are indexed once, top to bottom, and each listing takes the
+    // last one left, so the cost is the list plus the section, not their product.
+    std::unordered_map<std::string_view, std::vector<std::size_t>, FieldNameHash, FieldNameEqual>
+        instances;
+    for (const auto& name : names) instances.try_emplace(name);
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      auto listed = instances.find(headers[i].name());
+      if (listed != instances.end()) listed->second.push_back(i);
+    }
+    for (const auto& name : names) {
+      std::vector<std::size_t>& left = instances.find(name)->second;
+      if (left.empty()) continue;
+      canonicalize_header(canon, headers[left.back()].raw(), out);
+      left.pop_back();
     }
   }
   std::size_t before = out.size();

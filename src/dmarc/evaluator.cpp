@@ -8,6 +8,7 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dns/answer.hpp"
+#include "senderauth/dns/gather.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/message/address.hpp"
 
@@ -76,6 +77,10 @@ asio::awaitable<std::optional<bool>> check_alignment(PolicyFinder& finder,
   const OrgDomainResult org = co_await finder.organizational_domain(id_norm);
   if (org.temperror) co_return std::nullopt;
   co_return aligned(author_org, author, org.domain, id_norm, mode);
+}
+
+bool failed_or_temperror(const DmarcResult& r) {
+  return r.status == DmarcStatus::fail || r.status == DmarcStatus::temperror;
 }
 
 int status_rank(DmarcStatus s) {
@@ -159,6 +164,8 @@ std::string_view to_string(FromProblem problem) {
       return "several_authors";
     case FromProblem::header_unreadable:
       return "header_unreadable";
+    case FromProblem::too_many_authors:
+      return "too_many_authors";
   }
   return "none";
 }
@@ -411,20 +418,32 @@ void DmarcEvaluation::set_authors(const std::vector<std::string>& from_values,
     } else if (options_.multiple_from == message::MultipleFromPolicy::reject &&
                message::several_authors(from_values)) {
       out.from_problem = FromProblem::several_authors;
+    } else if (message::too_many_authors(from_values)) {
+      out.from_problem = FromProblem::too_many_authors;
     } else {
       out.from_problem = FromProblem::unusable;
     }
     return;
   }
-  std::size_t kept = 0;
+  std::vector<const std::string*> kept;
   for (const std::string& domain : authors->domains) {
-    if (ignored && ignored(domain)) continue;
-    add_author(domain);
-    ++kept;
+    if (!(ignored && ignored(domain))) kept.push_back(&domain);
   }
-  if (kept == 0) {
-    for (const std::string& domain : authors->domains) add_author(domain);
+  if (kept.empty()) {
+    for (const std::string& domain : authors->domains) kept.push_back(&domain);
   }
+  // Each author domain costs a policy discovery (up to 8 queries, and the existence check) and
+  // its alignment walks: a bounded number, none of them left out.
+  if (kept.size() > options_.max_author_domains) {
+    DmarcResult& out = refused_.emplace();
+    out.status = DmarcStatus::permerror;
+    out.reason = "From fields name " + std::to_string(kept.size()) +
+                 " author domains, where at most " + std::to_string(options_.max_author_domains) +
+                 " are evaluated";
+    out.from_problem = FromProblem::too_many_authors;
+    return;
+  }
+  for (const std::string* domain : kept) add_author(*domain);
 }
 
 bool DmarcEvaluation::records_at_hand() {
@@ -438,15 +457,51 @@ bool DmarcEvaluation::records_at_hand() {
   return true;
 }
 
+asio::awaitable<int> DmarcEvaluation::find_policy_task(Author& author) {
+  co_await find_policy(author);
+  co_return 0;
+}
+
+asio::awaitable<int> DmarcEvaluation::judge_policy_task(Author& author, const DmarcInput& input) {
+  co_await judge_policy(author, input);
+  co_return 0;
+}
+
+// Each author domain's lookups wait for its own answers only, so the authors go out together,
+// as DKIM's and ARC's keys do: several authors cost one author's DNS waits, not the sum. When
+// every author's first answer is at hand (an in-memory zone, a warm cache) they run one after
+// the other instead, without a task each.
 asio::awaitable<void> DmarcEvaluation::find() {
-  for (auto& author : authors_) co_await find_policy(*author);
+  std::vector<Author*> waiting;
+  for (auto& author : authors_) {
+    if (author->step == Author::Step::prepared) waiting.push_back(author.get());
+  }
+  if (records_at_hand()) {
+    for (Author* author : waiting) co_await find_policy(*author);
+    co_return;
+  }
+  std::vector<asio::awaitable<int>> tasks;
+  tasks.reserve(waiting.size());
+  for (Author* author : waiting) tasks.push_back(find_policy_task(*author));
+  co_await dns::gather(std::move(tasks));
 }
 
 asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
   if (refused_) co_return std::move(*refused_);
+  // Alignment may walk the tree for an identifier's organisational domain, per author: the
+  // authors concurrently, as in find().
+  if (authors_.size() == 1) {
+    co_await judge_policy(*authors_.front(), identities);
+  } else if (!authors_.empty()) {
+    std::vector<asio::awaitable<int>> tasks;
+    tasks.reserve(authors_.size());
+    for (auto& author : authors_) tasks.push_back(judge_policy_task(*author, identities));
+    co_await dns::gather(std::move(tasks));
+  }
   std::optional<DmarcResult> strictest;
+  std::vector<std::string> failed;
   for (auto& author : authors_) {
-    co_await judge_policy(*author, identities);
+    if (failed_or_temperror(author->out)) failed.push_back(author->out.from_domain);
     if (!strictest || stricter(author->out, *strictest)) strictest = std::move(author->out);
   }
   if (!strictest) {  // set_authors() was not called: there is no author
@@ -454,6 +509,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
     refuse_domain(out, "no author domain", FromProblem::missing);
     co_return out;
   }
+  strictest->failed_domains = std::move(failed);
   co_return std::move(*strictest);
 }
 
@@ -461,7 +517,9 @@ asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& inp
   add_author(input.from_domain);
   co_await find_policy(*authors_.back());
   co_await judge_policy(*authors_.back(), input);
-  co_return std::move(authors_.back()->out);
+  DmarcResult& out = authors_.back()->out;
+  if (failed_or_temperror(out)) out.failed_domains = {out.from_domain};
+  co_return std::move(out);
 }
 
 asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,

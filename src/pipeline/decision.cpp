@@ -59,6 +59,8 @@ std::optional<FromRefusal> from_refusal(const Verdict& v, const LocalPolicy& pol
     case dmarc::FromProblem::several_authors:  // chosen by dmarc.multiple_from = reject
       return FromRefusal{"Message has several From authors; one is required",
                          "several From authors"};
+    case dmarc::FromProblem::too_many_authors:  // more than the limits evaluate: not judged
+      return FromRefusal{"Message has too many From authors", "too many From authors"};
     case dmarc::FromProblem::missing:
       if (!policy.reject_unusable_from) return std::nullopt;
       return FromRefusal{"Message has no From header field", "no From author"};

@@ -11,6 +11,7 @@
 
 #include "senderauth/dkim/crypto.hpp"
 #include "senderauth/dkim/key_record.hpp"
+#include "support/arc_body_length.hpp"
 
 namespace senderauth::arc {
 namespace {
@@ -92,9 +93,69 @@ TEST_F(ArcCli, SealThenVerify) {
   EXPECT_NE(json.out.find("\"unsigned_duplicates\":\"2 Subject fields, 1 signed\""),
             std::string::npos)
       << json.out;
+  // Per set too, and on the set's text line.
+  EXPECT_NE(json.out.find(
+                "\"seal_selector\":\"ed\",\"seal_valid\":true,"
+                "\"unsigned_body\":null,\"unsigned_duplicates\":\"2 Subject fields, 1 signed\"}"),
+            std::string::npos)
+      << json.out;
+  CliRun text = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                    (dir_ / "added.eml").string());
+  EXPECT_NE(text.out.find("\n  i=1 cv=none seal=relay.example/ed:pass ams=relay.example/ed:pass "
+                          "aar=mx.relay.example (2 Subject fields, 1 signed)\n"),
+            std::string::npos)
+      << text.out;
   json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
              (dir_ / "out.eml").string());
   EXPECT_NE(json.out.find("\"unsigned_duplicates\":null"), std::string::npos) << json.out;
+}
+
+// An AMS whose l= leaves text appended after sealing unsigned: the set's line says so, as dkim
+// verify says it of a DKIM signature, and so does its JSON.
+TEST_F(ArcCli, VerifySaysWhatLLeavesUnsigned) {
+  std::ifstream key_file(dir_ / "key.pem", std::ios::binary);
+  const std::string pem((std::istreambuf_iterator<char>(key_file)), {});
+  SealOptions o;
+  o.domain = "relay.example";
+  o.selector = "ed";
+  o.authserv_id = "mx.relay.example";
+  o.key = dkim::PrivateKey::from_pem(pem).value();
+  o.timestamp = 1700000000;
+  const std::string sealed = testing::seal_with_body_length(
+      "From: a@a.example\r\nTo: b@b.example\r\nSubject: hi\r\n\r\nbody\r\n", o, 6);
+  ASSERT_FALSE(sealed.empty());
+  write(dir_ / "appended.eml", sealed + "appended\r\n");
+  CliRun text = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                    (dir_ / "appended.eml").string());
+  EXPECT_NE(text.out.find("\n  i=1 cv=none seal=relay.example/ed:pass ams=relay.example/ed:pass "
+                          "aar=mx.relay.example (l= leaves 10 of 16 body bytes unsigned)\n"),
+            std::string::npos)
+      << text.out;
+  CliRun json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+                    (dir_ / "appended.eml").string());
+  EXPECT_NE(json.out.find("\"unsigned_body\":\"l= leaves 10 of 16 body bytes unsigned\""),
+            std::string::npos)
+      << json.out;
+  write(dir_ / "whole.eml", sealed);
+  json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "whole.eml").string());
+  EXPECT_NE(json.out.find("\"result\":\"pass\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"unsigned_body\":null"), std::string::npos) << json.out;
+}
+
+// A header section that cannot be read (more than 1000 fields before the ARC set) is a failed
+// chain with the reason, never "none" (dkim verify says permerror for it).
+TEST_F(ArcCli, UnreadableHeaderSectionFailsTheChain) {
+  std::string padding;
+  for (int i = 0; i < 1000; ++i) padding += "X-A: " + std::to_string(i) + "\n";
+  std::ifstream in(dir_ / "in.eml", std::ios::binary);
+  write(dir_ / "long.eml", padding + std::string((std::istreambuf_iterator<char>(in)), {}));
+  CliRun verify = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+                      (dir_ / "long.eml").string());
+  EXPECT_EQ(verify.status, 0);
+  EXPECT_EQ(
+      verify.out.rfind("arc=fail (message could not be read: more than 1000 header fields)", 0), 0u)
+      << verify.out;
 }
 
 // A leading mbox separator ("From " ...) stays on top: below it the ARC set is header fields.

@@ -31,8 +31,10 @@ ArcResult chain(std::vector<ArcSetReport> sets = {set(1, "relay.example.net"),
   return result;
 }
 
+const std::vector<std::string> kAuthor = {"example.com"};
+
 ForwarderOverride decide(const ArcResult& c, const std::vector<std::string>& trusted) {
-  return trusted_forwarder_override(true, c, "example.com", trusted);
+  return trusted_forwarder_override(true, c, kAuthor, trusted);
 }
 
 TEST(ForwarderOverride, AppliesForTrustedSealerOfPassingChain) {
@@ -58,9 +60,29 @@ TEST(ForwarderOverride, SubdomainEntries) {
   EXPECT_FALSE(decide(chain({set(1, "evilexample.org")}), {".example.org"}).applies);
 }
 
+// "*." or "." alone names the root, under which every sealer is: such an entry, or any that is
+// not a domain name, trusts nobody (the command line refuses it outright).
+TEST(ForwarderOverride, EntryThatNamesNoDomainTrustsNobody) {
+  const ArcResult c = chain({set(1, "mx.attacker.example")});
+  for (const std::string entry : {"*.", ".", "..", "*..", "*", "*.*.example", "mx attacker.example",
+                                  "*.mx.attacker..example"}) {
+    EXPECT_FALSE(decide(c, {entry}).applies) << entry;
+    EXPECT_FALSE(check_trusted_sealer(entry).ok()) << entry;
+  }
+  EXPECT_EQ(check_trusted_sealer("*.").reason(),
+            "'*.' names no domain after the wildcard: it would trust every sealer");
+  EXPECT_EQ(check_trusted_sealer("lists..example").reason(),
+            "'lists..example' is not a domain name (empty label (\"..\") in domain name)");
+  for (const std::string entry : {"mx.attacker.example", "MX.Attacker.Example.", ".example",
+                                  "*.attacker.example", "_arc.example"}) {
+    EXPECT_TRUE(check_trusted_sealer(entry).ok()) << entry;
+  }
+  EXPECT_TRUE(decide(c, {"*.attacker.example"}).applies);
+}
+
 TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
   const std::vector<std::string> trusted = {"lists.example.org"};
-  EXPECT_FALSE(trusted_forwarder_override(false, chain(), "example.com", trusted).applies);
+  EXPECT_FALSE(trusted_forwarder_override(false, chain(), kAuthor, trusted).applies);
   ArcResult failed = chain();
   failed.status = ChainStatus::fail;
   auto fail = decide(failed, trusted);
@@ -76,14 +98,58 @@ TEST(ForwarderOverride, NeverWithoutDmarcFailureOrPassingChain) {
 TEST(ForwarderOverride, NotForAFieldAddedAfterSealing) {
   const std::vector<std::string> trusted = {"lists.example.org"};
   ArcResult replayed = chain();
-  replayed.unsigned_duplicates = "2 Subject fields, 1 signed";
+  replayed.sets[1].unsigned_duplicates = "2 Subject fields, 1 signed";
+  replayed.unsigned_duplicates = replayed.sets[1].unsigned_duplicates;
   auto d = decide(replayed, trusted);
   EXPECT_FALSE(d.applies);
   EXPECT_TRUE(d.refused);
   EXPECT_EQ(d.comment,
             "sealed by trusted forwarder lists.example.org, but its ARC-Message-Signature leaves "
             "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
-  EXPECT_TRUE(trusted_forwarder_override(true, replayed, "example.com", trusted, false).applies);
+  EXPECT_TRUE(trusted_forwarder_override(true, replayed, kAuthor, trusted,
+                                         {.refuse_unsigned_duplicates = false})
+                  .applies);
+}
+
+// RFC 6376 8.2: an AMS with l= vouches for the body up to l= only. Refused when the site refuses
+// such DKIM signatures too (--refuse-partial-body); judged on the set that vouches.
+TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
+  const std::vector<std::string> trusted = {"relay.example.net"};
+  ArcResult appended = chain();
+  appended.sets[0].unsigned_body = "l= leaves 77 of 120 body bytes unsigned";
+  EXPECT_TRUE(decide(appended, trusted).applies);
+  auto d =
+      trusted_forwarder_override(true, appended, kAuthor, trusted, {.refuse_partial_body = true});
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature leaves "
+            "part of the body unsigned (l= leaves 77 of 120 body bytes unsigned; RFC 6376 8.2)");
+  // Another set's l= is not the vouching set's.
+  EXPECT_TRUE(trusted_forwarder_override(true, appended, kAuthor, {"lists.example.org"},
+                                         {.refuse_partial_body = true})
+                  .applies);
+}
+
+// The set that vouches is judged by its own h=: a newer set, which anybody can add, signing the
+// added copy too (h=subject:subject) does not make the trusted sealer vouch for it. Nor does a
+// newer set that leaves a copy unsigned take away what the trusted sealer signed.
+TEST(ForwarderOverride, DuplicatesAreJudgedByTheVouchingSetsOwnSignature) {
+  const std::vector<std::string> trusted = {"relay.example.net"};
+  ArcResult resealed = chain({set(1, "relay.example.net"), set(2, "mx.attacker.example")});
+  resealed.sets[0].unsigned_duplicates = "2 Subject fields, 1 signed";
+  auto d = decide(resealed, trusted);
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature leaves "
+            "a copy unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+
+  ArcResult newer_only = chain({set(1, "relay.example.net"), set(2, "mx.other.example")});
+  newer_only.sets[1].unsigned_duplicates = "2 Subject fields, 1 signed";
+  newer_only.unsigned_duplicates = newer_only.sets[1].unsigned_duplicates;
+  d = decide(newer_only, trusted);
+  EXPECT_TRUE(d.applies) << d.comment;
 }
 
 // RFC 8617 5.2 step 5: a later hop altered the message, so the trusted sealer's AMS broke
@@ -150,14 +216,45 @@ TEST(ForwarderOverride, OnlyWhenTheTrustedSealerRecordedDmarcPassForTheAuthor) {
             std::string::npos);
 }
 
+// With several author domains evaluated each, the set must vouch for every one that failed: a
+// list that recorded dmarc=pass for its own post's author did not vouch for a second From
+// mailbox (or field) of a p=reject domain beside it. The refusal names the domain left out.
+TEST(ForwarderOverride, EveryFailedAuthorDomainMustBeVouchedFor) {
+  const std::vector<std::string> trusted = {"lists.example.org"};
+  const std::vector<std::string> two = {"example.com", "victim.example"};
+  const ArcResult one_vouched = chain({set(1, "lists.example.org")});
+  auto d = trusted_forwarder_override(true, one_vouched, two, trusted);
+  EXPECT_FALSE(d.applies);
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder lists.example.org, but it recorded no dmarc=pass for "
+            "victim.example");
+  // The order does not matter.
+  EXPECT_FALSE(
+      trusted_forwarder_override(true, one_vouched, {"victim.example", "example.com"}, trusted)
+          .applies);
+  const ArcResult both = chain({set(1, "lists.example.org", true,
+                                    "l.example; dmarc=pass header.from=example.com;"
+                                    " dmarc=pass header.from=victim.example")});
+  EXPECT_TRUE(trusted_forwarder_override(true, both, two, trusted).applies);
+  const ArcResult one_failed = chain({set(1, "lists.example.org", true,
+                                          "l.example; dmarc=pass header.from=example.com;"
+                                          " dmarc=fail header.from=victim.example")});
+  EXPECT_EQ(trusted_forwarder_override(true, one_failed, two, trusted).comment,
+            "sealed by trusted forwarder lists.example.org, but it recorded dmarc=fail for "
+            "victim.example");
+  // Nothing to vouch for: no override.
+  EXPECT_FALSE(trusted_forwarder_override(true, both, {}, trusted).applies);
+}
+
 TEST(ForwarderOverride, RecordedAuthorDomainIsComparedAsALabels) {
   ArcResult c = chain({set(1, "lists.example.org", true,
                            "l.example; dmarc=pass header.from=b\xc3\xbc"
                            "cher.example")});
-  EXPECT_TRUE(
-      trusted_forwarder_override(true, c, "xn--bcher-kva.example", {"lists.example.org"}).applies);
+  EXPECT_TRUE(trusted_forwarder_override(true, c, {"xn--bcher-kva.example"}, {"lists.example.org"})
+                  .applies);
   EXPECT_FALSE(
-      trusted_forwarder_override(true, c, "bucher.example", {"lists.example.org"}).applies);
+      trusted_forwarder_override(true, c, {"bucher.example"}, {"lists.example.org"}).applies);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
 #include "senderauth/message/message_reader.hpp"
+#include "support/arc_body_length.hpp"
 #include "support/query_only_resolver.hpp"
 
 namespace senderauth::arc {
@@ -407,6 +408,56 @@ TEST_F(ArcRoundTrip, StructureErrors) {
   ArcResult gap = verify("ARC-Authentication-Results: i=3; x.example; none\r\n" + one);
   EXPECT_EQ(gap.status, ChainStatus::fail);
   EXPECT_NE(gap.reason.find("ARC set 2 has no"), std::string::npos) << gap.reason;
+}
+
+// Each verifying AMS says what its own h= leaves unsigned: the first hop signed one Subject, a
+// Subject was added on top, and the second hop signed both.
+TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
+  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  SealOptions b = hop_b();
+  b.headers = {"from", "subject", "subject"};
+  std::string two = seal("Subject: added\r\n" + one, b, "arc=pass");
+  ArcResult r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 2u);
+  EXPECT_EQ(r.sets[0].unsigned_duplicates, "2 Subject fields, 1 signed");
+  EXPECT_EQ(r.sets[1].unsigned_duplicates, "");
+  EXPECT_EQ(r.unsigned_duplicates, "");  // the newest set's
+
+  // Without oldest-pass the older AMS is not checked, so nothing is said of it.
+  asio::io_context io;
+  VerifyOptions newest_only;
+  newest_only.compute_oldest_pass = false;
+  r = dns::run_sync(io, verify_arc(two, zone_, newest_only));
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_FALSE(r.sets[0].ams_valid.has_value());
+  EXPECT_EQ(r.sets[0].unsigned_duplicates, "");
+}
+
+// An AMS with l= verifies over the first l= octets of the body; each set says how much of the
+// body it leaves unsigned, as dkim verify does for a DKIM signature.
+TEST_F(ArcRoundTrip, BodyLeftUnsignedByLIsReportedPerSet) {
+  SealOptions a = hop_a();
+  a.auth_results = "dmarc=pass header.from=origin.example";
+  const std::string whole = testing::seal_with_body_length(kMessage, a, 15);  // "Hello, world."
+  ASSERT_FALSE(whole.empty());
+  ArcResult r = verify(whole);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 1u);
+  EXPECT_EQ(r.sets[0].unsigned_body, "");
+
+  const std::string appended = whole + "Log in at https://bank-verify.example/ now.\r\n";
+  r = verify(appended);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  EXPECT_EQ(r.sets[0].unsigned_body, "l= leaves 45 of 60 body bytes unsigned");
+
+  // A second hop without l= over it: the older set still says what it leaves out.
+  const std::string two = seal(appended, hop_b(), "arc=pass");
+  r = verify(two);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 2u);
+  EXPECT_EQ(r.sets[0].unsigned_body, "l= leaves 45 of 60 body bytes unsigned");
+  EXPECT_EQ(r.sets[1].unsigned_body, "");
 }
 
 TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {

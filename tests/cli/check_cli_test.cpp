@@ -523,6 +523,28 @@ TEST(CheckCli, EmptyEqualsValueIsAnEmptyValue) {
   EXPECT_NE(after.err.find("--x="), std::string::npos) << after.err;
 }
 
+// A --trusted-sealer entry must name a domain: "*." or "." alone (every subdomain of the root)
+// trusted every sealer, an attacker sealing its own spoof included.
+TEST(CheckCli, TrustedSealerMustBeADomainName) {
+  const std::string rest = kCommon + kSpoofEnvelope + message("2-spoofed-from.eml");
+  for (const std::string entry :
+       {"'*.'", "'.'", "''", "'*'", "'lists..example.org'", "'lists example.org'"}) {
+    const CliRun run =
+        run_cli("check --trusted-sealer lists.example.org --trusted-sealer " + entry + rest);
+    EXPECT_EQ(run.exit_code, 2) << entry << ": " << run.out;
+    EXPECT_EQ(run.err.rfind("senderauth: --trusted-sealer: '", 0), 0u) << entry << ": " << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << entry << ": " << run.err;
+    EXPECT_TRUE(run.out.empty()) << entry << ": " << run.out;
+  }
+  EXPECT_EQ(run_cli("check --trusted-sealer '*.'" + rest).err,
+            "senderauth: --trusted-sealer: '*.' names no domain after the wildcard: it would "
+            "trust every sealer\n");
+  for (const std::string entry :
+       {"lists.example.org", "'*.example.org'", ".example.org", "Lists.Example.Org."}) {
+    EXPECT_EQ(run_cli("check --trusted-sealer " + entry + rest).exit_code, 0) << entry;
+  }
+}
+
 // A Unix time before 1970, or past what t= and x= can hold (12 digits, RFC 6376 3.5), is a
 // malformed argument (usage error, with a message a person can read), not a clock to verify
 // at or a t= to write, in every command that takes one. INT64_MAX as --now overflowed the

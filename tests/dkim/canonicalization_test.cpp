@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
 #include <string>
 #include <vector>
@@ -366,6 +367,64 @@ TEST(HeaderHash, BottomUpSelectionAndOversigning) {
                                         {"received", "Received", "received", "from", "to"},
                                         "DKIM-Signature: v=1; b=\r\n");
   EXPECT_EQ(input, "received:2\r\nreceived:1\r\nfrom:a@example.test\r\ndkim-signature:v=1; b=");
+}
+
+// RFC 6376 5.4.2 as written: for each h= entry, the bottom-most field of that name (ASCII case
+// ignored) not taken by an earlier entry; none when all are taken. The reference for
+// header_hash_input(), which indexes the fields by name when the list and the section are long.
+std::string reference_header_input(Canonicalization canon, const message::HeaderList& headers,
+                                   const std::vector<std::string>& names,
+                                   std::string_view signature_field) {
+  std::string out;
+  std::vector<bool> used(headers.size(), false);
+  for (const auto& name : names) {
+    for (std::size_t i = headers.size(); i-- > 0;) {
+      if (!used[i] && headers[i].is(name)) {
+        used[i] = true;
+        canonicalize_header(canon, headers[i].raw(), out);
+        break;
+      }
+    }
+  }
+  std::string signature;
+  canonicalize_header(canon, signature_field, signature);
+  signature.resize(signature.size() - 2);
+  return out + signature;
+}
+
+// Short lists over a few fields are scanned, long ones over a long section indexed (a 1 MB
+// header of 960 fields and 15 signatures of 21,000 h= entries each cost 0.8 s of CPU scanned):
+// both pick exactly the fields RFC 6376 5.4.2 picks, names in any case, oversigned or absent.
+TEST(HeaderHash, LongListsPickTheSameFieldsAsTheRfcSaysInOrder) {
+  const std::vector<std::string> pool = {"From", "to",  "SUBJECT", "Received",      "X-A",
+                                         "x-a",  "X-a", "Date",    "dkim-signature"};
+  const std::vector<std::string> absent = {"Cc", "X-Absent", "x-b", ""};
+  std::mt19937 random(6376);
+  struct Size {
+    std::size_t fields, names;
+  };
+  for (const Size size : {Size{3, 6}, Size{40, 100}, Size{100, 41}, Size{960, 2100}}) {
+    for (int round = 0; round < 20; ++round) {
+      message::HeaderList headers;
+      for (std::size_t i = 0; i < size.fields; ++i) {
+        headers.emplace_back(pool[random() % pool.size()] + ": v" + std::to_string(i) + "\r\n");
+      }
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < size.names; ++i) {
+        std::string name =
+            random() % 8 == 0 ? absent[random() % absent.size()] : pool[random() % pool.size()];
+        for (char& c : name) {
+          if (random() % 2 == 0) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        names.push_back(std::move(name));
+      }
+      for (const auto canon : {Canonicalization::relaxed, Canonicalization::simple}) {
+        ASSERT_EQ(header_hash_input(canon, headers, names, "DKIM-Signature: b=\r\n"),
+                  reference_header_input(canon, headers, names, "DKIM-Signature: b=\r\n"))
+            << size.fields << " fields, " << size.names << " names, round " << round;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -243,6 +243,33 @@ TEST(DkimCli, UnsignedMessagePrintsNone) {
   EXPECT_EQ(v.out, "none\n");
 }
 
+// A header section that cannot be read (here: more than 1000 fields) before any DKIM-Signature
+// is reached hides whatever signatures follow: the message is permerror with the reason, not
+// "none", which says there is nothing to verify. A signature found before the limit is reported
+// as before.
+TEST(DkimCli, UnreadableHeaderSectionIsNotNone) {
+  TempDir dir;
+  std::string padding;
+  for (int i = 0; i < 1000; ++i) padding += "X-A: " + std::to_string(i) + "\n";
+  const std::string signature =
+      "DKIM-Signature: v=1; a=rsa-sha256; d=example.test; s=sel; h=from; bh=AAAA; b=AAAA\n";
+  write(dir.file("last.eml"), padding + signature + kMessage);
+  write(dir.file("first.eml"), signature + padding + kMessage);
+  write(dir.file("dns.txt"), "# empty\n");
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("last.eml"));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out, "permerror (message not readable: more than 1000 header fields)\n");
+  v = run("dkim verify --json --zone " + dir.file("dns.txt") + " " + dir.file("last.eml"));
+  EXPECT_NE(v.out.find("\"reason\":\"message not readable: more than 1000 header fields\","
+                       "\"result\":\"permerror\",\"results\":[]}"),
+            std::string::npos)
+      << v.out;
+  v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("first.eml"));
+  EXPECT_EQ(v.out,
+            "permerror d=example.test s=sel a=rsa-sha256 b=AAAA (message not readable: more than "
+            "1000 header fields)\n");
+}
+
 TEST(DkimCli, VerifiesRfc8463AtAFixedTime) {
   SENDERAUTH_NEED_CONFORMANCE("dkim/rfc8463");
   auto dir = senderauth::testing::conformance_path("dkim/rfc8463");

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <asio/post.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
 #include <string>
 
 #include "dmarc_test_support.hpp"
@@ -499,6 +503,125 @@ TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
       dns::run_sync(io, evaluate_authors(zone, {"a@example.com, <b@example.org"}, ids, reject));
   EXPECT_EQ(broken.status, DmarcStatus::permerror);
   EXPECT_EQ(broken.from_problem, FromProblem::unusable);
+}
+
+// The strictest result names every author domain that failed (or met a temperror), in From
+// order, so that an override must speak for each, not only for the one whose result is shown.
+TEST_F(Authors, EveryFailedAuthorDomainIsListed) {
+  record("example.com", "v=DMARC1; p=reject");
+  record("victim.example", "v=DMARC1; p=reject");
+  record("quiet.example", "v=DMARC1; p=quarantine");
+  record("signed.example", "v=DMARC1; p=reject");
+  zone.inject_failure("_dmarc.slow.example", dns::Status::timeout);
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  const DmarcInput ids = with_dkim(DmarcInput{}, "signed.example");
+  asio::io_context io;
+  const DmarcResult r =
+      dns::run_sync(io, evaluate_authors(zone,
+                                         {"a@example.com, b@signed.example, c@quiet.example",
+                                          "d@victim.example, e@none.example, f@slow.example"},
+                                         ids, each));
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+  EXPECT_EQ(r.from_domain, "example.com");  // the first of the two reject failures
+  EXPECT_EQ(r.failed_domains, (std::vector<std::string>{"example.com", "quiet.example",
+                                                        "victim.example", "slow.example"}));
+  // One author domain: itself when it fails, nothing when it passes.
+  EXPECT_EQ(dns::run_sync(io, evaluate_authors(zone, {"a@example.com"}, ids, each)).failed_domains,
+            (std::vector<std::string>{"example.com"}));
+  EXPECT_TRUE(dns::run_sync(io, evaluate_authors(zone, {"a@signed.example"}, ids, each))
+                  .failed_domains.empty());
+  EXPECT_EQ(run(zone, from("victim.example")).failed_domains,
+            (std::vector<std::string>{"victim.example"}));
+}
+
+// Answers from a zone, but only through query(), and each query yields to the executor once
+// before it answers: lookups that go out together are all started before the first answer,
+// lookups made one after another never overlap. Counts how many were in flight at once.
+class YieldingResolver final : public dns::Resolver {
+ public:
+  explicit YieldingResolver(dns::ZoneResolver& zone) : zone_(zone) {}
+  asio::awaitable<dns::Answer> query(std::string name, dns::RecordType type) override {
+    started.push_back(name);
+    max_in_flight = std::max(max_in_flight, ++in_flight);
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    --in_flight;
+    co_return zone_.lookup(name, type);
+  }
+  std::vector<std::string> started;
+  int in_flight = 0;
+  int max_in_flight = 0;
+
+ private:
+  dns::ZoneResolver& zone_;
+};
+
+// Evaluating each of ten author domains: their policy lookups go out together (one round of
+// DNS waits, not ten), and so do the alignment walks of the second step, as DKIM's and ARC's
+// key lookups do.
+TEST_F(Authors, SeveralAuthorsAreLookedUpConcurrently) {
+  std::string from_value;
+  DmarcInput ids;
+  for (int n = 0; n < 10; ++n) {
+    const std::string domain = "d" + std::to_string(n) + ".example";
+    record(domain, "v=DMARC1; p=reject");
+    from_value += (n == 0 ? "a@" : ", a@") + domain;
+    ids = with_dkim(ids, "mail." + domain);  // relaxed: a walk for mail.dN.example's org domain
+  }
+  YieldingResolver resolver(zone);
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  DmarcEvaluation evaluation(resolver, each);
+  evaluation.set_authors({from_value});
+  asio::io_context io;
+  dns::run_sync(io, [&]() -> asio::awaitable<int> {
+    co_await evaluation.find();
+    co_return 0;
+  }());
+  EXPECT_EQ(resolver.max_in_flight, 10);
+  ASSERT_GE(resolver.started.size(), 10u);
+  for (int n = 0; n < 10; ++n) {
+    EXPECT_EQ(resolver.started[n], "_dmarc.d" + std::to_string(n) + ".example");
+  }
+
+  resolver.started.clear();
+  resolver.max_in_flight = 0;
+  const DmarcResult r = dns::run_sync(io, evaluation.judge(ids));
+  EXPECT_EQ(r.status, DmarcStatus::pass) << r.reason;
+  EXPECT_EQ(resolver.started.size(), 10u);  // _dmarc.mail.dN.example, once per author
+  EXPECT_EQ(resolver.max_in_flight, 10);
+}
+
+// Evaluating each author domain is bounded: more than 16 is a permerror of its own, and none is
+// looked up (each could cost 8 queries and a timeout; a sender names as many as it likes).
+TEST_F(Authors, MoreAuthorDomainsThanAreEvaluatedIsAPermerror) {
+  EXPECT_EQ(DmarcOptions{}.max_author_domains, 16u);
+  auto from_value = [](int count) {
+    std::string value;
+    for (int n = 0; n < count; ++n)
+      value += (n == 0 ? "a@d" : ", a@d") + std::to_string(n) + ".example";
+    return value;
+  };
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  asio::io_context io;
+  zone.clear_query_log();
+  const DmarcResult r = dns::run_sync(io, evaluate_authors(zone, {from_value(17)}, {}, each));
+  EXPECT_EQ(r.status, DmarcStatus::permerror);
+  EXPECT_EQ(r.from_problem, FromProblem::too_many_authors);
+  EXPECT_EQ(r.reason, "From fields name 17 author domains, where at most 16 are evaluated");
+  EXPECT_TRUE(zone.query_log().empty());
+  EXPECT_EQ(dns::run_sync(io, evaluate_authors(zone, {from_value(16)}, {}, each)).status,
+            DmarcStatus::none);
+  // Domains on the ignore list are not evaluated, so they do not count.
+  DmarcEvaluation ignoring(zone, each);
+  ignoring.set_authors({from_value(17)}, [](const std::string& d) { return d == "d0.example"; });
+  dns::run_sync(io, [&]() -> asio::awaitable<int> {
+    co_await ignoring.find();
+    co_return 0;
+  }());
+  const DmarcInput none;
+  EXPECT_EQ(dns::run_sync(io, ignoring.judge(none)).status, DmarcStatus::none);
 }
 
 // The pipeline's two steps: find() asks only for what the From field needs, judge() for the

@@ -85,6 +85,51 @@ TEST(AuthorDomains, GroupInFrom) {  // RFC 6854
 
 // "X-Pad: a\rFrom: Bank <user@bank.test>\r\r...": a reader that ends lines at a bare CR sees a
 // From field in X-Pad, and a blank line after it; the From field that follows is body to it.
+// `fields` From field values of `per_field` mailboxes each, every mailbox in a domain of its own.
+Values distinct_authors(std::size_t fields, std::size_t per_field) {
+  Values values;
+  std::size_t n = 0;
+  for (std::size_t f = 0; f < fields; ++f) {
+    std::string value;
+    for (std::size_t k = 0; k < per_field; ++k, ++n) {
+      value += (k == 0 ? "a@d" : ", a@d") + std::to_string(n) + ".example";
+    }
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
+// At most 256 author mailboxes are read in all (one full field's worth): more is refused, and
+// the fields after the one that goes over are not read at all, so a header section of From
+// fields (1 MB, hundreds of fields of 256 mailboxes in as many domains) costs what 256 cost.
+TEST(AuthorDomains, AuthorMailboxesAreCappedInAll) {
+  EXPECT_EQ(AddressLimits{}.max_author_mailboxes, 256u);
+  Values values = distinct_authors(2, 200);
+  values.emplace_back("<broken");  // never read: the cap stops the walk before it
+  auto r = author_domains(values, MultipleFromPolicy::evaluate_each);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.reason(),
+            "more than 256 author mailboxes in 3 From fields, where at most 256 are read");
+  EXPECT_TRUE(too_many_authors(values));
+  // Under reject several fields are several authors: the walk that checks that they parse
+  // stops at the cap as well.
+  EXPECT_TRUE(several_authors(values));
+  EXPECT_EQ(author_domains(values).reason(), "3 From fields, where one is allowed");
+
+  // Up to the cap: every domain, each once.
+  auto full = author_domains(distinct_authors(1, 256), MultipleFromPolicy::evaluate_each);
+  ASSERT_TRUE(full.ok()) << full.reason();
+  EXPECT_EQ(full->domains.size(), 256u);
+  EXPECT_FALSE(too_many_authors(distinct_authors(1, 256)));
+  EXPECT_FALSE(too_many_authors(Values{"a@a.test", "<broken"}));  // refused, but not for that
+  AddressLimits few;
+  few.max_author_mailboxes = 3;
+  EXPECT_TRUE(too_many_authors(Values{"a@a.test, b@a.test", "c@a.test, d@a.test"}, few));
+  EXPECT_FALSE(author_domains(Values{"a@a.test, b@a.test", "c@a.test, d@a.test"},
+                              MultipleFromPolicy::evaluate_each, few)
+                   .ok());
+}
+
 TEST(FromFieldValues, FromFieldHiddenBehindABareCrCounts) {
   auto message = parse_message(
       "X-Pad: a\rFrom: Bank <user@bank.test>\r\rjunk\r\n"

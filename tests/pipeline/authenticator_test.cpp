@@ -26,6 +26,7 @@
 #include "senderauth/dkim/signer.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/dns/zone_resolver.hpp"
+#include "support/arc_body_length.hpp"
 #include "support/conformance.hpp"
 
 namespace senderauth::pipeline {
@@ -105,8 +106,10 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   // `message` with an ARC set of `domain` on top (selector "arc", the demo RSA key, published
-  // in zone_), copying that domain's Authentication-Results. Empty if sealing failed.
-  std::string seal_as(const std::string& domain, const std::string& message) {
+  // in zone_), copying that domain's Authentication-Results; its AMS signs `headers` (empty:
+  // the sealer's default). Empty if sealing failed.
+  std::string seal_as(const std::string& domain, const std::string& message,
+                      std::vector<std::string> headers = {}) {
     auto key =
         dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
     if (!key) return {};
@@ -120,9 +123,31 @@ class AuthenticatorTest : public ::testing::Test {
     seal.authserv_id = domain;
     seal.key = *key;
     seal.timestamp = kDemoNow;
+    seal.headers = std::move(headers);
     auto sealed = arc::seal_message(message, seal);
     if (!sealed || !sealed->sealed) return {};
     return sealed->fields() + message;
+  }
+
+  // seal_as(), but the AMS signs only the first `body_length` octets of the relaxed body (l=),
+  // and the AAR records `results`.
+  std::string seal_part_as(const std::string& domain, const std::string& message,
+                           std::uint64_t body_length, const std::string& results) {
+    auto key =
+        dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
+    if (!key) return {};
+    if (sealers_.insert(domain).second) {
+      zone_.add_txt("arc._domainkey." + domain,
+                    {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
+    }
+    arc::SealOptions seal;
+    seal.domain = domain;
+    seal.selector = "arc";
+    seal.authserv_id = domain;
+    seal.key = *key;
+    seal.timestamp = kDemoNow;
+    seal.auth_results = results;
+    return testing::seal_with_body_length(message, seal, body_length);
   }
 
   static Envelope list_envelope() {
@@ -342,6 +367,48 @@ TEST_F(AuthenticatorTest, SeveralFromAuthorsAreRejectedNotAccepted) {
   Verdict none = check(attacker_envelope(), two_mailboxes);
   EXPECT_FALSE(none.dmarc);
   EXPECT_EQ(none.reason, "DMARC not evaluated: author domain on the ignore list");
+}
+
+// Evaluating each author: more author mailboxes than are read (256 in all), or more author
+// domains than are evaluated (16), is a permerror of its own, refused as several authors are
+// (--accept-unusable-from does not let it through: no author was judged, and none can be left out),
+// unless DMARC is only observed. All 400 mailboxes here are the sender's own, whose DMARC passes:
+// judged one by one, the message was accepted.
+TEST_F(AuthenticatorTest, TooManyFromAuthorsAreRefused) {
+  policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  std::string message;
+  for (int field = 0; field < 2; ++field) {
+    message += "From: ";
+    for (int k = 0; k < 200; ++k)
+      message += (k == 0 ? "u" : ", u") + std::to_string(k) + "@attacker.example";
+    message += "\r\n";
+  }
+  message += "Subject: hi\r\n\r\nbody\r\n";
+  Verdict v = check(attacker_envelope(), message);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+  EXPECT_EQ(dmarc::to_string(v.dmarc->from_problem), "too_many_authors");
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reply.text, "Message has too many From authors");
+  EXPECT_EQ(v.reason,
+            "too many From authors: more than 256 author mailboxes in 2 From fields, where at "
+            "most 256 are read");
+  // Seventeen author domains: more than are evaluated (16), so none is.
+  std::string domains = "From: ";
+  for (int k = 0; k < 17; ++k)
+    domains += (k == 0 ? "u@d" : ", u@d") + std::to_string(k) + ".example";
+  domains += "\r\n\r\nbody\r\n";
+  v = check(attacker_envelope(), domains);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "too many From authors: From fields name 17 author domains, where at most 16 are "
+            "evaluated");
+  policy_.reject_unusable_from = false;
+  EXPECT_EQ(check(attacker_envelope(), message).action, Action::reject);
+  policy_.enforce_dmarc_reject = false;
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(attacker_envelope(), message).action, Action::accept);
 }
 
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
@@ -994,6 +1061,116 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_EQ(v.action, Action::reject) << v.reason;
   policy_.dkim.refuse_unsigned_duplicates = false;
   EXPECT_EQ(check(e, replayed).action, Action::accept);
+}
+
+// The replayed list post of the test above, then sealed by the attacker's own hop with both
+// Subjects signed (h=from:subject:subject): the chain passes and the newest AMS leaves nothing
+// unsigned, but the list's AMS (i=1), the set that vouches, still covers only the bottom
+// Subject. The override stays refused (it was granted when only the newest AMS was looked at).
+TEST_F(AuthenticatorTest, TrustedArcSealerOverrideIsNotRestoredByANewerSetSigningTheCopy) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string forwarded = list_forwarded_message();
+  ASSERT_FALSE(forwarded.empty());
+  const std::string replayed = "Subject: Your account is locked - verify now\r\n" + forwarded;
+  const std::string resealed = seal_as(
+      "mx.attacker.example", "Authentication-Results: mx.attacker.example; arc=pass\r\n" + replayed,
+      {"from", "subject", "subject"});
+  ASSERT_FALSE(resealed.empty());
+  Verdict v = check(list_envelope(), resealed);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_EQ(v.arc->oldest_pass, 0);
+  EXPECT_EQ(v.arc->unsigned_duplicates, "");  // the newest AMS signs both copies
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves a copy "
+            "unsigned (2 Subject fields, 1 signed; RFC 6376 8.15)");
+  policy_.dkim.refuse_unsigned_duplicates = false;
+  EXPECT_EQ(check(list_envelope(), resealed).action, Action::accept);
+}
+
+// The trusted list's AMS signs the body with l= (all of it, then). Text appended since, a
+// phishing line in a replayed post, keeps the chain passing; with --refuse-partial-body the
+// override is refused as a DKIM signature with l= would be (RFC 6376 8.2), as the site asked.
+TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyIfAllowed) {
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  const std::string post = demo_message("2-spoofed-from.eml");
+  dkim::BodyHasher canonical(dkim::Canonicalization::relaxed, dkim::HashAlgorithm::sha256);
+  canonical.update(post.substr(body_start(post)));
+  canonical.finish();
+  const std::uint64_t length = canonical.canonical_length();
+  const std::string sealed =
+      seal_part_as("lists.example.net", post, length,
+                   "spf=pass smtp.mailfrom=example.test; dmarc=pass header.from=example.test");
+  ASSERT_FALSE(sealed.empty());
+  const std::string appended =
+      sealed + "URGENT: your account is locked, log in at https://bank-verify.example/ now.\r\n";
+
+  Verdict v = check(list_envelope(), appended);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+  EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+
+  policy_.dkim.refuse_partial_body = true;
+  EXPECT_EQ(check(list_envelope(), sealed).action, Action::accept);  // nothing left unsigned
+  v = check(list_envelope(), appended);
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_TRUE(v.arc_override.refused);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_EQ(v.reason,
+            "DMARC fail, policy reject for example.test; trusted-sealer override refused: sealed "
+            "by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves part "
+            "of the body unsigned (l= leaves 77 of " +
+                std::to_string(length + 77) + " body bytes unsigned; RFC 6376 8.2)");
+}
+
+// With each author domain evaluated (--multiple-from-evaluate-each), a list post with a second
+// author beside the list's own vouched-for one: the list recorded dmarc=pass for example.test
+// only. victim.example's failure is as strict (p=reject too), and the verdict shows the first
+// of the two (example.test's when its mailbox comes first), but the override must cover
+// victim.example as well, or its p=reject would be overridden by a vouch for another domain.
+TEST_F(AuthenticatorTest, TrustedArcSealerMustVouchForEveryFailedAuthorDomain) {
+  zone_.add_txt("_dmarc.victim.example", {"v=DMARC1; p=reject"});
+  policy_.trusted_arc_sealers = {"lists.example.net"};
+  policy_.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  const std::string post = demo_message("2-spoofed-from.eml");
+  const std::string author = "<ceo@example.test>";
+  ASSERT_NE(post.find(author), std::string::npos);
+  std::string two_mailboxes = post;
+  two_mailboxes.insert(post.find(author) + author.size(), ", Payments <pay@victim.example>");
+  const std::string two_fields = "From: pay@victim.example\r\n" + post;
+  // The list signs both From fields, so that nothing is left unsigned (rule 3's other check).
+  const std::vector<std::string> signed_fields = {"from", "from", "to", "subject"};
+  for (const std::string& message : {two_mailboxes, two_fields}) {
+    const std::string vouched_one = seal_as(
+        "lists.example.net",
+        "Authentication-Results: lists.example.net; dmarc=pass header.from=example.test\r\n" +
+            message,
+        signed_fields);
+    ASSERT_FALSE(vouched_one.empty());
+    Verdict v = check(list_envelope(), vouched_one);
+    ASSERT_TRUE(v.dmarc);
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail);
+    EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
+    EXPECT_FALSE(v.arc_override.applies);
+    EXPECT_EQ(v.action, Action::reject) << v.reason;
+    EXPECT_EQ(v.reason, "DMARC fail, policy reject for " + v.dmarc->from_domain +
+                            "; trusted-sealer override refused: sealed by trusted forwarder "
+                            "lists.example.net, but it recorded no dmarc=pass for victim.example");
+
+    const std::string vouched_both =
+        seal_as("lists.example.net",
+                "Authentication-Results: lists.example.net; dmarc=pass header.from=example.test;"
+                " dmarc=pass header.from=victim.example\r\n" +
+                    message,
+                signed_fields);
+    v = check(list_envelope(), vouched_both);
+    EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+    EXPECT_EQ(v.action, Action::accept) << v.reason;
+  }
 }
 
 // The author's DKIM key cannot be fetched (aligned temperror): the trusted forwarder that

@@ -27,6 +27,15 @@ struct ArcSetReport {
   std::optional<bool> seal_valid;
   std::string ams_reason;   // why the AMS did not verify
   std::string seal_reason;  // why the AS did not verify
+  // Set when this AMS verifies: fields allowed once that its h= covers fewer times than the
+  // message has them ("2 Subject fields, 1 signed"; dkim::describe_unsigned_duplicates), or
+  // empty. What the trusted-sealer override reads for the set that vouches.
+  std::string unsigned_duplicates;
+  // Set when this AMS verifies and its l= leaves part of the canonical body unsigned: "l=
+  // leaves N of M body bytes unsigned" (as dkim verify says it), or empty. Whatever follows the
+  // first l= bytes (a footer, or new text appended to a replayed message) is not vouched for
+  // (RFC 6376 8.2); the trusted-sealer override can be told to refuse such a set.
+  std::string unsigned_body;
 };
 
 struct ArcResult {
@@ -37,9 +46,9 @@ struct ArcResult {
   int oldest_pass = 0;
   std::string reason;              // why fail (or "no ARC header fields" / "chain verified")
   std::vector<ArcSetReport> sets;  // i=1 first; empty when the structure was broken
-  // Fields allowed once that the newest AMS covers fewer times than the message has them
-  // ("2 Subject fields, 1 signed"; dkim::describe_unsigned_duplicates), or empty. The chain
-  // can still pass (RFC 8617 has no such rule); the trusted-sealer override reads it.
+  // The newest set's ArcSetReport::unsigned_duplicates: fields allowed once that the newest AMS
+  // covers fewer times than the message has them, or empty. The chain can still pass (RFC 8617
+  // has no such rule); the trusted-sealer override reads the vouching set's own.
   std::string unsigned_duplicates;
 
   // The ARC-Seal d= values, newest first: what arc.chain lists and trusted-forwarder rules read.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "senderauth/arc/arc_result.hpp"
+#include "senderauth/core/result.hpp"
 
 namespace senderauth::arc {
 
@@ -22,24 +23,39 @@ struct ForwarderOverride {
   std::string comment;         // human words for logs and the report's comment
 };
 
-// Pure: no DNS, no clock. `chain` is the verifier's result; `from_domain` the author domain
-// DMARC judged (A-labels). `trusted` entries match a sealing domain (ARC-Seal d=) exactly
-// (case-insensitive, trailing dot ignored); an entry starting with "." matches any subdomain of
-// it ("*.example" is read the same way).
+// Whether `entry` can be a trusted-sealer entry: a domain name in A-labels (letters, digits,
+// '-', '_'; one trailing dot allowed), optionally after "." or "*." (its subdomains). "*." or
+// "." alone is refused: it would stand for every subdomain of the root, so every sealer. An
+// entry that is refused here matches no sealer.
+Result<void> check_trusted_sealer(std::string_view entry);
+
+// Pure: no DNS, no clock. `chain` is the verifier's result; `author_domains` the author
+// domains whose DMARC result failed (A-labels; dmarc::DmarcResult::failed_domains): the
+// vouching set must vouch for each, or a second author (another From mailbox, evaluated each)
+// would ride on the first one's override. `trusted` entries match a sealing domain (ARC-Seal d=)
+// exactly (case-insensitive, trailing dot ignored); an entry starting with "." matches any
+// subdomain of it ("*.example" is read the same way).
 //
 // A trusted sealer vouches only for the message it saw and for what it recorded. So the
 // override applies only when DMARC failed, the chain passed, and the newest set sealed by a
 // trusted domain whose ARC-Message-Signature still verifies (ArcSetReport::ams_valid: the sets
 // at or above oldest-pass, RFC 8617 5.2 step 5) records in its ARC-Authentication-Results
-// dmarc=pass for header.from=`from_domain`, and no other dmarc= result for that domain. An
+// dmarc=pass for header.from= each of `author_domains`, and no other dmarc= result for them. An
 // older set whose AMS no longer verifies was sealed over a message that has changed since; a
 // sealer that recorded dmarc=fail vouched for the transport, not for the author.
-// Not either when `refuse_unsigned_duplicates` and chain.unsigned_duplicates says the newest
-// AMS leaves a copy of a Subject, From... unsigned: the sealer vouched for the message as it
-// was, not for a field added on top since.
+// Not either when a rule of `rules` refuses what that set's AMS leaves unsigned.
+struct OverrideRules {
+  // Its ArcSetReport::unsigned_duplicates says the AMS leaves a copy of a Subject, From...
+  // unsigned: the sealer vouched for the message as it was, not for a field added on top since
+  // (whatever a newer set signs). LocalPolicy: dkim.refuse_unsigned_duplicates.
+  bool refuse_unsigned_duplicates = true;
+  // Its ArcSetReport::unsigned_body says the AMS's l= leaves part of the body unsigned: what
+  // follows was not vouched for (RFC 6376 8.2). LocalPolicy: dkim.refuse_partial_body.
+  bool refuse_partial_body = false;
+};
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
-                                             std::string_view from_domain,
+                                             const std::vector<std::string>& author_domains,
                                              const std::vector<std::string>& trusted,
-                                             bool refuse_unsigned_duplicates = true);
+                                             OverrideRules rules = {});
 
 }  // namespace senderauth::arc

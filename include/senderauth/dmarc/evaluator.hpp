@@ -3,6 +3,7 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,10 @@ struct DmarcOptions {
   bool check_nonexistent = true;
   // How several From fields or mailboxes are handled by evaluate_authors().
   message::MultipleFromPolicy multiple_from = message::MultipleFromPolicy::reject;
+  // Under evaluate_each, the most author domains evaluated (concurrently); a message that names
+  // more is a permerror (FromProblem::too_many_authors) and none is looked up. As many as the
+  // DKIM signatures verified per message (dkim::VerifyOptions::max_signatures).
+  std::size_t max_author_domains = 16;
 };
 
 enum class DmarcStatus : std::uint8_t { none, pass, fail, temperror, permerror };
@@ -73,6 +78,10 @@ enum class FromProblem : std::uint8_t {
   several_authors,    // several From fields or mailboxes in several domains, under multiple_from
                       // = reject
   header_unreadable,  // the header section itself could not be read (set by the pipeline)
+  // more author mailboxes than message::AddressLimits::max_author_mailboxes in all, or, under
+  // multiple_from = evaluate_each, more author domains than DmarcOptions::max_author_domains:
+  // they are not evaluated one by one, and none of them can be left out
+  too_many_authors,
 };
 enum class PolicySource : std::uint8_t { none, p, sp, np };
 
@@ -98,6 +107,11 @@ struct DmarcResult {
   std::string aligned_dkim_domain;
   FromProblem from_problem = FromProblem::none;  // set with permerror when there is no author
   std::vector<std::string> dns_queries;          // "_dmarc.<name>" and existence checks, in order
+  // Every author domain whose own result is fail or temperror, in From order, this one among
+  // them when it is one: with several author domains (MultipleFromPolicy::evaluate_each) the
+  // result above is only the strictest, and whatever settles it in the author's favour (a
+  // trusted forwarder's override) must speak for each of them.
+  std::vector<std::string> failed_domains;
   // The "dmarc=" clause of Authentication-Results: pipeline::dmarc_clause().
 };
 
@@ -131,11 +145,13 @@ class DmarcEvaluation {
   // in-memory zone, a warm cache): find() will then not wait, and running it alongside other
   // work gains nothing. What it reads is kept for find().
   bool records_at_hand();
-  // Step 1: each author domain's policy record and the policy that applies. Called again, it
-  // does nothing more.
+  // Step 1: each author domain's policy record and the policy that applies, the authors'
+  // lookups concurrently (unless each first answer is at hand). Called again, it does nothing
+  // more.
   asio::awaitable<void> find();
-  // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition; the
-  // strictest result over the authors, as evaluate_authors() returns it.
+  // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition, the
+  // authors concurrently; the strictest result over the authors, as evaluate_authors() returns
+  // it.
   asio::awaitable<DmarcResult> judge(const DmarcInput& identities);
   // Both steps for input.from_domain, as evaluate() does.
   asio::awaitable<DmarcResult> evaluate_one(const DmarcInput& input);
@@ -145,6 +161,9 @@ class DmarcEvaluation {
   void add_author(std::string_view from_domain);
   asio::awaitable<void> find_policy(Author& author);
   asio::awaitable<void> judge_policy(Author& author, const DmarcInput& input);
+  // The two steps as tasks for dns::gather(), which collects a value from each.
+  asio::awaitable<int> find_policy_task(Author& author);
+  asio::awaitable<int> judge_policy_task(Author& author, const DmarcInput& input);
   void apply_disposition(DmarcResult& out, const DmarcRecord& record) const;
 
   dns::Resolver& resolver_;
@@ -156,7 +175,8 @@ class DmarcEvaluation {
 // From the raw From field values: author domains by options.multiple_from (an error gives a
 // permerror result naming it, with from_problem saying which kind), each evaluated
 // with `identities` (from_domain ignored); the strictest result is returned (disposition first,
-// then fail > temperror > permerror > none > pass).
+// then fail > temperror > permerror > none > pass), with every failing domain in
+// failed_domains.
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
                                               const std::vector<std::string>& from_values,
                                               const DmarcInput& identities,

@@ -44,6 +44,10 @@ struct AddressLimits {
   std::size_t max_input_bytes = 64 * 1024;  // one field value, folding included
   std::size_t max_mailboxes = 256;          // in the whole list, groups included
   std::size_t max_comment_depth = 16;       // nested "( ( ... ) )"
+  // Author mailboxes in all the From fields of a message together (address_author.hpp): as
+  // many as one field may list. More is refused, and the fields after the one that goes over
+  // are not read: each author may cost a DMARC evaluation.
+  std::size_t max_author_mailboxes = 256;
 };
 
 struct Mailbox {

@@ -30,8 +30,9 @@ struct AuthorDomains {
 
 // `from_values` holds the value of each From field (after the colon, folding allowed).
 // Errors: no From field; an unparseable value (the parser's reason); a field without any
-// mailbox (an empty group); a domain literal; and, under `reject`, several fields or mailboxes
-// in several domains (several_authors() tells these apart from the others).
+// mailbox (an empty group); a domain literal; more than limits.max_author_mailboxes mailboxes
+// in all (too_many_authors() tells this one apart); and, under `reject`, several fields or
+// mailboxes in several domains (several_authors() tells these apart from the others).
 Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values,
                                      MultipleFromPolicy policy = MultipleFromPolicy::reject,
                                      const AddressLimits& limits = {});
@@ -45,7 +46,14 @@ Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values
 std::vector<std::string> from_field_values(const HeaderList& headers);
 
 // True when `from_values` names more than one author in the sense `reject` refuses: several
-// From fields, or mailboxes in more than one domain, all of them parseable.
+// From fields, or mailboxes in more than one domain, all of them parseable. The fields are read
+// up to limits.max_author_mailboxes mailboxes (several fields that go over count as several
+// authors), and only until a second domain is seen are domains compared.
 bool several_authors(const std::vector<std::string>& from_values, const AddressLimits& limits = {});
+
+// True when author_domains() refuses `from_values` for holding more than
+// limits.max_author_mailboxes mailboxes (reading stops there).
+bool too_many_authors(const std::vector<std::string>& from_values,
+                      const AddressLimits& limits = {});
 
 }  // namespace senderauth::message
