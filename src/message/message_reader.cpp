@@ -66,16 +66,21 @@ void MessageReader::salvage(std::string_view bytes) {
     const std::string_view piece = bytes.substr(0, size);
     bytes.remove_prefix(size);
     if (salvage_line_ == 0) {
-      salvage_line_first_ = piece.front();
+      salvage_line_blank_ = true;
       if (!is_wsp(piece.front())) end_salvaged_field();  // not a continuation line
     }
+    // Blank: nothing but CRs before the LF. A message whose line ends were all doubled to CR CR
+    // LF (PHP's mail() through a converting MTA) ends its header section with such a line, as
+    // Python's email package and Postfix read it; scanning on would take the body for fields.
+    const std::string_view text = nl ? piece.substr(0, size - 1) : piece;
+    salvage_line_blank_ =
+        salvage_line_blank_ && text.find_first_not_of('\r') == std::string_view::npos;
     salvage_line_ += size;
     const std::size_t kept = std::min(salvage_field_.size(), limits_.max_field_bytes);
     salvage_field_.append(piece.substr(0, limits_.max_field_bytes - kept));
     if (!nl) continue;
-    const std::size_t length = salvage_line_ - 1;  // without the LF
     salvage_line_ = 0;
-    if (length == 0 || (length == 1 && salvage_line_first_ == '\r')) {  // the empty line
+    if (salvage_line_blank_) {  // the empty line
       salvage_field_.clear();
       state_ = State::failed;
     }

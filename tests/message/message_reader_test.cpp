@@ -305,6 +305,13 @@ TEST(MessageReader, RestOfAnUnreadableHeaderSectionIsScanned) {
        {},
        {"A: 1\r\n b\r\n", "C:\r\r\n"},
        "without a colon"},
+      // Line ends doubled to CR CR LF (PHP's mail() through a converting MTA): the line of CRs
+      // ends the header section, as Python and Postfix read it; the body is no field.
+      {"From: a\r\r\nFoo\r\r\nX: 1\r\r\n\r\r\nAuthentication-Results: mx; dmarc=pass\r\r\n",
+       {},
+       {"From: a\r\r\n"},
+       {"X: 1\r\r\n"},
+       "without a colon"},
   };
   for (const Case& c : cases) {
     for (std::size_t chunk : {1u, 2u, 3u, 7u, 4096u}) {

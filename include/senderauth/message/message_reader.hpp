@@ -116,10 +116,10 @@ class MessageReader {
   std::uint64_t header_bytes_ = 0;
   std::string error_;
   // State::salvage: the field being scanned (at most max_field_bytes of it), and the line being
-  // scanned: its length so far (LF excluded) and first byte.
+  // scanned: its length so far, and whether it held nothing but CRs so far.
   std::string salvage_field_;
   std::size_t salvage_line_ = 0;
-  char salvage_line_first_ = 0;
+  bool salvage_line_blank_ = true;
 };
 
 // Reads a whole message held in memory (tests, CLI): headers and the body as one string.
