@@ -72,6 +72,8 @@ Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::load(const std
         is_dafsa = true;  // libpsl's compiled form, checked by libpsl itself
         break;
       }
+      // A copy saved by a Windows editor may start with a UTF-8 byte order mark.
+      if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
       if (auto bad = bad_rule_line(line)) {
         return make_error("not a public suffix list (line " + std::to_string(number) + ", \"" +
                           *bad + "\", is no rule): " + path);

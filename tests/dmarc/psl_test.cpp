@@ -154,7 +154,9 @@ TEST(Psl, FileWithoutRulesIsRefused) {
     EXPECT_NE(list.reason().find(path), std::string::npos) << list.reason();
   }
   const auto own = (dir / "senderauth-psl-own.dat").string();
-  std::ofstream(own) << "// for tests\ntest\n*.wild.test\n!x.wild.test\nb\xc3\xbc.test\n";
+  // With a UTF-8 byte order mark, as a Windows editor may save it, and CRLF line ends.
+  std::ofstream(own)
+      << "\xEF\xBB\xBF// for tests\r\ntest\r\n*.wild.test\n!x.wild.test\nb\xc3\xbc.test\n";
   auto list = PublicSuffixList::load(own);
   std::filesystem::remove(own);
   ASSERT_TRUE(list.ok()) << list.reason();
