@@ -68,8 +68,12 @@ authres::Clause dmarc_clause(const dmarc::DmarcResult& r, const arc::ForwarderOv
   // including pct: and sp: have been processed" (the IANA A-R registry, RFC 7489): for a
   // failure that is the disposition, which pct sampling or t=y may have lowered; filters
   // downstream act on it. The comment says why it differs from the record's.
+  // A failure a trusted forwarder's ARC set vouched for is accepted on purpose: no policy is
+  // applied (RFC 7489 7.2's trusted_forwarder override), so none is what filters should act on.
   std::string policy;
-  if (r.status == dmarc::DmarcStatus::fail) {
+  if (r.status == dmarc::DmarcStatus::fail && o.applies) {
+    policy = dmarc::to_string(dmarc::Policy::none);
+  } else if (r.status == dmarc::DmarcStatus::fail) {
     policy = dmarc::to_string(r.disposition);
   } else if (r.policy) {
     policy = dmarc::to_string(*r.policy);

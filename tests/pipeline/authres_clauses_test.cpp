@@ -80,7 +80,10 @@ TEST(AuthresClauses, DmarcCommentPolicyAndArcOverride) {
   o.comment = "ARC chain sealed by lists.example.org";
   EXPECT_EQ(clause_text(dmarc_clause(fail, o)),
             "dmarc=fail (accepted: ARC chain sealed by lists.example.org) "
-            "header.from=example.com policy.dmarc=reject");
+            "header.from=example.com policy.dmarc=none");
+  // Without the override, the disposition.
+  EXPECT_EQ(clause_text(dmarc_clause(fail)),
+            "dmarc=fail header.from=example.com policy.dmarc=reject");
 }
 
 // policy.dmarc is the policy applied after pct and t=y (the A-R registry's definition), not
