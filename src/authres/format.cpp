@@ -32,11 +32,12 @@ bool is_domain_name(std::string_view text) {
   }
 }
 
-bool is_mailbox_form(std::string_view text) {
+// RFC 6532 makes UTF-8 atext in an internationalised message's addresses.
+bool is_mailbox_form(std::string_view text, bool allow_utf8) {
   auto at = text.rfind('@');
   if (at == std::string_view::npos) return false;
   std::string_view local = text.substr(0, at);
-  return (local.empty() || is_dot_atom(local)) && is_domain_name(text.substr(at + 1));
+  return (local.empty() || is_dot_atom(local, allow_utf8)) && is_domain_name(text.substr(at + 1));
 }
 
 void append_quoted(std::string& out, std::string_view text) {
@@ -45,44 +46,22 @@ void append_quoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// RFC 5322 quoted-string without CFWS: DQUOTE *(qtext / quoted-pair) DQUOTE, as an address's
-// local part may be written.
-bool is_quoted_string(std::string_view text) {
-  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
-  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-    if (text[i] == '\\') {
-      if (++i + 1 >= text.size()) return false;  // it would escape the closing quote
-    } else if (text[i] == '"') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// pvalue (RFC 8601 2.2): a token; or [local-part] "@" domain-name, the local part written as
-// an address writes it (a dot-atom, else a quoted-string: "john doe"@example.com), so that
-// readers which take the value for an address get one; or else the whole as a quoted-string.
-void append_pvalue(std::string& out, std::string_view value) {
-  if (is_token(value) || is_mailbox_form(value)) {
+// pvalue (RFC 8601 2.2): a token; or [local-part] "@" domain-name, so that readers which take
+// the value for an address get one; or else the whole as a quoted-string. A local part that is
+// no dot-atom is left out ("@example.com", the form of DKIM's default i=): RFC 8601 allows it
+// quoted ("john doe"@example.com), but SpamAssassin's reader refuses a quoted-string followed
+// by "@" and drops the whole field, our dmarc=fail with it, for an attacker's MAIL FROM
+// "x"@attacker.example. The domain is what alignment and every reader use; Received-SPF and
+// the JSON keep the whole address.
+void append_pvalue(std::string& out, std::string_view value, bool allow_utf8) {
+  if (is_token(value) || is_mailbox_form(value, allow_utf8)) {
     out += value;
     return;
   }
   const auto at = value.rfind('@');
-  if (at != std::string_view::npos && at > 0 && is_domain_name(value.substr(at + 1))) {
-    const std::string_view local = value.substr(0, at);
-    if (is_quoted_string(local)) {
-      out += value;
-      return;
-    }
-    // A reader gives the address back with its local part quoted: that must still be a value
-    // we write unchanged, so within kMaxValueLength.
-    std::string address;
-    append_quoted(address, local);
-    (address += '@') += value.substr(at + 1);
-    if (address.size() <= kMaxValueLength) {
-      out += address;
-      return;
-    }
+  if (at != std::string_view::npos && is_domain_name(value.substr(at + 1))) {
+    out += value.substr(at);
+    return;
   }
   append_quoted(out, value);
 }
@@ -221,7 +200,7 @@ void clause_segments(Segments& out, const Clause& clause, bool allow_utf8) {
     out.begin(Join::soft);
     ((text += p.ptype) += '.') += p.name;
     text += '=';
-    append_pvalue(text, value);
+    append_pvalue(text, value, allow_utf8);
     out.end();
     out.split_last(Join::exact);
   }
@@ -294,7 +273,7 @@ std::string quote_value(std::string_view text) {
 
 std::string quote_pvalue(std::string_view text) {
   std::string out;
-  append_pvalue(out, text);
+  append_pvalue(out, text, false);
   return out;
 }
 

@@ -474,7 +474,7 @@ TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
   Envelope smtputf8 = good_envelope();
   smtputf8.mail_from = joerg;
   Verdict v = check(smtputf8, demo_message("1-all-pass.eml"));
-  EXPECT_NE(v.authentication_results.find("smtp.mailfrom=\"j\xc3\xb6rg\"@example.test"),
+  EXPECT_NE(v.authentication_results.find("smtp.mailfrom=j\xc3\xb6rg@example.test"),
             std::string::npos)
       << v.authentication_results;
   EXPECT_NE(v.received_spf.find("envelope-from=\"" + joerg + "\""), std::string::npos)
@@ -504,8 +504,7 @@ TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
   // The same in a message whose header is UTF-8 already (RFC 6532): kept.
   v = check(good_envelope(), sign("Gr\xc3\xbc\xc3\x9f"
                                   "e"));
-  EXPECT_NE(v.authentication_results.find("header.i=\"j\xc3\xb6rg\"@example.test"),
-            std::string::npos)
+  EXPECT_NE(v.authentication_results.find("header.i=j\xc3\xb6rg@example.test"), std::string::npos)
       << v.authentication_results;
   // Invalid UTF-8 never gets through.
   smtputf8.mail_from = "j\xc3(rg@example.test";

@@ -50,9 +50,10 @@ Result<void> check_authserv_id(std::string_view id);
 std::string sanitize_value(std::string_view text, bool allow_utf8 = false);
 // `text` (already sanitised) as an RFC 8601 value: token as is, otherwise a quoted-string.
 std::string quote_value(std::string_view text);
-// pvalue (RFC 8601 2.2): also leaves [local-part] "@" domain-name unquoted when the local part
-// is a dot-atom or a quoted-string, and quotes only the local part when it is neither
-// ("a;b"@example.com), so that an address stays an address.
+// pvalue (RFC 8601 2.2) of an ASCII value: also leaves [local-part] "@" domain-name unquoted
+// when the local part is a dot-atom, and writes "@domain" alone when it is not ("a;b"@example.com
+// gives @example.com: SpamAssassin drops a field holding a quoted local part), so that an
+// address stays an address.
 std::string quote_pvalue(std::string_view text);
 // The inside of "( )", with no quoted-pair: parentheses that pair up kept, one that does not
 // turned into '[' or ']', a backslash into '/' (append_comment_text() in core/header_text.hpp).
