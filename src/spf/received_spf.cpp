@@ -37,6 +37,11 @@ void append_header_value(std::string& out, std::string_view clean, bool utf8) {
   }
   out.push_back('"');
   std::size_t room = kMaxWrittenValue - 2;
+  if (2 * clean.size() <= room) {  // fits even if every byte is escaped: the usual case
+    append_escaped(out, clean, [](char c) { return c == '"' || c == '\\'; });
+    out.push_back('"');
+    return;
+  }
   for (std::size_t i = 0; i < clean.size();) {
     const auto byte = static_cast<unsigned char>(clean[i]);
     std::size_t length = utf8 && byte >= 0x80 ? utf8_sequence_length(clean.substr(i)) : 1;

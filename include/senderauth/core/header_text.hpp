@@ -53,6 +53,13 @@ inline bool is_clean_header_text(std::string_view text, std::size_t max_length) 
 // network may bring ("no SPF record at mx(.evil.example"), becomes '[' or ']', and a backslash
 // '/'. So every reader sees the comment end where it ends.
 inline void append_comment_text(std::string& out, std::string_view text) {
+  // The usual case: nothing to change. (A loop: find_first_of calls memchr per character.)
+  bool plain = true;
+  for (char c : text) plain &= c != '(' && c != ')' && c != '\\';
+  if (plain) {
+    out += text;
+    return;
+  }
   const std::size_t start = out.size();
   std::size_t open = 0;  // '(' not yet closed
   for (char c : text) {
