@@ -12,7 +12,7 @@ SingleInstanceCounts count_single_instance_fields(const message::HeaderList& hea
     // "X-Pad: a\rSubject: ..." shows a reader that ends lines at a bare CR (Python's email
     // package) one more Subject, which no h= entry names: an unsigned copy, counted as
     // message::from_field_values() counts a From hidden that way.
-    if (!message::has_bare_cr(h)) continue;
+    if (!h.has_bare_cr()) continue;
     for (std::size_t n = 0; n < counts.size(); ++n) {
       counts[n] += static_cast<std::uint32_t>(
           message::values_behind_bare_cr(h, message::kSingleInstanceFields[n]).size());

@@ -18,6 +18,12 @@ HeaderField::HeaderField(std::string raw) : raw_(std::move(raw)) {
   colon_ = raw_.find(':');
   if (colon_ == std::string::npos) colon_ = raw_.size();
   name_end_ = field_name_before_colon(std::string_view(raw_).substr(0, colon_)).size();
+  for (std::size_t cr = raw_.find('\r'); cr != std::string::npos; cr = raw_.find('\r', cr + 1)) {
+    if (cr + 1 == raw_.size() || raw_[cr + 1] != '\n') {
+      bare_cr_ = true;
+      break;
+    }
+  }
 }
 
 std::string_view field_name_before_colon(std::string_view before_colon) {
@@ -101,16 +107,9 @@ std::optional<std::string> field_at(std::string_view raw, std::size_t at, std::s
 
 }  // namespace
 
-bool has_bare_cr(const HeaderField& field) {
-  const std::string& raw = field.raw();
-  for (std::size_t cr = raw.find('\r'); cr != std::string::npos; cr = raw.find('\r', cr + 1)) {
-    if (cr + 1 == raw.size() || raw[cr + 1] != '\n') return true;
-  }
-  return false;
-}
-
 std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name) {
   std::vector<std::string> out;
+  if (!field.has_bare_cr()) return out;
   const std::string& raw = field.raw();
   for (std::size_t cr = raw.find('\r'); cr != std::string::npos; cr = raw.find('\r', cr + 1)) {
     if (cr + 1 < raw.size() && raw[cr + 1] == '\n') continue;  // CRLF: a line end we share

@@ -105,14 +105,12 @@ class AuthenticatorTest : public ::testing::Test {
     return seal_as("lists.example.net", received);
   }
 
-  // `message` with an ARC set of `domain` on top (selector "arc", the demo RSA key, published
-  // in zone_), copying that domain's Authentication-Results; its AMS signs `headers` (empty:
-  // the sealer's default). Empty if sealing failed.
-  std::string seal_as(const std::string& domain, const std::string& message,
-                      std::vector<std::string> headers = {}) {
+  // Sealing as `domain`: selector "arc", the demo RSA key (published in zone_ the first time),
+  // the demo clock. Nothing if the key cannot be read.
+  std::optional<arc::SealOptions> seal_options(const std::string& domain) {
     auto key =
         dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
-    if (!key) return {};
+    if (!key) return std::nullopt;
     if (sealers_.insert(domain).second) {
       zone_.add_txt("arc._domainkey." + domain,
                     {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
@@ -123,8 +121,18 @@ class AuthenticatorTest : public ::testing::Test {
     seal.authserv_id = domain;
     seal.key = *key;
     seal.timestamp = kDemoNow;
-    seal.headers = std::move(headers);
-    auto sealed = arc::seal_message(message, seal);
+    return seal;
+  }
+
+  // `message` with an ARC set of `domain` on top (selector "arc", the demo RSA key, published
+  // in zone_), copying that domain's Authentication-Results; its AMS signs `headers` (empty:
+  // the sealer's default). Empty if sealing failed.
+  std::string seal_as(const std::string& domain, const std::string& message,
+                      std::vector<std::string> headers = {}) {
+    auto seal = seal_options(domain);
+    if (!seal) return {};
+    seal->headers = std::move(headers);
+    auto sealed = arc::seal_message(message, *seal);
     if (!sealed || !sealed->sealed) return {};
     return sealed->fields() + message;
   }
@@ -133,21 +141,10 @@ class AuthenticatorTest : public ::testing::Test {
   // and the AAR records `results`.
   std::string seal_part_as(const std::string& domain, const std::string& message,
                            std::uint64_t body_length, const std::string& results) {
-    auto key =
-        dkim::PrivateKey::from_pem(read_file_bytes(kDemo + "keys/demo-rsa.example.test.pem"));
-    if (!key) return {};
-    if (sealers_.insert(domain).second) {
-      zone_.add_txt("arc._domainkey." + domain,
-                    {"v=DKIM1; k=rsa; p=" + base64_encode(key->public_key_der())});
-    }
-    arc::SealOptions seal;
-    seal.domain = domain;
-    seal.selector = "arc";
-    seal.authserv_id = domain;
-    seal.key = *key;
-    seal.timestamp = kDemoNow;
-    seal.auth_results = results;
-    return testing::seal_with_body_length(message, seal, body_length);
+    auto seal = seal_options(domain);
+    if (!seal) return {};
+    seal->auth_results = results;
+    return testing::seal_with_body_length(message, *seal, body_length);
   }
 
   static Envelope list_envelope() {

@@ -24,6 +24,10 @@ class HeaderField {
   // ASCII case-insensitive name comparison. Inline up to the length check, which settles it
   // for most fields a caller looks through.
   bool is(std::string_view name) const { return name.size() == name_end_ && name_equals(name); }
+  // Whether the field holds a bare CR (one no LF follows), behind which a reader that ends
+  // lines there (Python's email package) sees another field. Found once, when the field is
+  // made: the From, unsigned-copy and Authentication-Results scans all ask.
+  bool has_bare_cr() const { return bare_cr_; }
 
  private:
   bool name_equals(std::string_view same_length_name) const;
@@ -31,6 +35,7 @@ class HeaderField {
   std::string raw_;
   std::size_t colon_ = 0;
   std::size_t name_end_ = 0;
+  bool bare_cr_ = false;
 };
 
 using HeaderList = std::vector<HeaderField>;
@@ -53,11 +58,9 @@ std::size_t single_instance_field(std::string_view name);
 // The values of the fields named `name` (ASCII case-insensitive) that start inside `field`
 // right after a bare CR (one no LF follows), as a reader that ends lines at a bare CR reads
 // them: "X-Pad: a\rFrom: Bank <user@bank.test>\r..." shows Python's email package a From field.
-// A value runs to a line break that no space or tab follows. Empty for a field without a bare
-// CR, which is all a field costs that has none: one scan for a CR.
+// A value runs to a line break that no space or tab follows. Empty at once for a field without
+// a bare CR (HeaderField::has_bare_cr()).
 std::vector<std::string> values_behind_bare_cr(const HeaderField& field, std::string_view name);
-// Whether `field` holds a bare CR (one no LF follows), behind which another field may start.
-bool has_bare_cr(const HeaderField& field);
 
 // The value with folding removed (CRLF before WSP deleted) and outer whitespace trimmed.
 std::string unfold(std::string_view value);
