@@ -21,11 +21,6 @@ bool is_blank_or_control(char c) {
   return u <= 0x20 || u == 0x7f;
 }
 
-bool is_keyword_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
-}
-
 // The authserv-id a field claims, read as leniently as any reader might: RFC 8601 allows only
 // CFWS before it, but readers skip more. SpamAssassin and python3-authres take the value after
 // /Authentication-Results:\s*/, and \s is also a vertical tab and a form feed (in Python also
@@ -42,7 +37,8 @@ std::optional<std::string> claimed_id(std::string_view value, bool quoted_pairs)
     if (is_token_char(c)) {
       const std::size_t start = i;
       bool keyword = true;
-      for (; i < value.size() && is_token_char(value[i]); ++i) keyword &= is_keyword_char(value[i]);
+      for (; i < value.size() && is_token_char(value[i]); ++i)
+        keyword &= is_keyword_char(value[i], true);
       std::string_view token = value.substr(start, i - start);
       while (i < value.size() && is_blank_or_control(value[i])) ++i;
       if (keyword && i < value.size() && (value[i] == '=' || value[i] == '/')) return std::nullopt;

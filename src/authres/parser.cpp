@@ -18,11 +18,6 @@ bool is_wsp(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-bool is_keyword_char(char c, bool strict) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         (!strict && c == '_');
-}
-
 class Reader {
  public:
   Reader(std::string_view text, bool strict) : text_(text), strict_(strict) {}
@@ -93,7 +88,7 @@ class Reader {
 
   std::string_view read_keyword() {
     std::size_t start = pos_;
-    while (!at_end() && is_keyword_char(peek(), strict_)) advance();
+    while (!at_end() && is_keyword_char(peek(), !strict_)) advance();
     return text_.substr(start, pos_ - start);
   }
 

@@ -34,4 +34,11 @@ inline bool is_token_char(char c) {
   return u > 0x20 && u < 0x7f && !is_tspecial(c);
 }
 
+// A keyword character (RFC 8601 2.2: ALPHA / DIGIT / "-"); `lenient` also takes '_', which
+// some writers put in method and property names.
+inline bool is_keyword_char(char c, bool lenient) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         (lenient && c == '_');
+}
+
 }  // namespace senderauth::authres

@@ -285,13 +285,13 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
           o->timestamp.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count());
-      if (t < 0 || t > 999'999'999'999) {  // t= is 1*12DIGIT (RFC 6376 3.5)
+      if (t < 0 || t > kMaxUnixTime) {  // t= is 1*12DIGIT (RFC 6376 3.5)
         throw CliError("--timestamp must be 0 to 999999999999");
       }
       cfg.timestamp = t;
       if (o->expire_after) {
         // Checked here, before the sum can overflow; the signer checks the range of both.
-        if (*o->expire_after <= 0 || *o->expire_after > 999'999'999'999) {
+        if (*o->expire_after <= 0 || *o->expire_after > kMaxUnixTime) {
           throw CliError("--expire-after must be 1 to 999999999999 seconds");
         }
         cfg.expiration = t + *o->expire_after;
