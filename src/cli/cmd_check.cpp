@@ -26,6 +26,7 @@
 #include "cli/unix_time.hpp"
 #include "senderauth/arc/forwarder_override.hpp"
 #include "senderauth/authres/format.hpp"
+#include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dmarc/public_suffix_list.hpp"
@@ -98,15 +99,22 @@ std::string checked_authserv_id(const std::optional<std::string>& option) {
 }
 
 // A HELO in U-labels is compared as its A-labels: so is an --our-name given in U-labels (as an
-// administrator writes the name), or it could never match. One that cannot be converted is
-// refused, rather than kept as a name no HELO matches.
+// administrator writes the name), or it could never match. A name that cannot be converted, or
+// is not a host name as a HELO must be (a typo, an address literal meant for --our-address), is
+// refused rather than kept as a name no HELO matches.
 std::string our_name(const std::string& name) {
-  if (is_ascii(name)) return name;
   auto converted = domain_to_a_labels(name);
   if (!converted) {
     throw CliError("--our-name: not a domain name in U-labels or A-labels: " + converted.reason());
   }
-  return std::move(*converted);
+  auto host = parse_domain(*converted, DomainSyntax{.allow_underscore = false, .ldh_only = true});
+  if (!host) {
+    throw CliError(
+        "--our-name: not a host name (letters, digits, hyphens; an address goes to "
+        "--our-address): " +
+        host.reason());
+  }
+  return std::move(*host);
 }
 
 nlohmann::json verdict_json(const pipeline::Verdict& v) {

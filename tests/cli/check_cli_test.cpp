@@ -448,6 +448,21 @@ TEST(CheckCli, OurNameInULabelsIsComparedAsALabels) {
   EXPECT_NE(bad.err.find("senderauth: --our-name: not a domain name in U-labels or A-labels: "),
             std::string::npos)
       << bad.err;
+  // An ASCII name is held to the same rule: a typo or an address literal is refused, not kept
+  // as a name no HELO matches. Case and a trailing dot do not matter.
+  for (const std::string typo :
+       {"mx..example.net", "[192.0.2.25]", "mx_1.example.net", "-mx.example"}) {
+    const CliRun refused = run_cli("check" + kCommon + kGoodEnvelope + " --our-name '" + typo +
+                                   "'" + message("1-all-pass.eml"));
+    EXPECT_EQ(refused.exit_code, 2) << typo;
+    EXPECT_NE(refused.err.find("senderauth: --our-name: not a host name"), std::string::npos)
+        << refused.err;
+  }
+  const auto j = json_of(run_cli("check --json" + kCommon +
+                                 " --ip 192.0.2.99 --mail-from alice@example.test"
+                                 " --our-name Relay.Other.EXAMPLE. --helo relay.other.example" +
+                                 message("1-all-pass.eml")));
+  EXPECT_EQ(j["helo"]["loop"], true) << j.dump();
 }
 
 // Rule 2 of the README: a From field DMARC cannot judge is refused, and the JSON says why;
