@@ -177,12 +177,15 @@ std::string format_received_spf(const SpfResult& result, std::string_view receiv
     add_pair(out, "helo", helo, utf8);
   }
   if (!receiver.empty()) add_pair(out, "receiver", receiver, utf8);
-  add_pair(out, "identity", to_string(result.identity), utf8);
   if (!result.mechanism.empty()) add_pair(out, "mechanism", result.mechanism, utf8);
   if (!result.problem.empty() &&
       (result.verdict == SpfVerdict::permerror || result.verdict == SpfVerdict::temperror)) {
     add_pair(out, "problem", result.problem, utf8);
   }
+  // Last, after the pairs that quote a record's text: SpamAssassin's SPF plugin takes the last
+  // "identity=" in the field, and a mechanism such as exists:identity=helo.evil.example made it
+  // file a MAIL FROM result as a HELO one.
+  add_pair(out, "identity", to_string(result.identity), utf8);
   if (out.back() == ';') out.pop_back();
   return out;
 }

@@ -37,14 +37,20 @@ TEST(SpamAssassin, ReusesOurSpfResultsAsWritten) {
       {"192.0.2.25", "mail.example.test", "alice@example.test", "pass", "SPF_PASS"},
       // A client example.test's SPF record does not list; its HELO name's own record passes.
       {"203.0.113.66", "mx.attacker.example", "alice@example.test", "fail", "SPF_FAIL"},
+      // The record's matching mechanism, quoted in Received-SPF, holds "identity=helo".
+      // SpamAssassin takes the field's last "identity=", so ours must come after it.
+      {"192.0.2.25", "mail.example.test", "bounce@evil.example", "pass", "SPF_PASS"},
   };
+  const std::string zone = dir.write(
+      "zone", read_file_bytes(kDemo + "/zone/demo.zone") +
+                  "\nevil.example. 300 IN TXT \"v=spf1 exists:identity=helo.evil.example -all\"\n"
+                  "identity=helo.evil.example. 300 IN A 127.0.0.2\n");
   for (const Case& c : cases) {
     SCOPED_TRACE(c.ip);
     const std::string message = kDemo + "/messages/1-all-pass.eml";
-    const CliRun checked =
-        run_cli("check --zone " + kDemo + "/zone/demo.zone --now 1795430000 --authserv-id " +
-                "mx.example.net --ip " + c.ip + " --helo " + c.helo + " --mail-from " +
-                c.mail_from + " " + message);
+    const CliRun checked = run_cli("check --zone " + zone + " --now 1795430000 --authserv-id " +
+                                   "mx.example.net --ip " + c.ip + " --helo " + c.helo +
+                                   " --mail-from " + c.mail_from + " " + message);
     ASSERT_EQ(checked.exit_code, 0) << checked.err;
     // The fields to add are what precedes the verdict line.
     const std::string fields = checked.out.substr(0, checked.out.find("verdict:"));

@@ -28,7 +28,7 @@ TEST(ReceivedSpf, PassHeaderLikeRfcExample) {
             "Received-SPF: pass (mybox.example.org: domain of myname@example.com designates "
             "192.0.2.1 as permitted sender) client-ip=192.0.2.1; "
             "envelope-from=\"myname@example.com\"; helo=foo.example.com; "
-            "receiver=mybox.example.org; identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"");
+            "receiver=mybox.example.org; mechanism=\"ip4:192.0.2.0/24\"; identity=mailfrom");
 }
 
 TEST(ReceivedSpf, ProblemOnlyForErrors) {

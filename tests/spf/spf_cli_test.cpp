@@ -96,7 +96,7 @@ TEST_F(SpfCli, ReceivedSpfHeader) {
   EXPECT_NE(r.out.find("Received-SPF: pass (mx.test: domain of user@example.com designates "
                        "192.0.2.7 as permitted sender) client-ip=192.0.2.7; "
                        "envelope-from=\"user@example.com\"; helo=mail.example.com; "
-                       "receiver=mx.test; identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"\n"),
+                       "receiver=mx.test; mechanism=\"ip4:192.0.2.0/24\"; identity=mailfrom\n"),
             std::string::npos)
       << r.out;
 }
