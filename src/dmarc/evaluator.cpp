@@ -43,7 +43,9 @@ Policy lower_one_level(Policy policy) {
 
 // Does the author domain exist? RFC 9989 takes RFC 8020's meaning: a name does not exist when
 // a query for it answers NXDOMAIN; NODATA (a name with only TXT records, or with names below
-// it) means it exists. nullopt: DNS failure.
+// it) means it exists. An NXDOMAIN reached through a CNAME is about the chain's last name, not
+// the one asked (RFC 6604 3): a name that is a CNAME exists, even when its target is gone (a
+// dangling CNAME to a former mailing service is common). nullopt: DNS failure.
 asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
                                                    const std::string& domain,
                                                    std::vector<std::string>& log) {
@@ -51,7 +53,7 @@ asio::awaitable<std::optional<bool>> domain_exists(dns::Resolver& resolver,
   dns::SharedAnswer a = resolver.answer_now(domain, dns::RecordType::A);
   if (!a) a = co_await dns::query_shared(resolver, domain, dns::RecordType::A);
   if (a->temporary_failure()) co_return std::nullopt;
-  co_return a->status != dns::Status::nxdomain;
+  co_return a->status != dns::Status::nxdomain || !a->cname_chain.empty();
 }
 
 // Relaxed alignment needs organisational domains; strict and identical names do not.

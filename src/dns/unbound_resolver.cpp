@@ -332,6 +332,11 @@ asio::awaitable<Answer> UnboundResolver::query(std::string name, RecordType type
   Answer answer;
   answer.name = normalize_query_name(name);
   answer.type = type;
+  if (std::string why = why_name_cannot_exist(answer.name); !why.empty()) {
+    answer.status = Status::nxdomain;  // libunbound would refuse it as a syntax error
+    answer.error_text = "no such name can exist: " + why;
+    co_return answer;
+  }
   const std::optional<std::string> qname = wire::query_text(answer.name);
   if (!qname) {
     answer.status = Status::error;

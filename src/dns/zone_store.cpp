@@ -71,23 +71,7 @@ bool same_rr(const ZoneRecord& a, const ZoneRecord& b) {
 }  // namespace
 
 Result<std::string> checked_zone_name(std::string_view name) {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.size() > zone_limits::kMaxNameLength) {
-    return make_error("name longer than " + std::to_string(zone_limits::kMaxNameLength) +
-                      " octets");
-  }
-  std::size_t label_start = 0;
-  for (std::size_t i = 0; i <= name.size() && !name.empty(); ++i) {
-    if (i == name.size() || name[i] == '.') {
-      const std::size_t length = i - label_start;
-      if (length == 0) return make_error("empty label in '" + std::string(name) + "'");
-      if (length > zone_limits::kMaxLabelLength) {
-        return make_error("label longer than " + std::to_string(zone_limits::kMaxLabelLength) +
-                          " octets");
-      }
-      label_start = i + 1;
-    }
-  }
+  if (std::string why = why_name_cannot_exist(name); !why.empty()) return make_error(why);
   return normalize_query_name(name);
 }
 
@@ -167,10 +151,9 @@ Answer ZoneStore::lookup(std::string_view name, RecordType type) const {
   answer.name = normalize_query_name(name);
   answer.type = type;
   answer.dnssec = DnssecState::indeterminate;
-  auto checked = checked_zone_name(name);
-  if (!checked) {
-    answer.status = Status::error;
-    answer.error_text = "invalid query name: " + checked.reason();
+  if (std::string why = why_name_cannot_exist(name); !why.empty()) {
+    answer.status = Status::nxdomain;
+    answer.error_text = "no such name can exist: " + why;
     return answer;
   }
   std::string current = answer.name;

@@ -406,6 +406,39 @@ TEST_F(CheckCliFiles, NoHeaderLineOver998Octets) {
 // A forged field of ours behind a bare CR in another field (which Python's email package reads
 // as a field of its own) is reported by the field that holds it: its name and its number among
 // the fields of that name, 1-based in the text, 0-based in the JSON.
+// Names a sender picks that cannot exist in the DNS are not found, not DNS failures. `_dmarc.`
+// before an author domain of 247 octets or more is such a name: the walk goes on up to
+// example.test's p=reject (it was temperror, so accepted). A DKIM signature claiming
+// d=example.test with a selector too long for a key name has no key: permerror, and the spoof
+// is rejected (it was temperror, so tempfailed).
+TEST_F(CheckCliFiles, NamesTooLongForTheDnsAreNotFound) {
+  const std::string label(60, 'a');
+  for (const std::string& author :
+       {label + "." + label + "." + label + "." + std::string(51, 'b') + ".example.test",
+        label + "." + label + "." + label + "." + std::string(57, 'b') + ".example.test"}) {
+    ASSERT_TRUE(author.size() == 247 || author.size() == 253) << author.size();
+    const std::string path =
+        write("long.eml",
+              "From: ceo@" + author + "\r\nTo: bob@example.net\r\nSubject: hi\r\n\r\nbody\r\n");
+    const auto j = json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + " '" + path + "'"));
+    EXPECT_EQ(j["dmarc"]["result"], "fail") << j.dump();
+    EXPECT_EQ(j["action"], "reject") << j.dump();
+  }
+  const std::string signature =
+      "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.test;\r\n s=" + label + "." +
+      label + "." + label + "." + label +
+      ";\r\n h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n";
+  const std::string path =
+      write("selector.eml", signature +
+                                "From: ceo@example.test\r\nTo: "
+                                "bob@example.net\r\nSubject: hi\r\n\r\nbody\r\n");
+  const auto j = json_of(run_cli("check --json" + kCommon + kSpoofEnvelope + " '" + path + "'"));
+  ASSERT_EQ(j["dkim"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["dkim"][0]["result"], "permerror") << j.dump();
+  EXPECT_EQ(j["dmarc"]["result"], "fail") << j.dump();
+  EXPECT_EQ(j["action"], "reject") << j.dump();
+}
+
 TEST_F(CheckCliFiles, ForgedFieldBehindABareCrIsReported) {
   const std::string path =
       write("bare-cr.eml",

@@ -234,6 +234,19 @@ TEST_F(Evaluator, OnlyNxdomainMakesAnAuthorDomainNonexistent) {
   EXPECT_EQ(ghost.disposition, Policy::reject);
 }
 
+// A CNAME whose target is gone exists: the NXDOMAIN its lookup ends in is the target's (RFC 6604
+// 3, RFC 8020 2), so sp= applies, not np=. A dangling CNAME to a former mailing service is
+// common, and np=reject would bounce such a subdomain's forwarded mail.
+TEST_F(Evaluator, DanglingCnameIsAnExistingAuthorDomain) {
+  record("org.test", "v=DMARC1; p=none; sp=none; np=reject");
+  zone.add_cname("news.org.test", "lp.esp.example");
+  const DmarcResult r = run(zone, from("news.org.test"));
+  EXPECT_EQ(r.status, DmarcStatus::fail);
+  EXPECT_EQ(r.policy_source, PolicySource::sp) << r.reason;
+  EXPECT_TRUE(r.author_domain_exists);
+  EXPECT_EQ(r.disposition, Policy::none);
+}
+
 // RFC 9989 4.8: a malformed tag-spec is ignored, not the record.
 TEST_F(Evaluator, MalformedTagSpecKeepsThePolicy) {
   record("example.com", "v=DMARC1; p=none; reject");

@@ -300,6 +300,22 @@ TEST(UnboundResolver, NxdomainWithAnswerRecordsIsAnError) {
   EXPECT_EQ(ask_scripted("plain.bad.test").status, Status::ok);
 }
 
+// A name no DNS can hold is NXDOMAIN without asking (libunbound refuses it as a syntax error,
+// which the protocols would take for a temporary failure); the longest one is still asked.
+TEST(UnboundResolver, NamesThatCannotExistAreNxdomain) {
+  const std::string label63(63, 'a');
+  const std::string at_limit =
+      std::string(52, 'd') + "." + label63 + "." + label63 + "." + label63 + ".bad.test";
+  ASSERT_EQ(at_limit.size(), 253u);
+  EXPECT_EQ(ask_scripted(at_limit).status, Status::ok);
+  for (const std::string& name :
+       {"e" + at_limit, label63 + "a.bad.test", std::string("plain..bad.test")}) {
+    const Answer answer = ask_scripted(name);
+    EXPECT_EQ(answer.status, Status::nxdomain) << name << ": " << answer.error_text;
+    EXPECT_NE(answer.error_text.find("no such name can exist"), std::string::npos);
+  }
+}
+
 // RFC 2308 5: a negative answer's TTL is min(SOA TTL, SOA MINIMUM) of the SOA it carries; one
 // without a SOA gets 0 (not to be cached), never libunbound's placeholder (32768).
 TEST(UnboundResolver, NegativeTtlComesFromTheSoaOrIsZero) {

@@ -53,14 +53,28 @@ TEST(ZoneSemantics, NamesCaseInsensitiveAndTrailingDot) {
   EXPECT_EQ(answer.dnssec, DnssecState::indeterminate);
 }
 
-TEST(ZoneSemantics, InvalidQueryNamesAreErrors) {
+// A name no DNS can hold does not exist: NXDOMAIN, never the temporary failure a retry might
+// mend (a sender picks such names: `_dmarc.` before a 250-octet author domain, a selector).
+TEST(ZoneSemantics, NamesThatCannotExistAreNxdomain) {
   ZoneResolver zone;
+  auto loaded = zone.load_zone_text("*.example.test. 300 IN A 192.0.2.1\n");
+  ASSERT_TRUE(loaded.ok()) << loaded.reason();
   auto empty_label = zone.lookup("a..example.test", RecordType::A);
-  EXPECT_EQ(empty_label.status, Status::error);
+  EXPECT_EQ(empty_label.status, Status::nxdomain);
   EXPECT_NE(empty_label.error_text.find("empty label"), std::string::npos);
-  auto long_label = zone.lookup(std::string(64, 'a') + ".test", RecordType::A);
-  EXPECT_EQ(long_label.status, Status::error);
-  EXPECT_TRUE(long_label.temporary_failure());
+  auto long_label = zone.lookup(std::string(64, 'a') + ".example.test", RecordType::A);
+  EXPECT_EQ(long_label.status, Status::nxdomain);
+  EXPECT_FALSE(long_label.temporary_failure());
+  EXPECT_NE(long_label.error_text.find("label longer than 63 octets"), std::string::npos);
+  // 253 octets fit (the wildcard answers); 254 do not, with or without a trailing dot.
+  const std::string label63(63, 'a');
+  const std::string at_limit =
+      std::string(48, 'd') + "." + label63 + "." + label63 + "." + label63 + ".example.test";
+  ASSERT_EQ(at_limit.size(), 253u);
+  EXPECT_EQ(zone.lookup(at_limit, RecordType::A).status, Status::ok);
+  EXPECT_EQ(zone.lookup(at_limit + ".", RecordType::A).status, Status::ok);
+  EXPECT_EQ(zone.lookup("e" + at_limit, RecordType::A).status, Status::nxdomain);
+  EXPECT_EQ(zone.lookup("e" + at_limit + ".", RecordType::A).status, Status::nxdomain);
 }
 
 TEST(ZoneSemantics, CnameChainFollowed) {
@@ -241,7 +255,7 @@ TEST(ZoneSemantics, AnswerNowMatchesQueryAndIsLogged) {
   EXPECT_EQ(now->txt, queried.txt);
   EXPECT_EQ(now->ttl, queried.ttl);
   EXPECT_EQ(zone.answer_now("nope.example.test", RecordType::A)->status, Status::nxdomain);
-  EXPECT_EQ(zone.answer_now("bad..example.test", RecordType::A)->status, Status::error);
+  EXPECT_EQ(zone.answer_now("bad..example.test", RecordType::A)->status, Status::nxdomain);
   EXPECT_EQ(zone.query_count(), 4u);
   EXPECT_EQ(zone.query_log()[0],
             (std::pair<std::string, RecordType>{"example.test", RecordType::TXT}));

@@ -34,4 +34,11 @@ class Resolver {
 // Lower-case, without trailing dot: how names are keyed and reported.
 std::string normalize_query_name(std::string_view name);
 
+// Why no name `name` spells can exist in the DNS (RFC 1035 2.3.4: over 253 octets without the
+// trailing dot, a label over 63 octets, an empty label), or empty when one can. Both backends
+// answer such a query NXDOMAIN without asking: a name built from a sender's input (`_dmarc.`
+// before a 250-octet author domain, a DKIM selector, an SPF macro) that cannot exist is not
+// found, a fact no retry changes, rather than a lookup failure the protocols call temperror.
+std::string why_name_cannot_exist(std::string_view name);
+
 }  // namespace senderauth::dns
