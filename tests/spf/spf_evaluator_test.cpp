@@ -241,6 +241,17 @@ TEST_F(SpfEvaluator, TimeBudgetGivesTemperror) {
   EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com", options).verdict, SpfVerdict::fail);
 }
 
+// RFC 7208 7.1: a domain-spec ends in "." toplabel or a macro-expand; a literal '}' is neither,
+// so the whole record is a permerror (4.6) before any term is evaluated.
+TEST_F(SpfEvaluator, DomainSpecEndingInALiteralBraceIsPermerror) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.1 include:x} -all"});
+  zone.add_txt("a.example.com", {"v=spf1 a:foo} -all"});
+  auto include = check("192.0.2.1", "user@example.com");
+  EXPECT_EQ(include.verdict, SpfVerdict::permerror);
+  EXPECT_NE(include.problem.find("include:x}"), std::string::npos) << include.problem;
+  EXPECT_EQ(check("192.0.2.9", "user@a.example.com").verdict, SpfVerdict::permerror);
+}
+
 TEST_F(SpfEvaluator, AnswersFromACacheGiveTheSameResultAsWaitedForOnes) {
   zone.add_txt("example.com", {"v=spf1 include:_spf.example.com mx -all"});
   zone.add_txt("_spf.example.com", {"v=spf1 ip4:203.0.113.0/24 ~all"});

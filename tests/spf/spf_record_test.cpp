@@ -111,6 +111,25 @@ TEST(SpfRecordParse, DomainSpecNeedsValidTopLabel) {
   expect_invalid("v=spf1 ptr:");
 }
 
+// RFC 7208 7.1: domain-end = ( "." toplabel [ "." ] ) / macro-expand. A final '}' ends a
+// domain-spec only when it closes a %{...}; a literal one leaves no valid top label (4.6).
+TEST(SpfRecordParse, DomainSpecEndingInALiteralBraceIsInvalid) {
+  expect_invalid("v=spf1 a:foo} -all");
+  expect_invalid("v=spf1 ip4:192.0.2.1 include:x} -all");
+  expect_invalid("v=spf1 exists:}}}");
+  expect_invalid("v=spf1 redirect=}");
+  expect_invalid("v=spf1 exp=}");
+  expect_invalid("v=spf1 a:foo.example.com}");
+  expect_invalid("v=spf1 a:%{d}}");
+  expect_invalid("v=spf1 a:%%}");  // "%%" is a literal '%', the '}' literal too
+  auto r = parsed("v=spf1 a:%{d} exists:%{i}.%{d} a:foo.%{d2} mx:%{ir}.%{v}._spf.%{d2} -all");
+  ASSERT_EQ(r.mechanisms.size(), 5u);
+  EXPECT_EQ(r.mechanisms[1].domain_spec, "%{i}.%{d}");
+  EXPECT_EQ(r.mechanisms[2].domain_spec, "foo.%{d2}");
+  parsed("v=spf1 redirect=%{d} exp=%{l}.%{d}");
+  parsed("v=spf1 a:foo.%% a:foo.%_ a:foo.%-");  // the other macro-expands (7.1)
+}
+
 TEST(SpfRecordParse, Modifiers) {
   auto r = parsed("v=spf1 -all redirect=_spf.example.com exp=exp.%{d} moo.cow-far_out=man:dog/cat");
   ASSERT_TRUE(r.redirect);
