@@ -252,6 +252,22 @@ TEST_F(SpfEvaluator, DomainSpecEndingInALiteralBraceIsPermerror) {
   EXPECT_EQ(check("192.0.2.9", "user@a.example.com").verdict, SpfVerdict::permerror);
 }
 
+// RFC 7208 sets no length for a record: one longer than 4096 octets (a large provider's list of
+// networks) is evaluated. The cap is what one DNS message can carry (kMaxRecordLength).
+TEST_F(SpfEvaluator, RecordLongerThan4096OctetsIsEvaluated) {
+  std::string record = "v=spf1";
+  for (int i = 0; record.size() <= 6000; ++i) {
+    record += " ip4:198.51." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+  }
+  record += " ip4:192.0.2.0/24 -all";
+  std::vector<std::string> strings;
+  for (std::size_t i = 0; i < record.size(); i += 255) strings.push_back(record.substr(i, 255));
+  zone.add_txt("example.com", strings);
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::pass) << r.problem;
+  EXPECT_EQ(r.mechanism, "ip4:192.0.2.0/24");
+}
+
 TEST_F(SpfEvaluator, AnswersFromACacheGiveTheSameResultAsWaitedForOnes) {
   zone.add_txt("example.com", {"v=spf1 include:_spf.example.com mx -all"});
   zone.add_txt("_spf.example.com", {"v=spf1 ip4:203.0.113.0/24 ~all"});

@@ -188,9 +188,30 @@ TEST(SpfRecordParse, Limits) {
   std::string many = "v=spf1";
   for (int i = 0; i < 600; ++i) many += " a";
   expect_invalid(many);
-  std::string longest = "v=spf1 ";
-  longest += std::string(kMaxRecordLength, 'a');
-  expect_invalid(longest);
+}
+
+// RFC 7208 sets no length for a record; the parser's cap is the most a TXT RRset can carry in
+// one DNS message. A record of that length is parsed, one octet more is refused with a reason.
+TEST(SpfRecordParse, RecordLengthCapIsOneDnsMessage) {
+  EXPECT_EQ(kMaxRecordLength, 65535u);
+  std::string record = "v=spf1 ip4:192.0.2.0/24 x=";
+  record += std::string(kMaxRecordLength - record.size() - 5, 'a');
+  record += " -all";
+  ASSERT_EQ(record.size(), kMaxRecordLength);
+  auto longest = parsed(record);
+  ASSERT_EQ(longest.mechanisms.size(), 2u);
+  EXPECT_EQ(longest.unknown_modifiers.size(), 1u);
+  // A provider-sized record over the old 4096-octet cap.
+  std::string networks = "v=spf1";
+  std::size_t terms = 0;
+  for (; networks.size() <= 5000; ++terms) {
+    networks += " ip4:198.51." + std::to_string(terms / 256) + "." + std::to_string(terms % 256);
+  }
+  EXPECT_EQ(parsed(networks + " -all").mechanisms.size(), terms + 1);
+  record.insert(record.size() - 5, "a");
+  auto over = SpfRecord::parse(record);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.reason(), "record longer than 65535 octets");
 }
 
 TEST(SpfRecordParse, DnsTermsAreFlagged) {
