@@ -85,6 +85,18 @@ TEST_F(SpfEvaluator, FailCarriesDefaultExplanation) {
   EXPECT_TRUE(check("192.0.2.7", "user@example.com", quiet).explanation.empty());
 }
 
+// The default explanation names the client as written (%{c}, RFC 7208 7.3), not as %{i}'s
+// dotted nibbles, which an IPv6 client's reply would otherwise show.
+TEST_F(SpfEvaluator, DefaultExplanationWritesAnIpv6ClientReadably) {
+  zone.add_txt("example.com", {"v=spf1 -all"});
+  auto r = check("2001:db8::7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.explanation, "2001:db8::7 is not one of example.com's designated mail servers.");
+  // An IPv4-mapped client is an IPv4 one (4.1).
+  EXPECT_EQ(check("::ffff:192.0.2.7", "user@example.com").explanation,
+            "192.0.2.7 is not one of example.com's designated mail servers.");
+}
+
 TEST_F(SpfEvaluator, TxtStringsAreJoinedWithoutSeparator) {
   zone.add_txt("example.com", {"v=spf1 ip4:192.0.2", ".7 -all"});
   EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
