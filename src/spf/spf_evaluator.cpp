@@ -165,6 +165,7 @@ class Evaluation {
   // Every lookup: `answered_now()` when the resolver has the answer at hand (or the time
   // budget refuses the query), else `co_await query()`.
   SharedAnswer answered_now(std::string_view name, RecordType type);
+  bool past_deadline() const { return out_of_time_ || (deadline_ && Clock::now() >= *deadline_); }
   asio::awaitable<SharedAnswer> query(std::string name, RecordType type);
   // The client's address records at each name, in order, asked concurrently.
   asio::awaitable<std::vector<SharedAnswer>> query_addresses(const std::vector<std::string>& names);
@@ -191,8 +192,11 @@ class Evaluation {
   };
   asio::awaitable<Validated> validated_names(std::optional<std::string_view> within);
   asio::awaitable<std::string> validated_client_name(std::string_view domain);
+  // The explanation of a fail: exp='s text, or the default when there is none or it cannot be
+  // used. Never changes the result (6.2), the time budget included.
   asio::awaitable<std::string> explain(const std::optional<std::string>& exp,
                                        std::string_view domain);
+  asio::awaitable<std::string> explain_from_dns(const std::string& exp, std::string_view domain);
   std::string default_explanation(std::string_view domain) const;
   MacroContext context(std::string_view domain) const;
   // Counts a lookup that found nothing; false once the void limit is exceeded.
@@ -225,6 +229,10 @@ class Evaluation {
   int voids_ = 0;
   int queries_ = 0;
   bool out_of_time_ = false;
+  // While explain() looks up exp=, a lookup the budget refuses cuts the explanation short (the
+  // default is given) instead of making the result temperror.
+  bool explaining_ = false;
+  bool explanation_cut_ = false;
 };
 
 MatchOutcome Evaluation::void_limit_exceeded(std::string_view name, RecordType type) const {
@@ -237,8 +245,8 @@ MatchOutcome Evaluation::void_limit_exceeded(std::string_view name, RecordType t
 }
 
 SharedAnswer Evaluation::answered_now(std::string_view name, RecordType type) {
-  if (out_of_time_ || (deadline_ && Clock::now() >= *deadline_)) {
-    out_of_time_ = true;
+  if (past_deadline()) {
+    (explaining_ ? explanation_cut_ : out_of_time_) = true;
     auto refused = std::make_shared<Answer>();
     refused->name = std::string(name);
     refused->type = type;
@@ -260,7 +268,7 @@ asio::awaitable<SharedAnswer> Evaluation::query(std::string name, RecordType typ
 
 asio::awaitable<std::vector<SharedAnswer>> Evaluation::query_addresses(
     const std::vector<std::string>& names) {
-  if (out_of_time_ || (deadline_ && Clock::now() >= *deadline_)) {
+  if (past_deadline()) {
     std::vector<SharedAnswer> refused;
     for (const auto& name : names) refused.push_back(answered_now(name, address_type()));
     co_return refused;
@@ -364,9 +372,20 @@ std::string Evaluation::default_explanation(std::string_view domain) const {
 
 asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string>& exp,
                                                  std::string_view domain) {
-  if (!exp) co_return default_explanation(domain);
+  // Past the deadline the fail stands with the default explanation, nothing looked up; a lookup
+  // the budget refuses on the way (the exp= TXT, a %{p}'s PTR) gives the default too.
+  if (!exp || past_deadline()) co_return default_explanation(domain);
+  explaining_ = true;
+  std::string text = co_await explain_from_dns(*exp, domain);
+  explaining_ = false;
+  if (explanation_cut_) co_return default_explanation(domain);
+  co_return text;
+}
+
+asio::awaitable<std::string> Evaluation::explain_from_dns(const std::string& exp,
+                                                          std::string_view domain) {
   // Any trouble with exp= leaves the default explanation (6.2); it never changes the result.
-  auto target = co_await expand_domain(*exp, domain);
+  auto target = co_await expand_domain(exp, domain);
   if (!target || !usable_dns_name(*target)) co_return default_explanation(domain);
   SharedAnswer answer = answered_now(*target, RecordType::TXT);
   if (!answer) answer = co_await query(*target, RecordType::TXT);

@@ -229,7 +229,9 @@ bool is_spf_record(std::string_view text) {
 
 Result<SpfRecord> SpfRecord::parse(std::string_view text) {
   if (!is_spf_record(text)) return make_error("not an SPF record (no \"v=spf1\")");
-  if (text.size() > kMaxRecordLength) return make_error("record longer than 4096 octets");
+  if (text.size() > kMaxRecordLength) {
+    return make_error("record longer than " + std::to_string(kMaxRecordLength) + " octets");
+  }
   for (unsigned char c : text) {
     if (c < 0x20 || c > 0x7e) {
       return make_error(c >= 0x80 ? "record contains a non-ASCII octet"

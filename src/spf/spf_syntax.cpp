@@ -23,16 +23,40 @@ bool is_toplabel(std::string_view label) {
   return has_alpha || has_dash;
 }
 
+namespace {
+
+// Whether the last token of `spec`, a valid macro string, is a macro-expand.
+bool ends_in_macro_expand(std::string_view spec) {
+  bool expand = false;
+  std::size_t pos = 0;
+  while (pos < spec.size()) {
+    if (spec[pos] != '%' || pos + 1 >= spec.size()) {
+      expand = false;
+      ++pos;
+    } else if (spec[pos + 1] == '{') {
+      // A valid macro string closes every "%{" with the first '}' after it (no delimiter or
+      // transformer is a '}').
+      const auto close = spec.find('}', pos + 2);
+      if (close == std::string_view::npos) return false;
+      expand = true;
+      pos = close + 1;
+    } else {
+      expand = true;  // "%%", "%_", "%-"
+      pos += 2;
+    }
+  }
+  return expand;
+}
+
+}  // namespace
+
 Result<void> validate_domain_spec(std::string_view spec) {
   if (spec.empty()) return make_error("empty domain-spec");
   if (auto valid = validate_macro_string(spec, MacroUse::domain_spec); !valid) return valid;
-  if (spec.back() == '}') return {};  // ends in a macro-expand: checked after expansion
-  // "%%", "%_" and "%-" are macro-expands too (7.1); a spec ending in one is accepted as well.
-  if (spec.size() >= 2 && spec[spec.size() - 2] == '%') {
-    std::size_t percents = 0;
-    for (std::size_t i = spec.size() - 1; i-- > 0 && spec[i] == '%';) ++percents;
-    if (percents % 2 == 1) return {};
-  }
+  // Ends in a macro-expand ("%{...}", or "%%", "%_", "%-" (7.1)): checked after expansion. Found
+  // by reading the tokens from the start: a final '}' is a literal unless it closes a "%{", so
+  // "foo}" and "%%}" end in no macro-expand and need a top label like any other name.
+  if (ends_in_macro_expand(spec)) return {};
   std::string_view body = spec;
   if (body.back() == '.') body.remove_suffix(1);
   auto dot = body.rfind('.');

@@ -81,6 +81,17 @@ TEST_F(SpfCli, FailIsStillExitZeroWithExplanation) {
   EXPECT_EQ(doc["void_lookups"], 2);
 }
 
+// The default explanation writes an IPv6 client as an address (%{c}), not as %{i}'s nibbles.
+TEST_F(SpfCli, DefaultExplanationWritesAnIpv6ClientReadably) {
+  CliRun r = run(base("2001:db8::7") + " --mail-from user@mail.example.com");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("result: fail\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("explanation: 2001:db8::7 is not one of mail.example.com's designated "
+                       "mail servers.\n"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(SpfCli, VoidLimitOption) {
   CliRun r =
       run(base("198.51.100.7") + " --mail-from user@example.com --json --max-void-lookups 1");

@@ -85,6 +85,18 @@ TEST_F(SpfEvaluator, FailCarriesDefaultExplanation) {
   EXPECT_TRUE(check("192.0.2.7", "user@example.com", quiet).explanation.empty());
 }
 
+// The default explanation names the client as written (%{c}, RFC 7208 7.3), not as %{i}'s
+// dotted nibbles, which an IPv6 client's reply would otherwise show.
+TEST_F(SpfEvaluator, DefaultExplanationWritesAnIpv6ClientReadably) {
+  zone.add_txt("example.com", {"v=spf1 -all"});
+  auto r = check("2001:db8::7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.explanation, "2001:db8::7 is not one of example.com's designated mail servers.");
+  // An IPv4-mapped client is an IPv4 one (4.1).
+  EXPECT_EQ(check("::ffff:192.0.2.7", "user@example.com").explanation,
+            "192.0.2.7 is not one of example.com's designated mail servers.");
+}
+
 TEST_F(SpfEvaluator, TxtStringsAreJoinedWithoutSeparator) {
   zone.add_txt("example.com", {"v=spf1 ip4:192.0.2", ".7 -all"});
   EXPECT_EQ(check("192.0.2.7", "user@example.com").verdict, SpfVerdict::pass);
@@ -239,6 +251,72 @@ TEST_F(SpfEvaluator, TimeBudgetGivesTemperror) {
   EXPECT_NE(r.problem.find("time budget"), std::string::npos);
   options.time_budget = 2s;
   EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com", options).verdict, SpfVerdict::fail);
+}
+
+// RFC 7208 6.2: trouble with exp= never changes the result. A fail decided within the budget
+// stays fail when the explanation's lookups (the exp= TXT, a %{p} in exp= or in its text) would
+// start after it: the default explanation is given, and nothing more is looked up.
+TEST_F(SpfEvaluator, ExplanationPastTheTimeBudgetKeepsTheFail) {
+  zone.add_txt("example.com", {"v=spf1 a:a1.example.com -all exp=why.example.com"});
+  zone.add_txt("p.example.com", {"v=spf1 a:a1.example.com -all exp=%{p}.why.example.com"});
+  zone.add_txt("text.example.com", {"v=spf1 a:a1.example.com -all exp=whyp.example.com"});
+  zone.add_address("a1.example.com", ip("198.51.100.1"));
+  zone.add_txt("why.example.com", {"%{i} is not welcome"});
+  zone.add_txt("whyp.example.com", {"%{p} is not welcome"});
+  zone.add_ptr("7.2.0.192.in-addr.arpa", "host.example.com");
+  zone.add_address("host.example.com", ip("192.0.2.7"));
+  const std::string fallback = "192.0.2.7 is not one of example.com's designated mail servers.";
+  SlowResolver slow(zone, 40ms);
+  SpfOptions options;
+  // The record's TXT (0-40 ms) and a1's address (40-80 ms) within the budget; the exp= TXT
+  // after it.
+  options.time_budget = 60ms;
+  for (const char* sender : {"user@example.com", "user@p.example.com"}) {
+    auto r = check(slow, "192.0.2.7", sender, options);
+    EXPECT_EQ(r.verdict, SpfVerdict::fail) << sender << ": " << r.problem;
+    EXPECT_EQ(r.mechanism, "-all") << sender;
+    EXPECT_TRUE(r.problem.empty()) << sender << ": " << r.problem;
+    EXPECT_EQ(r.dns_queries, 2) << sender;  // no exp= or PTR query past the deadline
+  }
+  EXPECT_EQ(check(slow, "192.0.2.7", "user@example.com", options).explanation, fallback);
+  // The exp= TXT (80-120 ms) within a 100 ms budget, its %{p}'s PTR query after it.
+  options.time_budget = 100ms;
+  auto text = check(slow, "192.0.2.7", "user@text.example.com", options);
+  EXPECT_EQ(text.verdict, SpfVerdict::fail) << text.problem;
+  EXPECT_EQ(text.explanation,
+            "192.0.2.7 is not one of text.example.com's designated mail servers.");
+  // With time to spare, the same explanations are looked up.
+  options.time_budget = 2s;
+  EXPECT_EQ(check(slow, "192.0.2.7", "user@p.example.com", options).verdict, SpfVerdict::fail);
+  EXPECT_EQ(check(slow, "192.0.2.7", "user@text.example.com", options).explanation,
+            "host.example.com is not welcome");
+}
+
+// RFC 7208 7.1: a domain-spec ends in "." toplabel or a macro-expand; a literal '}' is neither,
+// so the whole record is a permerror (4.6) before any term is evaluated.
+TEST_F(SpfEvaluator, DomainSpecEndingInALiteralBraceIsPermerror) {
+  zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.1 include:x} -all"});
+  zone.add_txt("a.example.com", {"v=spf1 a:foo} -all"});
+  auto include = check("192.0.2.1", "user@example.com");
+  EXPECT_EQ(include.verdict, SpfVerdict::permerror);
+  EXPECT_NE(include.problem.find("include:x}"), std::string::npos) << include.problem;
+  EXPECT_EQ(check("192.0.2.9", "user@a.example.com").verdict, SpfVerdict::permerror);
+}
+
+// RFC 7208 sets no length for a record: one longer than 4096 octets (a large provider's list of
+// networks) is evaluated. The cap is what one DNS message can carry (kMaxRecordLength).
+TEST_F(SpfEvaluator, RecordLongerThan4096OctetsIsEvaluated) {
+  std::string record = "v=spf1";
+  for (int i = 0; record.size() <= 6000; ++i) {
+    record += " ip4:198.51." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+  }
+  record += " ip4:192.0.2.0/24 -all";
+  std::vector<std::string> strings;
+  for (std::size_t i = 0; i < record.size(); i += 255) strings.push_back(record.substr(i, 255));
+  zone.add_txt("example.com", strings);
+  auto r = check("192.0.2.7", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::pass) << r.problem;
+  EXPECT_EQ(r.mechanism, "ip4:192.0.2.0/24");
 }
 
 TEST_F(SpfEvaluator, AnswersFromACacheGiveTheSameResultAsWaitedForOnes) {

@@ -111,6 +111,25 @@ TEST(SpfRecordParse, DomainSpecNeedsValidTopLabel) {
   expect_invalid("v=spf1 ptr:");
 }
 
+// RFC 7208 7.1: domain-end = ( "." toplabel [ "." ] ) / macro-expand. A final '}' ends a
+// domain-spec only when it closes a %{...}; a literal one leaves no valid top label (4.6).
+TEST(SpfRecordParse, DomainSpecEndingInALiteralBraceIsInvalid) {
+  expect_invalid("v=spf1 a:foo} -all");
+  expect_invalid("v=spf1 ip4:192.0.2.1 include:x} -all");
+  expect_invalid("v=spf1 exists:}}}");
+  expect_invalid("v=spf1 redirect=}");
+  expect_invalid("v=spf1 exp=}");
+  expect_invalid("v=spf1 a:foo.example.com}");
+  expect_invalid("v=spf1 a:%{d}}");
+  expect_invalid("v=spf1 a:%%}");  // "%%" is a literal '%', the '}' literal too
+  auto r = parsed("v=spf1 a:%{d} exists:%{i}.%{d} a:foo.%{d2} mx:%{ir}.%{v}._spf.%{d2} -all");
+  ASSERT_EQ(r.mechanisms.size(), 5u);
+  EXPECT_EQ(r.mechanisms[1].domain_spec, "%{i}.%{d}");
+  EXPECT_EQ(r.mechanisms[2].domain_spec, "foo.%{d2}");
+  parsed("v=spf1 redirect=%{d} exp=%{l}.%{d}");
+  parsed("v=spf1 a:foo.%% a:foo.%_ a:foo.%-");  // the other macro-expands (7.1)
+}
+
 TEST(SpfRecordParse, Modifiers) {
   auto r = parsed("v=spf1 -all redirect=_spf.example.com exp=exp.%{d} moo.cow-far_out=man:dog/cat");
   ASSERT_TRUE(r.redirect);
@@ -169,9 +188,30 @@ TEST(SpfRecordParse, Limits) {
   std::string many = "v=spf1";
   for (int i = 0; i < 600; ++i) many += " a";
   expect_invalid(many);
-  std::string longest = "v=spf1 ";
-  longest += std::string(kMaxRecordLength, 'a');
-  expect_invalid(longest);
+}
+
+// RFC 7208 sets no length for a record; the parser's cap is the most a TXT RRset can carry in
+// one DNS message. A record of that length is parsed, one octet more is refused with a reason.
+TEST(SpfRecordParse, RecordLengthCapIsOneDnsMessage) {
+  EXPECT_EQ(kMaxRecordLength, 65535u);
+  std::string record = "v=spf1 ip4:192.0.2.0/24 x=";
+  record += std::string(kMaxRecordLength - record.size() - 5, 'a');
+  record += " -all";
+  ASSERT_EQ(record.size(), kMaxRecordLength);
+  auto longest = parsed(record);
+  ASSERT_EQ(longest.mechanisms.size(), 2u);
+  EXPECT_EQ(longest.unknown_modifiers.size(), 1u);
+  // A provider-sized record over the old 4096-octet cap.
+  std::string networks = "v=spf1";
+  std::size_t terms = 0;
+  for (; networks.size() <= 5000; ++terms) {
+    networks += " ip4:198.51." + std::to_string(terms / 256) + "." + std::to_string(terms % 256);
+  }
+  EXPECT_EQ(parsed(networks + " -all").mechanisms.size(), terms + 1);
+  record.insert(record.size() - 5, "a");
+  auto over = SpfRecord::parse(record);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.reason(), "record longer than 65535 octets");
 }
 
 TEST(SpfRecordParse, DnsTermsAreFlagged) {

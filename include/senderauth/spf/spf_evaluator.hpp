@@ -28,8 +28,9 @@ struct SpfOptions {
   // The whole check, from its first lookup that has to wait; beyond: temperror (4.6.4).
   std::chrono::milliseconds time_budget{20000};
   std::string receiver = "unknown";  // %{r}
-  // Used when a fail has no (usable) exp=; macro-expanded like an explanation.
-  std::string default_explanation = "%{i} is not one of %{d}'s designated mail servers.";
+  // Used when a fail has no (usable) exp=; macro-expanded like an explanation. %{c} is the
+  // client's address as written (7.3), where %{i} would spell an IPv6 one in dotted nibbles.
+  std::string default_explanation = "%{c} is not one of %{d}'s designated mail servers.";
   bool want_explanation = true;  // false: skip the exp= lookup on fail
   std::int64_t timestamp = 0;    // %{t}; 0 = now
   // Keep parsed records in a per-thread cache keyed by the record text (at most 512 entries):

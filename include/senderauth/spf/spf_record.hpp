@@ -39,8 +39,10 @@ struct UnknownModifier {
   std::string value;
 };
 
-// Upper bounds checked by the parser: a TXT record can in principle be very long.
-inline constexpr std::size_t kMaxRecordLength = 4096;
+// Upper bounds checked by the parser. RFC 7208 sets no length for a record (a large provider's
+// list of networks runs past 4 KB); the cap is the most a TXT RRset can carry in one DNS message
+// (65535 octets), so that no answer a resolver can give is refused for its size.
+inline constexpr std::size_t kMaxRecordLength = 65535;
 inline constexpr std::size_t kMaxTerms = 512;
 
 struct SpfRecord {
