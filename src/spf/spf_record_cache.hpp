@@ -17,6 +17,9 @@ namespace senderauth::spf::detail {
 class RecordCache {
  public:
   static constexpr std::size_t kMaxEntries = 512;
+  // Record text kept in all: records may be up to 64 KiB each (kMaxRecordLength), and 512 such
+  // would hold 32 MiB per thread.
+  static constexpr std::size_t kMaxBytes = 1024 * 1024;
 
   // The parse result for `text`, which lies inside `owner` (an answer the resolver shares and
   // never changes): while a slot keeps `owner` alive, the same address and length mean the same
@@ -38,11 +41,18 @@ class RecordCache {
     if (auto it = entries_.find(text); it != entries_.end()) return it->second;
     // Simplest bounded policy: start over when full. Records change rarely; a refill costs
     // one parse per policy.
-    if (entries_.size() >= kMaxEntries) entries_.clear();
+    if (entries_.size() >= kMaxEntries || bytes_ + text.size() > kMaxBytes) {
+      entries_.clear();
+      bytes_ = 0;
+    }
     auto parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
     entries_.emplace(std::string(text), parsed);
+    bytes_ += text.size();
     return parsed;
   }
+
+  std::size_t size() const { return entries_.size(); }
+  std::size_t bytes() const { return bytes_; }
 
   static RecordCache& for_this_thread() {
     thread_local RecordCache cache;
@@ -68,6 +78,7 @@ class RecordCache {
   std::unordered_map<std::string, std::shared_ptr<const Result<SpfRecord>>, TextHash,
                      std::equal_to<>>
       entries_;
+  std::size_t bytes_ = 0;  // text held by entries_
 };
 
 }  // namespace senderauth::spf::detail

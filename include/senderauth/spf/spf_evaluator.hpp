@@ -33,8 +33,8 @@ struct SpfOptions {
   std::string default_explanation = "%{c} is not one of %{d}'s designated mail servers.";
   bool want_explanation = true;  // false: skip the exp= lookup on fail
   std::int64_t timestamp = 0;    // %{t}; 0 = now
-  // Keep parsed records in a per-thread cache keyed by the record text (at most 512 entries):
-  // parsing is most of an in-memory check's cost. Off: parse every time.
+  // Keep parsed records in a per-thread cache keyed by the record text (at most 512 entries and 1
+  // MiB of text): parsing is most of an in-memory check's cost. Off: parse every time.
   bool cache_records = true;
 };
 
