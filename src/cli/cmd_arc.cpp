@@ -15,6 +15,7 @@
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/terminal_text.hpp"
 #include "cli/unix_time.hpp"
 #include "senderauth/arc/sealer.hpp"
 #include "senderauth/arc/verifier.hpp"
@@ -83,7 +84,7 @@ std::string set_line(const arc::ArcSetReport& s) {
   if (!s.ams_reason.empty()) line += " (" + s.ams_reason + ")";
   if (!s.unsigned_duplicates.empty()) line += " (" + s.unsigned_duplicates + ")";
   if (!s.unsigned_body.empty()) line += " (" + s.unsigned_body + ")";
-  return line;
+  return terminal_text(line);  // the sets' tags are the message's text
 }
 
 void add_verify(CLI::App& arc_cmd, CliState& state) {
@@ -123,7 +124,7 @@ void add_verify(CLI::App& arc_cmd, CliState& state) {
       std::string suffix = o->messages.size() > 1 ? " message=" + path : "";
       std::cout << pipeline::clause_text(pipeline::arc_clause(result, ip)) << suffix << "\n";
       if (result.status != arc::ChainStatus::none)
-        std::cout << "  reason: " << result.reason << "\n";
+        std::cout << "  reason: " << terminal_text(result.reason) << "\n";
       for (const auto& s : result.sets) std::cout << set_line(s) << "\n";
     }
     std::cout.flush();

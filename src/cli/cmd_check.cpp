@@ -23,6 +23,7 @@
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/terminal_text.hpp"
 #include "cli/unix_time.hpp"
 #include "senderauth/arc/forwarder_override.hpp"
 #include "senderauth/authres/format.hpp"
@@ -221,7 +222,7 @@ void print_text(const pipeline::Verdict& v) {
   if (v.action == pipeline::Action::reject || v.action == pipeline::Action::tempfail) {
     std::printf(" %s %s %s", v.reply.code.c_str(), v.reply.enhanced.c_str(), v.reply.text.c_str());
   }
-  std::printf("\nreason: %s\n", v.reason.c_str());
+  std::printf("\nreason: %s\n", terminal_text(v.reason).c_str());
   for (std::size_t index : v.forged_authres_fields) {
     std::printf("forged Authentication-Results field #%zu (our authserv-id): remove it\n",
                 index + 1);

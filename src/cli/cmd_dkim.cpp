@@ -20,6 +20,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/terminal_text.hpp"
 #include "cli/unix_time.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dkim/key_record.hpp"
@@ -73,6 +74,7 @@ FileResults verify_file(const std::string& path, dns::Resolver& resolver, asio::
   return {dns::run_sync(io, verifier.verify(resolver)), utf8_header, {}};
 }
 
+// The tags are the signature's own text (a neutral result's may hold anything): one line each.
 std::string text_line(const dkim::DkimResult& r) {
   std::string line(dkim::to_string(r.status));
   if (!r.domain.empty()) line += " d=" + r.domain;
@@ -81,7 +83,7 @@ std::string text_line(const dkim::DkimResult& r) {
   if (!r.header_b.empty()) line += " b=" + r.header_b;
   if (!r.identity.empty()) line += " i=" + r.identity;
   if (!r.reason.empty()) line += " (" + r.reason + ")";
-  return line;
+  return terminal_text(line);
 }
 
 nlohmann::json json_result(const dkim::DkimResult& r, bool utf8_header) {

@@ -11,6 +11,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/resolver_options.hpp"
+#include "cli/terminal_text.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/dmarc/discovery.hpp"
 #include "senderauth/dns/run_sync.hpp"
@@ -116,22 +117,23 @@ int run(const DmarcRecordCommand& command) {
   } else {
     std::printf("domain:        %s\n", domain->c_str());
     std::printf("status:        %s (%s)\n", std::string(status_name(found.status)).c_str(),
-                found.reason.c_str());
+                terminal_text(found.reason).c_str());
     if (!found.policy_domain.empty()) {
       std::printf("policy domain: %s\n", found.policy_domain.c_str());
     }
     if (!found.record_text.empty()) {
-      std::printf("record:        %s\n", found.record_text.c_str());
+      std::printf("record:        %s\n", terminal_text(found.record_text).c_str());
     }
     if (found.record) {
       const auto& r = *found.record;
-      std::printf("parsed:        %s\n", dmarc::to_string(r).c_str());
+      std::printf("parsed:        %s\n", terminal_text(dmarc::to_string(r)).c_str());
       std::printf("policies:      p=%s sp=%s np=%s\n",
                   std::string(dmarc::to_string(r.domain_policy())).c_str(),
                   std::string(dmarc::to_string(r.subdomain_policy())).c_str(),
                   std::string(dmarc::to_string(r.nonexistent_policy())).c_str());
-      for (const auto& w : r.warnings) std::printf("warning:       %s\n", w.c_str());
-      for (const auto& t : r.unknown_tags) std::printf("ignored tag:   %s\n", t.c_str());
+      for (const auto& w : r.warnings) std::printf("warning:       %s\n", terminal_text(w).c_str());
+      for (const auto& t : r.unknown_tags)
+        std::printf("ignored tag:   %s\n", terminal_text(t).c_str());
     }
     std::printf("org domain:    %s (%s)\n", org.domain.c_str(), org.reason.c_str());
     for (const auto& q : finder.queries()) std::printf("query:         %s TXT\n", q.c_str());

@@ -219,6 +219,12 @@ Result<Signature> parse_signature(std::string_view value) {
     if (!decoded) return tag_error("i", "has a bad quoted-printable escape");
     auto at = decoded->rfind('@');
     if (at == std::string::npos) return tag_error("i", "has no \"@\"");
+    // RFC 6376 3.5: a Local-part of RFC 5321, which holds no control character (its quoted
+    // form neither); a decoded CR LF would otherwise reach every report that shows i=.
+    if (std::any_of(decoded->begin(), decoded->begin() + static_cast<std::ptrdiff_t>(at),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      return tag_error("i", "has a control character in its local part");
+    }
     const std::string_view idomain = std::string_view(*decoded).substr(at + 1);
     auto idomain_a_labels = dns_name_in_a_labels(idomain);
     if (!idomain_a_labels) return tag_error("i", "has an invalid domain");

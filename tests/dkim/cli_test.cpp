@@ -243,6 +243,31 @@ TEST(DkimCli, UnsignedMessagePrintsNone) {
   EXPECT_EQ(v.out, "none\n");
 }
 
+// A signature's tags are the sender's text: whatever they hold, each result is one line, so a
+// script reading the output cannot be handed a forged "pass d=bank.example" line.
+TEST(DkimCli, EachResultIsOneLineWhateverTheTagsHold) {
+  TempDir dir;
+  write(dir.file("msg.eml"),
+        "DKIM-Signature: v=1; a=rsa-sha256; d=attacker.example; s=sel\r\n"
+        " pass d=bank.example; h=from; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n"
+        "DKIM-Signature: v=1; a=rsa-sha256; d=attacker.example; s=sel;\r\n"
+        " i==0D=0Apass=20d=3Dbank.example=0D=0Ax@attacker.example; h=from;\r\n"
+        " bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n" +
+            std::string(kMessage));
+  write(dir.file("dns.txt"), "# empty\n");
+  CliRun v = run("dkim verify --zone " + dir.file("dns.txt") + " " + dir.file("msg.eml"));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(std::count(v.out.begin(), v.out.end(), '\n'), 2) << v.out;
+  EXPECT_EQ(v.out.find('\r'), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.find("\npass"), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.rfind("neutral d=attacker.example s=sel?? pass d=bank.example ", 0), 0u) << v.out;
+  EXPECT_NE(v.out.find("\nneutral d=attacker.example s=sel a=rsa-sha256 b=AAAA "
+                       "i==0D=0Apass=20d=3Dbank.example=0D=0Ax@attacker.example (signature "
+                       "syntax: i= has a control character in its local part)\n"),
+            std::string::npos)
+      << v.out;
+}
+
 // A header section that cannot be read (here: more than 1000 fields) before any DKIM-Signature
 // is reached hides whatever signatures follow: the message is permerror with the reason, not
 // "none", which says there is nothing to verify. A signature found before the limit is reported

@@ -41,7 +41,9 @@ class DmarcCli : public ::testing::Test {
     std::ofstream(zone_) << "$ORIGIN example.test.\n$TTL 300\n"
                             "_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine; pct=50; x=y\"\n"
                             "_dmarc.broken IN TXT \"v=DMARC1; p=none; p=reject\"\n"
-                            "_dmarc.xn--bcher-kva IN TXT \"v=DMARC1; p=quarantine\"\n";
+                            "_dmarc.xn--bcher-kva IN TXT \"v=DMARC1; p=quarantine\"\n"
+                            "_dmarc.lines IN TXT \"v=DMARC1; p=none; \\013\\010policies: "
+                            "p=reject\"\n";
   }
   void TearDown() override {
     if (!zone_.empty()) std::filesystem::remove(zone_);
@@ -56,6 +58,18 @@ TEST_F(DmarcCli, RecordText) {
   EXPECT_NE(r.out.find("policies:      p=reject sp=quarantine np=quarantine"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("ignored tag:   x"), std::string::npos) << r.out;
+}
+
+// A record is the domain's text: it shows as published, on its line, whatever it holds.
+TEST_F(DmarcCli, RecordTextStaysOnItsLine) {
+  const CliRun r = run_cli("dmarc record lines.example.test --zone " + zone_.string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\nrecord:        v=DMARC1; p=none; ??policies: p=reject\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\npolicies: p=reject"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\npolicies:      p=none sp=none np=none\n"), std::string::npos) << r.out;
 }
 
 TEST_F(DmarcCli, RecordJson) {
