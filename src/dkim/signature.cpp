@@ -273,7 +273,8 @@ Result<Signature> parse_signature(std::string_view value) {
     auto xs = parse_decimal<std::int64_t>(*x, 18);
     if (!xs) return tag_error("x", "is not a decimal timestamp");
     sig.expiration = *xs;
-    if (sig.timestamp && *xs < *sig.timestamp) return tag_error("x", "is before t=");
+    // RFC 6376 3.5: x= MUST be greater than t=; one equal to it expired as it was made.
+    if (sig.timestamp && *xs <= *sig.timestamp) return tag_error("x", "is not after t=");
   }
   if (const auto& z = tags['z']) sig.copied_headers = std::string(*z);
   return sig;

@@ -177,7 +177,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "s= is not"},
         BadCase{"v=1; a=rsa-sha256; t=abc; " + kRest, "t= is not"},
         BadCase{"v=1; a=rsa-sha256; x=1x; " + kRest, "x= is not"},
-        BadCase{"v=1; a=rsa-sha256; t=200; x=100; " + kRest, "x= is before t="},
+        BadCase{"v=1; a=rsa-sha256; t=200; x=100; " + kRest, "x= is not after t="},
+        BadCase{"v=1; a=rsa-sha256; t=200; x=200; " + kRest, "x= is not after t="},
         BadCase{"v=1; a=rsa-sha256; v=1; " + kRest, "syntax"},
         BadCase{"v=1; a=rsa-sha256 " + kRest, "a= names an unknown"}));
 
