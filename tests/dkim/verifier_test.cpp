@@ -205,10 +205,10 @@ TEST_F(Verifier, UnsignedCopyOfAMimeFieldIsPolicy) {
   auto r = verify(replayed);
   EXPECT_EQ(r[0].status, DkimStatus::policy) << r[0].reason;
   EXPECT_NE(r[0].reason.find("2 Content-Type fields, 1 signed"), std::string::npos) << r[0].reason;
-  r = verify("Content-Transfer-Encoding: base64\r\n" + m);
-  EXPECT_EQ(r[0].status, DkimStatus::policy) << r[0].reason;
-  // A second MIME-Version changes nothing a reader shows (and some mailers write two).
-  EXPECT_EQ(verify("MIME-Version: 1.0\r\n" + m)[0].status, DkimStatus::pass);
+  for (const std::string name : {"MIME-Version: 1.0", "Content-Transfer-Encoding: base64"}) {
+    r = verify(name + "\r\n" + m);
+    EXPECT_EQ(r[0].status, DkimStatus::policy) << name << ": " << r[0].reason;
+  }
 }
 
 // "X-Pad: a\rSubject: ..." on top: a reader that ends lines at a bare CR (Python's email
