@@ -33,8 +33,7 @@ std::string_view field_name_before_colon(std::string_view before_colon) {
 
 std::size_t single_instance_field(std::string_view name) {
   // Called for every field of every signed message: the length and first letter pick the one
-  // candidate (two for "Date"/"From", "Message-ID"/"References" and "MIME-Version"/
-  // "Content-Type") before any comparison.
+  // candidate (two for "Date"/"From" and "Message-ID"/"References") before any comparison.
   auto is = [&](std::size_t i) {
     const std::string_view known = kSingleInstanceFields[i];
     for (std::size_t k = 1; k < name.size(); ++k) {
@@ -64,11 +63,6 @@ std::size_t single_instance_field(std::string_view name) {
       return lower(name[0]) == 'r' && is(9) ? 9 : none;
     case 11:
       return lower(name[0]) == 'i' && is(8) ? 8 : none;
-    case 12:
-      if (lower(name[0]) == 'm') return is(11) ? 11 : none;
-      return lower(name[0]) == 'c' && is(12) ? 12 : none;
-    case 25:
-      return lower(name[0]) == 'c' && is(13) ? 13 : none;
     default:
       return none;
   }

@@ -44,19 +44,12 @@ using HeaderList = std::vector<HeaderField>;
 // obsolete syntax (4.5) allows between the name and the colon.
 std::string_view field_name_before_colon(std::string_view before_colon);
 
-// The fields a message carries at most once: RFC 5322 3.6's, in the order of its table, then
-// RFC 2045's top-level MIME fields. A second copy of one is what a reader may show instead of
-// the first (the one a signature covers), so DKIM verification counts them: an added
-// Content-Type with a new boundary turns a signed body into an unseen preamble, and with l=
-// an appended part is all a reader shows.
+// RFC 5322 3.6's fields that a message carries at most once, in the order of its table. A
+// second copy of one is what a reader may show instead of the first (the one a signature
+// covers), so DKIM verification counts them.
 inline constexpr std::string_view kSingleInstanceFields[] = {
-    "Date",         "From",
-    "Sender",       "Reply-To",
-    "To",           "Cc",
-    "Bcc",          "Message-ID",
-    "In-Reply-To",  "References",
-    "Subject",      "MIME-Version",
-    "Content-Type", "Content-Transfer-Encoding"};
+    "Date", "From",       "Sender",      "Reply-To",   "To",     "Cc",
+    "Bcc",  "Message-ID", "In-Reply-To", "References", "Subject"};
 inline constexpr std::size_t kSingleInstanceFieldCount = std::size(kSingleInstanceFields);
 // The index of `name` in kSingleInstanceFields (compared without regard to case), or
 // kSingleInstanceFieldCount when it may appear any number of times.
