@@ -63,17 +63,8 @@ std::string strip_dot(std::string name) {
 // A name DNS can carry: labels of 1..63 octets, at most 253 in all. Anything else cannot
 // exist, so a mechanism aimed at it simply does not match.
 bool usable_dns_name(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  std::size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-    } else if (++label > 63) {
-      return false;
-    }
-  }
-  return label > 0;
+  // Not the root, and written without its trailing dot; otherwise the DNS's own shape rules.
+  return !name.empty() && name.back() != '.' && dns::why_name_cannot_exist(name).empty();
 }
 
 // A name a DNS answer gave (an MX exchange, a PTR target) that may be looked up and matched:
