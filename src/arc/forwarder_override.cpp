@@ -164,9 +164,17 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
     return refuse(*sets.verified, "its ARC-Message-Signature leaves a copy unsigned (" +
                                       sets.verified->unsigned_duplicates + "; RFC 6376 8.15)");
   }
-  if (rules.refuse_partial_body && !sets.verified->unsigned_body.empty()) {
-    return refuse(*sets.verified, "its ARC-Message-Signature leaves part of the body unsigned (" +
-                                      sets.verified->unsigned_body + "; RFC 6376 8.2)");
+  const ArcSetReport& vouching = *sets.verified;
+  if (!vouching.unsigned_body.empty() &&
+      (rules.partial_body == dkim::PartialBody::refuse ||
+       (rules.partial_body == dkim::PartialBody::refuse_unsigned_structure &&
+        !vouching.unsigned_structure.empty()))) {
+    std::string what = vouching.unsigned_body;
+    if (!vouching.unsigned_structure.empty()) {
+      what += " and h= does not sign " + vouching.unsigned_structure;
+    }
+    return refuse(vouching, "its ARC-Message-Signature leaves part of the body unsigned (" + what +
+                                "; RFC 6376 8.2)");
   }
   if (auto why = dmarc_not_vouched(*sets.verified, author_domains)) {
     return refuse(*sets.verified, *why);

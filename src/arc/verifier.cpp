@@ -246,8 +246,12 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   auto note_coverage = [&](std::size_t k) {
     const ArcMessageSignature& ams = s.sets[k].ams;
     result.sets[k].unsigned_duplicates =
-        dkim::describe_unsigned_duplicates(ams.signed_headers, field_counts);
+        dkim::describe_unsigned_duplicates(ams.signed_headers, s.headers, field_counts);
     result.sets[k].unsigned_body = unsigned_body(s, ams);
+    if (!result.sets[k].unsigned_body.empty()) {
+      result.sets[k].unsigned_structure =
+          dkim::unsigned_body_structure(ams.signed_headers, field_counts);
+    }
   };
   note_coverage(n - 1);
   result.unsigned_duplicates = result.sets[n - 1].unsigned_duplicates;

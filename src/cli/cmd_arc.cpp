@@ -60,6 +60,7 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
                     {"ams_reason", s.ams_reason},
                     {"seal_reason", s.seal_reason},
                     {"unsigned_body", text_or_null(s.unsigned_body)},
+                    {"unsigned_structure", text_or_null(s.unsigned_structure)},
                     {"unsigned_duplicates", text_or_null(s.unsigned_duplicates)}});
   }
   return {{"result", std::string(arc::to_string(r.status))},
@@ -83,7 +84,11 @@ std::string set_line(const arc::ArcSetReport& s) {
   if (!s.seal_reason.empty()) line += " (" + s.seal_reason + ")";
   if (!s.ams_reason.empty()) line += " (" + s.ams_reason + ")";
   if (!s.unsigned_duplicates.empty()) line += " (" + s.unsigned_duplicates + ")";
-  if (!s.unsigned_body.empty()) line += " (" + s.unsigned_body + ")";
+  if (!s.unsigned_body.empty()) {
+    line += " (" + s.unsigned_body;
+    if (!s.unsigned_structure.empty()) line += " and h= does not sign " + s.unsigned_structure;
+    line += ")";
+  }
   return terminal_text(line);  // the sets' tags are the message's text
 }
 

@@ -22,6 +22,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
 #include "cli/json_output.hpp"
+#include "cli/partial_body_option.hpp"
 #include "cli/resolver_options.hpp"
 #include "cli/terminal_text.hpp"
 #include "cli/unix_time.hpp"
@@ -70,7 +71,7 @@ struct CheckCommand {
   bool tempfail_on_internal_error = false;
   bool multiple_from_evaluate_each = false;
   bool accept_unusable_from = false;
-  bool refuse_partial_body = false;
+  PartialBodyOption partial_body;
   bool accept_unsigned_duplicates = false;
   std::vector<std::string> dmarc_ignore;
   std::string psl_path;
@@ -259,7 +260,7 @@ int run(const CheckCommand& command) {
   policy.tempfail_on_internal_error = command.tempfail_on_internal_error;
   policy.dmarc_ignore_domains = command.dmarc_ignore;
   policy.reject_unusable_from = !command.accept_unusable_from;
-  policy.dkim.refuse_partial_body = command.refuse_partial_body;
+  policy.dkim.partial_body = command.partial_body.rule();
   policy.dkim.refuse_unsigned_duplicates = !command.accept_unsigned_duplicates;
   if (command.multiple_from_evaluate_each) {
     policy.dmarc.multiple_from = message::MultipleFromPolicy::evaluate_each;
@@ -352,9 +353,7 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
   sub->add_flag("--multiple-from-evaluate-each", command->multiple_from_evaluate_each,
                 "Several From authors: evaluate each and apply the strictest (default: DMARC "
                 "permerror and reject, as OpenDMARC's RejectMultiValueFrom)");
-  sub->add_flag("--refuse-partial-body", command->refuse_partial_body,
-                "A DKIM signature whose l= leaves part of the body unsigned gets policy, not "
-                "pass, so DMARC does not count it");
+  command->partial_body.add_to(*sub);
   sub->add_flag("--accept-unsigned-duplicates", command->accept_unsigned_duplicates,
                 "A DKIM signature covering a Subject, From, To, Date... that has an unsigned "
                 "second copy still passes (default: policy, RFC 6376 8.15)");

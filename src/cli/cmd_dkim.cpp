@@ -19,6 +19,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/input_file.hpp"
+#include "cli/partial_body_option.hpp"
 #include "cli/resolver_options.hpp"
 #include "cli/terminal_text.hpp"
 #include "cli/unix_time.hpp"
@@ -106,7 +107,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     int skew = 300;
     int future_skew = 86400;
     std::size_t max_signatures = 16;
-    bool refuse_partial_body = false;
+    PartialBodyOption partial_body;
     bool accept_unsigned_duplicates = false;
     std::vector<std::string> messages;
   };
@@ -120,8 +121,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
       ->check(CLI::Range(0, 31536000));
   c->add_option("--max-signatures", o->max_signatures, "Signatures verified per message")
       ->check(CLI::Range(1, 1000));
-  c->add_flag("--refuse-partial-body", o->refuse_partial_body,
-              "A signature whose l= leaves part of the body unsigned gets policy, not pass");
+  o->partial_body.add_to(*c);
   c->add_flag("--accept-unsigned-duplicates", o->accept_unsigned_duplicates,
               "A signed Subject, From, To, Date... with an unsigned second copy still passes "
               "(default: policy, RFC 6376 8.15)");
@@ -135,7 +135,7 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
     options.clock_skew = std::chrono::seconds(o->skew);
     options.future_skew = std::chrono::seconds(o->future_skew);
     options.max_signatures = o->max_signatures;
-    options.refuse_partial_body = o->refuse_partial_body;
+    options.partial_body = o->partial_body.rule();
     options.refuse_unsigned_duplicates = !o->accept_unsigned_duplicates;
     for (const auto& path : o->messages) {
       auto [results, utf8_header, unreadable] = verify_file(path, *resolver, io, options);

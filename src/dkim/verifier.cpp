@@ -57,8 +57,11 @@ struct SignatureState {
   // What b= signs, hashed while the header section is at hand (it does not depend on the
   // body or the key), so that the verifier need not keep a copy of the header section.
   std::string header_digest;
-  // Single-instance fields the signature covers fewer times than the message has them.
+  // Single-instance fields of which the message has a copy the signature leaves unsigned.
   std::string unsigned_duplicates;
+  // With l=: Content-Type and Content-Transfer-Encoding, when the message has them and h= does
+  // not name them (unsigned_body_structure()).
+  std::string unsigned_structure;
 };
 
 struct BodyEntry {
@@ -177,7 +180,9 @@ void DkimVerifier::State::check_signature(SignatureState& s, const message::Head
   s.header_digest = digest(hash, header_hash_input(sig.header_canon, headers, sig.signed_headers,
                                                    remove_signature_value(field.raw())));
   if (!field_counts) field_counts = count_single_instance_fields(headers);
-  s.unsigned_duplicates = describe_unsigned_duplicates(sig.signed_headers, *field_counts);
+  s.unsigned_duplicates = describe_unsigned_duplicates(sig.signed_headers, headers, *field_counts);
+  if (sig.body_length)
+    s.unsigned_structure = unsigned_body_structure(sig.signed_headers, *field_counts);
   // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&
@@ -218,11 +223,20 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
                                                 : std::string("ed25519 key");
   if (record.testing) what += ", key in test mode";
   if (sig.body_length && *sig.body_length < body.length) {
-    const std::string note = "l= leaves " + std::to_string(body.length - *sig.body_length) +
-                             " of " + std::to_string(body.length) + " body bytes unsigned";
-    if (options.refuse_partial_body) {
+    std::string note = "l= leaves " + std::to_string(body.length - *sig.body_length) + " of " +
+                       std::to_string(body.length) + " body bytes unsigned";
+    if (options.partial_body == PartialBody::refuse) {
       decide(s, DkimStatus::policy, "verified, but " + note);
       return;
+    }
+    if (!s.unsigned_structure.empty()) {
+      note += " and h= does not sign " + s.unsigned_structure;
+      if (options.partial_body == PartialBody::refuse_unsigned_structure) {
+        decide(s, DkimStatus::policy,
+               "verified, but " + note +
+                   ": a new MIME structure can hide the signed text (RFC 6376 8.2)");
+        return;
+      }
     }
     what += "; " + note;
   }

@@ -63,6 +63,10 @@ std::size_t single_instance_field(std::string_view name) {
       return lower(name[0]) == 'r' && is(9) ? 9 : none;
     case 11:
       return lower(name[0]) == 'i' && is(8) ? 8 : none;
+    case 12:
+      return lower(name[0]) == 'c' && is(11) ? 11 : none;
+    case 25:
+      return lower(name[0]) == 'c' && is(12) ? 12 : none;
     default:
       return none;
   }

@@ -504,7 +504,7 @@ asio::awaitable<void> MessageCheck::finish_checks() {
     // for one author does not vouch for another From mailbox beside it.
     v.arc_override = arc::trusted_forwarder_override(
         failed, *v.arc, v.dmarc->failed_domains, policy.trusted_arc_sealers,
-        {policy.dkim.refuse_unsigned_duplicates, policy.dkim.refuse_partial_body});
+        {policy.dkim.refuse_unsigned_duplicates, policy.dkim.partial_body});
   }
 
   decide(v, policy);

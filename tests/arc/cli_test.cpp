@@ -94,10 +94,11 @@ TEST_F(ArcCli, SealThenVerify) {
             std::string::npos)
       << json.out;
   // Per set too, and on the set's text line.
-  EXPECT_NE(json.out.find(
-                "\"seal_selector\":\"ed\",\"seal_valid\":true,"
-                "\"unsigned_body\":null,\"unsigned_duplicates\":\"2 Subject fields, 1 signed\"}"),
-            std::string::npos)
+  EXPECT_NE(
+      json.out.find("\"seal_selector\":\"ed\",\"seal_valid\":true,"
+                    "\"unsigned_body\":null,\"unsigned_duplicates\":\"2 Subject fields, 1 signed\","
+                    "\"unsigned_structure\":null}"),
+      std::string::npos)
       << json.out;
   CliRun text = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
                     (dir_ / "added.eml").string());
@@ -141,6 +142,21 @@ TEST_F(ArcCli, VerifySaysWhatLLeavesUnsigned) {
              (dir_ / "whole.eml").string());
   EXPECT_NE(json.out.find("\"result\":\"pass\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"unsigned_body\":null"), std::string::npos) << json.out;
+
+  // A Content-Type the AMS does not sign, with bytes after l=: a new boundary could hide the
+  // signed text, and the set says so.
+  write(dir_ / "typed.eml", "Content-Type: multipart/mixed; boundary=\"X\"\r\n" + sealed +
+                                "--X\r\n\r\nnew\r\n--X--\r\n");
+  text = run(cli() + " arc verify --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "typed.eml").string());
+  EXPECT_NE(text.out.find("(l= leaves 19 of 25 body bytes unsigned and h= does not sign "
+                          "Content-Type)\n"),
+            std::string::npos)
+      << text.out;
+  json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "typed.eml").string());
+  EXPECT_NE(json.out.find("\"unsigned_structure\":\"Content-Type\""), std::string::npos)
+      << json.out;
 }
 
 // A header section that cannot be read (more than 1000 fields before the ARC set) is a failed

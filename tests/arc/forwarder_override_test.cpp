@@ -119,7 +119,7 @@ TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
   appended.sets[0].unsigned_body = "l= leaves 77 of 120 body bytes unsigned";
   EXPECT_TRUE(decide(appended, trusted).applies);
   auto d =
-      trusted_forwarder_override(true, appended, kAuthor, trusted, {.refuse_partial_body = true});
+      trusted_forwarder_override(true, appended, kAuthor, trusted, {.partial_body = dkim::PartialBody::refuse});
   EXPECT_FALSE(d.applies);
   EXPECT_TRUE(d.refused);
   EXPECT_EQ(d.comment,
@@ -127,7 +127,7 @@ TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
             "part of the body unsigned (l= leaves 77 of 120 body bytes unsigned; RFC 6376 8.2)");
   // Another set's l= is not the vouching set's.
   EXPECT_TRUE(trusted_forwarder_override(true, appended, kAuthor, {"lists.example.org"},
-                                         {.refuse_partial_body = true})
+                                         {.partial_body = dkim::PartialBody::refuse})
                   .applies);
 }
 

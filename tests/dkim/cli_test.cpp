@@ -205,6 +205,45 @@ TEST(DkimCli, UnsignedCopyOfASignedSubjectIsPolicyUnlessAccepted) {
   EXPECT_NE(v.out.find("(ed25519 key; 2 Subject fields, 1 signed)"), std::string::npos) << v.out;
 }
 
+// A message signed with l= and no Content-Type, replayed with a Content-Type of a new boundary
+// and an appended part: readers show only that part. policy by default; the two flags choose.
+// (dkim sign oversigns Content-Type unless told not to: then the added field breaks the
+// signature.)
+TEST(DkimCli, PartialBodyWithAnUnsignedContentTypeIsPolicyUnlessAccepted) {
+  TempDir dir;
+  write(dir.file("msg.eml"), kMessage);
+  CliRun k = run("dkim keygen --type ed25519 --selector ed --domain example.test --out " +
+                 dir.file("ed.pem"));
+  ASSERT_EQ(k.status, 0) << k.out;
+  write(dir.file("dns.txt"), dns_line(k.out));
+  CliRun s = run("dkim sign --key " + dir.file("ed.pem") +
+                 " --selector ed --domain example.test --body-length --oversign none --in " +
+                 dir.file("msg.eml") + " > " + dir.file("signed.eml"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  std::ifstream in(dir.file("signed.eml"), std::ios::binary);
+  write(dir.file("forged.eml"), "Content-Type: multipart/mixed; boundary=\"EVIL\"\n" +
+                                    std::string(std::istreambuf_iterator<char>(in), {}) +
+                                    "--EVIL\nContent-Type: text/plain\n\nLog in now.\n--EVIL--\n");
+  const std::string verify = "dkim verify --zone " + dir.file("dns.txt") + " ";
+  CliRun v = run(verify + dir.file("forged.eml"));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_TRUE(v.out.starts_with("policy d=example.test")) << v.out;
+  EXPECT_NE(v.out.find("(verified, but l= leaves 59 of 67 body bytes unsigned and h= does not "
+                       "sign Content-Type: a new MIME structure can hide the signed text (RFC "
+                       "6376 8.2))"),
+            std::string::npos)
+      << v.out;
+  v = run(verify + "--accept-partial-body " + dir.file("forged.eml"));
+  EXPECT_TRUE(v.out.starts_with("pass d=example.test")) << v.out;
+  v = run(verify + "--refuse-partial-body " + dir.file("forged.eml"));
+  EXPECT_NE(v.out.find("(verified, but l= leaves 59 of 67 body bytes unsigned)"), std::string::npos)
+      << v.out;
+  v = run(verify + "--refuse-partial-body --accept-partial-body " + dir.file("forged.eml"));
+  EXPECT_EQ(v.status, 2);
+  EXPECT_NE(v.out.find("--refuse-partial-body excludes --accept-partial-body"), std::string::npos)
+      << v.out;
+}
+
 // A domain or selector given in U-labels is published and signed under its A-labels.
 TEST(DkimCli, InternationalisedNamesBecomeALabels) {
   TempDir dir;

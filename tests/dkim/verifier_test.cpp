@@ -206,6 +206,102 @@ TEST_F(Verifier, SingleInstanceFieldHiddenBehindABareCrIsAnUnsignedCopy) {
   }
 }
 
+// An unsigned copy equal to a signed one (relaxed, RFC 6376 3.4.2) shows a reader nothing the
+// signer did not sign: web mailers write Content-Type and Content-Transfer-Encoding twice, PHP's
+// mail() To twice. One that differs is counted, Content-Type among them: a new boundary on top
+// can make the signed body an unseen preamble.
+TEST_F(Verifier, UnsignedCopyCountsOnlyWhenItsValueDiffers) {
+  std::string mime(kMessage);
+  mime.insert(mime.find("\r\n\r\n") + 2,
+              "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              "Content-Transfer-Encoding: 8bit\r\n");
+  auto c = config(test::rsa_key());
+  c.headers = {
+      "from", "to", "subject", "date", "mime-version", "content-type", "content-transfer-encoding"};
+  c.oversign = {};
+  const std::string m = sign({c}, mime);
+  ASSERT_EQ(verify(m)[0].status, DkimStatus::pass);
+  for (const char* same : {"Subject: Is  dinner\r\n ready?\r\n", "TO:Suzie <suzie@example.org>\r\n",
+                           "Content-Type: text/plain;  charset=utf-8\r\n"
+                           "Content-Transfer-Encoding: 8bit\r\n"}) {
+    auto r = verify(same + m);
+    EXPECT_EQ(r[0].status, DkimStatus::pass) << same << r[0].reason;
+    EXPECT_EQ(r[0].reason, "2048-bit rsa key") << same;
+  }
+  auto r = verify("Content-Type: multipart/mixed; boundary=\"EVIL\"\r\n" + m);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 2 Content-Type fields, 1 signed: readers may show an unsigned copy "
+            "(RFC 6376 8.15)");
+  r = verify("Content-Transfer-Encoding: base64\r\n" + m);
+  EXPECT_EQ(r[0].status, DkimStatus::policy) << r[0].reason;
+  // One equal copy and one that differs: the one that differs counts.
+  r = verify("Subject: Is dinner ready?\r\nSubject: Pay me\r\n" + m);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 3 Subject fields, 1 signed: readers may show an unsigned copy (RFC "
+            "6376 8.15)");
+  // Case in a value is not folded: readers show it.
+  EXPECT_EQ(verify("Subject: IS DINNER READY?\r\n" + m)[0].status, DkimStatus::policy);
+}
+
+// h= naming Subject twice signs the one Subject and the absence of another; a Subject hidden
+// behind a bare CR is still none of those, and a reader that ends lines there shows it.
+TEST_F(Verifier, HiddenCopyCountsEvenWhenTheFieldIsOversigned) {
+  const std::string m = sign({config(test::rsa_key())});  // oversigns Subject
+  auto r = verify("X-Pad: a\rSubject: Your account is locked\r\n" + m);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 2 Subject fields, 1 signed: readers may show an unsigned copy (RFC "
+            "6376 8.15)");
+  EXPECT_EQ(verify("X-Pad: a\rSubject: Is dinner ready?\r\n" + m)[0].status, DkimStatus::pass);
+}
+
+// l= leaves text unsigned and h= does not sign the message's Content-Type: a Content-Type with
+// a new boundary put on top, and a part appended, shows a reader the attacker's part alone (the
+// signed text becomes the preamble). By default such a signature gets policy.
+TEST_F(Verifier, PartialBodyWithUnsignedContentTypeIsPolicy) {
+  auto c = config(test::rsa_key());
+  c.headers = {"from", "to", "subject", "date"};
+  c.oversign = {};
+  c.body_length = true;
+  const std::string m = sign({c});  // no Content-Type when signed
+  const std::string part =
+      "--EVIL\r\nContent-Type: text/plain\r\n\r\nLog in at https://bank.example/ now.\r\n"
+      "--EVIL--\r\n";
+  const std::string forged =
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"EVIL\"\r\n" + m + part;
+  auto r = verify(forged);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but l= leaves 84 of 138 body bytes unsigned and h= does not sign "
+            "Content-Type: a new MIME structure can hide the signed text (RFC 6376 8.2)");
+  EXPECT_EQ(verify("Content-Transfer-Encoding: base64\r\n" + m + "QUJD\r\n")[0].reason,
+            "verified, but l= leaves 6 of 60 body bytes unsigned and h= does not sign "
+            "Content-Transfer-Encoding: a new MIME structure can hide the signed text (RFC 6376 "
+            "8.2)");
+  // Without unsigned bytes there is nothing to hide behind; without a Content-Type the appended
+  // text shows as what it is (plain l=, passed by default).
+  EXPECT_EQ(verify("Content-Type: multipart/mixed; boundary=\"EVIL\"\r\n" + m)[0].status,
+            DkimStatus::pass);
+  r = verify(m + "Appended by a list\r\n");
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[0].reason, "2048-bit rsa key; l= leaves 20 of 74 body bytes unsigned");
+  // A signer that signs Content-Type: a list footer passes.
+  std::string mime(kMessage);
+  mime.insert(0, "Content-Type: text/plain\r\n");
+  c.headers.push_back("content-type");
+  EXPECT_EQ(verify(sign({c}, mime) + "-- \r\nlist footer\r\n")[0].status, DkimStatus::pass);
+  // Local policy decides: accept passes with a note; refuse refuses every partial body.
+  options.partial_body = PartialBody::accept;
+  r = verify(forged);
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[0].reason,
+            "2048-bit rsa key; l= leaves 84 of 138 body bytes unsigned and h= does not sign "
+            "Content-Type");
+  options.partial_body = PartialBody::refuse;
+  EXPECT_EQ(verify(forged)[0].reason, "verified, but l= leaves 84 of 138 body bytes unsigned");
+}
+
 // A DER SEQUENCE of INTEGERs, each given as big-endian bytes (the PKCS#1 key structures).
 std::string der_integers(const std::vector<std::string>& integers) {
   auto der_length = [](std::size_t n) {
@@ -308,7 +404,7 @@ TEST_F(Verifier, BodyLengthAllowsAppendedText) {
   EXPECT_EQ(r[0].status, DkimStatus::pass);
   EXPECT_EQ(r[0].reason, "2048-bit rsa key; l= leaves 20 of 74 body bytes unsigned");
   // Refused by local policy: verified, but not vouching for the appended text.
-  options.refuse_partial_body = true;
+  options.partial_body = PartialBody::refuse;
   r = verify(m);
   EXPECT_EQ(r[0].status, DkimStatus::policy);
   EXPECT_EQ(r[0].reason, "verified, but l= leaves 20 of 74 body bytes unsigned");

@@ -9,7 +9,7 @@
 namespace senderauth::message {
 namespace {
 
-TEST(SingleInstanceField, EveryNameOfRfc5322TableWhateverItsCase) {
+TEST(SingleInstanceField, EveryListedNameWhateverItsCase) {
   for (std::size_t i = 0; i < kSingleInstanceFieldCount; ++i) {
     std::string name(kSingleInstanceFields[i]);
     EXPECT_EQ(single_instance_field(name), i) << name;
@@ -26,6 +26,8 @@ TEST(SingleInstanceField, EveryNameOfRfc5322TableWhateverItsCase) {
         << name;
     EXPECT_EQ(single_instance_field(name + "s"), kSingleInstanceFieldCount) << name;
   }
+  EXPECT_EQ(kSingleInstanceFields[kContentTypeField], "Content-Type");
+  EXPECT_EQ(kSingleInstanceFields[kContentTransferEncodingField], "Content-Transfer-Encoding");
 }
 
 // A reader that ends lines at a bare CR (Python's email package) finds a field where one starts
@@ -48,13 +50,14 @@ TEST(ValuesBehindBareCr, FieldsAReaderEndingLinesAtACrSees) {
 }
 
 TEST(SingleInstanceField, FieldsThatMayRepeatAreNotListed) {
-  for (const char* name : {"Received",    "Resent-From", "Resent-Date",
-                           "Comments",    "Keywords",    "DKIM-Signature",
-                           "Return-Path", "X-Mailer",    "",
-                           "T",           "Tx",          "Bcx",
-                           "Dute",        "Fram",        "Sendor",
-                           "Subjekt",     "Reply-Tx",    "Message-IX",
-                           "Referencez",  "In-Reply-Tx"}) {
+  for (const char* name : {"Received",    "Resent-From",  "Resent-Date",
+                           "Comments",    "Keywords",     "DKIM-Signature",
+                           "Return-Path", "X-Mailer",     "",
+                           "T",           "Tx",           "Bcx",
+                           "Dute",        "Fram",         "Sendor",
+                           "Subjekt",     "Reply-Tx",     "Message-IX",
+                           "Referencez",  "In-Reply-Tx",  "MIME-Version",
+                           "Content-ID",  "Content-Typo", "Content-Transfer-Encodinx"}) {
     EXPECT_EQ(single_instance_field(name), kSingleInstanceFieldCount) << name;
   }
 }

@@ -140,11 +140,13 @@ class AuthenticatorTest : public ::testing::Test {
   // seal_as(), but the AMS signs only the first `body_length` octets of the relaxed body (l=),
   // and the AAR records `results`.
   std::string seal_part_as(const std::string& domain, const std::string& message,
-                           std::uint64_t body_length, const std::string& results) {
+                           std::uint64_t body_length, const std::string& results,
+                           const std::vector<std::string>& signed_headers = {
+                               "from", "to", "subject", "content-type"}) {
     auto seal = seal_options(domain);
     if (!seal) return {};
     seal->auth_results = results;
-    return testing::seal_with_body_length(message, *seal, body_length);
+    return testing::seal_with_body_length(message, *seal, body_length, signed_headers);
   }
 
   static Envelope list_envelope() {
@@ -1110,7 +1112,7 @@ TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyI
   EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
   EXPECT_EQ(v.action, Action::accept) << v.reason;
 
-  policy_.dkim.refuse_partial_body = true;
+  policy_.dkim.partial_body = dkim::PartialBody::refuse;
   EXPECT_EQ(check(list_envelope(), sealed).action, Action::accept);  // nothing left unsigned
   v = check(list_envelope(), appended);
   EXPECT_FALSE(v.arc_override.applies);
@@ -1121,6 +1123,26 @@ TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyI
             "by trusted forwarder lists.example.net, but its ARC-Message-Signature leaves part "
             "of the body unsigned (l= leaves 77 of " +
                 std::to_string(length + 77) + " body bytes unsigned; RFC 6376 8.2)");
+
+  // An AMS that leaves the message's Content-Type unsigned as well: a new Content-Type with a
+  // boundary could show a reader the appended part alone, so by default the override is
+  // refused; `accept` lets the site trust it anyway.
+  policy_.dkim.partial_body = dkim::PartialBody::refuse_unsigned_structure;
+  const std::string loose =
+      seal_part_as("lists.example.net", post, length, "dmarc=pass header.from=example.test",
+                   {"from", "to", "subject"}) +
+      "Appended.\r\n";
+  v = check(list_envelope(), loose);
+  ASSERT_TRUE(v.arc);
+  EXPECT_EQ(v.arc->sets[0].unsigned_structure, "Content-Type");
+  EXPECT_FALSE(v.arc_override.applies);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  EXPECT_NE(v.reason.find("and h= does not sign Content-Type; RFC 6376 8.2)"), std::string::npos)
+      << v.reason;
+  policy_.dkim.partial_body = dkim::PartialBody::accept;
+  v = check(list_envelope(), loose);
+  EXPECT_TRUE(v.arc_override.applies) << v.arc_override.comment;
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
 }
 
 // With each author domain evaluated (--multiple-from-evaluate-each), a list post with a second

@@ -19,10 +19,13 @@ namespace senderauth::testing {
 
 // `message` (CRLF line ends, no ARC set yet) with an i=1 set on top, sealed with `o`'s domain,
 // selector, key, timestamp, authserv-id and auth_results (the AAR's results; "none" when
-// unset), cv=none. Its AMS signs From, To and Subject and the first `body_length` octets of the
-// relaxed canonical body. Empty when the message cannot be read or signing fails.
+// unset), cv=none. Its AMS signs `signed_headers` (From, To and Subject unless told) and the
+// first `body_length` octets of the relaxed canonical body. Empty when the message cannot be
+// read or signing fails.
 inline std::string seal_with_body_length(const std::string& message, const arc::SealOptions& o,
-                                         std::uint64_t body_length) {
+                                         std::uint64_t body_length,
+                                         const std::vector<std::string>& signed_headers = {
+                                             "from", "to", "subject"}) {
   auto parsed = message::parse_message(message);
   if (!parsed) return {};
   const bool ed = o.key.type() == dkim::KeyType::ed25519;
@@ -41,14 +44,16 @@ inline std::string seal_with_body_length(const std::string& message, const arc::
   body.update(parsed->body);
   const std::string bh = base64_encode(body.finish());
   const std::string ams_head = "ARC-Message-Signature: a=" + a + "; b=";
-  const std::string ams_tail = "; bh=" + bh + "; c=relaxed/relaxed; d=" + o.domain +
-                               "; h=from:to:subject; i=1; l=" + std::to_string(body_length) +
-                               "; s=" + o.selector + "; t=" + t + "\r\n";
+  std::string h;
+  for (const auto& name : signed_headers) h += (h.empty() ? "" : ":") + name;
+  const std::string ams_tail = "; bh=" + bh + "; c=relaxed/relaxed; d=" + o.domain + "; h=" + h +
+                               "; i=1; l=" + std::to_string(body_length) + "; s=" + o.selector +
+                               "; t=" + t + "\r\n";
   message::HeaderList with_aar;
   with_aar.emplace_back(aar);
   with_aar.insert(with_aar.end(), parsed->headers.begin(), parsed->headers.end());
-  const std::string ams_b = sign(dkim::header_hash_input(
-      dkim::Canonicalization::relaxed, with_aar, {"from", "to", "subject"}, ams_head + ams_tail));
+  const std::string ams_b = sign(dkim::header_hash_input(dkim::Canonicalization::relaxed, with_aar,
+                                                         signed_headers, ams_head + ams_tail));
   if (ams_b.empty()) return {};
   const std::string ams = ams_head + ams_b + ams_tail;
 

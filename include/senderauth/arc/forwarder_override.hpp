@@ -10,6 +10,7 @@
 
 #include "senderauth/arc/arc_result.hpp"
 #include "senderauth/core/result.hpp"
+#include "senderauth/dkim/unsigned_duplicates.hpp"
 
 namespace senderauth::arc {
 
@@ -50,8 +51,10 @@ struct OverrideRules {
   // (whatever a newer set signs). LocalPolicy: dkim.refuse_unsigned_duplicates.
   bool refuse_unsigned_duplicates = true;
   // Its ArcSetReport::unsigned_body says the AMS's l= leaves part of the body unsigned: what
-  // follows was not vouched for (RFC 6376 8.2). LocalPolicy: dkim.refuse_partial_body.
-  bool refuse_partial_body = false;
+  // follows was not vouched for (RFC 6376 8.2). `refuse` refuses every such set;
+  // `refuse_unsigned_structure` those whose ArcSetReport::unsigned_structure is set too.
+  // LocalPolicy: dkim.partial_body.
+  dkim::PartialBody partial_body = dkim::PartialBody::refuse_unsigned_structure;
 };
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              const std::vector<std::string>& author_domains,

@@ -20,6 +20,7 @@
 #include "senderauth/dkim/crypto.hpp"
 #include "senderauth/dkim/key_record.hpp"
 #include "senderauth/dkim/result.hpp"
+#include "senderauth/dkim/unsigned_duplicates.hpp"
 #include "senderauth/dns/resolver.hpp"
 #include "senderauth/message/message_reader.hpp"
 
@@ -39,10 +40,12 @@ struct VerifyOptions {
   int min_rsa_bits = 1024;
   // A signature whose l= stops short of the body vouches only for what it covers: text added
   // after signing (a replayed message with new content appended) is not signed. RFC 6376
-  // allows it, so by default it still passes and its reason counts the unsigned bytes; when
-  // true it gets `policy` (RFC 8601: verified, but not accepted by local policy), which DMARC
-  // does not count (RFC 6376 8.2).
-  bool refuse_partial_body = false;
+  // allows it, so by default it still passes and its reason counts the unsigned bytes, unless
+  // the message's Content-Type or Content-Transfer-Encoding is unsigned too: then an added
+  // Content-Type with a new boundary shows a reader only the appended part, and the signature
+  // gets `policy` (RFC 8601: verified, but not accepted by local policy), which DMARC does not
+  // count. `refuse` gives every such signature `policy` (RFC 6376 8.2); `accept` none.
+  PartialBody partial_body = PartialBody::refuse_unsigned_structure;
   // A field RFC 5322 allows once (Subject, From, To, Date, Reply-To, ...) that a signature
   // covers but that the message carries more often than h= lists it: the extra copy is
   // unsigned and sits above the signed one, where mail readers look, so a replayed signed

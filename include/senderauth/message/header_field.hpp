@@ -44,12 +44,17 @@ using HeaderList = std::vector<HeaderField>;
 // obsolete syntax (4.5) allows between the name and the colon.
 std::string_view field_name_before_colon(std::string_view before_colon);
 
-// RFC 5322 3.6's fields that a message carries at most once, in the order of its table. A
-// second copy of one is what a reader may show instead of the first (the one a signature
-// covers), so DKIM verification counts them.
+// RFC 5322 3.6's fields that a message carries at most once, in the order of its table, then
+// the two of RFC 2045 that decide how the body is read (Content-Type: a new boundary can turn
+// the signed body into an unseen preamble). A second copy of one is what a reader may show
+// instead of the first (the one a signature covers), so DKIM verification counts them.
+// clang-format off
 inline constexpr std::string_view kSingleInstanceFields[] = {
-    "Date", "From",       "Sender",      "Reply-To",   "To",     "Cc",
-    "Bcc",  "Message-ID", "In-Reply-To", "References", "Subject"};
+    "Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Message-ID", "In-Reply-To",
+    "References", "Subject", "Content-Type", "Content-Transfer-Encoding"};
+// clang-format on
+inline constexpr std::size_t kContentTypeField = 11;
+inline constexpr std::size_t kContentTransferEncodingField = 12;
 inline constexpr std::size_t kSingleInstanceFieldCount = std::size(kSingleInstanceFields);
 // The index of `name` in kSingleInstanceFields (compared without regard to case), or
 // kSingleInstanceFieldCount when it may appear any number of times.
