@@ -248,7 +248,8 @@ Result<SpfRecord> SpfRecord::parse(std::string_view text) {
     auto end = rest.find(' ');
     std::string_view term = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
-    if (++terms > kMaxTerms) return make_error("record has more than 512 terms");
+    if (++terms > kMaxTerms)
+      return make_error("record has more than " + std::to_string(kMaxTerms) + " terms");
 
     if (std::size_t name_len = modifier_name_length(term); name_len > 0) {
       std::string_view name = term.substr(0, name_len);

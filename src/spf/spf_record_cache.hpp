@@ -17,9 +17,10 @@ namespace senderauth::spf::detail {
 class RecordCache {
  public:
   static constexpr std::size_t kMaxEntries = 512;
-  // Record text kept in all: records may be up to 64 KiB each (kMaxRecordLength), and 512 such
-  // would hold 32 MiB per thread.
-  static constexpr std::size_t kMaxBytes = 1024 * 1024;
+  // Memory the entries hold in all (record text and parsed terms, footprint()): records may be
+  // up to 64 KiB each (kMaxRecordLength) with up to 8192 terms, ~1 MiB parsed, and 512 such
+  // would hold 512 MiB per thread. The slots below add at most kSlots answers they keep alive.
+  static constexpr std::size_t kMaxBytes = 4 * 1024 * 1024;
 
   // The parse result for `text`, which lies inside `owner` (an answer the resolver shares and
   // never changes): while a slot keeps `owner` alive, the same address and length mean the same
@@ -39,16 +40,29 @@ class RecordCache {
   // The parse result for `text`, parsing on a miss.
   std::shared_ptr<const Result<SpfRecord>> get(std::string_view text) {
     if (auto it = entries_.find(text); it != entries_.end()) return it->second;
+    auto parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
+    const std::size_t cost = footprint(text, *parsed);
     // Simplest bounded policy: start over when full. Records change rarely; a refill costs
-    // one parse per policy.
-    if (entries_.size() >= kMaxEntries || bytes_ + text.size() > kMaxBytes) {
+    // one parse per policy. The slots go too: they would keep evicted records alive.
+    if (entries_.size() >= kMaxEntries || bytes_ + cost > kMaxBytes) {
       entries_.clear();
+      for (Slot& slot : slots_) slot = Slot{};
       bytes_ = 0;
     }
-    auto parsed = std::make_shared<const Result<SpfRecord>>(SpfRecord::parse(text));
     entries_.emplace(std::string(text), parsed);
-    bytes_ += text.size();
+    bytes_ += cost;
     return parsed;
+  }
+
+  // What an entry holds: its key (the text), and the parsed terms with their heap strings.
+  static std::size_t footprint(std::string_view text, const Result<SpfRecord>& parsed) {
+    std::size_t bytes = text.size();
+    if (!parsed.ok()) return bytes + parsed.reason().size();
+    auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() : 0; };
+    for (const Mechanism& m : parsed->mechanisms) {
+      bytes += sizeof(Mechanism) + heap(m.domain_spec) + heap(m.text);
+    }
+    return bytes;
   }
 
   std::size_t size() const { return entries_.size(); }
@@ -78,7 +92,7 @@ class RecordCache {
   std::unordered_map<std::string, std::shared_ptr<const Result<SpfRecord>>, TextHash,
                      std::equal_to<>>
       entries_;
-  std::size_t bytes_ = 0;  // text held by entries_
+  std::size_t bytes_ = 0;  // footprint() of entries_
 };
 
 }  // namespace senderauth::spf::detail

@@ -41,9 +41,12 @@ struct UnknownModifier {
 
 // Upper bounds checked by the parser. RFC 7208 sets no length for a record (a large provider's
 // list of networks runs past 4 KB); the cap is the most a TXT RRset can carry in one DNS message
-// (65535 octets), so that no answer a resolver can give is refused for its size.
+// (65535 octets), so that no answer a resolver can give is refused for its size. The term cap
+// lets such a record list an address per term (65535 octets hold ~4 400 "ip4:192.0.2.1"), as
+// pyspf evaluates it, while a record of one-letter terms ("a a a ...", up to ~32 000) is
+// refused before it is held in memory.
 inline constexpr std::size_t kMaxRecordLength = 65535;
-inline constexpr std::size_t kMaxTerms = 512;
+inline constexpr std::size_t kMaxTerms = 8192;
 
 struct SpfRecord {
   std::vector<Mechanism> mechanisms;
