@@ -189,7 +189,8 @@ class Evaluation {
                                        std::string_view domain);
   asio::awaitable<std::string> explain_from_dns(const std::string& exp, std::string_view domain);
   std::string default_explanation(std::string_view domain) const;
-  MacroContext context(std::string_view domain) const;
+  // The values `text`'s macros need: %{h} (converted to A-labels) and %{t} only when it uses them.
+  MacroContext context(std::string_view domain, std::string_view text) const;
   // Counts a lookup that found nothing; false once the void limit is exceeded.
   bool count_void() { return ++voids_ <= options_.max_void_lookups; }
   // The permerror of the void lookup that went over the limit, named so that the domain's
@@ -272,19 +273,21 @@ asio::awaitable<std::vector<SharedAnswer>> Evaluation::query_addresses(
   co_return co_await dns::lookup_all(resolver_, std::move(questions));
 }
 
-MacroContext Evaluation::context(std::string_view domain) const {
+MacroContext Evaluation::context(std::string_view domain, std::string_view text) const {
   MacroContext ctx;
   ctx.sender = sender_;
   ctx.local_part = local_part_;
   ctx.sender_domain = sender_domain_;
   ctx.domain = domain;
   ctx.client_ip = ip_;
-  // %{h} goes into query names, which are A-labels (4.3); converted when first needed, as few
-  // records use it.
-  if (!helo_name_) helo_name_ = std::make_unique<const std::string>(helo_domain(helo_));
-  ctx.helo = *helo_name_;
   ctx.receiver = options_.receiver;
-  if (timestamp_ == 0) {
+  // %{h} goes into query names, which are A-labels (4.3); converted when first needed, as few
+  // records use it (every redirect= and include: target is expanded: no allocation for them).
+  if (uses_macro_letter(text, 'h')) {
+    if (!helo_name_) helo_name_ = std::make_unique<const std::string>(helo_domain(helo_));
+    ctx.helo = *helo_name_;
+  }
+  if (timestamp_ == 0 && uses_macro_letter(text, 't')) {
     timestamp_ = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
@@ -295,7 +298,7 @@ MacroContext Evaluation::context(std::string_view domain) const {
 
 asio::awaitable<Result<std::string>> Evaluation::expand_domain(const std::string& spec,
                                                                std::string_view domain) {
-  MacroContext ctx = context(domain);
+  MacroContext ctx = context(domain, spec);
   std::string validated;
   if (uses_validated_name(spec)) {
     validated = co_await validated_client_name(domain);
@@ -357,7 +360,8 @@ asio::awaitable<std::string> Evaluation::validated_client_name(std::string_view 
 
 std::string Evaluation::default_explanation(std::string_view domain) const {
   auto text =
-      expand_macro_string(options_.default_explanation, context(domain), MacroUse::explanation);
+      expand_macro_string(options_.default_explanation,
+                          context(domain, options_.default_explanation), MacroUse::explanation);
   return text ? *text : options_.default_explanation;
 }
 
@@ -383,7 +387,7 @@ asio::awaitable<std::string> Evaluation::explain_from_dns(const std::string& exp
   if (!answer->ok()) co_return default_explanation(domain);
   auto texts = answer->joined_txt();
   if (texts.size() != 1 || !printable_ascii(texts.front())) co_return default_explanation(domain);
-  MacroContext ctx = context(domain);
+  MacroContext ctx = context(domain, texts.front());
   std::string validated;
   if (uses_validated_name(texts.front())) {
     validated = co_await validated_client_name(domain);
@@ -685,6 +689,9 @@ SpfResult not_checkable(const SpfRequest& request, const SpfIdentityTarget& targ
 }
 
 // The arguments live in the public entry points' coroutine frames, which outlive this call.
+SpfResult result_of(const Evaluation& evaluation, Outcome outcome, std::string_view domain,
+                    std::string_view full_sender, std::string_view helo, const SpfOptions& options);
+
 asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& client_ip,
                                      std::string_view domain, std::string_view sender,
                                      std::string_view helo, const SpfOptions& options) {
@@ -705,7 +712,15 @@ asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& c
   }
   Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain, helo);
   Outcome outcome = co_await evaluation.check(std::string(domain), options.want_explanation, 0);
+  co_return result_of(evaluation, std::move(outcome), domain, full_sender, helo, options);
+}
 
+// What a finished evaluation found. A plain function: its SpfResult stays out of run_check()'s
+// coroutine frame, which must fit the 1009-byte frames Asio has recycled for check() (a bigger
+// one is a malloc per check).
+SpfResult result_of(const Evaluation& evaluation, Outcome outcome, std::string_view domain,
+                    std::string_view full_sender, std::string_view helo,
+                    const SpfOptions& options) {
   SpfResult result;
   result.client_ip = evaluation.ip();
   result.helo = std::string(helo);
@@ -725,7 +740,7 @@ asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& c
   result.dns_lookups = evaluation.terms();
   result.void_lookups = evaluation.voids();
   result.dns_queries = evaluation.queries();
-  co_return result;
+  return result;
 }
 
 }  // namespace

@@ -232,14 +232,18 @@ Result<std::string> expand_macro_string(std::string_view text, const MacroContex
   return out;
 }
 
-bool uses_validated_name(std::string_view text) {
+bool uses_macro_letter(std::string_view text, char letter) {
   for (std::size_t i = 0; i + 2 < text.size(); ++i) {
     if (text[i] == '%') {
-      if (text[i + 1] == '{' && lower(text[i + 2]) == 'p') return true;
+      if (text[i + 1] == '{' && lower(text[i + 2]) == letter) return true;
       ++i;  // skip the escaped character ("%%{p}" is literal)
     }
   }
   return false;
+}
+
+bool uses_validated_name(std::string_view text) {
+  return uses_macro_letter(text, 'p');
 }
 
 std::string truncate_domain(std::string name) {

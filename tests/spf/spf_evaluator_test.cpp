@@ -418,6 +418,21 @@ TEST_F(SpfEvaluator, NullSenderChecksPostmasterAtHelo) {
   EXPECT_EQ(r.explanation, "postmaster@mail.example.org via mail.example.org");
 }
 
+// %{t} is read from the clock only for a string that uses it, and then it is the time now.
+TEST_F(SpfEvaluator, ExplanationTimeIsNow) {
+  zone.add_txt("example.com", {"v=spf1 -all exp=why.example.com"});
+  zone.add_txt("why.example.com", {"%{t}"});
+  const auto before = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto r = check("192.0.2.9", "user@example.com");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  ASSERT_FALSE(r.explanation.empty());
+  const long long t = std::stoll(r.explanation);
+  EXPECT_GE(t, before);
+  EXPECT_LE(t, before + 60);
+}
+
 TEST_F(SpfEvaluator, Ipv4MappedClientIsTreatedAsIpv4) {
   zone.add_txt("example.com", {"v=spf1 ip4:192.0.2.0/24 -all"});
   auto r = check("::ffff:192.0.2.7", "user@example.com");

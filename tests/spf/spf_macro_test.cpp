@@ -132,6 +132,17 @@ TEST_F(SpfMacro, UsesValidatedName) {
   EXPECT_FALSE(uses_validated_name("%{d}.p"));
 }
 
+// The evaluator converts the HELO (%{h}) and reads the clock (%{t}) only for a string that uses
+// them; a miss would expand them empty.
+TEST_F(SpfMacro, UsesMacroLetter) {
+  EXPECT_TRUE(uses_macro_letter("%{h}.example", 'h'));
+  EXPECT_TRUE(uses_macro_letter("x.%{H2r-}", 'h'));
+  EXPECT_TRUE(uses_macro_letter("at %{t}", 't'));
+  EXPECT_FALSE(uses_macro_letter("%%{h}", 'h'));
+  EXPECT_FALSE(uses_macro_letter("%{d}.h", 'h'));
+  EXPECT_FALSE(uses_macro_letter("", 't'));
+}
+
 TEST_F(SpfMacro, ExpansionIsBounded) {
   std::string big(600, 'a');
   ctx.local_part = big;

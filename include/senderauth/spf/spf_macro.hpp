@@ -34,7 +34,10 @@ inline constexpr std::size_t kMaxExpansionLength = 8192;
 Result<void> validate_macro_string(std::string_view text, MacroUse use);
 Result<std::string> expand_macro_string(std::string_view text, const MacroContext& context,
                                         MacroUse use);
-// True when the string contains %{p} (in any case): the caller must resolve it first.
+// True when the string contains the macro `letter` (lower case; %{h} and %{H} both count), not
+// counting an escaped "%%{".
+bool uses_macro_letter(std::string_view text, char letter);
+// uses_macro_letter(text, 'p'): the caller must resolve %{p} first.
 bool uses_validated_name(std::string_view text);
 // RFC 7208 7.3: a name longer than 253 octets loses labels from the left until it fits.
 std::string truncate_domain(std::string name);
