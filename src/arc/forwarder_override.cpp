@@ -167,12 +167,10 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
   const ArcSetReport& vouching = *sets.verified;
   if (!vouching.unsigned_body.empty() &&
       (rules.partial_body == dkim::PartialBody::refuse ||
-       (rules.partial_body == dkim::PartialBody::refuse_unsigned_structure &&
-        !vouching.unsigned_structure.empty()))) {
+       (rules.partial_body == dkim::PartialBody::refuse_when_hidable &&
+        !vouching.partial_body_risk.empty()))) {
     std::string what = vouching.unsigned_body;
-    if (!vouching.unsigned_structure.empty()) {
-      what += " and h= does not sign " + vouching.unsigned_structure;
-    }
+    if (!vouching.partial_body_risk.empty()) what += " and " + vouching.partial_body_risk;
     return refuse(vouching, "its ARC-Message-Signature leaves part of the body unsigned (" + what +
                                 "; RFC 6376 8.2)");
   }

@@ -242,15 +242,14 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   result.sets[n - 1].ams_valid = true;
   // What each verifying AMS leaves unsigned: a trusted sealer's set vouches only for what its
   // own h= and l= cover, whichever set is the newest.
-  const dkim::SingleInstanceCounts field_counts = dkim::count_single_instance_fields(s.headers);
+  const dkim::SingleInstanceFields fields = dkim::gather_single_instance_fields(s.headers);
   auto note_coverage = [&](std::size_t k) {
     const ArcMessageSignature& ams = s.sets[k].ams;
     result.sets[k].unsigned_duplicates =
-        dkim::describe_unsigned_duplicates(ams.signed_headers, s.headers, field_counts);
+        dkim::describe_unsigned_duplicates(ams.signed_headers, fields);
     result.sets[k].unsigned_body = unsigned_body(s, ams);
     if (!result.sets[k].unsigned_body.empty()) {
-      result.sets[k].unsigned_structure =
-          dkim::unsigned_body_structure(ams.signed_headers, field_counts);
+      result.sets[k].partial_body_risk = dkim::partial_body_risk(ams.signed_headers, fields);
     }
   };
   note_coverage(n - 1);

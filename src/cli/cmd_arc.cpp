@@ -60,7 +60,7 @@ nlohmann::json json_result(const arc::ArcResult& r, const std::optional<IpAddres
                     {"ams_reason", s.ams_reason},
                     {"seal_reason", s.seal_reason},
                     {"unsigned_body", text_or_null(s.unsigned_body)},
-                    {"unsigned_structure", text_or_null(s.unsigned_structure)},
+                    {"partial_body_risk", text_or_null(s.partial_body_risk)},
                     {"unsigned_duplicates", text_or_null(s.unsigned_duplicates)}});
   }
   return {{"result", std::string(arc::to_string(r.status))},
@@ -86,7 +86,7 @@ std::string set_line(const arc::ArcSetReport& s) {
   if (!s.unsigned_duplicates.empty()) line += " (" + s.unsigned_duplicates + ")";
   if (!s.unsigned_body.empty()) {
     line += " (" + s.unsigned_body;
-    if (!s.unsigned_structure.empty()) line += " and h= does not sign " + s.unsigned_structure;
+    if (!s.partial_body_risk.empty()) line += " and " + s.partial_body_risk;
     line += ")";
   }
   return terminal_text(line);  // the sets' tags are the message's text

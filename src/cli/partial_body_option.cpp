@@ -18,7 +18,7 @@ void PartialBodyOption::add_to(CLI::App& command) {
 dkim::PartialBody PartialBodyOption::rule() const {
   if (refuse) return dkim::PartialBody::refuse;
   if (accept) return dkim::PartialBody::accept;
-  return dkim::PartialBody::refuse_unsigned_structure;
+  return dkim::PartialBody::refuse_when_hidable;
 }
 
 }  // namespace senderauth::cli

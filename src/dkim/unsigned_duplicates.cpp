@@ -3,20 +3,21 @@
 #include <algorithm>
 #include <string_view>
 
-#include "senderauth/dkim/canonicalization.hpp"
+#include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/header_text.hpp"
+#include "senderauth/message/content_type.hpp"
 
 namespace senderauth::dkim {
 namespace {
 
-std::string relaxed(std::string_view raw_field) {
-  std::string out;
-  canonicalize_header(Canonicalization::relaxed, raw_field, out);
-  return out;
-}
+using message::kContentTransferEncodingField;
+using message::kContentTypeField;
+using message::kSingleInstanceFieldCount;
+using message::kSingleInstanceFields;
 
-std::array<std::uint32_t, message::kSingleInstanceFieldCount> count_names(
+std::array<std::uint32_t, kSingleInstanceFieldCount> count_names(
     const std::vector<std::string>& signed_names) {
-  std::array<std::uint32_t, message::kSingleInstanceFieldCount> counts{};
+  std::array<std::uint32_t, kSingleInstanceFieldCount> counts{};
   for (const auto& name : signed_names) {
     const std::size_t i = message::single_instance_field(name);
     if (i < counts.size()) ++counts[i];
@@ -24,72 +25,118 @@ std::array<std::uint32_t, message::kSingleInstanceFieldCount> count_names(
   return counts;
 }
 
-// Whether `headers` has a copy of field `index` that h= (naming it `listed` times) leaves
-// unsigned and whose value no signed copy has; `signed_copies` gets how many copies h= selects.
-bool has_differing_unsigned_copy(const message::HeaderList& headers, std::size_t index,
-                                 std::uint32_t listed, std::uint32_t& signed_copies) {
-  const std::string_view name = message::kSingleInstanceFields[index];
-  std::vector<std::string> copies;  // the fields of that name, top to bottom, relaxed
-  std::vector<std::string> hidden;  // copies behind a bare CR: never selected by h=
-  for (const auto& h : headers) {
-    if (message::single_instance_field(h.name()) == index) copies.push_back(relaxed(h.raw()));
-    if (!h.has_bare_cr()) continue;
-    for (auto& value : message::values_behind_bare_cr(h, name)) {
-      hidden.push_back(relaxed(std::string(name) + ":" + value + "\r\n"));
+std::string collapse_white_space(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (is_wsp(c)) {
+      if (out.empty() || out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
     }
   }
-  // h= selects bottom-up (RFC 6376 5.4.2): the last `listed` copies are signed.
-  const std::size_t unsigned_end = copies.size() - std::min<std::size_t>(listed, copies.size());
-  signed_copies = static_cast<std::uint32_t>(copies.size() - unsigned_end);
+  return out;
+}
+
+// Whether field `index`, which h= names `listed` times, has an unsigned copy whose value no
+// signed copy has; `signed_copies` gets how many copies h= selects.
+bool has_differing_unsigned_copy(const SingleInstanceFields& in_message, std::size_t index,
+                                 std::uint32_t listed, std::uint32_t& signed_copies) {
+  const std::vector<std::string>& values = in_message.values[index];
+  const std::size_t fields = values.size() - in_message.hidden[index];
+  // h= selects bottom-up (RFC 6376 5.4.2): the last `listed` fields are signed.
+  const std::size_t unsigned_end = fields - std::min<std::size_t>(listed, fields);
+  signed_copies = static_cast<std::uint32_t>(fields - unsigned_end);
   // Sorted, so that thousands of copies cost a search each, not a scan.
-  std::vector<std::string_view> signed_values(copies.begin() + unsigned_end, copies.end());
+  std::vector<std::string_view> signed_values(values.begin() + unsigned_end,
+                                              values.begin() + fields);
   std::ranges::sort(signed_values);
-  auto is_signed = [&](std::string_view value) {
-    return std::ranges::binary_search(signed_values, value);
-  };
-  for (std::size_t k = 0; k < unsigned_end; ++k) {
-    if (!is_signed(copies[k])) return true;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (k == unsigned_end) k = fields;  // past the signed ones, on to the hidden copies
+    if (k < values.size() && !std::ranges::binary_search(signed_values, values[k])) return true;
   }
-  return std::ranges::any_of(hidden, [&](const std::string& v) { return !is_signed(v); });
+  return false;
 }
 
 }  // namespace
 
-SingleInstanceCounts count_single_instance_fields(const message::HeaderList& headers) {
-  SingleInstanceCounts counts;
+std::string comparable_field_value(std::size_t field, std::string_view value) {
+  std::string unfolded = message::unfold(value);
+  if (field == kContentTransferEncodingField) return ascii_lower(unfolded);
+  if (field == kContentTypeField) {
+    auto parsed = message::parse_content_type(unfolded);
+    // '\1' never starts a parsed form: an unreadable value equals only the same bytes.
+    return parsed ? parsed->comparable_form() : "\1" + unfolded;
+  }
+  return collapse_white_space(unfolded);
+}
+
+bool shown_to_reader(std::size_t field) {
+  const std::string_view name = kSingleInstanceFields[field];
+  return name != "To" && name != "Cc" && name != "Bcc" && name != "Message-ID" &&
+         name != "In-Reply-To" && name != "References";
+}
+
+SingleInstanceFields gather_single_instance_fields(const message::HeaderList& headers) {
+  SingleInstanceFields in;
+  const message::HeaderField* last_content_type = nullptr;
+  bool any_hidden = false;
   for (const auto& h : headers) {
     const std::size_t i = message::single_instance_field(h.name());
-    if (i < counts.copies.size()) ++counts.copies[i];
+    if (i < in.copies.size()) {
+      ++in.copies[i];
+      if (i == kContentTypeField) last_content_type = &h;
+    }
     if (!h.has_bare_cr()) continue;
-    for (std::size_t n = 0; n < counts.copies.size(); ++n) {
-      const auto found = message::values_behind_bare_cr(h, message::kSingleInstanceFields[n]);
-      counts.copies[n] += static_cast<std::uint32_t>(found.size());
-      if (!found.empty()) counts.behind_bare_cr = true;
+    for (std::size_t n = 0; n < in.copies.size(); ++n) {
+      const auto found = static_cast<std::uint32_t>(
+          message::values_behind_bare_cr(h, kSingleInstanceFields[n]).size());
+      in.copies[n] += found;
+      in.hidden[n] += found;
+      if (found != 0) any_hidden = true;
     }
   }
-  return counts;
+  if (last_content_type != nullptr) {
+    in.media_type = message::media_type_of(last_content_type->value());
+    if (in.media_type.empty()) in.media_type = "?";
+  }
+  // Nearly every message has each of these fields at most once, and none hidden: no values.
+  const bool repeated =
+      any_hidden || std::ranges::any_of(in.copies, [](std::uint32_t n) { return n > 1; });
+  if (!repeated) return in;
+  for (const auto& h : headers) {
+    const std::size_t i = message::single_instance_field(h.name());
+    if (i < in.copies.size() && in.copies[i] > 1) {
+      in.values[i].push_back(comparable_field_value(i, h.value()));
+    }
+  }
+  if (!any_hidden) return in;
+  for (const auto& h : headers) {
+    if (!h.has_bare_cr()) continue;
+    for (std::size_t n = 0; n < in.copies.size(); ++n) {
+      if (in.hidden[n] == 0) continue;
+      for (const auto& value : message::values_behind_bare_cr(h, kSingleInstanceFields[n])) {
+        in.values[n].push_back(comparable_field_value(n, value));
+      }
+    }
+  }
+  return in;
 }
 
 std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_names,
-                                         const message::HeaderList& headers,
-                                         const SingleInstanceCounts& in_message) {
-  // Nearly every message has each of these fields at most once, and none behind a bare CR:
-  // nothing can be unsigned.
-  if (!in_message.behind_bare_cr &&
-      std::ranges::all_of(in_message.copies, [](std::uint32_t n) { return n <= 1; })) {
-    return {};
-  }
+                                         const SingleInstanceFields& in_message) {
+  if (std::ranges::all_of(in_message.values, [](const auto& v) { return v.empty(); })) return {};
   const auto listed = count_names(signed_names);
   std::string text;
   for (std::size_t i = 0; i < listed.size(); ++i) {
     // A field h= does not name is not covered at all: nothing of it was vouched for.
-    if (listed[i] == 0 || in_message.copies[i] == 0) continue;
+    if (listed[i] == 0 || in_message.values[i].empty() || !shown_to_reader(i)) continue;
     std::uint32_t signed_copies = 0;
-    if (!has_differing_unsigned_copy(headers, i, listed[i], signed_copies)) continue;
+    if (!has_differing_unsigned_copy(in_message, i, listed[i], signed_copies)) continue;
     if (!text.empty()) text += "; ";
     text.append(std::to_string(in_message.copies[i]))
         .append(" ")
-        .append(message::kSingleInstanceFields[i])
+        .append(kSingleInstanceFields[i])
         .append(" fields, ")
         .append(std::to_string(signed_copies))
         .append(" signed");
@@ -97,14 +144,26 @@ std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_
   return text;
 }
 
-std::string unsigned_body_structure(const std::vector<std::string>& signed_names,
-                                    const SingleInstanceCounts& in_message) {
+std::string partial_body_risk(const std::vector<std::string>& signed_names,
+                              const SingleInstanceFields& in_message) {
   const auto listed = count_names(signed_names);
+  const bool has_type = in_message.copies[kContentTypeField] != 0;
+  const bool multipart = in_message.media_type.starts_with("multipart/");
   std::string text;
-  for (std::size_t i : {message::kContentTypeField, message::kContentTransferEncodingField}) {
-    if (in_message.copies[i] == 0 || listed[i] != 0) continue;
+  auto add = [&text](std::string_view risk) {
     if (!text.empty()) text += " and ";
-    text += message::kSingleInstanceFields[i];
+    text += risk;
+  };
+  if (has_type && listed[kContentTypeField] == 0) {
+    add("h= does not sign Content-Type");
+  } else if (has_type && in_message.media_type == "?") {
+    add("its Content-Type cannot be read");
+  } else if (has_type && !multipart && in_message.media_type != "text/plain") {
+    add("the body is " + in_message.media_type);
+  }
+  if (in_message.copies[kContentTransferEncodingField] != 0 &&
+      listed[kContentTransferEncodingField] == 0 && !(multipart && listed[kContentTypeField])) {
+    add("h= does not sign Content-Transfer-Encoding");
   }
   return text;
 }

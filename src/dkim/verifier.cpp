@@ -57,11 +57,6 @@ struct SignatureState {
   // What b= signs, hashed while the header section is at hand (it does not depend on the
   // body or the key), so that the verifier need not keep a copy of the header section.
   std::string header_digest;
-  // Single-instance fields of which the message has a copy the signature leaves unsigned.
-  std::string unsigned_duplicates;
-  // With l=: Content-Type and Content-Transfer-Encoding, when the message has them and h= does
-  // not name them (unsigned_body_structure()).
-  std::string unsigned_structure;
 };
 
 struct BodyEntry {
@@ -126,7 +121,8 @@ struct DkimVerifier::State {
   std::vector<BodyEntry> bodies;
   bool ended = false;
   std::int64_t now = 0;
-  std::optional<SingleInstanceCounts> field_counts;  // counted once, for the first valid signature
+  // Gathered once, for the first valid signature; asked only for the signatures that verify.
+  std::optional<SingleInstanceFields> single_instance_fields;
   bool headers_seen = false;
   // The key names the undecided signatures need, each once (a signature's `key` indexes them),
   // and their answers once fetched: from the header section alone, so a caller may fetch them
@@ -179,10 +175,7 @@ void DkimVerifier::State::check_signature(SignatureState& s, const message::Head
   HashAlgorithm hash = hash_of(sig.algorithm);
   s.header_digest = digest(hash, header_hash_input(sig.header_canon, headers, sig.signed_headers,
                                                    remove_signature_value(field.raw())));
-  if (!field_counts) field_counts = count_single_instance_fields(headers);
-  s.unsigned_duplicates = describe_unsigned_duplicates(sig.signed_headers, headers, *field_counts);
-  if (sig.body_length)
-    s.unsigned_structure = unsigned_body_structure(sig.signed_headers, *field_counts);
+  if (!single_instance_fields) single_instance_fields = gather_single_instance_fields(headers);
   // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&
@@ -229,25 +222,27 @@ void DkimVerifier::State::verify_with_key(SignatureState& s, const PublicKey& ke
       decide(s, DkimStatus::policy, "verified, but " + note);
       return;
     }
-    if (!s.unsigned_structure.empty()) {
-      note += " and h= does not sign " + s.unsigned_structure;
-      if (options.partial_body == PartialBody::refuse_unsigned_structure) {
-        decide(s, DkimStatus::policy,
-               "verified, but " + note +
-                   ": a new MIME structure can hide the signed text (RFC 6376 8.2)");
+    if (const std::string risk = partial_body_risk(sig.signed_headers, *single_instance_fields);
+        !risk.empty()) {
+      note += " and " + risk;
+      if (options.partial_body == PartialBody::refuse_when_hidable) {
+        decide(
+            s, DkimStatus::policy,
+            "verified, but " + note + ": what is appended can hide the signed text (RFC 6376 8.2)");
         return;
       }
     }
     what += "; " + note;
   }
-  if (!s.unsigned_duplicates.empty()) {
+  if (const std::string duplicates =
+          describe_unsigned_duplicates(sig.signed_headers, *single_instance_fields);
+      !duplicates.empty()) {
     if (options.refuse_unsigned_duplicates) {
       decide(s, DkimStatus::policy,
-             "verified, but " + s.unsigned_duplicates +
-                 ": readers may show an unsigned copy (RFC 6376 8.15)");
+             "verified, but " + duplicates + ": readers may show an unsigned copy (RFC 6376 8.15)");
       return;
     }
-    what += "; " + s.unsigned_duplicates;
+    what += "; " + duplicates;
   }
   decide(s, DkimStatus::pass, what);
 }

@@ -229,7 +229,7 @@ TEST(DkimCli, PartialBodyWithAnUnsignedContentTypeIsPolicyUnlessAccepted) {
   EXPECT_EQ(v.status, 0);
   EXPECT_TRUE(v.out.starts_with("policy d=example.test")) << v.out;
   EXPECT_NE(v.out.find("(verified, but l= leaves 59 of 67 body bytes unsigned and h= does not "
-                       "sign Content-Type: a new MIME structure can hide the signed text (RFC "
+                       "sign Content-Type: what is appended can hide the signed text (RFC "
                        "6376 8.2))"),
             std::string::npos)
       << v.out;

@@ -158,14 +158,26 @@ TEST_F(Verifier, UnsignedCopyOfASingleInstanceFieldIsPolicy) {
   auto r = verify(added);
   EXPECT_EQ(r[0].status, DkimStatus::policy);
   EXPECT_EQ(r[0].reason,
-            "verified, but 2 To fields, 1 signed; 2 Subject fields, 1 signed: readers may show "
-            "an unsigned copy (RFC 6376 8.15)");
+            "verified, but 2 Subject fields, 1 signed: readers may show an unsigned copy (RFC "
+            "6376 8.15)");
   // Local policy may accept it: a pass that says so.
   options.refuse_unsigned_duplicates = false;
   r = verify(added);
   EXPECT_EQ(r[0].status, DkimStatus::pass);
-  EXPECT_EQ(r[0].reason, "2048-bit rsa key; 2 To fields, 1 signed; 2 Subject fields, 1 signed");
+  EXPECT_EQ(r[0].reason, "2048-bit rsa key; 2 Subject fields, 1 signed");
   options.refuse_unsigned_duplicates = true;
+  // A To of another value alone (PHP's mail() with a To among a script's extra headers): what a
+  // reader is shown as the recipients puts no words in the signer's mouth. The same for Cc,
+  // Message-ID, In-Reply-To and References; From, Sender, Reply-To and Date are refused too.
+  EXPECT_EQ(verify("To: Mary <mary@example.org>\r\nCc: x@example.org\r\n"
+                   "Message-ID: <2@example.test>\r\n" +
+                   m)[0]
+                .status,
+            DkimStatus::pass);
+  for (const char* shown :
+       {"From: Bank <ceo@example.test>\r\n", "Date: Sat, 1 Jan 2000 00:00:00 +0000\r\n"}) {
+    EXPECT_EQ(verify(shown + m)[0].status, DkimStatus::policy) << shown;
+  }
   // Fields that may repeat, or that the signature does not cover, change nothing.
   std::string repeatable = m;
   repeatable.insert(0,
@@ -274,10 +286,10 @@ TEST_F(Verifier, PartialBodyWithUnsignedContentTypeIsPolicy) {
   EXPECT_EQ(r[0].status, DkimStatus::policy);
   EXPECT_EQ(r[0].reason,
             "verified, but l= leaves 84 of 138 body bytes unsigned and h= does not sign "
-            "Content-Type: a new MIME structure can hide the signed text (RFC 6376 8.2)");
+            "Content-Type: what is appended can hide the signed text (RFC 6376 8.2)");
   EXPECT_EQ(verify("Content-Transfer-Encoding: base64\r\n" + m + "QUJD\r\n")[0].reason,
             "verified, but l= leaves 6 of 60 body bytes unsigned and h= does not sign "
-            "Content-Transfer-Encoding: a new MIME structure can hide the signed text (RFC 6376 "
+            "Content-Transfer-Encoding: what is appended can hide the signed text (RFC 6376 "
             "8.2)");
   // Without unsigned bytes there is nothing to hide behind; without a Content-Type the appended
   // text shows as what it is (plain l=, passed by default).
@@ -300,6 +312,84 @@ TEST_F(Verifier, PartialBodyWithUnsignedContentTypeIsPolicy) {
             "Content-Type");
   options.partial_body = PartialBody::refuse;
   EXPECT_EQ(verify(forged)[0].reason, "verified, but l= leaves 84 of 138 body bytes unsigned");
+}
+
+// Content-Type copies compare by meaning: case and spacing do not count (the W3Schools form
+// "Content-type:text/html;charset=UTF-8" above a mailer's own), a boundary's every byte does (a
+// Domino boundary holds a space; two spaces are another boundary, and the signed text would be
+// the preamble of the attacker's part).
+TEST_F(Verifier, ContentTypeCopiesCompareByMeaning) {
+  auto mime = [](const std::string& content_type) {
+    std::string m(kMessage);
+    m.insert(m.find("\r\n\r\n") + 2, "MIME-Version: 1.0\r\nContent-Type: " + content_type + "\r\n");
+    return m;
+  };
+  auto c = config(test::rsa_key());
+  c.headers = {"from", "to", "subject", "date", "content-type"};
+  c.oversign = {};
+  const std::string html = sign({c}, mime("text/html; charset=utf-8"));
+  auto r = verify("Content-type:TEXT/html;charset=\"UTF-8\"\r\n" + html);
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  EXPECT_EQ(verify("Content-Type: text/html; charset=utf-8; format=x\r\n" + html)[0].status,
+            DkimStatus::policy);
+  const std::string domino =
+      sign({c}, mime("multipart/alternative; boundary=\"=_alternative 0055B3D8C1257F0A_=\""));
+  r = verify(
+      "Content-Type: multipart/alternative; boundary=\"=_alternative  0055B3D8C1257F0A_=\"\r\n" +
+      domino);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but 2 Content-Type fields, 1 signed: readers may show an unsigned copy "
+            "(RFC 6376 8.15)");
+  EXPECT_EQ(verify("Content-Type: Multipart/Alternative;\r\n\tboundary=\"=_alternative "
+                   "0055B3D8C1257F0A_=\"\r\n" +
+                   domino)[0]
+                .status,
+            DkimStatus::pass);
+  // One this reading cannot parse (a comment) equals only the same bytes.
+  const std::string commented = sign({c}, mime("text/plain (plain text)"));
+  EXPECT_EQ(verify("Content-Type: text/plain (plain text)\r\n" + commented)[0].status,
+            DkimStatus::pass);
+  EXPECT_EQ(verify("Content-Type: text/plain (plain  text)\r\n" + commented)[0].status,
+            DkimStatus::policy);
+}
+
+// With l= and a signed Content-Type, what is appended shows in text/plain as more text (plain
+// l=, passed by default), lands in a multipart's epilogue (not shown), but in text/html it can
+// hide the signed text with a style rule: policy by default.
+TEST_F(Verifier, PartialBodyOfSignedHtmlIsPolicy) {
+  auto message = [](const std::string& head, const std::string& body) {
+    return "From: Joe <joe@example.test>\r\nTo: x@example.org\r\nSubject: hi\r\n" + head + "\r\n" +
+           body;
+  };
+  auto c = config(test::rsa_key());
+  c.headers = {"from", "to", "subject", "content-type"};
+  c.oversign = {};
+  c.body_length = true;
+  const std::string style = "<style>p{display:none}</style><div>Log in now</div>\r\n";
+  const std::string html =
+      sign({c}, message("Content-Type: text/html\r\nContent-Transfer-Encoding: 7bit\r\n",
+                        "<p>Hello</p>\r\n"));
+  auto r = verify(html + style);
+  EXPECT_EQ(r[0].status, DkimStatus::policy);
+  EXPECT_EQ(r[0].reason,
+            "verified, but l= leaves 53 of 67 body bytes unsigned and the body is text/html and h= "
+            "does not sign Content-Transfer-Encoding: what is appended can hide the signed text "
+            "(RFC 6376 8.2)");
+  options.partial_body = PartialBody::accept;
+  EXPECT_EQ(verify(html + style)[0].status, DkimStatus::pass);
+  options.partial_body = PartialBody::refuse_when_hidable;
+  // A multipart body: the footer is epilogue, and its Content-Transfer-Encoding (meaningless
+  // for multipart, RFC 2045 6.4) need not be signed.
+  const std::string multipart =
+      sign({c}, message("Content-Type: multipart/alternative; boundary=\"b\"\r\n"
+                        "Content-Transfer-Encoding: 7bit\r\n",
+                        "--b\r\nContent-Type: text/plain\r\n\r\nHello\r\n--b--\r\n"));
+  r = verify(multipart + "-- \r\nlist footer\r\n");
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  // A signed text/plain: the footer shows as text, which plain l= allows.
+  const std::string plain = sign({c}, message("Content-Type: text/plain\r\n", "Hello\r\n"));
+  EXPECT_EQ(verify(plain + "-- \r\nlist footer\r\n")[0].status, DkimStatus::pass);
 }
 
 // A DER SEQUENCE of INTEGERs, each given as big-endian bytes (the PKCS#1 key structures).

@@ -1127,14 +1127,14 @@ TEST_F(AuthenticatorTest, TrustedArcSealerWithPartialBodySignatureOverridesOnlyI
   // An AMS that leaves the message's Content-Type unsigned as well: a new Content-Type with a
   // boundary could show a reader the appended part alone, so by default the override is
   // refused; `accept` lets the site trust it anyway.
-  policy_.dkim.partial_body = dkim::PartialBody::refuse_unsigned_structure;
+  policy_.dkim.partial_body = dkim::PartialBody::refuse_when_hidable;
   const std::string loose =
       seal_part_as("lists.example.net", post, length, "dmarc=pass header.from=example.test",
                    {"from", "to", "subject"}) +
       "Appended.\r\n";
   v = check(list_envelope(), loose);
   ASSERT_TRUE(v.arc);
-  EXPECT_EQ(v.arc->sets[0].unsigned_structure, "Content-Type");
+  EXPECT_EQ(v.arc->sets[0].partial_body_risk, "h= does not sign Content-Type");
   EXPECT_FALSE(v.arc_override.applies);
   EXPECT_EQ(v.action, Action::reject) << v.reason;
   EXPECT_NE(v.reason.find("and h= does not sign Content-Type; RFC 6376 8.2)"), std::string::npos)

@@ -36,10 +36,10 @@ struct ArcSetReport {
   // first l= bytes (a footer, or new text appended to a replayed message) is not vouched for
   // (RFC 6376 8.2); the trusted-sealer override can be told to refuse such a set.
   std::string unsigned_body;
-  // Set with unsigned_body when the message has a Content-Type or Content-Transfer-Encoding
-  // that this AMS's h= does not name: "Content-Type" (dkim::unsigned_body_structure()). A new
-  // boundary can then show a reader only what was appended; by default the override refuses.
-  std::string unsigned_structure;
+  // Set with unsigned_body when what was appended can hide the signed text: "h= does not sign
+  // Content-Type", "the body is text/html" (dkim::partial_body_risk()). By default the override
+  // then refuses.
+  std::string partial_body_risk;
 };
 
 struct ArcResult {

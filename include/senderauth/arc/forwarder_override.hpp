@@ -52,9 +52,9 @@ struct OverrideRules {
   bool refuse_unsigned_duplicates = true;
   // Its ArcSetReport::unsigned_body says the AMS's l= leaves part of the body unsigned: what
   // follows was not vouched for (RFC 6376 8.2). `refuse` refuses every such set;
-  // `refuse_unsigned_structure` those whose ArcSetReport::unsigned_structure is set too.
+  // `refuse_when_hidable` those whose ArcSetReport::partial_body_risk is set too.
   // LocalPolicy: dkim.partial_body.
-  dkim::PartialBody partial_body = dkim::PartialBody::refuse_unsigned_structure;
+  dkim::PartialBody partial_body = dkim::PartialBody::refuse_when_hidable;
 };
 ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult& chain,
                                              const std::vector<std::string>& author_domains,

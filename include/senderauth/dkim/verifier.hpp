@@ -45,7 +45,7 @@ struct VerifyOptions {
   // Content-Type with a new boundary shows a reader only the appended part, and the signature
   // gets `policy` (RFC 8601: verified, but not accepted by local policy), which DMARC does not
   // count. `refuse` gives every such signature `policy` (RFC 6376 8.2); `accept` none.
-  PartialBody partial_body = PartialBody::refuse_unsigned_structure;
+  PartialBody partial_body = PartialBody::refuse_when_hidable;
   // A field RFC 5322 allows once (Subject, From, To, Date, Reply-To, ...) that a signature
   // covers but that the message carries more often than h= lists it: the extra copy is
   // unsigned and sits above the signed one, where mail readers look, so a replayed signed
