@@ -38,7 +38,12 @@ class Reader {
       if (c == '"') return out;
       if (c == '\\') {
         if (at_end()) break;
-        c = text_[pos_++];  // a quoted-pair: the character itself, 8-bit ones refused as well
+        // A quoted-pair: only \" and \\ mean the same to every reader (Python's compat32 email
+        // keeps "\b" as two characters), so any other is an error: compared as written.
+        c = text_[pos_++];
+        if (static_cast<unsigned char>(c) >= 0x80)
+          return make_error("8-bit byte in a quoted string");
+        if (c != '"' && c != '\\') return make_error(std::string("quoted-pair \\") + c);
       }
       if (static_cast<unsigned char>(c) >= 0x80) return make_error("8-bit byte in a quoted string");
       out.push_back(c);
@@ -60,9 +65,8 @@ Result<ContentType> parse_content_type(std::string_view value) {
   in.skip_wsp();
   const std::string_view type = in.token();
   if (type.empty()) return make_error("no media type");
-  in.skip_wsp();
-  if (!in.take('/')) return make_error("no '/' after the media type");
-  in.skip_wsp();
+  // No white space around '/': readers take "multipart / alternative" for another type.
+  if (!in.take('/')) return make_error("no '/' right after the media type");
   const std::string_view subtype = in.token();
   if (subtype.empty()) return make_error("no subtype after '/'");
   ct.type = ascii_lower(type);
@@ -113,10 +117,9 @@ std::string media_type_of(std::string_view value) {
   };
   skip_space();
   std::string type = token();
-  skip_space();
+  // As parse_content_type(): "text / plain" is no type a reader knows.
   if (type.empty() || value.empty() || value.front() != '/') return {};
   value.remove_prefix(1);
-  skip_space();
   const std::string subtype = token();
   if (subtype.empty()) return {};
   return ascii_lower(type + "/" + subtype);

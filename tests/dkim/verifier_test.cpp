@@ -346,6 +346,13 @@ TEST_F(Verifier, ContentTypeCopiesCompareByMeaning) {
                    domino)[0]
                 .status,
             DkimStatus::pass);
+  // "\b1" is "b1" by RFC 822's quoted-pair, but Python's compat32 email keeps the backslash: a
+  // boundary no signed part uses. And "multipart / alternative" is no multipart to a reader.
+  const std::string parts = sign({c}, mime("multipart/alternative; boundary=\"b1\""));
+  EXPECT_EQ(verify("Content-Type: multipart/alternative; boundary=\"\\b1\"\r\n" + parts)[0].status,
+            DkimStatus::policy);
+  EXPECT_EQ(verify("Content-Type: multipart / alternative; boundary=\"b1\"\r\n" + parts)[0].status,
+            DkimStatus::policy);
   // One this reading cannot parse (a comment) equals only the same bytes.
   const std::string commented = sign({c}, mime("text/plain (plain text)"));
   EXPECT_EQ(verify("Content-Type: text/plain (plain text)\r\n" + commented)[0].status,

@@ -40,7 +40,8 @@ TEST(ContentType, ComparableFormIgnoresWhatReadersIgnore) {
 TEST(ContentType, MediaTypeOfAValueAsReceived) {
   EXPECT_EQ(media_type_of(" Text/HTML; charset=utf-8"), "text/html");
   EXPECT_EQ(media_type_of("\r\n multipart/mixed;\r\n boundary=x"), "multipart/mixed");
-  EXPECT_EQ(media_type_of("text / plain (comment)"), "text/plain");
+  EXPECT_EQ(media_type_of("text/plain (comment)"), "text/plain");
+  EXPECT_EQ(media_type_of("multipart / alternative"), "");
   EXPECT_EQ(media_type_of("text"), "");
   EXPECT_EQ(media_type_of("/plain"), "");
   EXPECT_EQ(media_type_of("text/"), "");
@@ -53,7 +54,11 @@ TEST(ContentType, MalformedValuesNameWhatIsWrong) {
     return ct.ok() ? std::string() : ct.reason();
   };
   EXPECT_EQ(reason(""), "no media type");
-  EXPECT_EQ(reason("text"), "no '/' after the media type");
+  EXPECT_EQ(reason("text"), "no '/' right after the media type");
+  EXPECT_EQ(reason("multipart / alternative"), "no '/' right after the media type");
+  EXPECT_EQ(reason("multipart/ alternative"), "no subtype after '/'");
+  // Python's compat32 email keeps "\b" as two characters: not the same boundary as "b".
+  EXPECT_EQ(reason("multipart/mixed; boundary=\"\\b1\""), "quoted-pair \\b");
   EXPECT_EQ(reason("text/"), "no subtype after '/'");
   EXPECT_EQ(reason("text/plain (comment)"), "unexpected '(' after the subtype");
   EXPECT_EQ(reason("text/plain; charset"), "no '=' after parameter charset");
