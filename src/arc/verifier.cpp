@@ -242,7 +242,8 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   result.sets[n - 1].ams_valid = true;
   // What each verifying AMS leaves unsigned: a trusted sealer's set vouches only for what its
   // own h= and l= cover, whichever set is the newest.
-  const dkim::SingleInstanceFields fields = dkim::gather_single_instance_fields(s.headers);
+  dkim::SingleInstanceFields fields = dkim::gather_single_instance_fields(s.headers);
+  dkim::read_media_type(fields, s.headers);  // ARC messages are few: no need to wait for an l=
   auto note_coverage = [&](std::size_t k) {
     const ArcMessageSignature& ams = s.sets[k].ams;
     result.sets[k].unsigned_duplicates =

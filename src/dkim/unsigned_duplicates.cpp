@@ -79,14 +79,10 @@ bool shown_to_reader(std::size_t field) {
 
 SingleInstanceFields gather_single_instance_fields(const message::HeaderList& headers) {
   SingleInstanceFields in;
-  const message::HeaderField* last_content_type = nullptr;
   bool any_hidden = false;
   for (const auto& h : headers) {
     const std::size_t i = message::single_instance_field(h.name());
-    if (i < in.copies.size()) {
-      ++in.copies[i];
-      if (i == kContentTypeField) last_content_type = &h;
-    }
+    if (i < in.copies.size()) ++in.copies[i];
     if (!h.has_bare_cr()) continue;
     for (std::size_t n = 0; n < in.copies.size(); ++n) {
       const auto found = static_cast<std::uint32_t>(
@@ -95,10 +91,6 @@ SingleInstanceFields gather_single_instance_fields(const message::HeaderList& he
       in.hidden[n] += found;
       if (found != 0) any_hidden = true;
     }
-  }
-  if (last_content_type != nullptr) {
-    in.media_type = message::media_type_of(last_content_type->value());
-    if (in.media_type.empty()) in.media_type = "?";
   }
   // Nearly every message has each of these fields at most once, and none hidden: no values.
   const bool repeated =
@@ -121,6 +113,17 @@ SingleInstanceFields gather_single_instance_fields(const message::HeaderList& he
     }
   }
   return in;
+}
+
+void read_media_type(SingleInstanceFields& fields, const message::HeaderList& headers) {
+  if (fields.media_type_read) return;
+  fields.media_type_read = true;
+  for (auto h = headers.rbegin(); h != headers.rend(); ++h) {
+    if (message::single_instance_field(h->name()) != kContentTypeField) continue;
+    fields.media_type = message::media_type_of(h->value());
+    if (fields.media_type.empty()) fields.media_type = "?";
+    return;
+  }
 }
 
 std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_names,

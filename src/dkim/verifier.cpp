@@ -176,6 +176,7 @@ void DkimVerifier::State::check_signature(SignatureState& s, const message::Head
   s.header_digest = digest(hash, header_hash_input(sig.header_canon, headers, sig.signed_headers,
                                                    remove_signature_value(field.raw())));
   if (!single_instance_fields) single_instance_fields = gather_single_instance_fields(headers);
+  if (sig.body_length) read_media_type(*single_instance_fields, headers);
   // One body canonicalisation per distinct (c=, hash, l=) among the signatures.
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].canon == sig.body_canon && bodies[i].hash == hash &&

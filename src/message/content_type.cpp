@@ -102,27 +102,20 @@ Result<ContentType> parse_content_type(std::string_view value) {
 }
 
 std::string media_type_of(std::string_view value) {
-  auto skip_space = [&value] {
-    while (!value.empty() &&
-           (is_wsp(value.front()) || value.front() == '\r' || value.front() == '\n')) {
-      value.remove_prefix(1);
-    }
+  while (!value.empty() &&
+         (is_wsp(value.front()) || value.front() == '\r' || value.front() == '\n')) {
+    value.remove_prefix(1);
+  }
+  auto token_end = [&value](std::size_t from) {
+    while (from < value.size() && is_token_char(value[from])) ++from;
+    return from;
   };
-  auto token = [&value] {
-    std::size_t n = 0;
-    while (n < value.size() && is_token_char(value[n])) ++n;
-    std::string out(value.substr(0, n));
-    value.remove_prefix(n);
-    return out;
-  };
-  skip_space();
-  std::string type = token();
+  const std::size_t slash = token_end(0);
   // As parse_content_type(): "text / plain" is no type a reader knows.
-  if (type.empty() || value.empty() || value.front() != '/') return {};
-  value.remove_prefix(1);
-  const std::string subtype = token();
-  if (subtype.empty()) return {};
-  return ascii_lower(type + "/" + subtype);
+  if (slash == 0 || slash == value.size() || value[slash] != '/') return {};
+  const std::size_t end = token_end(slash + 1);
+  if (end == slash + 1) return {};
+  return ascii_lower(value.substr(0, end));
 }
 
 std::string ContentType::comparable_form() const {

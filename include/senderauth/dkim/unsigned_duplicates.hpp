@@ -27,10 +27,13 @@ struct SingleInstanceFields {
   std::array<std::vector<std::string>, message::kSingleInstanceFieldCount> values;
   std::array<std::uint32_t, message::kSingleInstanceFieldCount> hidden{};
   // The bottom-most Content-Type's type/subtype, lower-cased ("text/html"): the one a signature
-  // covers when h= names Content-Type. Empty without one; "?" when it cannot be read.
+  // covers when h= names Content-Type. Empty without one; "?" when it cannot be read. Read by
+  // read_media_type(), which only partial_body_risk() needs (a signature with l=, rare).
   std::string media_type;
+  bool media_type_read = false;
 };
 SingleInstanceFields gather_single_instance_fields(const message::HeaderList& headers);
+void read_media_type(SingleInstanceFields& fields, const message::HeaderList& headers);
 
 // A value as the unsigned-copy rule compares it: unfolded and trimmed; runs of white space
 // count as one, except in Content-Type, which is compared by meaning (case of type, subtype,
@@ -60,6 +63,7 @@ std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_
 // Content-Transfer-Encoding" (base64 would turn the signed text into noise; not for multipart,
 // where it means nothing), joined by " and ". A multipart body's appended bytes are its epilogue,
 // which readers do not show.
+// `in_message` must have been through read_media_type().
 std::string partial_body_risk(const std::vector<std::string>& signed_names,
                               const SingleInstanceFields& in_message);
 
