@@ -355,8 +355,9 @@ CommandRegistration registration("check", [](CLI::App& app, CliState& state) {
                 "permerror and reject, as OpenDMARC's RejectMultiValueFrom)");
   command->partial_body.add_to(*sub);
   sub->add_flag("--accept-unsigned-duplicates", command->accept_unsigned_duplicates,
-                "A DKIM signature covering a Subject, From, To, Date... that has an unsigned "
-                "second copy still passes (default: policy, RFC 6376 8.15)");
+                "A DKIM signature covering a Subject, From, Date, Content-Type... that has an "
+                "unsigned second copy of another value still passes (default: policy, RFC 6376 "
+                "8.15)");
   sub->add_flag("--accept-unusable-from", command->accept_unusable_from,
                 "A missing or unparseable From field is only recorded as dmarc=permerror "
                 "(default: reject, as OpenDMARC's RequiredHeaders)");

@@ -123,8 +123,8 @@ void add_verify(CLI::App& dkim_cmd, CliState& state) {
       ->check(CLI::Range(1, 1000));
   o->partial_body.add_to(*c);
   c->add_flag("--accept-unsigned-duplicates", o->accept_unsigned_duplicates,
-              "A signed Subject, From, To, Date... with an unsigned second copy still passes "
-              "(default: policy, RFC 6376 8.15)");
+              "A signed Subject, From, Date, Content-Type... with an unsigned second copy of "
+              "another value still passes (default: policy, RFC 6376 8.15)");
   c->add_flag("--json", o->json, "One JSON object per message");
   c->add_option("MESSAGE", o->messages, "Message files (- for standard input)")->required();
   c->callback([o, &state] {

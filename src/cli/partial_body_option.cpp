@@ -6,12 +6,13 @@ void PartialBodyOption::add_to(CLI::App& command) {
   auto* refuse_flag =
       command.add_flag("--refuse-partial-body", refuse,
                        "A DKIM signature whose l= leaves part of the body unsigned gets policy, "
-                       "not pass, so DMARC does not count it (default: only when the message's "
-                       "Content-Type or Content-Transfer-Encoding is unsigned too)");
+                       "not pass, so DMARC does not count it (default: only when what is "
+                       "appended can hide the signed text: an unsigned Content-Type, a body "
+                       "neither text/plain nor multipart)");
   command
       .add_flag("--accept-partial-body", accept,
                 "A DKIM signature whose l= leaves part of the body unsigned passes even when "
-                "the message's Content-Type is unsigned")
+                "what is appended can hide the signed text")
       ->excludes(refuse_flag);
 }
 

@@ -13,7 +13,8 @@ struct PartialBodyOption {
   bool accept = false;
 
   void add_to(CLI::App& command);
-  // Neither flag: policy only when the message's Content-Type is unsigned too.
+  // Neither flag: policy only when what is appended can hide the signed text
+  // (dkim::partial_body_risk()).
   dkim::PartialBody rule() const;
 };
 

@@ -150,19 +150,20 @@ std::string describe_unsigned_duplicates(const std::vector<std::string>& signed_
 std::string partial_body_risk(const std::vector<std::string>& signed_names,
                               const SingleInstanceFields& in_message) {
   const auto listed = count_names(signed_names);
-  const bool has_type = in_message.copies[kContentTypeField] != 0;
-  const bool multipart = in_message.media_type.starts_with("multipart/");
+  const std::string& type = in_message.media_type;  // the bottom-most field's; empty without
+  const bool multipart = type.starts_with("multipart/");
   std::string text;
   auto add = [&text](std::string_view risk) {
     if (!text.empty()) text += " and ";
     text += risk;
   };
-  if (has_type && listed[kContentTypeField] == 0) {
+  // A copy hidden behind a bare CR counts here too: a reader may take its boundary.
+  if (in_message.copies[kContentTypeField] != 0 && listed[kContentTypeField] == 0) {
     add("h= does not sign Content-Type");
-  } else if (has_type && in_message.media_type == "?") {
+  } else if (type == "?") {
     add("its Content-Type cannot be read");
-  } else if (has_type && !multipart && in_message.media_type != "text/plain") {
-    add("the body is " + in_message.media_type);
+  } else if (!type.empty() && !multipart && type != "text/plain") {
+    add("the body is " + type);
   }
   if (in_message.copies[kContentTransferEncodingField] != 0 &&
       listed[kContentTransferEncodingField] == 0 && !(multipart && listed[kContentTypeField])) {

@@ -397,6 +397,16 @@ TEST_F(Verifier, PartialBodyOfSignedHtmlIsPolicy) {
   // A signed text/plain: the footer shows as text, which plain l= allows.
   const std::string plain = sign({c}, message("Content-Type: text/plain\r\n", "Hello\r\n"));
   EXPECT_EQ(verify(plain + "-- \r\nlist footer\r\n")[0].status, DkimStatus::pass);
+  // No Content-Type when signed (h= signs its absence), one hidden behind a bare CR: the
+  // unsigned-copy rule's case, and no media type to name.
+  c.oversign = {"content-type"};
+  const std::string none = sign({c}, message("", "Hello\r\n"));
+  options.refuse_unsigned_duplicates = false;
+  r = verify("X-Pad: a\rContent-Type: text/html\r\n" + none + "<b>x</b>\r\n");
+  EXPECT_EQ(r[0].status, DkimStatus::pass);
+  EXPECT_EQ(r[0].reason,
+            "2048-bit rsa key; l= leaves 10 of 17 body bytes unsigned; 1 Content-Type fields, 0 "
+            "signed");
 }
 
 // A DER SEQUENCE of INTEGERs, each given as big-endian bytes (the PKCS#1 key structures).
