@@ -1,38 +1,10 @@
-// RFC 2045 token characters, shared by the Authentication-Results writer and reader so both
-// agree on what needs quoting.
+// Characters of Authentication-Results, shared by its writer and reader so both agree on what
+// needs quoting. RFC 2045 token characters are core's is_token_char() (header_text.hpp).
 #pragma once
 
+#include "senderauth/core/header_text.hpp"
+
 namespace senderauth::authres {
-
-// RFC 2045 5.1 tspecials.
-inline bool is_tspecial(char c) {
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '\\':
-    case '"':
-    case '/':
-    case '[':
-    case ']':
-    case '?':
-    case '=':
-      return true;
-    default:
-      return false;
-  }
-}
-
-// A token character: printable US-ASCII, not a space, not a tspecial.
-inline bool is_token_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u > 0x20 && u < 0x7f && !is_tspecial(c);
-}
 
 // A keyword character (RFC 8601 2.2: ALPHA / DIGIT / "-"); `lenient` also takes '_', which
 // some writers put in method and property names.

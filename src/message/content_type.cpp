@@ -6,13 +6,6 @@
 namespace senderauth::message {
 namespace {
 
-// RFC 2045 5.1: any printable US-ASCII character but SPACE and tspecials.
-bool is_token_char(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (byte <= 0x20 || byte >= 0x7f) return false;
-  return std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
-}
-
 class Reader {
  public:
   explicit Reader(std::string_view text) : text_(text) {}

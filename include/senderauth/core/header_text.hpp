@@ -12,6 +12,37 @@ inline bool is_wsp(char c) {
   return c == ' ' || c == '\t';
 }
 
+// RFC 2045 5.1 tspecials.
+inline bool is_tspecial(char c) {
+  switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// An RFC 2045 token character (MIME parameters, Authentication-Results values): printable
+// US-ASCII, not a space, not a tspecial.
+inline bool is_token_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u > 0x20 && u < 0x7f && !is_tspecial(c);
+}
+
 // RFC 5322 3.2.3 atext; with `utf8`, also the bytes of UTF-8 characters (RFC 6532 3.2), for
 // text already known to be well-formed UTF-8.
 inline bool is_atext(char c, bool utf8 = false) {
