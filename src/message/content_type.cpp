@@ -34,9 +34,8 @@ class Reader {
         // A quoted-pair: only \" and \\ mean the same to every reader (Python's compat32 email
         // keeps "\b" as two characters), so any other is an error: compared as written.
         c = text_[pos_++];
-        if (static_cast<unsigned char>(c) >= 0x80)
-          return make_error("8-bit byte in a quoted string");
-        if (c != '"' && c != '\\') return make_error(std::string("quoted-pair \\") + c);
+        const bool ascii = static_cast<unsigned char>(c) < 0x80;  // 8-bit: refused just below
+        if (ascii && c != '"' && c != '\\') return make_error(std::string("quoted-pair \\") + c);
       }
       if (static_cast<unsigned char>(c) >= 0x80) return make_error("8-bit byte in a quoted string");
       out.push_back(c);
@@ -95,20 +94,18 @@ Result<ContentType> parse_content_type(std::string_view value) {
 }
 
 std::string media_type_of(std::string_view value) {
+  // Folding before the type: the value as received, not unfolded.
   while (!value.empty() &&
          (is_wsp(value.front()) || value.front() == '\r' || value.front() == '\n')) {
     value.remove_prefix(1);
   }
-  auto token_end = [&value](std::size_t from) {
-    while (from < value.size() && is_token_char(value[from])) ++from;
-    return from;
-  };
-  const std::size_t slash = token_end(0);
+  Reader in(value);
+  const std::string_view type = in.token();
   // As parse_content_type(): "text / plain" is no type a reader knows.
-  if (slash == 0 || slash == value.size() || value[slash] != '/') return {};
-  const std::size_t end = token_end(slash + 1);
-  if (end == slash + 1) return {};
-  return ascii_lower(value.substr(0, end));
+  if (type.empty() || !in.take('/')) return {};
+  const std::string_view subtype = in.token();
+  if (subtype.empty()) return {};
+  return ascii_lower(value.substr(0, type.size() + 1 + subtype.size()));
 }
 
 std::string ContentType::comparable_form() const {

@@ -688,33 +688,6 @@ SpfResult not_checkable(const SpfRequest& request, const SpfIdentityTarget& targ
   return result;
 }
 
-// The arguments live in the public entry points' coroutine frames, which outlive this call.
-SpfResult result_of(const Evaluation& evaluation, Outcome outcome, std::string_view domain,
-                    std::string_view full_sender, std::string_view helo, const SpfOptions& options);
-
-asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& client_ip,
-                                     std::string_view domain, std::string_view sender,
-                                     std::string_view helo, const SpfOptions& options) {
-  // <sender> is local@domain; no local part means "postmaster" (4.3). Views where possible:
-  // this runs once per message.
-  std::string_view local_part = "postmaster";
-  std::string_view sender_domain = domain;
-  std::string rebuilt;
-  std::string_view full_sender = sender;
-  const auto at = sender.rfind('@');
-  if (at != std::string_view::npos) {
-    sender_domain = sender.substr(at + 1);
-    if (at > 0) local_part = sender.substr(0, at);
-  }
-  if (at == std::string_view::npos || at == 0) {
-    rebuilt = std::string(local_part) + "@" + std::string(sender_domain);
-    full_sender = rebuilt;
-  }
-  Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain, helo);
-  Outcome outcome = co_await evaluation.check(std::string(domain), options.want_explanation, 0);
-  co_return result_of(evaluation, std::move(outcome), domain, full_sender, helo, options);
-}
-
 // What a finished evaluation found. A plain function: its SpfResult stays out of run_check()'s
 // coroutine frame, which must fit the 1009-byte frames Asio has recycled for check() (a bigger
 // one is a malloc per check).
@@ -741,6 +714,30 @@ SpfResult result_of(const Evaluation& evaluation, Outcome outcome, std::string_v
   result.void_lookups = evaluation.voids();
   result.dns_queries = evaluation.queries();
   return result;
+}
+
+// The arguments live in the public entry points' coroutine frames, which outlive this call.
+asio::awaitable<SpfResult> run_check(dns::Resolver& resolver, const IpAddress& client_ip,
+                                     std::string_view domain, std::string_view sender,
+                                     std::string_view helo, const SpfOptions& options) {
+  // <sender> is local@domain; no local part means "postmaster" (4.3). Views where possible:
+  // this runs once per message.
+  std::string_view local_part = "postmaster";
+  std::string_view sender_domain = domain;
+  std::string rebuilt;
+  std::string_view full_sender = sender;
+  const auto at = sender.rfind('@');
+  if (at != std::string_view::npos) {
+    sender_domain = sender.substr(at + 1);
+    if (at > 0) local_part = sender.substr(0, at);
+  }
+  if (at == std::string_view::npos || at == 0) {
+    rebuilt = std::string(local_part) + "@" + std::string(sender_domain);
+    full_sender = rebuilt;
+  }
+  Evaluation evaluation(resolver, options, client_ip, full_sender, local_part, sender_domain, helo);
+  Outcome outcome = co_await evaluation.check(std::string(domain), options.want_explanation, 0);
+  co_return result_of(evaluation, std::move(outcome), domain, full_sender, helo, options);
 }
 
 }  // namespace

@@ -27,16 +27,15 @@ struct ContentType {
 
 // An unfolded value (message::unfold()). Comments, 8-bit bytes, white space around "/", a
 // missing "/" or "=", a quoted-pair other than \" and \\ and an unterminated quoted string are
-// errors naming what was wrong: a value this strict reading
-// refuses is compared byte for byte by its callers. At most kMaxContentTypeParameters
-// parameters.
+// errors naming what was wrong: a value this strict reading refuses is compared byte for byte
+// by its callers. At most kMaxContentTypeParameters parameters.
 inline constexpr std::size_t kMaxContentTypeParameters = 64;
 Result<ContentType> parse_content_type(std::string_view value);
 
 // "type/subtype" of a value as received (folding allowed), lower-cased: what a reader renders
 // the body as, whatever parameters follow. Empty when the value does not start so (white space
-// around "/" included). Cheaper than
-// parse_content_type(): asked of every message's Content-Type.
+// around "/" included). Unlike parse_content_type(), a comment or a malformed parameter after
+// the type does not matter: readers render the body by the type alone.
 std::string media_type_of(std::string_view value);
 
 }  // namespace senderauth::message
