@@ -53,7 +53,10 @@ WalkEnd walk_mailboxes(const std::vector<std::string>& from_values, const Addres
                        Visit&& visit) {
   std::size_t total = 0;
   for (const std::string& value : from_values) {
-    auto list = parse_address_list(value, limits);
+    bool over_mailbox_limit = false;
+    auto list = parse_address_list(value, limits, over_mailbox_limit);
+    // One field listing more mailboxes than are read is as many authors as several fields.
+    if (!list && over_mailbox_limit) return {std::nullopt, true};
     if (!list) return {"unparseable From field: " + list.reason()};
     if (list->mailboxes.empty()) return {"From field has no mailbox (empty group)"};
     total += list->mailboxes.size();
@@ -91,10 +94,12 @@ Result<AuthorDomains> author_domains(const std::vector<std::string>& from_values
       });
   if (end.error) return make_error(*end.error);
   if (end.capped) {
+    const std::string fields = from_values.size() == 1
+                                   ? std::string("one From field")
+                                   : std::to_string(from_values.size()) + " From fields";
     return make_error("more than " + std::to_string(limits.max_author_mailboxes) +
-                      " author mailboxes in " + std::to_string(from_values.size()) +
-                      " From fields, where at most " + std::to_string(limits.max_author_mailboxes) +
-                      " are read");
+                      " author mailboxes in " + fields + ", where at most " +
+                      std::to_string(limits.max_author_mailboxes) + " are read");
   }
   // Under reject there is one field (above): its domains are all there is.
   if (reject_multiple && out.domains.size() > 1) {
@@ -119,7 +124,7 @@ bool several_authors(const std::vector<std::string>& from_values, const AddressL
     }
   });
   if (end.error) return false;
-  return several;  // also when capped: beyond the limit only several fields can go
+  return several;  // also when capped: too_many_authors() tells that apart
 }
 
 bool too_many_authors(const std::vector<std::string>& from_values, const AddressLimits& limits) {

@@ -34,6 +34,9 @@ class Parser {
  public:
   Parser(std::string_view in, const AddressLimits& limits) : in_(in), limits_(limits) {}
 
+  // After run() failed: whether it was for holding more than limits.max_mailboxes mailboxes.
+  bool over_mailbox_limit() const { return over_mailbox_limit_; }
+
   Result<AddressList> run() {
     if (in_.size() > limits_.max_input_bytes) {
       return make_error("address list longer than " + std::to_string(limits_.max_input_bytes) +
@@ -383,6 +386,7 @@ class Parser {
 
   Result<void> push(Mailbox mailbox) {
     if (out_.mailboxes.size() >= limits_.max_mailboxes) {
+      over_mailbox_limit_ = true;
       return fail("more than " + std::to_string(limits_.max_mailboxes) + " mailboxes");
     }
     out_.mailboxes.push_back(std::move(mailbox));
@@ -453,12 +457,21 @@ class Parser {
   std::size_t pos_ = 0;
   const AddressLimits& limits_;
   AddressList out_;
+  bool over_mailbox_limit_ = false;
 };
 
 }  // namespace
 
 Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits) {
   return Parser(value, limits).run();
+}
+
+Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits,
+                                       bool& over_mailbox_limit) {
+  Parser parser(value, limits);
+  auto list = parser.run();
+  over_mailbox_limit = !list && parser.over_mailbox_limit();
+  return list;
 }
 
 bool is_dot_atom(std::string_view text) {

@@ -130,6 +130,28 @@ TEST(AuthorDomains, AuthorMailboxesAreCappedInAll) {
                    .ok());
 }
 
+// One field over the parser's mailbox limit (256) is capped as several fields are, not an
+// unparseable field: whatever follows the 257th mailbox is never read.
+TEST(AuthorDomains, OneFieldOverTheMailboxLimitIsCapped) {
+  Values one = distinct_authors(1, 257);
+  one[0] += ", <broken";
+  for (auto policy : {MultipleFromPolicy::reject, MultipleFromPolicy::evaluate_each}) {
+    auto r = author_domains(one, policy);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.reason(),
+              "more than 256 author mailboxes in one From field, where at most 256 are read");
+  }
+  EXPECT_TRUE(too_many_authors(one));
+  EXPECT_FALSE(several_authors(one));
+  bool over = false;
+  EXPECT_FALSE(parse_address_list(one[0], {}, over).ok());
+  EXPECT_TRUE(over);
+  EXPECT_FALSE(parse_address_list("<broken", {}, over).ok());
+  EXPECT_FALSE(over);
+  EXPECT_TRUE(parse_address_list("a@a.test", {}, over).ok());
+  EXPECT_FALSE(over);
+}
+
 TEST(FromFieldValues, FromFieldHiddenBehindABareCrCounts) {
   auto message = parse_message(
       "X-Pad: a\rFrom: Bank <user@bank.test>\r\rjunk\r\n"

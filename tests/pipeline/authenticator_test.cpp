@@ -410,6 +410,29 @@ TEST_F(AuthenticatorTest, TooManyFromAuthorsAreRefused) {
   EXPECT_EQ(check(attacker_envelope(), message).action, Action::accept);
 }
 
+// One From field listing more mailboxes than are read is too many authors as well, under either
+// multiple-From policy: before, the parser's mailbox limit made it an unparseable field, which
+// --accept-unusable-from let through with the attacker's domain never judged.
+TEST_F(AuthenticatorTest, OneFromFieldOverTheMailboxLimitIsTooManyAuthors) {
+  std::string message = "From: ";
+  for (int k = 0; k < 257; ++k)
+    message += (k == 0 ? "ceo" : ", ceo") + std::to_string(k) + "@example.test";
+  message += "\r\nSubject: wire money\r\n\r\nbody\r\n";
+  for (auto multiple :
+       {message::MultipleFromPolicy::reject, message::MultipleFromPolicy::evaluate_each}) {
+    policy_.dmarc.multiple_from = multiple;
+    policy_.reject_unusable_from = false;
+    Verdict v = check(attacker_envelope(), message);
+    ASSERT_TRUE(v.dmarc);
+    EXPECT_EQ(dmarc::to_string(v.dmarc->from_problem), "too_many_authors");
+    EXPECT_EQ(v.action, Action::reject) << v.reason;
+    EXPECT_EQ(v.reply.text, "Message has too many From authors");
+    EXPECT_EQ(v.reason,
+              "too many From authors: more than 256 author mailboxes in one From field, where at "
+              "most 256 are read");
+  }
+}
+
 TEST_F(AuthenticatorTest, ObserveOnlyPolicyNeverRejects) {
   policy_.enforce_dmarc_reject = false;
   Verdict v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));

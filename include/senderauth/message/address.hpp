@@ -69,6 +69,10 @@ struct AddressList {
 
 // Parses a whole field value (what follows the colon; folding may be present).
 Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits = {});
+// The same, and whether it failed for holding more than limits.max_mailboxes mailboxes: the
+// From check counts such a field as too many authors, not as an unreadable one.
+Result<AddressList> parse_address_list(std::string_view value, const AddressLimits& limits,
+                                       bool& over_mailbox_limit);
 
 // Checks and normalises one domain as it follows "@" (no CFWS, no brackets).
 Result<std::string> normalize_address_domain(std::string_view domain);
