@@ -45,11 +45,11 @@ bool is_trusted(std::string_view sealer, const std::vector<std::string>& trusted
   return false;
 }
 
-// The sets to consider, newest first: the newest one sealed by a trusted domain, and the newest
-// trusted one whose AMS still verifies (nullptr when there is none).
+// The sets to consider, newest first: the newest one sealed by a trusted domain, and each
+// trusted one whose AMS still verifies.
 struct TrustedSets {
   const ArcSetReport* newest = nullptr;
-  const ArcSetReport* verified = nullptr;
+  std::vector<const ArcSetReport*> verified;
 };
 
 TrustedSets find_trusted_sets(const ArcResult& chain, const std::vector<std::string>& trusted) {
@@ -59,10 +59,7 @@ TrustedSets find_trusted_sets(const ArcResult& chain, const std::vector<std::str
     if (found.newest == nullptr) found.newest = &*set;
     // The verifier checks the AMSs newest first and stops at the first that fails, so
     // ams_valid is true exactly for the sets at or above oldest-pass.
-    if (set->ams_valid.value_or(false)) {
-      found.verified = &*set;
-      break;
-    }
+    if (set->ams_valid.value_or(false)) found.verified.push_back(&*set);
   }
   return found;
 }
@@ -118,6 +115,28 @@ ForwarderOverride refuse(const ArcSetReport& set, std::string_view why) {
   return decision;
 }
 
+// Why `set` (trusted, its AMS verified) does not vouch under `rules`, or nothing when it does.
+std::optional<std::string> not_vouching(const ArcSetReport& set,
+                                        const std::vector<std::string>& author_domains,
+                                        OverrideRules rules) {
+  // What the vouching set's own AMS covers: a newer set (any hop may add one) that signs a
+  // field added on top says nothing of what the trusted sealer saw.
+  if (rules.refuse_unsigned_duplicates && !set.unsigned_duplicates.empty()) {
+    return "its ARC-Message-Signature leaves a copy unsigned (" + set.unsigned_duplicates +
+           "; RFC 6376 8.15)";
+  }
+  if (!set.unsigned_body.empty() &&
+      (rules.partial_body == dkim::PartialBody::refuse ||
+       (rules.partial_body == dkim::PartialBody::refuse_when_hidable &&
+        !set.partial_body_risk.empty()))) {
+    std::string what = set.unsigned_body;
+    if (!set.partial_body_risk.empty()) what += " and " + set.partial_body_risk;
+    return "its ARC-Message-Signature leaves part of the body unsigned (" + what +
+           "; RFC 6376 8.2)";
+  }
+  return dmarc_not_vouched(set, author_domains);
+}
+
 }  // namespace
 
 Result<void> check_trusted_sealer(std::string_view entry) {
@@ -157,29 +176,25 @@ ForwarderOverride trusted_forwarder_override(bool dmarc_failed, const ArcResult&
     decision.comment = "no sealer of the passing ARC chain is a trusted forwarder";
     return decision;
   }
-  if (sets.verified == nullptr) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
-  // What the vouching set's own AMS covers: a newer set (any hop may add one) that signs a
-  // field added on top says nothing of what the trusted sealer saw.
-  if (rules.refuse_unsigned_duplicates && !sets.verified->unsigned_duplicates.empty()) {
-    return refuse(*sets.verified, "its ARC-Message-Signature leaves a copy unsigned (" +
-                                      sets.verified->unsigned_duplicates + "; RFC 6376 8.15)");
+  if (sets.verified.empty()) return refuse(*sets.newest, ams_problem(*sets.newest, chain));
+  // Newest first, the first trusted set that vouches. A newer trusted hop that recorded
+  // dmarc=fail (the forwarding it did broke SPF and DKIM, as a list does) does not hide an older
+  // one that vouched: that one's AMS still verifies, so the message is what it vouched for.
+  // Refused, the comment gives the newest one's reason.
+  const ArcSetReport* vouching = nullptr;
+  std::optional<std::string> first_refusal;
+  for (const ArcSetReport* set : sets.verified) {
+    auto why = not_vouching(*set, author_domains, rules);
+    if (!why) {
+      vouching = set;
+      break;
+    }
+    if (!first_refusal) first_refusal = std::move(why);
   }
-  const ArcSetReport& vouching = *sets.verified;
-  if (!vouching.unsigned_body.empty() &&
-      (rules.partial_body == dkim::PartialBody::refuse ||
-       (rules.partial_body == dkim::PartialBody::refuse_when_hidable &&
-        !vouching.partial_body_risk.empty()))) {
-    std::string what = vouching.unsigned_body;
-    if (!vouching.partial_body_risk.empty()) what += " and " + vouching.partial_body_risk;
-    return refuse(vouching, "its ARC-Message-Signature leaves part of the body unsigned (" + what +
-                                "; RFC 6376 8.2)");
-  }
-  if (auto why = dmarc_not_vouched(*sets.verified, author_domains)) {
-    return refuse(*sets.verified, *why);
-  }
+  if (vouching == nullptr) return refuse(*sets.verified.front(), *first_refusal);
   decision.applies = true;
   decision.reason_type = "arc";
-  decision.trusted_sealer = ascii_lower(sets.verified->seal_domain);
+  decision.trusted_sealer = ascii_lower(vouching->seal_domain);
   decision.comment = "ARC chain passed; sealed by trusted forwarder " + decision.trusted_sealer;
   return decision;
 }

@@ -118,8 +118,8 @@ TEST(ForwarderOverride, PartialBodyRefusedOnlyWhenAsked) {
   ArcResult appended = chain();
   appended.sets[0].unsigned_body = "l= leaves 77 of 120 body bytes unsigned";
   EXPECT_TRUE(decide(appended, trusted).applies);
-  auto d =
-      trusted_forwarder_override(true, appended, kAuthor, trusted, {.partial_body = dkim::PartialBody::refuse});
+  auto d = trusted_forwarder_override(true, appended, kAuthor, trusted,
+                                      {.partial_body = dkim::PartialBody::refuse});
   EXPECT_FALSE(d.applies);
   EXPECT_TRUE(d.refused);
   EXPECT_EQ(d.comment,
@@ -183,6 +183,37 @@ TEST(ForwarderOverride, NewestTrustedSetWhoseSignatureVerifies) {
   auto d = decide(c, {"relay.example.net", "lists.example.org"});
   ASSERT_TRUE(d.applies) << d.comment;
   EXPECT_EQ(d.trusted_sealer, "lists.example.org");
+}
+
+// A list at a trusted domain vouched (i=1); a second trusted hop (the same organisation
+// forwarding, or a subdomain of it) recorded the dmarc=fail that the list's forwarding caused.
+// The older set's AMS still verifies, so it vouches: trusting one more sealer never turns an
+// accepted message into a rejected one. Refused only when no trusted set vouches, with the
+// newest one's reason.
+TEST(ForwarderOverride, AnOlderTrustedSetVouchesWhenANewerOneRecordedTheFailure) {
+  constexpr std::string_view kForwarded =
+      "mx2.example.org; arc=pass; dmarc=fail (p=reject) header.from=example.com";
+  ArcResult c = chain({set(1, "lists.example.org"), set(2, "mx2.example.org", true, kForwarded)});
+  auto d = decide(c, {"lists.example.org", "mx2.example.org"});
+  ASSERT_TRUE(d.applies) << d.comment;
+  EXPECT_EQ(d.trusted_sealer, "lists.example.org");
+  EXPECT_TRUE(decide(c, {".example.org"}).applies);
+  d = decide(c, {"mx2.example.org"});
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder mx2.example.org, but it recorded dmarc=fail for "
+            "example.com");
+  // Neither vouches: the newest one's reason.
+  c.sets[0].unsigned_duplicates = "2 Subject fields, 1 signed";
+  d = decide(c, {".example.org"});
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.trusted_sealer, "mx2.example.org");
+  EXPECT_NE(d.comment.find("recorded dmarc=fail"), std::string::npos);
+  // An older set whose AMS broke vouches for nothing, whatever it recorded.
+  c.sets[0].unsigned_duplicates.clear();
+  c.sets[0].ams_valid = false;
+  c.oldest_pass = 2;
+  EXPECT_FALSE(decide(c, {".example.org"}).applies);
 }
 
 TEST(ForwarderOverride, OnlyWhenTheTrustedSealerRecordedDmarcPassForTheAuthor) {

@@ -38,13 +38,14 @@ Result<void> check_trusted_sealer(std::string_view entry);
 // subdomain of it ("*.example" is read the same way).
 //
 // A trusted sealer vouches only for the message it saw and for what it recorded. So the
-// override applies only when DMARC failed, the chain passed, and the newest set sealed by a
-// trusted domain whose ARC-Message-Signature still verifies (ArcSetReport::ams_valid: the sets
-// at or above oldest-pass, RFC 8617 5.2 step 5) records in its ARC-Authentication-Results
-// dmarc=pass for header.from= each of `author_domains`, and no other dmarc= result for them. An
-// older set whose AMS no longer verifies was sealed over a message that has changed since; a
-// sealer that recorded dmarc=fail vouched for the transport, not for the author.
-// Not either when a rule of `rules` refuses what that set's AMS leaves unsigned.
+// override applies only when DMARC failed, the chain passed, and a set sealed by a trusted
+// domain whose ARC-Message-Signature still verifies (ArcSetReport::ams_valid: the sets at or
+// above oldest-pass, RFC 8617 5.2 step 5) records in its ARC-Authentication-Results dmarc=pass
+// for header.from= each of `author_domains`, and no other dmarc= result for them, and no rule of
+// `rules` refuses what that set's AMS leaves unsigned. Such sets are tried newest first. A set
+// whose AMS no longer verifies was sealed over a message that has changed since; a sealer that
+// recorded dmarc=fail vouched for the transport, not for the author, but does not hide an older
+// trusted set that vouched (a second hop after a list records the failure the list caused).
 struct OverrideRules {
   // Its ArcSetReport::unsigned_duplicates says the AMS leaves a copy of a Subject, From...
   // unsigned: the sealer vouched for the message as it was, not for a field added on top since
