@@ -1,5 +1,6 @@
 #include "authres_merge.hpp"
 
+#include "senderauth/authres/own_fields.hpp"
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/tag_list.hpp"
 
@@ -36,16 +37,15 @@ std::size_t next_separator(std::string_view text) {
 
 std::vector<std::string> own_results(const message::HeaderList& headers,
                                      std::string_view authserv_id) {
+  // Ours exactly when `check` calls a field ours (and reports an incoming one as forged): a
+  // looser test here would sign into the AAR a field that `check` let pass as someone else's.
+  const std::vector<std::string> ids = {std::string(authserv_id)};
   std::vector<std::string> payloads;
   for (const auto& field : headers) {
-    if (!field.is("Authentication-Results")) continue;
+    if (!authres::is_own_field(field.name(), field.value(), ids)) continue;
     std::string_view value = trim_fws(field.value());
     auto semicolon = next_separator(value);
     if (semicolon == std::string_view::npos) continue;  // no results at all
-    std::string_view head = value.substr(0, semicolon);
-    std::size_t end = 0;
-    while (end < head.size() && !is_fws_char(head[end]) && head[end] != '(') ++end;
-    if (!iequals(head.substr(0, end), authserv_id)) continue;
     payloads.emplace_back(value.substr(semicolon + 1));
   }
   return payloads;

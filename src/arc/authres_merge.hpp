@@ -12,7 +12,8 @@
 namespace senderauth::arc::detail {
 
 // The part after "authserv-id [version] ;" of each Authentication-Results field whose
-// authserv-id equals `authserv_id` (case-insensitive), top to bottom.
+// authserv-id is `authserv_id` as authres::is_own_field() reads it (what `check` reports as
+// forged in an incoming message), top to bottom.
 std::vector<std::string> own_results(const message::HeaderList& headers,
                                      std::string_view authserv_id);
 

@@ -19,11 +19,14 @@ namespace senderauth::arc {
 
 std::vector<std::string> default_sealed_headers() {
   // RFC 6376 5.4.1's recommended set plus the MIME and list fields a forwarder should protect.
-  return {"from",           "to",           "cc",
-          "subject",        "date",         "message-id",
-          "reply-to",       "in-reply-to",  "references",
-          "mime-version",   "content-type", "content-transfer-encoding",
-          "dkim-signature", "list-id",      "list-unsubscribe",
+  return {"from",         "to",
+          "cc",           "subject",
+          "date",         "message-id",
+          "reply-to",     "in-reply-to",
+          "references",   "mime-version",
+          "content-type", "content-transfer-encoding",
+          "sender",       "dkim-signature",
+          "list-id",      "list-unsubscribe",
           "list-post"};
 }
 
@@ -63,9 +66,9 @@ namespace {
 
 using Tag = std::pair<std::string, std::string>;
 
-// "name: t1=v1; t2=v2" on one line, CRLF-terminated: the form that is signed. Relaxed
-// canonicalisation makes it equal to the folded form written out (folding only at "; " and
-// inside b=, whose value is not signed).
+// "name: t1=v1; t2=v2" on one line, CRLF-terminated: the ARC-Seal's signed form. Relaxed
+// canonicalisation makes it equal to the folded form written out (an ARC-Seal, which has no h=,
+// folds only at "; " and inside b=, whose value is not signed).
 std::string unfolded_field(std::string_view name, const std::vector<Tag>& tags) {
   std::string out(name);
   out += ": ";
@@ -78,10 +81,12 @@ std::string unfolded_field(std::string_view name, const std::vector<Tag>& tags) 
 }
 
 // The field as written: tags joined by "; ", a line broken before a tag that would pass 76
-// characters, b= on a line of its own. The b= value is never folded: a later ARC-Seal covers
-// this field relaxed, where folding inside b= would become a space (and dkimpy, whose
-// signatures the suite holds, does not fold it either). Continuation lines start with a space,
-// not a tab: dkimpy's validator finds the AMS of instance N by the text " i=N;" in the raw
+// characters, b= on a line of its own, an h= too long for a line of its own broken after a ':'
+// (oversigned, with several DKIM-Signatures, it can pass 998 octets on one line). The form that
+// is signed is this one, canonicalised (relaxed), with b= empty. The b= value is never folded: a
+// later ARC-Seal covers this field relaxed, where folding inside b= would become a space (and
+// dkimpy, whose signatures the suite holds, does not fold it either). Continuation lines start with
+// a space, not a tab: dkimpy's validator finds the AMS of instance N by the text " i=N;" in the raw
 // field, and fails the chain when i= begins a tab-indented line.
 std::string folded_field(std::string_view name, const std::vector<Tag>& tags) {
   constexpr std::size_t kWidth = 76;
@@ -92,6 +97,23 @@ std::string folded_field(std::string_view name, const std::vector<Tag>& tags) {
     std::string token = tags[i].first + "=" + tags[i].second;
     if (i + 1 < tags.size()) token += ';';
     bool is_b = tags[i].first == "b";
+    if (tags[i].first == "h" && 1 + token.size() > kWidth) {
+      out += "\r\n ";
+      line = 1;
+      std::size_t start = 0;
+      while (start < token.size()) {
+        std::size_t colon = token.find(':', start);
+        const std::size_t end = colon == std::string::npos ? token.size() : colon + 1;
+        if (line > 1 && line + (end - start) > kWidth) {
+          out += "\r\n ";
+          line = 1;
+        }
+        out.append(token, start, end - start);
+        line += end - start;
+        start = end;
+      }
+      continue;
+    }
     if (i > 0 && (is_b || line + 1 + token.size() > kWidth)) {
       out += "\r\n ";
       line = 1;
@@ -152,14 +174,18 @@ Result<std::vector<std::string>> signed_header_names(const SealOptions& options,
                                                      const message::HeaderList& headers) {
   std::vector<std::string> names;
   if (options.headers.empty()) {
+    const std::vector<std::string> oversigned = dkim::default_oversigned_headers();
     for (const auto& name : default_sealed_headers()) {
-      const auto count =
-          std::count_if(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); });
-      // RFC 8617 4.1.2: the AMS SHOULD cover every DKIM-Signature present. An h= entry signs
-      // one field, the bottom-most not yet signed, so each needs its own entry: with one, a
-      // hop could strip the other signatures without breaking the AMS.
-      const auto times = name == "dkim-signature" ? count : std::min<decltype(count)>(count, 1);
-      names.insert(names.end(), static_cast<std::size_t>(times), name);
+      // An h= entry signs one field, the bottom-most not yet signed, so each copy present needs
+      // its own entry: RFC 8617 4.1.2 asks for every DKIM-Signature, and a second To or Subject
+      // left out could be stripped or swapped. The fields `dkim sign` oversigns get one entry
+      // more, which signs their absence: a later hop that adds a Reply-To, Sender or
+      // Content-Type (or a second From) breaks the AMS, so a trusted sealer's vouch cannot be
+      // replayed with replies diverted or the body shown otherwise.
+      auto times = static_cast<std::size_t>(
+          std::count_if(headers.begin(), headers.end(), [&](const auto& f) { return f.is(name); }));
+      if (std::find(oversigned.begin(), oversigned.end(), name) != oversigned.end()) ++times;
+      names.insert(names.end(), times, name);
     }
   } else {
     for (const auto& given : options.headers) {
@@ -208,6 +234,13 @@ Result<SealResult> ArcSealer::result() {
   // Our results: given, or merged from our own Authentication-Results fields.
   detail::MergedResults results;
   if (o.auth_results) {
+    // Folded into the AAR by us: a line break in it would start a field of its own.
+    for (const char c : *o.auth_results) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+        return make_error("the results to seal hold a line break or control character");
+      }
+    }
     results = detail::merge_results(std::vector<std::string>{*o.auth_results});
   } else {
     std::vector<std::string> payloads = detail::own_results(s.headers, o.authserv_id);
@@ -297,9 +330,8 @@ Result<SealResult> ArcSealer::result() {
   with_aar.reserve(s.headers.size() + 1);
   with_aar.emplace_back(out.auth_results);
   with_aar.insert(with_aar.end(), s.headers.begin(), s.headers.end());
-  std::string ams_input =
-      dkim::header_hash_input(Canonicalization::relaxed, with_aar, *names,
-                              unfolded_field(kArcMessageSignatureName, ams_tags));
+  std::string ams_input = dkim::header_hash_input(Canonicalization::relaxed, with_aar, *names,
+                                                  folded_field(kArcMessageSignatureName, ams_tags));
   auto ams_b = sign(o.key, algorithm, ams_input);
   if (!ams_b) return ams_b.error();
   ams_tags[1].second = *ams_b;

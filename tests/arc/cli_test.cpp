@@ -85,7 +85,28 @@ TEST_F(ArcCli, SealThenVerify) {
                     (dir_ / "in.eml").string());
   EXPECT_NE(json.out.find("\"result\":\"none\""), std::string::npos) << json.out;
 
-  // A Subject put on top after sealing: the chain passes, and says what is unsigned.
+  // The default h= oversigns Subject (and From, Reply-To, Content-Type...): a Subject put on
+  // top after sealing breaks the AMS.
+  std::string unfolded = sealed;
+  for (std::size_t at; (at = unfolded.find("\n ")) != std::string::npos;) unfolded.erase(at, 2);
+  EXPECT_NE(unfolded.find("h=from:from:to:to:cc:subject:subject:reply-to:mime-version:"
+                          "content-type:content-transfer-encoding:sender;"),
+            std::string::npos)
+      << sealed;
+  write(dir_ / "added.eml", "Subject: added\n" + sealed);
+  json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
+             (dir_ / "added.eml").string());
+  EXPECT_NE(json.out.find("\"result\":\"fail\""), std::string::npos) << json.out;
+
+  // Sealed by a sealer that signs one Subject and does not oversign it: the chain passes, and
+  // says what is unsigned.
+  seal = run(cli() + " arc seal --key " + (dir_ / "key.pem").string() +
+             " --domain relay.example --selector ed --authserv-id mx.relay.example" +
+             " --headers from:to:subject --timestamp 1700000000 < " + (dir_ / "in.eml").string() +
+             " > " + (dir_ / "out.eml").string());
+  ASSERT_EQ(seal.status, 0);
+  std::ifstream in2(dir_ / "out.eml", std::ios::binary);
+  sealed.assign(std::istreambuf_iterator<char>(in2), {});
   write(dir_ / "added.eml", "Subject: added\n" + sealed);
   json = run(cli() + " arc verify --json --zone " + (dir_ / "zone.txt").string() + " " +
              (dir_ / "added.eml").string());

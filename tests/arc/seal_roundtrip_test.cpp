@@ -17,6 +17,12 @@
 namespace senderauth::arc {
 namespace {
 
+// The text with its folds (CRLF and the space after it) taken out.
+std::string without_folds(std::string text) {
+  for (std::size_t at; (at = text.find("\r\n ")) != std::string::npos;) text.erase(at, 3);
+  return text;
+}
+
 const std::string kMessage =
     "From: Alice <alice@origin.example>\r\n"
     "To: list@lists.example.org\r\n"
@@ -362,8 +368,7 @@ TEST_F(ArcRoundTrip, DefaultHeadersCoverEveryDkimSignature) {
   const std::string bottom = "DKIM-Signature: v=1; a=rsa-sha256; d=origin.example; b=bottom\r\n";
   const std::string one =
       seal(top + bottom + kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
-  EXPECT_NE(one.find("h=from:to:subject:date:message-id:dkim-signature:dkim-signature;"),
-            std::string::npos)
+  EXPECT_NE(without_folds(one).find(":sender:dkim-signature:dkim-signature;"), std::string::npos)
       << one;
   ASSERT_EQ(verify(one).status, ChainStatus::pass);
   for (const std::string& stripped : {top, bottom}) {
@@ -373,6 +378,40 @@ TEST_F(ArcRoundTrip, DefaultHeadersCoverEveryDkimSignature) {
     EXPECT_EQ(r.status, ChainStatus::fail) << stripped;
     EXPECT_NE(r.reason.find("AMS i=1 signature did not verify"), std::string::npos) << r.reason;
   }
+}
+
+// The AAR copies the fields `check` calls ours (authres::is_own_field), no others: with a
+// dotless authserv-id (a host name such as "vm", the default of `check`), "vm =x; ..." names a
+// method, not us, and `check` does not report it as forged; copying it would sign its
+// dmarc=pass into our AAR.
+TEST_F(ArcRoundTrip, OnlyFieldsCheckCallsOursAreCopied) {
+  SealOptions o = hop_a();
+  o.authserv_id = "vm";
+  const std::string message =
+      "Authentication-Results: vm; spf=pass smtp.mailfrom=origin.example\r\n"
+      "Authentication-Results: vm =x; dmarc=pass header.from=bank.example\r\n"
+      "Authentication-Results: (hi) VM.; dkim=pass header.d=origin.example\r\n" +
+      kMessage;
+  auto sealed = seal_message(message, o);
+  ASSERT_TRUE(sealed.ok()) << sealed.reason();
+  ASSERT_TRUE(sealed->sealed) << sealed->reason;
+  EXPECT_EQ(sealed->auth_results,
+            "ARC-Authentication-Results: i=1; vm; spf=pass smtp.mailfrom=origin.example;\r\n"
+            "  dkim=pass header.d=origin.example\r\n");
+}
+
+// Results given to seal (--results) go into a header field: a line break would start another.
+TEST_F(ArcRoundTrip, GivenResultsMustBeOneLine) {
+  for (const std::string bad : {"spf=pass\r\nX-Injected: yes", "spf=pass\nX: y", "a=b\x7f"}) {
+    SealOptions o = hop_a();
+    o.auth_results = bad;
+    auto sealed = seal_message(kMessage, o);
+    ASSERT_FALSE(sealed.ok()) << bad;
+    EXPECT_EQ(sealed.reason(), "the results to seal hold a line break or control character");
+  }
+  SealOptions o = hop_a();
+  o.auth_results = "spf=pass\tsmtp.mailfrom=origin.example";
+  EXPECT_TRUE(seal_message(kMessage, o).ok());
 }
 
 // RFC 8617 4.1.2: "Authentication-Results header fields MUST NOT be included in AMS signatures."
@@ -410,10 +449,43 @@ TEST_F(ArcRoundTrip, StructureErrors) {
   EXPECT_NE(gap.reason.find("ARC set 2 has no"), std::string::npos) << gap.reason;
 }
 
-// Each verifying AMS says what its own h= leaves unsigned: the first hop signed one Subject, a
-// Subject was added on top, and the second hop signed both.
+// The default h= signs every copy present and oversigns the fields `dkim sign` oversigns (their
+// absence signed): a Reply-To, a second From or Subject, or a Content-Type added by a later hop
+// breaks the AMS; Date and Message-ID are not oversigned, nor are fields outside the list.
+TEST_F(ArcRoundTrip, DefaultHeadersOversignWhatAReaderIsShown) {
+  const std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  EXPECT_NE(without_folds(one).find("h=from:from:to:to:cc:subject:subject:date:message-id:"
+                                    "reply-to:mime-version:content-type:content-transfer-encoding:"
+                                    "sender;"),
+            std::string::npos)
+      << one;
+  // Too long for a line, h= is folded after a ':', and no line passes 78 characters but b=
+  // (never folded: see sealer.cpp).
+  for (std::size_t start = 0, end; start < one.size(); start = end + 2) {
+    end = one.find("\r\n", start);
+    if (end == std::string::npos) break;
+    if (one.compare(start, 3, " b=") == 0) continue;
+    if (one.compare(start, 22, "ARC-Message-Signature:") == 0 || one.compare(start, 1, " ") == 0) {
+      EXPECT_LE(end - start, 78u) << one.substr(start, end - start);
+    }
+  }
+  ASSERT_EQ(verify(one).status, ChainStatus::pass);
+  for (const std::string added :
+       {"Reply-To: Payments <pay@evil.example>\r\n", "Subject: Pay today\r\n",
+        "From: CEO <ceo@origin.example>\r\n", "Content-Type: text/html\r\n",
+        "Sender: x@evil.example\r\n", "Cc: y@evil.example\r\n"}) {
+    ArcResult r = verify(added + one);
+    EXPECT_EQ(r.status, ChainStatus::fail) << added;
+  }
+  EXPECT_EQ(verify("X-Mailing-List: l\r\n" + one).status, ChainStatus::pass);
+}
+
+// Each verifying AMS says what its own h= leaves unsigned: the first hop signed one Subject and
+// did not oversign it, a Subject was added on top, and the second hop signed both.
 TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
-  std::string one = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  SealOptions a = hop_a();
+  a.headers = {"from", "to", "subject", "date", "message-id"};
+  std::string one = seal(kMessage, a, "spf=pass smtp.mailfrom=origin.example");
   SealOptions b = hop_b();
   b.headers = {"from", "subject", "subject"};
   std::string two = seal("Subject: added\r\n" + one, b, "arc=pass");

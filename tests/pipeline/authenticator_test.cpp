@@ -97,12 +97,20 @@ class AuthenticatorTest : public ::testing::Test {
   // fails) and re-sent it from its own address (SPF not aligned), sealing it with ARC first;
   // its key is published in zone_. Empty if sealing failed.
   // `dmarc` is the list's own DMARC result for example.test, as its AAR records it.
-  std::string list_forwarded_message(std::string_view dmarc = "pass") {
+  // `headers`: the list's AMS h= (empty: the sealer's default, which oversigns).
+  std::string list_forwarded_message(std::string_view dmarc = "pass",
+                                     std::vector<std::string> headers = {}) {
     const std::string received =
         "Authentication-Results: lists.example.net; spf=pass smtp.mailfrom=alice@example.test;"
         " dkim=pass header.d=example.test; dmarc=" +
         std::string(dmarc) + " header.from=example.test\r\n" + demo_message("2-spoofed-from.eml");
-    return seal_as("lists.example.net", received);
+    return seal_as("lists.example.net", received, std::move(headers));
+  }
+
+  // The h= of a sealer that signs each field once and oversigns nothing (another
+  // implementation's list): a field added on top leaves its AMS verifying.
+  static std::vector<std::string> not_oversigned() {
+    return {"from", "to", "subject", "date", "message-id"};
   }
 
   // Sealing as `domain`: selector "arc", the demo RSA key (published in zone_ the first time),
@@ -1068,10 +1076,17 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
   EXPECT_NE(v.authentication_results.find("dmarc=fail"), std::string::npos);
   EXPECT_NE(v.authentication_results.find("arc=pass"), std::string::npos);
 
-  // The list's AMS signs one Subject and does not oversign it. Replayed with a Subject added
+  // Sealed by senderauth, the AMS oversigns Subject: replayed with a Subject added on top, the
+  // chain fails.
+  const std::string subject = "Subject: Pay the attached invoice today\r\n";
+  v = check(e, subject + forwarded);
+  EXPECT_EQ(v.arc->status, arc::ChainStatus::fail) << v.arc->reason;
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+
+  // A list whose AMS signs one Subject and does not oversign it. Replayed with a Subject added
   // on top, the chain still passes (RFC 8617 has no rule against it), but the sealer vouched
   // for the message as it was: no override (RFC 6376 8.15), unless the site accepts such copies.
-  const std::string replayed = "Subject: Pay the attached invoice today\r\n" + forwarded;
+  const std::string replayed = subject + list_forwarded_message("pass", not_oversigned());
   v = check(e, replayed);
   EXPECT_EQ(v.arc->status, arc::ChainStatus::pass) << v.arc->reason;
   EXPECT_EQ(v.arc->unsigned_duplicates, "2 Subject fields, 1 signed");
@@ -1090,7 +1105,7 @@ TEST_F(AuthenticatorTest, TrustedArcSealerOverridesDmarcFailure) {
 // Subject. The override stays refused (it was granted when only the newest AMS was looked at).
 TEST_F(AuthenticatorTest, TrustedArcSealerOverrideIsNotRestoredByANewerSetSigningTheCopy) {
   policy_.trusted_arc_sealers = {"lists.example.net"};
-  const std::string forwarded = list_forwarded_message();
+  const std::string forwarded = list_forwarded_message("pass", not_oversigned());
   ASSERT_FALSE(forwarded.empty());
   const std::string replayed = "Subject: Your account is locked - verify now\r\n" + forwarded;
   const std::string resealed = seal_as(

@@ -20,8 +20,9 @@
 
 namespace senderauth::arc {
 
-// Signed when present: what the AMS covers unless told otherwise. Each once, except
-// dkim-signature: once per DKIM-Signature field, so that every one is covered (RFC 8617 4.1.2).
+// What the AMS covers unless told otherwise: each of these once per field present (every
+// DKIM-Signature, RFC 8617 4.1.2), and those of dkim::default_oversigned_headers() once more,
+// which signs their absence (RFC 6376 8.15): a field of those names added later breaks the AMS.
 std::vector<std::string> default_sealed_headers();
 
 struct SealOptions {
@@ -29,7 +30,7 @@ struct SealOptions {
   std::string selector;     // s=
   std::string authserv_id;  // ours: the Authentication-Results fields copied into the AAR
   dkim::PrivateKey key;     // RSA (rsa-sha256) or Ed25519 (ed25519-sha256)
-  // AMS h=. Empty: default_sealed_headers() that are present. Must contain From, not ARC-Seal
+  // AMS h=. Empty: default_sealed_headers() as its comment says. Must contain From, not ARC-Seal
   // nor Authentication-Results.
   std::vector<std::string> headers;
   std::optional<std::int64_t> timestamp;  // t=; unset: now
