@@ -166,8 +166,7 @@ bool is_own_name(std::string_view name, std::string_view own) {
 }
 
 void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult& out) {
-  const bool local_client = client.unmapped().is_loopback();
-  const bool localhost_allowed = local_client && options.loopback_may_say_localhost;
+  if (options.loopback_client_is_us && client.unmapped().is_loopback()) return;
   if (!out.name.empty()) {
     for (const auto& own : options.own_names) {
       if (is_own_name(out.name, own)) {
@@ -176,8 +175,7 @@ void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult
         return;
       }
     }
-    if (!localhost_allowed &&
-        (out.name == "localhost" || domain_is_subdomain_of(out.name, "localhost"))) {
+    if (out.name == "localhost" || domain_is_subdomain_of(out.name, "localhost")) {
       out.loop = true;
       out.loop_reason = "HELO " + out.name + " from a remote client";
       return;
@@ -192,7 +190,7 @@ void detect_loop(const IpAddress& client, const HeloOptions& options, HeloResult
         return;
       }
     }
-    if (ip.is_loopback() && !localhost_allowed) {
+    if (ip.is_loopback()) {
       out.loop = true;
       out.loop_reason = "HELO names loopback address " + ip.to_string() + " from a remote client";
     }

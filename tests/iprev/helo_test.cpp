@@ -203,14 +203,21 @@ TEST(HeloSyntax, IPv4LiteralWithLeadingZerosIsThatAddress) {
   }
 }
 
-TEST(HeloLoop, LoopbackClientMaySayLocalhostUnlessConfigured) {
+// A loopback client is this host: a local script using Python's smtplib or PHPMailer says our
+// own name, a content filter re-injecting says localhost. None of it is a loop, unless
+// configured otherwise; a remote client saying any of it is.
+TEST(HeloLoop, LoopbackClientIsUsUnlessConfigured) {
   HeloOptions o = our_server();
-  EXPECT_FALSE(examine_helo("localhost", ip("127.0.0.1"), o).loop);
-  EXPECT_FALSE(examine_helo("[127.0.0.1]", ip("127.0.0.1"), o).loop);
-  EXPECT_FALSE(examine_helo("localhost", ip("::1"), o).loop);
-  EXPECT_TRUE(examine_helo("mx.receiver.example", ip("127.0.0.1"), o).loop);  // still ours
-  o.loopback_may_say_localhost = false;
+  for (const char* client : {"127.0.0.1", "::1", "::ffff:127.0.0.2"}) {
+    for (const char* helo : {"localhost", "[127.0.0.1]", "mx.receiver.example", "[198.51.100.25]",
+                             "MX.Receiver.Example."}) {
+      EXPECT_FALSE(examine_helo(helo, ip(client), o).loop) << client << " " << helo;
+      EXPECT_TRUE(examine_helo(helo, ip("203.0.113.9"), o).loop) << helo;
+    }
+  }
+  o.loopback_client_is_us = false;
   EXPECT_TRUE(examine_helo("localhost", ip("127.0.0.1"), o).loop);
+  EXPECT_TRUE(examine_helo("mx.receiver.example", ip("127.0.0.1"), o).loop);
 }
 
 TEST(HeloAddress, NameResolvingToTheClientMatches) {

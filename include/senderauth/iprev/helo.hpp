@@ -49,7 +49,12 @@ struct HeloOptions {
   std::vector<std::string> own_names;
   std::vector<IpAddress> own_addresses;  // our listening addresses
   bool resolve = true;                   // look the name up to compare with the client
-  bool loopback_may_say_localhost = true;
+  // A client on a loopback address is this host (a local program, a content filter
+  // re-injecting): it may name itself as we do, by our names, our addresses, localhost or a
+  // loopback literal, without that being a loop. Python's smtplib and PHPMailer send the host's
+  // own name by default. Our own MTA looping back to itself is caught by its SMTP client (our
+  // greeting names us) and by the hop count.
+  bool loopback_client_is_us = true;
 };
 
 // The HELO argument longer than this is invalid and not examined further (RFC 5321 4.5.3.1.2
