@@ -208,14 +208,19 @@ void add_sign(CLI::App& dkim_cmd, CliState& state) {
   auto o = std::make_shared<Options>();
   auto* c = dkim_cmd.add_subcommand(
       "sign", "Sign a message (standard input to standard output); repeat --key to dual-sign");
+  // One value per occurrence, as every repeatable option: "--key a.pem b.pem" would otherwise
+  // take b.pem as a second key where a message file may have been meant.
   c->add_option("--key", o->keys,
                 "PEM private key (RSA or Ed25519), or a base64 Ed25519 seed; repeatable")
-      ->required();
+      ->required()
+      ->allow_extra_args(false);
   c->add_option("--domain", o->domain, "Signing domain (d=)")->required();
   c->add_option("--selector", o->selectors,
                 "Selector (s=); one per --key (one for all only if they are the same key)")
-      ->required();
-  c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key");
+      ->required()
+      ->allow_extra_args(false);
+  c->add_option("--algorithm", o->algorithms, "rsa-sha256 or ed25519-sha256; default by key")
+      ->allow_extra_args(false);
   c->add_option("--canon", o->canon, "header/body canonicalization (default relaxed/relaxed)");
   auto* headers = c->add_option("--headers", o->headers, "Colon-separated header names to sign");
   auto* oversign = c->add_option("--oversign", o->oversign,

@@ -18,6 +18,7 @@
 #include "senderauth/core/ip_address.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/header_field.hpp"
+#include "senderauth/pipeline/authres_clauses.hpp"
 #include "senderauth/spf/received_spf.hpp"
 #include "senderauth/spf/spf_evaluator.hpp"
 
@@ -55,6 +56,13 @@ std::string received_spf(const spf::SpfResult& r, const std::string& receiver, b
   return message::fold(spf::format_received_spf(r, receiver, smtputf8), 998, line_ending);
 }
 
+// The spf= clause as `check` writes it into Authentication-Results.
+std::string authres_clause(const spf::SpfResult& r, bool smtputf8) {
+  const auto scope =
+      r.identity == spf::SpfIdentity::helo ? authres::SpfScope::helo : authres::SpfScope::mailfrom;
+  return pipeline::clause_text(pipeline::spf_clause(r, scope), smtputf8);
+}
+
 void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::string& receiver) {
   const bool smtputf8 = is_smtputf8(command);
   nlohmann::json doc = spf_result_json(r);
@@ -62,7 +70,7 @@ void print_json(const spf::SpfResult& r, const SpfCommand& command, const std::s
   doc["client_ip"] = r.client_ip.to_string();
   doc["helo"] = r.helo;
   doc["dns_queries"] = r.dns_queries;
-  doc["authentication_results"] = spf::format_authres_spf(r);
+  doc["authentication_results"] = authres_clause(r, smtputf8);
   if (command.received_spf) doc["received_spf"] = received_spf(r, receiver, smtputf8, "\r\n");
   // Names and explanations come from the network: invalid UTF-8 becomes U+FFFD.
   std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -80,7 +88,7 @@ void print_text(const spf::SpfResult& r, const SpfCommand& command, const std::s
   if (!r.problem.empty()) std::printf("problem: %s\n", clean(r.problem).c_str());
   std::printf("dns lookups: %d, void lookups: %d, queries: %d\n", r.dns_lookups, r.void_lookups,
               r.dns_queries);
-  std::printf("%s\n", spf::format_authres_spf(r).c_str());
+  std::printf("%s\n", authres_clause(r, smtputf8).c_str());
   if (command.received_spf) {
     std::printf("%s\n", received_spf(r, receiver, smtputf8, "\n").c_str());
   }

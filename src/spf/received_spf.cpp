@@ -190,33 +190,4 @@ std::string format_received_spf(const SpfResult& result, std::string_view receiv
   return out;
 }
 
-std::string format_authres_spf(const SpfResult& result) {
-  std::string out = "spf=";
-  out += to_string(result.verdict);
-  if ((result.verdict == SpfVerdict::permerror || result.verdict == SpfVerdict::temperror) &&
-      !result.problem.empty()) {
-    out += " (";
-    out += comment_text(sanitize_header_text(result.problem, 200));
-    out += ')';
-  }
-  if (result.identity == SpfIdentity::helo) {
-    out += " smtp.helo=";
-    out += header_value(result.domain);
-  } else {
-    // pvalue: [local-part "@"] domain-name. A local part that is not a dot-atom would need
-    // quoting that many A-R parsers mishandle; the domain alone is what DMARC uses anyway.
-    std::string_view sender = result.sender;
-    auto at = sender.rfind('@');
-    std::string_view local = at == std::string_view::npos ? "" : sender.substr(0, at);
-    std::string domain = sanitize_header_text(result.domain, 253);
-    out += " smtp.mailfrom=";
-    if (is_dot_atom(local) && is_dot_atom(domain)) {
-      out += std::string(local) + "@" + domain;
-    } else {
-      out += header_value(domain);
-    }
-  }
-  return out;
-}
-
 }  // namespace senderauth::spf

@@ -121,6 +121,26 @@ TEST(AuthresClauses, SpfNamesTheMechanismOrTheProblem) {
             "smtp.helo=mail.example.com");
 }
 
+// Cases that the spf module's own clause writer (gone: `spf` now writes check's clause) was
+// tested on: a local part that is no dot-atom, a problem with line breaks or parentheses.
+TEST(AuthresClauses, SpfUntrustedIdentityAndProblemText) {
+  spf::SpfResult r;
+  r.verdict = spf::SpfVerdict::pass;
+  r.sender = "we ird\"(x)@example.com";
+  r.helo = "mail.example.com";
+  EXPECT_EQ(clause_text(spf_clause(r, authres::SpfScope::mailfrom)),
+            "spf=pass smtp.mailfrom=@example.com");
+  r.sender = "myname@example.com";
+  r.verdict = spf::SpfVerdict::temperror;
+  r.problem = "DNS timeout (of x)\r\n";
+  EXPECT_EQ(clause_text(spf_clause(r, authres::SpfScope::mailfrom)),
+            "spf=temperror (DNS timeout (of x)) smtp.mailfrom=myname@example.com");
+  r.problem = "no SPF record at mx(.evil.example";
+  const std::string unbalanced = clause_text(spf_clause(r, authres::SpfScope::mailfrom));
+  EXPECT_EQ(unbalanced.find("\\("), std::string::npos) << unbalanced;
+  EXPECT_NE(unbalanced.find(" smtp.mailfrom=myname@example.com"), std::string::npos);
+}
+
 // README: results and fields name the A-labels of a HELO sent in U-labels (RFC 8616), as SPF
 // checked it; smtp.helo is never the raw UTF-8, '?'-replaced in an ASCII message.
 TEST(AuthresClauses, SpfHeloIsTheALabelNameChecked) {

@@ -139,26 +139,6 @@ TEST(ReceivedSpf, HeloIdentityOmitsEnvelopeFrom) {
   EXPECT_NE(h.find("identity=helo"), std::string::npos);
 }
 
-TEST(AuthResSpf, Clauses) {
-  EXPECT_EQ(format_authres_spf(sample()), "spf=pass smtp.mailfrom=myname@example.com");
-  SpfResult helo = sample();
-  helo.identity = SpfIdentity::helo;
-  helo.domain = "foo.example.com";
-  helo.verdict = SpfVerdict::none;
-  EXPECT_EQ(format_authres_spf(helo), "spf=none smtp.helo=foo.example.com");
-  SpfResult odd = sample();
-  odd.sender = "we ird\"(x)@example.com";
-  EXPECT_EQ(format_authres_spf(odd), "spf=pass smtp.mailfrom=example.com");
-  SpfResult err = sample();
-  err.verdict = SpfVerdict::temperror;
-  err.problem = "DNS timeout (of x)\r\n";
-  EXPECT_EQ(format_authres_spf(err),
-            "spf=temperror (DNS timeout (of x)) smtp.mailfrom=myname@example.com");
-  err.problem = "no SPF record at mx(.evil.example";
-  EXPECT_EQ(format_authres_spf(err),
-            "spf=temperror (no SPF record at mx[.evil.example) smtp.mailfrom=myname@example.com");
-}
-
 TEST(HeaderText, Sanitize) {
   EXPECT_EQ(sanitize_header_text("a\r\n\tb  c"), "a b c");
   EXPECT_EQ(sanitize_header_text("\xc3\xa9t\xc3\xa9"), "??t??");

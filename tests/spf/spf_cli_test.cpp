@@ -103,7 +103,10 @@ TEST_F(SpfCli, ReceivedSpfHeader) {
   CliRun r = run(base("192.0.2.7") + " --mail-from user@example.com --received-spf");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("result: pass\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("spf=pass smtp.mailfrom=user@example.com\n"), std::string::npos) << r.out;
+  // The clause check writes (pipeline::spf_clause()), with the mechanism that matched.
+  EXPECT_NE(r.out.find("spf=pass (matched ip4:192.0.2.0/24) smtp.mailfrom=user@example.com\n"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("Received-SPF: pass (mx.test: domain of user@example.com designates "
                        "192.0.2.7 as permitted sender) client-ip=192.0.2.7; "
                        "envelope-from=\"user@example.com\"; helo=mail.example.com; "
@@ -178,7 +181,7 @@ TEST_F(SpfCli, HeloIdentityAndNullSender) {
   auto doc = nlohmann::json::parse(helo.out);
   EXPECT_EQ(doc["result"], "pass");
   EXPECT_EQ(doc["identity"], "helo");
-  EXPECT_EQ(doc["authentication_results"], "spf=pass smtp.helo=mail.example.com");
+  EXPECT_EQ(doc["authentication_results"], "spf=pass (matched a) smtp.helo=mail.example.com");
   CliRun null = run(base("203.0.113.9") + " --json");
   auto nulldoc = nlohmann::json::parse(null.out);
   EXPECT_EQ(nulldoc["result"], "pass");

@@ -18,9 +18,8 @@ namespace senderauth::spf {
 std::string format_received_spf(const SpfResult& result, std::string_view receiver,
                                 bool utf8 = false);
 
-// "spf=pass smtp.mailfrom=user@example.com" or "spf=none smtp.helo=mail.example.com", with a
-// comment carrying the problem for temperror/permerror.
-std::string format_authres_spf(const SpfResult& result);
+// The spf= clause of Authentication-Results is pipeline::spf_clause()'s (authres_clauses.hpp),
+// for `check` and `spf` alike.
 
 // Building blocks, exposed for tests and other header writers.
 std::string sanitize_header_text(std::string_view text, std::size_t max_length = 512,
