@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The input as one record's rdata of every type.
   for (RecordType type : kTypes) {
     Answer answer;
-    (void)senderauth::dns::wire::append_rdata(type, bytes, answer);
+    (void)senderauth::dns::wire::decode_rdata(type, bytes, answer);
   }
   return 0;
 }

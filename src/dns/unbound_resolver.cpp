@@ -237,14 +237,29 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
     return answer;
   }
   answer.ttl = res.ttl > 0 ? static_cast<std::uint32_t>(res.ttl) : 0;
+  std::size_t appended = 0;
+  std::size_t skipped = 0;
   for (std::size_t i = 0; res.data[i] != nullptr; ++i) {
     std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(res.data[i]),
                                         static_cast<std::size_t>(res.len[i]));
-    if (!wire::append_rdata(type, rdata, answer)) {
-      answer.status = Status::error;
-      answer.error_text = "malformed " + std::string(to_string(type)) + " record";
-      return answer;
+    switch (wire::decode_rdata(type, rdata, answer)) {
+      case wire::Rdata::appended:
+        ++appended;
+        break;
+      case wire::Rdata::skipped:
+        ++skipped;
+        break;
+      case wire::Rdata::malformed:
+        answer.status = Status::error;
+        answer.error_text = "malformed " + std::string(to_string(type)) + " record";
+        return answer;
     }
+  }
+  if (appended == 0 && skipped > 0) {
+    answer.status = Status::error;
+    answer.error_text =
+        "every " + std::string(to_string(type)) + " record names a host with a '.' inside a label";
+    return answer;
   }
   answer.status = Status::ok;
   return answer;

@@ -18,9 +18,9 @@ std::uint16_t read_u16(std::span<const std::uint8_t> data, std::size_t offset) {
 }
 
 // A name inside rdata must end inside the rdata.
-std::optional<std::string> read_rdata_name(std::span<const std::uint8_t> rdata,
-                                           std::size_t& offset) {
-  auto name = read_name(rdata, offset);
+std::optional<std::string> read_rdata_name(std::span<const std::uint8_t> rdata, std::size_t& offset,
+                                           bool* dotted_label = nullptr) {
+  auto name = read_name(rdata, offset, dotted_label);
   if (!name || offset > rdata.size()) return std::nullopt;
   return name;
 }
@@ -45,7 +45,8 @@ std::optional<std::string> query_text(std::string_view name) {
   return out;
 }
 
-std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset) {
+std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset,
+                                     bool* dotted_label) {
   std::string name;
   std::size_t pos = offset;
   std::size_t jumps = 0;
@@ -72,7 +73,10 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
       const std::uint8_t byte = message[pos + 1 + i];
       // Names are their labels joined by dots: a dot inside a label would make the text name
       // another name ("a\.b" as "a.b"), so such a name is refused, never flattened.
-      if (byte == '.') return std::nullopt;
+      if (byte == '.') {
+        if (dotted_label != nullptr) *dotted_label = true;
+        return std::nullopt;
+      }
       name.push_back(static_cast<char>(std::tolower(byte)));
     }
     if (name.size() > 253) return std::nullopt;
@@ -81,19 +85,20 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
   return name;
 }
 
-bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer) {
+Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer) {
+  constexpr Rdata kMalformed = Rdata::malformed;
   switch (type) {
     case RecordType::A: {
-      if (rdata.size() != 4) return false;
+      if (rdata.size() != 4) return kMalformed;
       answer.addresses.push_back(IpAddress::v4({rdata[0], rdata[1], rdata[2], rdata[3]}));
-      return true;
+      return Rdata::appended;
     }
     case RecordType::AAAA: {
-      if (rdata.size() != 16) return false;
+      if (rdata.size() != 16) return kMalformed;
       std::array<std::uint8_t, 16> bytes{};
       for (std::size_t i = 0; i < 16; ++i) bytes[i] = rdata[i];
       answer.addresses.push_back(IpAddress::v6(bytes));
-      return true;
+      return Rdata::appended;
     }
     case RecordType::TXT:
     case RecordType::SPF: {
@@ -101,46 +106,49 @@ bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& 
       std::size_t pos = 0;
       while (pos < rdata.size()) {
         const std::size_t len = rdata[pos];
-        if (pos + 1 + len > rdata.size()) return false;
+        if (pos + 1 + len > rdata.size()) return kMalformed;
         strings.emplace_back(reinterpret_cast<const char*>(rdata.data() + pos + 1), len);
         pos += 1 + len;
       }
       answer.txt.push_back(std::move(strings));
-      return true;
+      return Rdata::appended;
     }
     case RecordType::MX: {
-      if (rdata.size() < 3) return false;
+      if (rdata.size() < 3) return kMalformed;
       std::size_t pos = 2;
-      auto exchange = read_rdata_name(rdata, pos);
-      if (!exchange) return false;
+      bool dotted = false;
+      auto exchange = read_rdata_name(rdata, pos, &dotted);
+      if (!exchange) return dotted ? Rdata::skipped : kMalformed;
       answer.mx.push_back(MxRecord{read_u16(rdata, 0), std::move(*exchange)});
-      return true;
+      return Rdata::appended;
     }
     case RecordType::PTR:
     case RecordType::NS:
     case RecordType::CNAME: {
       std::size_t pos = 0;
-      auto target = read_rdata_name(rdata, pos);
-      if (!target) return false;
+      bool dotted = false;
+      auto target = read_rdata_name(rdata, pos, &dotted);
+      // A CNAME is the one name the answer follows: without it there is nothing to judge.
+      if (!target) return dotted && type != RecordType::CNAME ? Rdata::skipped : kMalformed;
       answer.names.push_back(std::move(*target));
-      return true;
+      return Rdata::appended;
     }
     case RecordType::CAA: {
-      if (rdata.size() < 2) return false;
+      if (rdata.size() < 2) return kMalformed;
       const std::size_t tag_len = rdata[1];
-      if (2 + tag_len > rdata.size()) return false;
+      if (2 + tag_len > rdata.size()) return kMalformed;
       CaaRecord caa;
       caa.flags = rdata[0];
       caa.tag.assign(reinterpret_cast<const char*>(rdata.data() + 2), tag_len);
       caa.value.assign(reinterpret_cast<const char*>(rdata.data() + 2 + tag_len),
                        rdata.size() - 2 - tag_len);
       answer.caa.push_back(std::move(caa));
-      return true;
+      return Rdata::appended;
     }
     case RecordType::SOA:
-      return true;  // SOA data is not surfaced in Answer
+      return Rdata::appended;  // SOA data is not surfaced in Answer
   }
-  return false;
+  return kMalformed;
 }
 
 std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,

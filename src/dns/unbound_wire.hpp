@@ -21,8 +21,9 @@ namespace senderauth::dns::wire {
 // A domain name starting at `offset` in `message`, following compression pointers (bounded:
 // at most 128 jumps). Lower-case, no trailing dot; "" for the root. Advances `offset` past the
 // name as it appears at that place. nullopt when malformed, and when a label holds a '.': as
-// text that name would be another one.
-std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset);
+// text that name would be another one (then *dotted_label, when given, is set).
+std::optional<std::string> read_name(std::span<const std::uint8_t> message, std::size_t& offset,
+                                     bool* dotted_label = nullptr);
 
 // `name` (labels joined by '.', no trailing dot) as libunbound reads a query name: presentation
 // format, absolute. libunbound would read '\\' as an escape and stop at a NUL, asking for
@@ -30,9 +31,17 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
 // and a name holding a NUL is refused (nullopt).
 std::optional<std::string> query_text(std::string_view name);
 
-// Decodes one record's rdata of `type` into `answer` (addresses, txt, mx, names or caa).
-// False when the rdata is malformed.
-bool append_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer);
+enum class Rdata {
+  appended,  // added to the answer
+  skipped,   // well-formed, but names a host whose label holds a '.' (PTR, MX, NS): left out
+  malformed,
+};
+
+// Decodes one record's rdata of `type` into `answer` (addresses, txt, mx, names or caa). A
+// PTR, MX or NS record naming a host that the text of a name cannot hold is skipped, not the
+// whole answer failed: its other records are still judged (one odd PTR name beside the real
+// one would otherwise turn iprev's fail into temperror).
+Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer);
 
 // The CNAME records of a response's answer section followed from `qname`: the targets in
 // order. Empty when there are none or the packet is malformed.

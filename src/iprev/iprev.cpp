@@ -73,6 +73,9 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
     co_return out;
   }
 
+  // In name order, not the answer's: which names are looked up must not depend on the order
+  // a server (or libunbound's round robin) gives them in.
+  std::sort(out.ptr_names.begin(), out.ptr_names.end());
   const std::size_t cap = std::clamp<std::size_t>(options.max_names, 1, kMaxPtrNames);
   out.names_checked = std::min(cap, out.ptr_names.size());
   out.names_ignored += out.ptr_names.size() - out.names_checked;
@@ -98,15 +101,19 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
     out.reason = "forward lookup of a PTR name of " + ip_text + " failed temporarily";
     co_return out;
   }
+  if (out.names_checked < out.ptr_names.size()) {
+    // A name left unlooked-up may be the one that resolves back: not a verified failure.
+    out.status = IprevStatus::permerror;
+    out.reason = "none of the first " + std::to_string(out.names_checked) + " of " +
+                 std::to_string(out.ptr_names.size()) + " PTR names (in name order) resolves to " +
+                 ip_text + "; more are not looked up";
+    co_return out;
+  }
   out.status = IprevStatus::fail;
   out.reason = out.ptr_names.front() + " does not resolve to " + ip_text;
   if (out.names_checked > 1) {
     out.reason =
         "none of " + std::to_string(out.names_checked) + " PTR names resolves to " + ip_text;
-  }
-  if (out.names_checked < out.ptr_names.size()) {
-    out.reason += " (only the first " + std::to_string(out.names_checked) + " of " +
-                  std::to_string(out.ptr_names.size()) + " names checked)";
   }
   co_return out;
 }

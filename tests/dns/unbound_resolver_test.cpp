@@ -788,6 +788,10 @@ TEST_F(UnboundDnssec, WithoutValidationStateIsIndeterminate) {
 
 using Bytes = std::vector<std::uint8_t>;
 
+bool appended(RecordType type, const Bytes& rdata, Answer& answer) {
+  return wire::decode_rdata(type, rdata, answer) == wire::Rdata::appended;
+}
+
 TEST(UnboundWire, NamesFollowCompressionAndLowerCase) {
   // "Mail.Example.TEST" at 0, then "www" + pointer to offset 5 ("example.test").
   Bytes msg = {4, 'M', 'a', 'i', 'l', 7, 'E', 'x', 'a', 'm', 'p',  'l', 'e',
@@ -817,37 +821,60 @@ TEST(UnboundWire, MalformedNamesAreRejected) {
 
 TEST(UnboundWire, RdataOfEachType) {
   Answer answer;
-  EXPECT_TRUE(wire::append_rdata(RecordType::A, Bytes{192, 0, 2, 1}, answer));
-  EXPECT_FALSE(wire::append_rdata(RecordType::A, Bytes{192, 0, 2}, answer));
+  EXPECT_TRUE(appended(RecordType::A, Bytes{192, 0, 2, 1}, answer));
+  EXPECT_FALSE(appended(RecordType::A, Bytes{192, 0, 2}, answer));
   Bytes v6(16, 0);
   v6[0] = 0x20;
   v6[1] = 0x01;
   v6[2] = 0x0d;
   v6[3] = 0xb8;
   v6[15] = 1;
-  EXPECT_TRUE(wire::append_rdata(RecordType::AAAA, v6, answer));
+  EXPECT_TRUE(appended(RecordType::AAAA, v6, answer));
   ASSERT_EQ(answer.addresses.size(), 2u);
   EXPECT_EQ(answer.addresses[1].to_string(), "2001:db8::1");
 
-  EXPECT_TRUE(wire::append_rdata(RecordType::TXT, Bytes{2, 'a', 'b', 0, 1, 'c'}, answer));
+  EXPECT_TRUE(appended(RecordType::TXT, Bytes{2, 'a', 'b', 0, 1, 'c'}, answer));
   EXPECT_EQ(answer.txt.back(), (std::vector<std::string>{"ab", "", "c"}));
-  EXPECT_FALSE(wire::append_rdata(RecordType::TXT, Bytes{3, 'a'}, answer));
+  EXPECT_FALSE(appended(RecordType::TXT, Bytes{3, 'a'}, answer));
 
-  EXPECT_TRUE(wire::append_rdata(RecordType::MX, Bytes{0, 10, 2, 'M', 'x', 0}, answer));
+  EXPECT_TRUE(appended(RecordType::MX, Bytes{0, 10, 2, 'M', 'x', 0}, answer));
   ASSERT_EQ(answer.mx.size(), 1u);
   EXPECT_EQ(answer.mx[0].preference, 10);
   EXPECT_EQ(answer.mx[0].exchange, "mx");
-  EXPECT_FALSE(wire::append_rdata(RecordType::MX, Bytes{0, 10}, answer));
+  EXPECT_FALSE(appended(RecordType::MX, Bytes{0, 10}, answer));
   // A compression pointer inside lone rdata leads nowhere valid.
-  EXPECT_FALSE(wire::append_rdata(RecordType::PTR, Bytes{0xC0, 0x0C}, answer));
+  EXPECT_FALSE(appended(RecordType::PTR, Bytes{0xC0, 0x0C}, answer));
 
-  EXPECT_TRUE(wire::append_rdata(RecordType::CAA, Bytes{128, 5, 'i', 's', 's', 'u', 'e', 'c', 'a'},
-                                 answer));
+  EXPECT_TRUE(appended(RecordType::CAA, Bytes{128, 5, 'i', 's', 's', 'u', 'e', 'c', 'a'}, answer));
   ASSERT_EQ(answer.caa.size(), 1u);
   EXPECT_EQ(answer.caa[0].flags, 128);
   EXPECT_EQ(answer.caa[0].tag, "issue");
   EXPECT_EQ(answer.caa[0].value, "ca");
-  EXPECT_FALSE(wire::append_rdata(RecordType::CAA, Bytes{0, 9, 'i'}, answer));
+  EXPECT_FALSE(appended(RecordType::CAA, Bytes{0, 9, 'i'}, answer));
+}
+
+// A name whose label holds a '.' cannot be written as text: a PTR, MX or NS record naming
+// one is skipped (the answer's other records still count), a CNAME is malformed.
+TEST(UnboundWire, RecordNamingAHostWithADottedLabelIsSkipped) {
+  const Bytes dotted = {9, 'b', 'a', 'd', '.', 'l', 'a', 'b', 'e', 'l', 4, 't', 'e', 's', 't', 0};
+  std::size_t offset = 0;
+  bool dotted_label = false;
+  EXPECT_FALSE(wire::read_name(dotted, offset, &dotted_label));
+  EXPECT_TRUE(dotted_label);
+  for (RecordType type : {RecordType::PTR, RecordType::NS}) {
+    Answer answer;
+    EXPECT_EQ(wire::decode_rdata(type, dotted, answer), wire::Rdata::skipped);
+    EXPECT_TRUE(answer.names.empty());
+  }
+  Bytes mx = {0, 10};
+  mx.insert(mx.end(), dotted.begin(), dotted.end());
+  Answer answer;
+  EXPECT_EQ(wire::decode_rdata(RecordType::MX, mx, answer), wire::Rdata::skipped);
+  EXPECT_TRUE(answer.mx.empty());
+  EXPECT_EQ(wire::decode_rdata(RecordType::CNAME, dotted, answer), wire::Rdata::malformed);
+  // Truncated is malformed, whatever the type.
+  EXPECT_EQ(wire::decode_rdata(RecordType::PTR, Bytes{9, 'b', 'a', 'd', '.'}, answer),
+            wire::Rdata::malformed);
 }
 
 TEST(UnboundWire, CnameChainFromAnswerSection) {
@@ -872,7 +899,7 @@ TEST(UnboundWire, LabelBytesStayRawAndADotInsideALabelIsRefused) {
   Bytes dot = {3, 'a', '.', 'b', 4, 't', 'e', 's', 't', 0};  // the two-label name a\.b.test
   EXPECT_FALSE(wire::read_name(dot, offset));
   Answer answer;
-  EXPECT_FALSE(wire::append_rdata(RecordType::PTR, dot, answer));
+  EXPECT_FALSE(appended(RecordType::PTR, dot, answer));
 }
 
 TEST(UnboundWire, QueryTextIsTheNameAskedInPresentationFormat) {
@@ -914,6 +941,31 @@ TEST(UnboundResolver, NamesWithNulOrBackslashAreTheNamesAsked) {
   auto escaped = run_sync(io, (*resolver)->query("ex\\097mple.test", RecordType::TXT));
   EXPECT_EQ(escaped.status, Status::nxdomain) << to_string(escaped.status);
   EXPECT_TRUE(escaped.txt.empty());
+}
+
+// The review's answer: one PTR target that cannot be written as text (a '.' inside a label)
+// beside a real one. The real one is kept; only when nothing is left does the answer fail.
+TEST(UnboundResolver, ARecordNamingAHostWithADottedLabelIsLeftOut) {
+  NEED_NSD();
+  auto server = testing::NsdServer::start(
+      {{"2.0.192.in-addr.arpa",
+        "6 IN PTR good.test.\n6 IN PTR bad\\.label.test.\n7 IN PTR bad\\.label.test.\n"},
+       {"mx.test", "@ IN MX 10 bad\\.label.test.\n@ IN MX 20 good.test.\n"},
+       {"test", ""}});
+  ASSERT_TRUE(server.ok()) << server.reason();
+  asio::io_context io;
+  auto resolver = testing::forwarding_resolver(io.get_executor(), (*server)->address(), 10s);
+  ASSERT_TRUE(resolver.ok()) << resolver.reason();
+  auto both = run_sync(io, (*resolver)->query("6.2.0.192.in-addr.arpa", RecordType::PTR));
+  ASSERT_EQ(both.status, Status::ok) << both.error_text;
+  EXPECT_EQ(both.names, std::vector<std::string>{"good.test"});
+  auto only_bad = run_sync(io, (*resolver)->query("7.2.0.192.in-addr.arpa", RecordType::PTR));
+  EXPECT_EQ(only_bad.status, Status::error);
+  EXPECT_EQ(only_bad.error_text, "every PTR record names a host with a '.' inside a label");
+  auto mx = run_sync(io, (*resolver)->query("mx.test", RecordType::MX));
+  ASSERT_EQ(mx.status, Status::ok) << mx.error_text;
+  ASSERT_EQ(mx.mx.size(), 1u);
+  EXPECT_EQ(mx.mx[0].exchange, "good.test");
 }
 
 TEST(UnboundResolver, ZeroTimeoutIsAnError) {

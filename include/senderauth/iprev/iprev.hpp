@@ -6,7 +6,9 @@
 //   fail       PTR names exist, but none of the forward lookups that completed includes it
 //              (NXDOMAIN/NODATA for a name counts as a completed lookup without a match)
 //   temperror  the PTR query, or a forward query that might have matched, failed transiently
-//   permerror  no PTR data: NXDOMAIN or NODATA for the reverse name
+//   permerror  no PTR data: NXDOMAIN or NODATA for the reverse name; or more PTR names than
+//              are looked up (kMaxPtrNames, the first in name order) and none of those
+//              resolves to it: a name not looked up might have
 // An IPv4-mapped IPv6 client (::ffff:192.0.2.1) is checked as the IPv4 address it carries.
 #pragma once
 
