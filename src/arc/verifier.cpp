@@ -35,14 +35,17 @@ struct ArcVerifier::State {
   detail::KeyFetcher keys;  // keeps decoded keys in the cache given to the verifier, if any
   bool keys_fetched = false;
 
-  // Every (selector, domain) whose key the checks in finish() may need.
+  // Every (selector, domain) whose key the checks in finish() may need: each seal's, and the
+  // AMS's of each set whose body is hashed (the newest always; older ones for oldest-pass).
   std::vector<std::pair<std::string, std::string>> wanted_keys() const {
     std::vector<std::pair<std::string, std::string>> wanted;
     const std::size_t n = sets.size();
     for (std::size_t k = 0; k < n; ++k) {
       wanted.emplace_back(sets[k].seal.selector, sets[k].seal.domain);
-      if (k == n - 1 || options.compute_oldest_pass) {
-        wanted.emplace_back(sets[k].ams.selector, sets[k].ams.domain);
+      const auto& ams = sets[k].ams;
+      if ((k == n - 1 || options.compute_oldest_pass) &&
+          hashers.contains(BodyKey{ams.body_canon, ams.body_length})) {
+        wanted.emplace_back(ams.selector, ams.domain);
       }
     }
     return wanted;
@@ -105,12 +108,14 @@ void ArcVerifier::on_headers(const message::HeaderList& headers) {
     s.structure_error = *problem;
     return;
   }
-  // The newest AMS is always checked; older ones only for oldest-pass.
+  // The newest AMS is always checked; older ones only for oldest-pass, newest first, as long
+  // as their bodies need at most kMaxBodyHashers hashers in all: 50 sets with as many l= values
+  // would hash the body 50 times (and fetch 50 more keys) for a chain nobody made by hand.
   std::size_t first = s.options.compute_oldest_pass ? 0 : s.sets.size() - 1;
-  for (std::size_t k = first; k < s.sets.size(); ++k) {
+  for (std::size_t k = s.sets.size(); k-- > first;) {
     const auto& ams = s.sets[k].ams;
     State::BodyKey key{ams.body_canon, ams.body_length};
-    if (!s.hashers.contains(key)) {
+    if (!s.hashers.contains(key) && s.hashers.size() < kMaxBodyHashers) {
       s.hashers.emplace(
           std::piecewise_construct, std::forward_as_tuple(key),
           std::forward_as_tuple(ams.body_canon, dkim::HashAlgorithm::sha256, ams.body_length));
@@ -170,7 +175,11 @@ std::optional<std::string> check_ams(const ArcVerifier::State& s, const ArcSetFi
     }
   }
   auto body = s.body_hashes.find({ams.body_canon, ams.body_length});
-  if (body == s.body_hashes.end() || body->second != ams.body_hash) {
+  if (body == s.body_hashes.end()) {
+    return "AMS " + instance_text(set.instance) + " not checked: the newer AMSs' bodies took " +
+           std::to_string(kMaxBodyHashers) + " body hashes (c= and l= pairs), the most computed";
+  }
+  if (body->second != ams.body_hash) {
     return "AMS " + instance_text(set.instance) + " body hash did not verify";
   }
   auto key = keys.key_for(ams.selector, ams.domain, ams.algorithm);

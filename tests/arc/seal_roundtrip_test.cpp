@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -530,6 +531,33 @@ TEST_F(ArcRoundTrip, BodyLeftUnsignedByLIsReportedPerSet) {
   ASSERT_EQ(r.sets.size(), 2u);
   EXPECT_EQ(r.sets[0].unsigned_body, "l= leaves 45 of 60 body bytes unsigned");
   EXPECT_EQ(r.sets[1].unsigned_body, "");
+}
+
+// A made-up chain of 50 sets, each AMS with its own l= and key: the body is hashed for at most
+// kMaxBodyHashers of them (newest first), and only their AMS keys are fetched, beside the 50
+// seal keys. Before, 100 lookups of names the sender chose, and 50 hashers over the body.
+TEST_F(ArcRoundTrip, BodyHashesAndKeyLookupsAreBoundedWhateverTheChain) {
+  std::string chain;
+  for (int i = 50; i >= 1; --i) {
+    const std::string n = std::to_string(i);
+    chain += "ARC-Seal: i=" + n + "; a=rsa-sha256; cv=" + (i == 1 ? "none" : "pass") + "; d=s" + n +
+             ".example; s=s; b=AAAA\r\n";
+    chain += "ARC-Message-Signature: i=" + n + "; a=rsa-sha256; c=relaxed/relaxed; d=m" + n +
+             ".example; s=s; h=from; l=" + n + "; bh=AAAA; b=AAAA\r\n";
+    chain += "ARC-Authentication-Results: i=" + n + "; x.example; none\r\n";
+  }
+  zone_.clear_query_log();
+  ArcResult r = verify(chain + kMessage);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  std::set<std::string> ams_names, seal_names;
+  for (const auto& [name, type] : zone_.query_log()) {
+    (name.starts_with("s._domainkey.m") ? ams_names : seal_names).insert(name);
+  }
+  EXPECT_EQ(seal_names.size(), 50u);
+  EXPECT_EQ(ams_names.size(), kMaxBodyHashers);
+  EXPECT_TRUE(ams_names.contains("s._domainkey.m50.example"));
+  EXPECT_TRUE(ams_names.contains("s._domainkey.m35.example"));
+  EXPECT_FALSE(ams_names.contains("s._domainkey.m34.example"));
 }
 
 TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {

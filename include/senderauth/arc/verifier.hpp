@@ -16,6 +16,11 @@
 
 namespace senderauth::arc {
 
+// The body of a message is hashed once per distinct (c=, l=) among the AMSs checked, at most
+// this many times (DKIM verifies at most 16 signatures by default): older AMSs beyond that are
+// not checked, and oldest-pass stops above them.
+inline constexpr std::size_t kMaxBodyHashers = 16;
+
 struct VerifyOptions {
   // Unix time used for the AMS x= expiry check; unset means the system clock.
   std::optional<std::int64_t> now;
