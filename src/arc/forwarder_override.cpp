@@ -99,6 +99,10 @@ std::optional<std::string> dmarc_not_vouched(const ArcSetReport& set,
 // or it was not checked (a verifier without VerifyOptions::compute_oldest_pass).
 std::string ams_problem(const ArcSetReport& set, const ArcResult& chain) {
   const std::string where = "i=" + std::to_string(set.instance);
+  // Older than the AMSs the verifier checks (arc::kMaxCheckedAms): not known to verify.
+  if (!set.ams_valid && !set.ams_reason.empty()) {
+    return "its ARC-Message-Signature (" + where + ") was " + set.ams_reason;
+  }
   if (set.instance < chain.oldest_pass) {
     return "its ARC-Message-Signature no longer verifies (" + where + ", oldest-pass " +
            std::to_string(chain.oldest_pass) + ")";

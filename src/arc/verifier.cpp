@@ -35,18 +35,17 @@ struct ArcVerifier::State {
   detail::KeyFetcher keys;  // keeps decoded keys in the cache given to the verifier, if any
   bool keys_fetched = false;
 
+  // The oldest set whose AMS is checked (index into sets): the newest always, older ones for
+  // oldest-pass, at most kMaxCheckedAms in all.
+  std::size_t oldest_checked = 0;
+
   // Every (selector, domain) whose key the checks in finish() may need: each seal's, and the
-  // AMS's of each set whose body is hashed (the newest always; older ones for oldest-pass).
+  // AMS's of each set whose AMS is checked.
   std::vector<std::pair<std::string, std::string>> wanted_keys() const {
     std::vector<std::pair<std::string, std::string>> wanted;
-    const std::size_t n = sets.size();
-    for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t k = 0; k < sets.size(); ++k) {
       wanted.emplace_back(sets[k].seal.selector, sets[k].seal.domain);
-      const auto& ams = sets[k].ams;
-      if ((k == n - 1 || options.compute_oldest_pass) &&
-          hashers.contains(BodyKey{ams.body_canon, ams.body_length})) {
-        wanted.emplace_back(ams.selector, ams.domain);
-      }
+      if (k >= oldest_checked) wanted.emplace_back(sets[k].ams.selector, sets[k].ams.domain);
     }
     return wanted;
   }
@@ -108,14 +107,16 @@ void ArcVerifier::on_headers(const message::HeaderList& headers) {
     s.structure_error = *problem;
     return;
   }
-  // The newest AMS is always checked; older ones only for oldest-pass, newest first, as long
-  // as their bodies need at most kMaxBodyHashers hashers in all: 50 sets with as many l= values
-  // would hash the body 50 times (and fetch 50 more keys) for a chain nobody made by hand.
-  std::size_t first = s.options.compute_oldest_pass ? 0 : s.sets.size() - 1;
-  for (std::size_t k = s.sets.size(); k-- > first;) {
+  // The newest AMS is always checked; older ones only for oldest-pass, and at most
+  // kMaxCheckedAms in all: 50 sets with as many l= values and key domains would hash the body
+  // 50 times and look up 50 names the sender chose, for a chain nobody makes by hand.
+  const std::size_t n = s.sets.size();
+  s.oldest_checked =
+      s.options.compute_oldest_pass ? (n > kMaxCheckedAms ? n - kMaxCheckedAms : 0) : n - 1;
+  for (std::size_t k = n; k-- > s.oldest_checked;) {
     const auto& ams = s.sets[k].ams;
     State::BodyKey key{ams.body_canon, ams.body_length};
-    if (!s.hashers.contains(key) && s.hashers.size() < kMaxBodyHashers) {
+    if (!s.hashers.contains(key)) {
       s.hashers.emplace(
           std::piecewise_construct, std::forward_as_tuple(key),
           std::forward_as_tuple(ams.body_canon, dkim::HashAlgorithm::sha256, ams.body_length));
@@ -175,11 +176,7 @@ std::optional<std::string> check_ams(const ArcVerifier::State& s, const ArcSetFi
     }
   }
   auto body = s.body_hashes.find({ams.body_canon, ams.body_length});
-  if (body == s.body_hashes.end()) {
-    return "AMS " + instance_text(set.instance) + " not checked: the newer AMSs' bodies took " +
-           std::to_string(kMaxBodyHashers) + " body hashes (c= and l= pairs), the most computed";
-  }
-  if (body->second != ams.body_hash) {
+  if (body == s.body_hashes.end() || body->second != ams.body_hash) {
     return "AMS " + instance_text(set.instance) + " body hash did not verify";
   }
   auto key = keys.key_for(ams.selector, ams.domain, ams.algorithm);
@@ -265,18 +262,28 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   note_coverage(n - 1);
   result.unsigned_duplicates = result.sets[n - 1].unsigned_duplicates;
 
-  // Step 5: oldest-pass.
+  // Step 5: oldest-pass. AMSs older than the ones checked are left unchecked (ams_valid
+  // unset), and oldest-pass names the oldest one checked: what is known to verify.
   result.oldest_pass = 0;
   if (s.options.compute_oldest_pass) {
-    for (std::size_t k = n - 1; k-- > 0;) {
+    bool broken = false;
+    for (std::size_t k = n - 1; k-- > s.oldest_checked;) {
       auto problem = check_ams(s, s.sets[k], keys);
       result.sets[k].ams_valid = !problem.has_value();
       if (problem) {
         result.sets[k].ams_reason = *problem;
         result.oldest_pass = static_cast<int>(k) + 2;
+        broken = true;
         break;
       }
       note_coverage(k);
+    }
+    if (!broken && s.oldest_checked > 0) {
+      result.oldest_pass = static_cast<int>(s.oldest_checked) + 1;
+      for (std::size_t k = 0; k < s.oldest_checked; ++k) {
+        result.sets[k].ams_reason = "not checked: only the newest " +
+                                    std::to_string(kMaxCheckedAms) + " ARC-Message-Signatures are";
+      }
     }
   }
 

@@ -256,7 +256,9 @@ Answer to_answer(std::string name, RecordType type, const ub_result& res, bool d
     }
   }
   if (appended == 0 && skipped > 0) {
-    answer.status = Status::error;
+    // A well-formed, lasting answer with nothing usable in it: no record, not a DNS failure
+    // (iprev's permerror, a void lookup for SPF), as a name of another odd form would be.
+    answer.status = Status::nodata;
     answer.error_text =
         "every " + std::string(to_string(type)) + " record names a host with a '.' inside a label";
     return answer;

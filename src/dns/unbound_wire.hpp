@@ -40,7 +40,7 @@ enum class Rdata {
 // Decodes one record's rdata of `type` into `answer` (addresses, txt, mx, names or caa). A
 // PTR, MX or NS record naming a host that the text of a name cannot hold is skipped, not the
 // whole answer failed: its other records are still judged (one odd PTR name beside the real
-// one would otherwise turn iprev's fail into temperror).
+// one would otherwise turn iprev's fail into temperror); with none left the answer is NODATA.
 Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer);
 
 // The CNAME records of a response's answer section followed from `qname`: the targets in

@@ -172,6 +172,19 @@ TEST(ForwarderOverride, NotWhenTheTrustedSealersSignatureNoLongerVerifies) {
             std::string::npos);
 }
 
+// A trusted set older than the AMSs the verifier checks (kMaxCheckedAms) is not known to
+// verify: refused, and the comment says it was not checked rather than that it broke.
+TEST(ForwarderOverride, NotForASetWhoseSignatureWasNotChecked) {
+  ArcResult c = chain({set(1, "relay.example.net", std::nullopt), set(2, "lists.example.org")});
+  c.sets[0].ams_reason = "not checked: only the newest 16 ARC-Message-Signatures are";
+  c.oldest_pass = 2;
+  auto d = decide(c, {"relay.example.net"});
+  EXPECT_TRUE(d.refused);
+  EXPECT_EQ(d.comment,
+            "sealed by trusted forwarder relay.example.net, but its ARC-Message-Signature (i=1) "
+            "was not checked: only the newest 16 ARC-Message-Signatures are");
+}
+
 // The newest trusted set whose AMS verifies is the one that vouches, not merely the newest.
 TEST(ForwarderOverride, NewestTrustedSetWhoseSignatureVerifies) {
   ArcResult c = chain({set(1, "relay.example.net"), set(2, "lists.example.org", false),

@@ -533,31 +533,54 @@ TEST_F(ArcRoundTrip, BodyLeftUnsignedByLIsReportedPerSet) {
   EXPECT_EQ(r.sets[1].unsigned_body, "");
 }
 
-// A made-up chain of 50 sets, each AMS with its own l= and key: the body is hashed for at most
-// kMaxBodyHashers of them (newest first), and only their AMS keys are fetched, beside the 50
-// seal keys. Before, 100 lookups of names the sender chose, and 50 hashers over the body.
-TEST_F(ArcRoundTrip, BodyHashesAndKeyLookupsAreBoundedWhateverTheChain) {
-  std::string chain;
-  for (int i = 50; i >= 1; --i) {
-    const std::string n = std::to_string(i);
-    chain += "ARC-Seal: i=" + n + "; a=rsa-sha256; cv=" + (i == 1 ? "none" : "pass") + "; d=s" + n +
-             ".example; s=s; b=AAAA\r\n";
-    chain += "ARC-Message-Signature: i=" + n + "; a=rsa-sha256; c=relaxed/relaxed; d=m" + n +
-             ".example; s=s; h=from; l=" + n + "; bh=AAAA; b=AAAA\r\n";
-    chain += "ARC-Authentication-Results: i=" + n + "; x.example; none\r\n";
+// Made-up chains of 50 sets, each AMS with its own key domain: at most kMaxCheckedAms AMSs,
+// the newest, are checked, so the body is hashed for at most that many l= values and only
+// their keys are looked up, beside the 50 seal keys. Before, 100 lookups of names the sender
+// chose and, with as many l= values, 50 hashers over the body; with one l= for all, the cap on
+// hashers alone still let 100 lookups through.
+TEST_F(ArcRoundTrip, AmsChecksAndKeyLookupsAreBoundedWhateverTheChain) {
+  for (const bool same_length : {false, true}) {
+    std::string chain;
+    for (int i = 50; i >= 1; --i) {
+      const std::string n = std::to_string(i);
+      chain += "ARC-Seal: i=" + n + "; a=rsa-sha256; cv=" + (i == 1 ? "none" : "pass") + "; d=s" +
+               n + ".example; s=s; b=AAAA\r\n";
+      chain += "ARC-Message-Signature: i=" + n + "; a=rsa-sha256; c=relaxed/relaxed; d=m" + n +
+               ".example; s=s; h=from; l=" + (same_length ? "4" : n) + "; bh=AAAA; b=AAAA\r\n";
+      chain += "ARC-Authentication-Results: i=" + n + "; x.example; none\r\n";
+    }
+    zone_.clear_query_log();
+    ArcResult r = verify(chain + kMessage);
+    EXPECT_EQ(r.status, ChainStatus::fail);
+    std::set<std::string> ams_names, seal_names;
+    for (const auto& [name, type] : zone_.query_log()) {
+      (name.starts_with("s._domainkey.m") ? ams_names : seal_names).insert(name);
+    }
+    EXPECT_EQ(seal_names.size(), 50u);
+    EXPECT_EQ(ams_names.size(), kMaxCheckedAms) << same_length;
+    EXPECT_TRUE(ams_names.contains("s._domainkey.m50.example"));
+    EXPECT_TRUE(ams_names.contains("s._domainkey.m35.example"));
+    EXPECT_FALSE(ams_names.contains("s._domainkey.m34.example"));
   }
-  zone_.clear_query_log();
-  ArcResult r = verify(chain + kMessage);
-  EXPECT_EQ(r.status, ChainStatus::fail);
-  std::set<std::string> ams_names, seal_names;
-  for (const auto& [name, type] : zone_.query_log()) {
-    (name.starts_with("s._domainkey.m") ? ams_names : seal_names).insert(name);
+}
+
+// A real chain of 17 hops, every AMS verifying: the oldest is beyond the AMSs checked, so it is
+// reported unchecked (not failed), and oldest-pass names the oldest one checked.
+TEST_F(ArcRoundTrip, AnAmsBeyondTheOnesCheckedIsUncheckedNotFailed) {
+  std::string message = seal(kMessage, hop_a(), "spf=pass smtp.mailfrom=origin.example");
+  for (int hop = 2; hop <= 17; ++hop) {
+    SealOptions o = hop % 2 == 0 ? hop_b() : hop_a();
+    o.authserv_id = "mx" + std::to_string(hop) + ".example";  // each hop its own A-R
+    message = seal(message, o, "arc=pass");
   }
-  EXPECT_EQ(seal_names.size(), 50u);
-  EXPECT_EQ(ams_names.size(), kMaxBodyHashers);
-  EXPECT_TRUE(ams_names.contains("s._domainkey.m50.example"));
-  EXPECT_TRUE(ams_names.contains("s._domainkey.m35.example"));
-  EXPECT_FALSE(ams_names.contains("s._domainkey.m34.example"));
+  ArcResult r = verify(message);
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 17u);
+  EXPECT_EQ(r.oldest_pass, 2);
+  EXPECT_FALSE(r.sets[0].ams_valid.has_value());
+  EXPECT_EQ(r.sets[0].ams_reason, "not checked: only the newest 16 ARC-Message-Signatures are");
+  for (std::size_t k = 1; k < 17; ++k) EXPECT_EQ(r.sets[k].ams_valid, true) << k;
+  EXPECT_EQ(r.sets[0].seal_valid, true);
 }
 
 TEST_F(ArcRoundTrip, BodyLengthBeyondTheBodyFails) {

@@ -25,7 +25,7 @@ struct ArcSetReport {
   std::string aar_payload;
   std::optional<bool> ams_valid;
   std::optional<bool> seal_valid;
-  std::string ams_reason;   // why the AMS did not verify
+  std::string ams_reason;   // why the AMS did not verify, or that it was not checked
   std::string seal_reason;  // why the AS did not verify
   // Set when this AMS verifies: fields allowed once that its h= covers fewer times than the
   // message has them ("2 Subject fields, 1 signed"; dkim::describe_unsigned_duplicates), or

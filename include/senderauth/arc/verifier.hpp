@@ -16,10 +16,11 @@
 
 namespace senderauth::arc {
 
-// The body of a message is hashed once per distinct (c=, l=) among the AMSs checked, at most
-// this many times (DKIM verifies at most 16 signatures by default): older AMSs beyond that are
-// not checked, and oldest-pass stops above them.
-inline constexpr std::size_t kMaxBodyHashers = 16;
+// At most this many ARC-Message-Signatures are checked, newest first (DKIM verifies at most 16
+// signatures by default): the body is hashed once per distinct body canonicalisation and l=
+// among them, and their keys looked up. Older ones are not checked (ArcSetReport::ams_valid
+// unset, ams_reason says so), and oldest-pass names the oldest one checked.
+inline constexpr std::size_t kMaxCheckedAms = 16;
 
 struct VerifyOptions {
   // Unix time used for the AMS x= expiry check; unset means the system clock.
