@@ -66,20 +66,6 @@ namespace {
 
 using Tag = std::pair<std::string, std::string>;
 
-// "name: t1=v1; t2=v2" on one line, CRLF-terminated: the ARC-Seal's signed form. Relaxed
-// canonicalisation makes it equal to the folded form written out (an ARC-Seal, which has no h=,
-// folds only at "; " and inside b=, whose value is not signed).
-std::string unfolded_field(std::string_view name, const std::vector<Tag>& tags) {
-  std::string out(name);
-  out += ": ";
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    if (i > 0) out += "; ";
-    out += tags[i].first + "=" + tags[i].second;
-  }
-  out += "\r\n";
-  return out;
-}
-
 // The field as written: tags joined by "; ", a line broken before a tag that would pass 76
 // characters, b= on a line of its own, an h= too long for a line of its own broken after a ':'
 // (oversigned, with several DKIM-Signatures, it can pass 998 octets on one line). The form that
@@ -343,7 +329,7 @@ Result<SealResult> ArcSealer::result() {
                               {"t", t_text}};
   covered.push_back(out.auth_results);
   covered.push_back(out.message_signature);
-  std::string as_input = detail::seal_hash_input(covered, unfolded_field(kArcSealName, as_tags));
+  std::string as_input = detail::seal_hash_input(covered, folded_field(kArcSealName, as_tags));
   auto as_b = sign(o.key, algorithm, as_input);
   if (!as_b) return as_b.error();
   as_tags[1].second = *as_b;

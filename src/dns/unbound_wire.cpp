@@ -86,15 +86,14 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> message, std:
 }
 
 Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer& answer) {
-  constexpr Rdata kMalformed = Rdata::malformed;
   switch (type) {
     case RecordType::A: {
-      if (rdata.size() != 4) return kMalformed;
+      if (rdata.size() != 4) return Rdata::malformed;
       answer.addresses.push_back(IpAddress::v4({rdata[0], rdata[1], rdata[2], rdata[3]}));
       return Rdata::appended;
     }
     case RecordType::AAAA: {
-      if (rdata.size() != 16) return kMalformed;
+      if (rdata.size() != 16) return Rdata::malformed;
       std::array<std::uint8_t, 16> bytes{};
       for (std::size_t i = 0; i < 16; ++i) bytes[i] = rdata[i];
       answer.addresses.push_back(IpAddress::v6(bytes));
@@ -106,7 +105,7 @@ Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer&
       std::size_t pos = 0;
       while (pos < rdata.size()) {
         const std::size_t len = rdata[pos];
-        if (pos + 1 + len > rdata.size()) return kMalformed;
+        if (pos + 1 + len > rdata.size()) return Rdata::malformed;
         strings.emplace_back(reinterpret_cast<const char*>(rdata.data() + pos + 1), len);
         pos += 1 + len;
       }
@@ -114,11 +113,11 @@ Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer&
       return Rdata::appended;
     }
     case RecordType::MX: {
-      if (rdata.size() < 3) return kMalformed;
+      if (rdata.size() < 3) return Rdata::malformed;
       std::size_t pos = 2;
       bool dotted = false;
       auto exchange = read_rdata_name(rdata, pos, &dotted);
-      if (!exchange) return dotted ? Rdata::skipped : kMalformed;
+      if (!exchange) return dotted ? Rdata::skipped : Rdata::malformed;
       answer.mx.push_back(MxRecord{read_u16(rdata, 0), std::move(*exchange)});
       return Rdata::appended;
     }
@@ -129,14 +128,14 @@ Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer&
       bool dotted = false;
       auto target = read_rdata_name(rdata, pos, &dotted);
       // A CNAME is the one name the answer follows: without it there is nothing to judge.
-      if (!target) return dotted && type != RecordType::CNAME ? Rdata::skipped : kMalformed;
+      if (!target) return dotted && type != RecordType::CNAME ? Rdata::skipped : Rdata::malformed;
       answer.names.push_back(std::move(*target));
       return Rdata::appended;
     }
     case RecordType::CAA: {
-      if (rdata.size() < 2) return kMalformed;
+      if (rdata.size() < 2) return Rdata::malformed;
       const std::size_t tag_len = rdata[1];
-      if (2 + tag_len > rdata.size()) return kMalformed;
+      if (2 + tag_len > rdata.size()) return Rdata::malformed;
       CaaRecord caa;
       caa.flags = rdata[0];
       caa.tag.assign(reinterpret_cast<const char*>(rdata.data() + 2), tag_len);
@@ -148,7 +147,7 @@ Rdata decode_rdata(RecordType type, std::span<const std::uint8_t> rdata, Answer&
     case RecordType::SOA:
       return Rdata::appended;  // SOA data is not surfaced in Answer
   }
-  return kMalformed;
+  return Rdata::malformed;
 }
 
 std::vector<std::string> cname_chain(std::span<const std::uint8_t> packet,
