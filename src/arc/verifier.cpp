@@ -266,19 +266,17 @@ asio::awaitable<ArcResult> ArcVerifier::finish(dns::Resolver& resolver) {
   // unset), and oldest-pass names the oldest one checked: what is known to verify.
   result.oldest_pass = 0;
   if (s.options.compute_oldest_pass) {
-    bool broken = false;
     for (std::size_t k = n - 1; k-- > s.oldest_checked;) {
       auto problem = check_ams(s, s.sets[k], keys);
       result.sets[k].ams_valid = !problem.has_value();
       if (problem) {
         result.sets[k].ams_reason = *problem;
         result.oldest_pass = static_cast<int>(k) + 2;
-        broken = true;
         break;
       }
       note_coverage(k);
     }
-    if (!broken && s.oldest_checked > 0) {
+    if (result.oldest_pass == 0 && s.oldest_checked > 0) {  // none of those checked broke
       result.oldest_pass = static_cast<int>(s.oldest_checked) + 1;
       for (std::size_t k = 0; k < s.oldest_checked; ++k) {
         result.sets[k].ams_reason = "not checked: only the newest " +

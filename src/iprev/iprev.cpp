@@ -60,22 +60,23 @@ asio::awaitable<IprevResult> run_iprev(dns::Resolver& resolver, IpAddress client
   // in a resolver's presentation format).
   for (const auto& target : ptr->names) {
     auto name = parse_domain(target, DomainSyntax{.allow_underscore = false, .ldh_only = true});
-    if (!name ||
-        std::find(out.ptr_names.begin(), out.ptr_names.end(), *name) != out.ptr_names.end()) {
-      if (!name) ++out.names_ignored;
+    if (!name) {
+      ++out.names_ignored;
       continue;
     }
     out.ptr_names.push_back(std::move(*name));
   }
+  // In name order, not the answer's: which names are looked up must not depend on the order
+  // a server (or libunbound's round robin) gives them in. Sorted, a name given twice is
+  // dropped in the same pass.
+  std::sort(out.ptr_names.begin(), out.ptr_names.end());
+  out.ptr_names.erase(std::unique(out.ptr_names.begin(), out.ptr_names.end()), out.ptr_names.end());
   if (out.ptr_names.empty()) {
     out.status = IprevStatus::fail;
     out.reason = "the PTR records of " + ip_text + " name no valid host";
     co_return out;
   }
 
-  // In name order, not the answer's: which names are looked up must not depend on the order
-  // a server (or libunbound's round robin) gives them in.
-  std::sort(out.ptr_names.begin(), out.ptr_names.end());
   const std::size_t cap = std::clamp<std::size_t>(options.max_names, 1, kMaxPtrNames);
   out.names_checked = std::min(cap, out.ptr_names.size());
   out.names_ignored += out.ptr_names.size() - out.names_checked;
