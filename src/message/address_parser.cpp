@@ -52,6 +52,10 @@ class Parser {
       if (auto r = address(true, ""); !r) return r.error();
       if (auto r = skip_cfws(); !r) return r.error();
       if (at_end()) break;
+      if (peek() == ';' && only_cfws_after(pos_ + 1)) {
+        out_.defects.push_back("';' after the last address");
+        break;
+      }
       if (peek() != ',') return fail("expected ',' between addresses");
       ++pos_;
     }
@@ -65,6 +69,15 @@ class Parser {
 
   Error fail(std::string what) const {
     return make_error(std::move(what) + " at offset " + std::to_string(pos_));
+  }
+
+  // Whether only folding whitespace and comments follow `from` (pos_ is left where it was).
+  bool only_cfws_after(std::size_t from) {
+    const std::size_t saved = pos_;
+    pos_ = from;
+    const bool ok = skip_cfws() && at_end();
+    pos_ = saved;
+    return ok;
   }
 
   // At a CR or LF: skips the line break of a fold, CRLF (or a bare LF) before a space or tab,
@@ -419,11 +432,73 @@ class Parser {
     }
   }
 
+  // At "[" in a display name: "[External] Joe <joe@d>", as gateways tag senders. The words
+  // between the brackets become one display-name word. Nothing in them may look like an
+  // address or end the phrase ('@', '<', '>', quotes, ',', ';', ':', a backslash, line breaks).
+  Result<PhraseItem> bracketed_words(bool space_before) {
+    const std::size_t open = pos_;
+    std::size_t end = pos_ + 1;
+    while (end < in_.size() && in_[end] != ']') {
+      const char c = in_[end];
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '@' || c == '<' || c == '>' || c == '"' || c == '[' || c == ',' || c == ';' ||
+          c == ':' || c == '\\' || (byte < 0x20 && c != '\t') || byte == 0x7f) {
+        return fail("unexpected '['");
+      }
+      ++end;
+    }
+    if (end >= in_.size()) return fail("unexpected '['");
+    PhraseItem item;
+    item.space_before = space_before;
+    item.text = std::string(in_.substr(open, end + 1 - open));
+    pos_ = end + 1;
+    return item;
+  }
+
+  // Display-name words followed by ',' and no address: "Smith, Alice <alice@d>", a display
+  // name whose comma the sending software did not quote. They name no mailbox, so they are
+  // skipped, unless a word could be read as an address: one with '@', or an encoded word,
+  // which readers decode (to "user@bank.example", say).
+  bool is_addressless_fragment(const std::vector<PhraseItem>& items) const {
+    if (at_end() || peek() != ',') return false;
+    bool words = false;
+    std::string written;  // an encoded word may have dots in it, which split it into items
+    for (const PhraseItem& item : items) {
+      if (item.text.find('@') != std::string::npos) return false;
+      words |= item.kind != PhraseItem::Kind::dot;
+      written += item.text;
+    }
+    return words && !looks_encoded(written);
+  }
+
   // mailbox, or group when `allow_group`.
   Result<void> address(bool allow_group, const std::string& group_name) {
     const std::size_t start = pos_;
     auto items = phrase();
     if (!items) return items.error();
+    if (!at_end() && peek() == '[') {  // bracketed words: only in a display name
+      const std::size_t bracket = pos_;
+      while (!at_end() && peek() == '[') {
+        const char before = pos_ > start ? in_[pos_ - 1] : '\0';
+        const bool space_before = is_wsp(before) || before == ')' || before == '\n';
+        auto word = bracketed_words(space_before);
+        if (!word) return word.error();
+        items->push_back(std::move(*word));
+        auto more = phrase();
+        if (!more) return more.error();
+        for (auto& item : *more) items->push_back(std::move(item));
+      }
+      if (at_end() || peek() != '<') {
+        pos_ = bracket;
+        return fail("unexpected '['");
+      }
+      out_.defects.push_back("'[' in a display name");
+    }
+    if (is_addressless_fragment(*items)) {
+      out_.defects.push_back("display-name words '" + display_name(*items) +
+                             "' without an address (an unquoted ',' in a display name?)");
+      return {};
+    }
     if (at_end()) {
       pos_ = start;
       return fail(items->empty() ? "missing address"

@@ -158,6 +158,75 @@ TEST(AddressParser, BareAddressBeforeAngleAddressInTheSameDomain) {
   EXPECT_FALSE(parse_address_list("a@example.com <a@example.com> x").ok());
 }
 
+// Sending software that does not quote a comma in a display name writes "Smith, Alice
+// <alice@d>" (Symfony Mime did until 2021). The words before the comma name no mailbox.
+TEST(AddressParser, DisplayNameWordsWithoutAnAddressBeforeACommaAreSkipped) {
+  for (std::string value :
+       {"Smith, Alice <alice@example.com>", "Alice S. Smith, PhD <alice@example.com>",
+        "Smith (sales), <alice@example.com>", "\"Smith\" Jr, Alice <alice@example.com>",
+        "Team: Smith, Alice <alice@example.com>;"}) {
+    auto list = parse_address_list(value);
+    ASSERT_TRUE(list.ok()) << value << ": " << list.reason();
+    ASSERT_EQ(list->mailboxes.size(), 1u) << value;
+    EXPECT_EQ(list->mailboxes[0].address(), "alice@example.com") << value;
+    ASSERT_EQ(list->defects.size(), 1u) << value;
+    EXPECT_NE(list->defects[0].find("without an address"), std::string::npos) << value;
+  }
+  EXPECT_EQ(only("Smith, Alice <alice@example.com>").display_name, "Alice");
+  auto two = parse_address_list("Smith, Alice <alice@example.com>, bob@example.org");
+  ASSERT_TRUE(two.ok()) << two.reason();
+  EXPECT_EQ(two->mailboxes.size(), 2u);
+
+  // Words a reader could show as an address are not skipped: an '@' in a quoted word, or an
+  // encoded word (this one decodes to "ceo@bank.example").
+  for (std::string value : {"\"ceo@bank.example\", Alice <x@attacker.example>",
+                            "=?utf-8?q?ceo=40bank.example?=, Alice <x@attacker.example>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("unexpected ','"), std::string::npos) << list.reason();
+  }
+  // Words with no address at all are still no address.
+  EXPECT_FALSE(parse_address_list("Smith,").ok());
+  EXPECT_FALSE(parse_address_list("Smith, Alice").ok());
+  EXPECT_FALSE(parse_address_list("alice@example.com, Smith").ok());
+}
+
+// Gateways tag senders in their display names: "[External] Alice <alice@d>".
+TEST(AddressParser, BracketedWordsInADisplayName) {
+  for (std::string value : {"[External] Alice <alice@example.com>",
+                            "Alice [Sales Team] <alice@example.com>", "[EXT]<alice@example.com>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_TRUE(list.ok()) << value << ": " << list.reason();
+    ASSERT_EQ(list->mailboxes.size(), 1u) << value;
+    EXPECT_EQ(list->mailboxes[0].address(), "alice@example.com") << value;
+    ASSERT_EQ(list->defects.size(), 1u) << value;
+    EXPECT_EQ(list->defects[0], "'[' in a display name");
+  }
+  EXPECT_EQ(only("[External] Alice <alice@example.com>").display_name, "[External] Alice");
+  EXPECT_EQ(only("Alice [Sales Team] <alice@example.com>").display_name, "Alice [Sales Team]");
+  // Brackets only before an angle address, and nothing address-like between them.
+  for (std::string value :
+       {"[External] alice@example.com", "[ceo@bank.example] <x@attacker.example>",
+        "[a<b] <x@example.com>", "[unterminated <x@example.com>", "[a\"b] <x@example.com>",
+        "[a] b, <x@example.com>"}) {
+    auto list = parse_address_list(value);
+    ASSERT_FALSE(list.ok()) << value;
+    EXPECT_NE(list.reason().find("unexpected '['"), std::string::npos) << list.reason();
+  }
+}
+
+TEST(AddressParser, SemicolonAfterTheLastAddress) {
+  for (std::string value : {"Alice <alice@example.com>;", "alice@example.com ; (end)\r\n"}) {
+    auto list = parse_address_list(value);
+    ASSERT_TRUE(list.ok()) << value << ": " << list.reason();
+    ASSERT_EQ(list->mailboxes.size(), 1u) << value;
+    ASSERT_EQ(list->defects.size(), 1u) << value;
+    EXPECT_EQ(list->defects[0], "';' after the last address");
+  }
+  EXPECT_FALSE(parse_address_list("alice@example.com; bob@example.org").ok());
+  EXPECT_FALSE(parse_address_list("alice@example.com;;").ok());
+}
+
 // ... but not when a word has an '@': that reads as an address of its own, which Python's
 // email package shows as "\"user@bank.test x\"@attacker.test".
 TEST(AddressParser, WordWithAtSignIsNotJoinedIntoALocalPart) {

@@ -1007,6 +1007,36 @@ TEST_F(AuthenticatorTest, ForgedFieldBehindABareCrIsReported) {
   EXPECT_TRUE(v.hidden_authres_fields.empty());
 }
 
+// Slips of sending software that leave the author's domain unambiguous are judged, not
+// refused as unparseable: an unquoted comma in a display name (Symfony Mime wrote "Smith,
+// Alice <...>"), a gateway's "[External]" tag, a ';' after the address.
+TEST_F(AuthenticatorTest, FromWithAnUnquotedCommaOrBracketsIsJudged) {
+  for (std::string from :
+       {"Smith, Alice <alice@example.test>", "[External] Alice <alice@example.test>",
+        "Alice <alice@example.test>;"}) {
+    const std::string message = "From: " + from + "\r\nSubject: hi\r\n\r\nbody\r\n";
+    Verdict v = check(good_envelope(), message);
+    ASSERT_TRUE(v.dmarc.has_value()) << from;
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::pass) << from;
+    EXPECT_EQ(v.action, Action::accept) << from;
+
+    // The same From from the attacker's host: judged by example.test's p=reject.
+    const std::string forged =
+        "From: " + from.replace(from.find("alice@"), 6, "ceo@") + "\r\nSubject: hi\r\n\r\nbody\r\n";
+    v = check(attacker_envelope(), forged);
+    ASSERT_TRUE(v.dmarc.has_value()) << from;
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail) << from;
+    EXPECT_EQ(v.action, Action::reject) << from;
+    EXPECT_EQ(v.reply.text, "Email from example.test rejected per its DMARC policy") << from;
+  }
+  // Words a reader may show as an address keep the field unusable.
+  Verdict v = check(attacker_envelope(),
+                    "From: \"ceo@example.test\", Alice <x@attacker.example>\r\n\r\nbody\r\n");
+  ASSERT_TRUE(v.dmarc.has_value());
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror);
+  EXPECT_EQ(v.action, Action::reject);
+}
+
 // A From field a lenient reader still shows as example.test, which DMARC cannot judge: refused
 // by default (LocalPolicy::reject_unusable_from), only recorded when that is off.
 TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
@@ -1022,7 +1052,7 @@ TEST_F(AuthenticatorTest, MissingOrUnusableFromIsRefusedByDefault) {
        "Message has no From header field"},
       {"From: alice@example.test.\r\n\r\nbody\r\n", unusable, not_compliant},
       {"From: <alice@example.test>>\r\n\r\nbody\r\n", unusable, not_compliant},
-      {"From: alice@example.test;\r\n\r\nbody\r\n", unusable, not_compliant},
+      {"From: alice@example.test; bob\r\n\r\nbody\r\n", unusable, not_compliant},
       {"From: undisclosed:;\r\n\r\nbody\r\n", unusable, not_compliant},
       {"From: a@[192.0.2.1]\r\n\r\nbody\r\n", unusable, not_compliant},
       {"From: a@\xe2\x98\x83.example\r\n\r\nbody\r\n", unusable, not_compliant},

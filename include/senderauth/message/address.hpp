@@ -3,8 +3,14 @@
 // From:), angle addresses with obsolete routes, and the obsolete forms of 4.4 (empty list
 // elements, CFWS between dots, phrases with dots).
 //
-// Three documented leniencies, all of which leave the domain unambiguous:
-//  - a group whose closing ";" is missing at the very end of the value is accepted;
+// Documented leniencies, all of which leave the domain unambiguous:
+//  - a group whose closing ";" is missing at the very end of the value is accepted, and so is
+//    a ";" after the last address outside a group;
+//  - display-name words followed by "," and no address ("Smith, Alice <alice@d>": the sender
+//    did not quote the comma) are skipped; they name no mailbox. Not when a word has an '@'
+//    or is shaped like an encoded word, which a reader may decode to an address;
+//  - words in brackets in a display name ("[External] Alice <alice@d>") are display-name
+//    words, when no '@', '<', '>', quote, ',', ';', ':' or backslash is between them;
 //  - a local part whose words are separated by whitespace instead of dots ("\"x\" joe@d") is
 //    accepted as one local part (Python's email package and OpenDMARC read it the same way),
 //    unless a word has an '@': "\"user@bank.example\" x@attacker.example" reads as an address;
