@@ -31,17 +31,18 @@ std::vector<std::string> default_signed_headers() {
           "sender"};
 }
 
-// The fields whose addition changes what the reader sees (author, recipients, subject, the
-// sender shown "on behalf of") or how the body is rendered (the MIME fields: a Content-Type
-// added to a message without one is a known display attack). Date and Message-ID are signed
-// when present but not oversigned: MTAs add them when missing (Postfix does for local
-// submissions), which would break every signature made before; an added second copy of
-// either is still caught by verifiers that check unsigned duplicates (RFC 6376 8.15), as ours
-// does.
+// The fields whose addition changes what the reader sees (author, where replies go,
+// recipients, subject) or how the body is rendered (the MIME fields: a Content-Type added to a
+// message without one is a known display attack). Date and Message-ID are signed when present
+// but not oversigned: MTAs add them when missing (Postfix does for local submissions), which
+// would break every signature made before. Nor is Sender: RFC 5322 3.6.2 makes it the field of
+// an agent sending for the author, and a mailing list that adds only Sender and List-* fields
+// (Mailman 2 does by default) leaves the author's signature valid; an added Sender shows the
+// reader who relayed, and diverts no reply. An added second copy of any of them is still
+// caught by verifiers that check unsigned duplicates (RFC 6376 8.15), as ours does.
 std::vector<std::string> default_oversigned_headers() {
-  return {"from",  "reply-to",     "subject",      "to",
-          "cc",    "mime-version", "content-type", "content-transfer-encoding",
-          "sender"};
+  return {"from", "reply-to",     "subject",      "to",
+          "cc",   "mime-version", "content-type", "content-transfer-encoding"};
 }
 
 namespace {

@@ -622,10 +622,10 @@ TEST(DkimCli, SmallUsagePoints) {
 }
 
 // The default oversign list leaves out Date and Message-ID, which MTAs add to a message that
-// lacks them (Postfix does for local submissions): adding them after signing no longer breaks
-// the signature. A field that changes what the reader sees or how the body renders, such as a
-// Content-Type added to a message without one, still does.
-TEST(DkimCli, DefaultOversigningLetsAnMtaAddDateAndMessageId) {
+// lacks them (Postfix does for local submissions), and Sender, which mailing lists add:
+// adding them after signing no longer breaks the signature. A field that changes what the reader
+// sees or how the body renders, such as a Content-Type added to a message without one, still does.
+TEST(DkimCli, DefaultOversigningLetsAnMtaAddDateAndMessageIdAndAListSender) {
   TempDir dir;
   write(dir.file("msg.eml"), kMessage);  // no Date, Message-ID, MIME-Version or Content-Type
   CliRun s = run("dkim sign" + kDemoKey + " --timestamp 1795429000 --in " + dir.file("msg.eml") +
@@ -647,6 +647,12 @@ TEST(DkimCli, DefaultOversigningLetsAnMtaAddDateAndMessageId) {
         signed_text.substr(0, body) + "Content-Type: text/html\n" + signed_text.substr(body));
   v = run(verify + dir.file("html.eml"));
   EXPECT_EQ(v.out.find("fail d=example.test"), 0u) << v.out;
+  // A mailing list that adds only Sender and List-* fields (Mailman 2's default) keeps it valid.
+  write(dir.file("list.eml"),
+        "Sender: team-bounces@lists.example.test\n" + signed_text.substr(0, body) +
+            "List-Id: <team.lists.example.test>\n" + signed_text.substr(body));
+  v = run(verify + dir.file("list.eml"));
+  EXPECT_EQ(v.out.find("pass d=example.test"), 0u) << v.out;
 
   // A Date present when signing is signed; a second one added later is an unsigned duplicate.
   write(dir.file("dated.eml"), "Date: Mon, 23 Nov 2026 09:00:00 +0000\n" + kMessage);
