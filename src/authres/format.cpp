@@ -249,6 +249,13 @@ std::string sanitize_value(std::string_view text, bool allow_utf8) {
       length = allow_utf8 ? utf8_sequence_length(text.substr(i)) : 0;
       keep = length > 0;
       if (!keep) length = 1;
+      // A control (C1, a Unicode line separator, a bidi override) is a space, as C0 is: some
+      // readers would start a line of their own at U+2028.
+      if (keep && unicode_control(text.substr(i, length)) != UnicodeControl::none) {
+        pending_space = !out.empty();
+        i += length;
+        continue;
+      }
     }
     std::size_t needed = (pending_space ? 1 : 0) + (keep ? length : 1);
     if (out.size() + needed > kMaxValueLength) break;

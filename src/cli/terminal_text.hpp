@@ -8,8 +8,9 @@
 
 namespace senderauth::cli {
 
-// Each control character but TAB (CR, LF, ESC, DEL among them) becomes '?'; everything else
-// stays as it is, so a record shows as published.
+// Each control character but TAB (CR, LF, ESC, DEL among them), and each Unicode control of
+// core/utf8.hpp (C1, U+2028, U+2029, bidi overrides), becomes '?'; everything else stays as
+// it is, so a record shows as published.
 std::string terminal_text(std::string_view text);
 
 }  // namespace senderauth::cli

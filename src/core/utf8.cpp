@@ -45,4 +45,26 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+UnicodeControl unicode_control(std::string_view character) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(character[i]); };
+  if (character.size() == 2) {
+    if (byte(0) == 0xc2 && byte(1) < 0xa0) {  // U+0080-U+009F
+      return byte(1) == 0x85 ? UnicodeControl::line_break : UnicodeControl::format;
+    }
+    return byte(0) == 0xd8 && byte(1) == 0x9c ? UnicodeControl::format : UnicodeControl::none;
+  }
+  if (character.size() != 3 || byte(0) != 0xe2) return UnicodeControl::none;
+  if (byte(1) == 0x80) {
+    const unsigned char last = byte(2);
+    if (last == 0xa8 || last == 0xa9) return UnicodeControl::line_break;  // U+2028, U+2029
+    if (last == 0x8e || last == 0x8f || (last >= 0xaa && last <= 0xae)) {
+      return UnicodeControl::format;  // U+200E, U+200F, U+202A-U+202E
+    }
+  }
+  if (byte(1) == 0x81 && byte(2) >= 0xa6 && byte(2) <= 0xa9) {
+    return UnicodeControl::format;  // U+2066-U+2069
+  }
+  return UnicodeControl::none;
+}
+
 }  // namespace senderauth

@@ -8,10 +8,25 @@
 #include "senderauth/core/domain_name.hpp"
 #include "senderauth/core/idna.hpp"
 #include "senderauth/core/tag_list.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace senderauth::dkim {
 
 namespace {
+
+// C0 controls, DEL, and the Unicode controls of core/utf8.hpp.
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f) return true;
+    const std::size_t length = byte < 0x80 ? 0 : utf8_sequence_length(text.substr(i));
+    if (length != 0 && unicode_control(text.substr(i, length)) != UnicodeControl::none) {
+      return true;
+    }
+    i += length == 0 ? 1 : length;
+  }
+  return false;
+}
 
 // Decimal of at most `max_digits` digits.
 template <class T>
@@ -220,9 +235,10 @@ Result<Signature> parse_signature(std::string_view value) {
     auto at = decoded->rfind('@');
     if (at == std::string::npos) return tag_error("i", "has no \"@\"");
     // RFC 6376 3.5: a Local-part of RFC 5321, which holds no control character (its quoted
-    // form neither); a decoded CR LF would otherwise reach every report that shows i=.
-    if (std::any_of(decoded->begin(), decoded->begin() + static_cast<std::ptrdiff_t>(at),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    // form neither); a decoded CR LF would otherwise reach every report that shows i=. Nor
+    // the Unicode ones (RFC 6531's UTF-8 local parts): U+2028 or NEL is a line break to some
+    // readers, a bidi override reorders what a report shows.
+    if (has_control_character(std::string_view(*decoded).substr(0, at))) {
       return tag_error("i", "has a control character in its local part");
     }
     const std::string_view idomain = std::string_view(*decoded).substr(at + 1);

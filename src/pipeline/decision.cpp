@@ -75,14 +75,11 @@ std::optional<FromRefusal> from_refusal(const Verdict& v, const LocalPolicy& pol
 }
 
 // True for a character (one whole UTF-8 sequence) that breaks or controls a line: C0, DEL,
-// C1, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+// C1, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR, the bidi formatting characters.
 bool is_line_control(std::string_view character) {
   const auto first = static_cast<unsigned char>(character.front());
   if (character.size() == 1) return first < 0x20 || first == 0x7f;
-  if (character.size() == 2) {
-    return first == 0xc2 && static_cast<unsigned char>(character[1]) < 0xa0;
-  }
-  return character == "\xe2\x80\xa8" || character == "\xe2\x80\xa9";
+  return unicode_control(character) != UnicodeControl::none;
 }
 
 }  // namespace

@@ -131,6 +131,17 @@ std::string sanitize_header_text(std::string_view text, std::size_t max_length, 
     if (out.size() >= max_length) break;
     if (const std::size_t length = utf8 && byte >= 0x80 ? utf8_sequence_length(text.substr(i)) : 0;
         length != 0) {
+      const UnicodeControl control = unicode_control(text.substr(i, length));
+      if (control == UnicodeControl::line_break) {  // a line break to some readers: a space
+        pending_space = !out.empty();
+        i += length - 1;
+        continue;
+      }
+      if (control == UnicodeControl::format) {
+        out.push_back('?');
+        i += length - 1;
+        continue;
+      }
       if (out.size() + length > max_length) break;  // never half a character
       out.append(text.substr(i, length));
       i += length - 1;

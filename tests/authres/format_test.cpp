@@ -263,6 +263,15 @@ TEST(AuthresFormat, NonAsciiBecomesQuestionMarksUnlessUtf8Allowed) {
   EXPECT_EQ(sanitize_value("\xed\xa0\x80", true), "???");  // surrogate
   EXPECT_EQ(sanitize_value("\xc0\xaf", true), "??");       // overlong
   EXPECT_EQ(sanitize_value("  a \t\r\n b  "), "a b");
+  // Unicode controls are spaces too, as C0 is: U+2028 and NEL start a line to some readers.
+  EXPECT_EQ(sanitize_value("mx\xe2\x80\xa8"
+                           "Authentication-Results: x\xc2\x85y",
+                           true),
+            "mx Authentication-Results: x y");
+  EXPECT_EQ(sanitize_value("a\xe2\x80\xae"
+                           "b\xc2\x9b",
+                           true),
+            "a b");
 }
 
 TEST(AuthresFormat, ValuesAreCutAtTheLimit) {

@@ -42,5 +42,21 @@ TEST(Utf8, WholeText) {
   EXPECT_FALSE(is_valid_utf8("end\xc3"));
 }
 
+TEST(Utf8, UnicodeControls) {
+  EXPECT_EQ(unicode_control("\xc2\x85"), UnicodeControl::line_break);      // NEL
+  EXPECT_EQ(unicode_control("\xe2\x80\xa8"), UnicodeControl::line_break);  // U+2028
+  EXPECT_EQ(unicode_control("\xe2\x80\xa9"), UnicodeControl::line_break);  // U+2029
+  for (std::string format :
+       {"\xc2\x80", "\xc2\x9b", "\xc2\x9f", "\xd8\x9c", "\xe2\x80\x8e", "\xe2\x80\x8f",
+        "\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9"}) {
+    EXPECT_EQ(unicode_control(format), UnicodeControl::format) << testing::PrintToString(format);
+  }
+  for (std::string plain :
+       {"\xc2\xa0", "\xc3\xa9", "\xd8\x9b", "\xe2\x80\x8d", "\xe2\x80\xa7", "\xe2\x80\xaf",
+        "\xe2\x81\xa5", "\xe2\x81\xaa", "\xe2\x82\xac", "\xf0\x9f\x98\x80"}) {
+    EXPECT_EQ(unicode_control(plain), UnicodeControl::none) << testing::PrintToString(plain);
+  }
+}
+
 }  // namespace
 }  // namespace senderauth

@@ -169,6 +169,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "i= has a control character in its local part"},
         BadCase{"v=1; a=rsa-sha256; i=\"a=7Fb\"@example.test; " + kRest,
                 "i= has a control character"},
+        // Unicode ones too: U+2028 and NEL are line breaks to some readers, U+202E reorders.
+        BadCase{"v=1; a=rsa-sha256; i=pass=E2=80=A8d=3Dbank.example@example.test; " + kRest,
+                "i= has a control character in its local part"},
+        BadCase{"v=1; a=rsa-sha256; i=pass=C2=85x@example.test; " + kRest,
+                "i= has a control character in its local part"},
+        BadCase{"v=1; a=rsa-sha256; i=a=E2=80=AEb@example.test; " + kRest,
+                "i= has a control character in its local part"},
         BadCase{"v=1; a=rsa-sha256; l=-1; " + kRest, "l= is not"},
         BadCase{"v=1; a=rsa-sha256; l=99999999999999999999; " + kRest, "l= is not"},
         BadCase{"v=1; a=rsa-sha256; q=http; " + kRest, "q= does not offer dns/txt"},

@@ -43,7 +43,9 @@ class DmarcCli : public ::testing::Test {
                             "_dmarc.broken IN TXT \"v=DMARC1; p=none; p=reject\"\n"
                             "_dmarc.xn--bcher-kva IN TXT \"v=DMARC1; p=quarantine\"\n"
                             "_dmarc.lines IN TXT \"v=DMARC1; p=none; \\013\\010policies: "
-                            "p=reject\"\n";
+                            "p=reject\"\n"
+                            "_dmarc.ulines IN TXT \"v=DMARC1; p=none; \\226\\128\\168policies: "
+                            "p=reject \\194\\155x \\195\\169\"\n";
   }
   void TearDown() override {
     if (!zone_.empty()) std::filesystem::remove(zone_);
@@ -70,6 +72,14 @@ TEST_F(DmarcCli, RecordTextStaysOnItsLine) {
   EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("\npolicies: p=reject"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\npolicies:      p=none sp=none np=none\n"), std::string::npos) << r.out;
+
+  // Unicode controls too (U+2028 is a line break to some readers, U+009B a terminal's CSI);
+  // other UTF-8 shows as published.
+  const CliRun u = run_cli("dmarc record ulines.example.test --zone " + zone_.string());
+  EXPECT_EQ(u.exit_code, 0);
+  EXPECT_NE(u.out.find("\nrecord:        v=DMARC1; p=none; ?policies: p=reject ?x \xc3\xa9\n"),
+            std::string::npos)
+      << u.out;
 }
 
 TEST_F(DmarcCli, RecordJson) {

@@ -1007,6 +1007,23 @@ TEST_F(AuthenticatorTest, ForgedFieldBehindABareCrIsReported) {
   EXPECT_TRUE(v.hidden_authres_fields.empty());
 }
 
+// In an internationalised message (here: a UTF-8 MAIL FROM) UTF-8 is written into the fields,
+// but not a Unicode line break: U+2028 or NEL in a HELO would start a line of its own, a
+// forged Authentication-Results field, for readers that follow Unicode's line breaks.
+TEST_F(AuthenticatorTest, UnicodeLineBreaksFromTheClientNeverReachAField) {
+  Envelope e = attacker_envelope();
+  e.helo =
+      "mx\xe2\x80\xa8"
+      "Authentication-Results: mx.example.net; dmarc=pass\xc2\x85X:";
+  e.mail_from = "j\xc3\xb6rg\xe2\x80\xa9@attacker.example";
+  const Verdict v = check(e, "From: x@attacker.example\r\nSubject: hi\r\n\r\nbody\r\n");
+  const std::string fields = v.authentication_results + v.received_spf;
+  for (std::string control : {"\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x85"}) {
+    EXPECT_EQ(fields.find(control), std::string::npos) << fields;
+  }
+  EXPECT_NE(v.received_spf.find("j\xc3\xb6rg"), std::string::npos) << v.received_spf;
+}
+
 // Slips of sending software that leave the author's domain unambiguous are judged, not
 // refused as unparseable: an unquoted comma in a display name (Symfony Mime wrote "Smith,
 // Alice <...>"), a gateway's "[External]" tag, a ';' after the address.

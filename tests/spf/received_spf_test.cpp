@@ -159,6 +159,17 @@ TEST(HeaderText, Utf8KeptWhenTheMessageIsInternationalised) {
   EXPECT_EQ(sanitize_header_text("ab\xe2\x82\xac", 4, true), "ab");  // 3 bytes do not fit in 2
   EXPECT_EQ(header_value("j\xc3\xb6rg", true), "j\xc3\xb6rg");       // UTF-8 is atext (RFC 6532)
   EXPECT_EQ(header_value("j\xc3\xb6rg"), "j??rg");                   // '?' is atext
+  // Unicode line breaks (a line of its own to Perl's \R or Python's splitlines()) are spaces,
+  // the other C1 controls and the bidi overrides '?'.
+  EXPECT_EQ(sanitize_header_text("mx\xe2\x80\xa8"
+                                 "Authentication-Results: x\xc2\x85y\xe2\x80\xa9",
+                                 512, true),
+            "mx Authentication-Results: x y");
+  EXPECT_EQ(sanitize_header_text("a\xc2\x9b"
+                                 "1m\xe2\x80\xae"
+                                 "b\xe2\x81\xa6",
+                                 512, true),
+            "a?1m?b?");
 
   SpfResult r = sample();
   r.sender = "j\xc3\xb6rg@xn--bcher-kva.example";
