@@ -488,7 +488,7 @@ asio::awaitable<void> DmarcEvaluation::find() {
   co_await dns::gather(std::move(tasks));
 }
 
-asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities) {
+asio::awaitable<DmarcResult> DmarcEvaluation::judge(DmarcInput identities) {
   if (refused_) co_return std::move(*refused_);
   // Alignment may walk the tree for an identifier's organisational domain, per author: the
   // authors concurrently, as in find().
@@ -515,7 +515,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::judge(const DmarcInput& identities
   co_return std::move(*strictest);
 }
 
-asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& input) {
+asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(DmarcInput input) {
   add_author(input.from_domain);
   co_await find_policy(*authors_.back());
   co_await judge_policy(*authors_.back(), input);
@@ -524,16 +524,15 @@ asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(const DmarcInput& inp
   co_return std::move(out);
 }
 
-asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
-                                      const DmarcOptions& options) {
+asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, DmarcInput input,
+                                      DmarcOptions options) {
   DmarcEvaluation evaluation(resolver, options);
   co_return co_await evaluation.evaluate_one(input);
 }
 
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
-                                              const std::vector<std::string>& from_values,
-                                              const DmarcInput& identities,
-                                              const DmarcOptions& options) {
+                                              std::vector<std::string> from_values,
+                                              DmarcInput identities, DmarcOptions options) {
   DmarcEvaluation evaluation(resolver, options);
   evaluation.set_authors(from_values);
   co_await evaluation.find();

@@ -119,6 +119,7 @@ struct MessageCheck::State {
   LateAuthresFields late_authres;  // in `fanout`; the reader's sink when skip.read_headers
   message::MessageReader reader;
   std::string read_error;
+  bool finished = false;  // settle() has run
 
   asio::any_io_executor executor;  // where background work runs: start_envelope_checks()'s
   TaskGroup envelope_checks;       // iprev, HELO and SPF
@@ -387,6 +388,7 @@ asio::awaitable<void> MessageCheck::start_envelope_checks() {
 
 void MessageCheck::feed(std::string_view chunk) {
   State& s = *state_;
+  if (s.finished) return;
   if (!s.read_error.empty()) {
     // The rest of an unreadable header section may hold forged fields: the reader scans it.
     if (s.reader.salvaging()) (void)s.reader.feed(chunk);
@@ -426,6 +428,14 @@ Verdict internal_error_verdict(const LocalPolicy& policy, const std::string& wha
 asio::awaitable<void> MessageCheck::settle() {
   bool failed = false;
   std::string what;
+  if (state_->finished) {
+    // The checks' state went into the first verdict; running them again would write results
+    // for emptied identities.
+    state_->verdict =
+        internal_error_verdict(state_->auth.policy(), "finish() called more than once");
+    co_return;
+  }
+  state_->finished = true;
   try {
     co_await finish_checks();
   } catch (const std::exception& e) {

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
+#include <optional>
 #include <string>
 
 #include "dmarc_test_support.hpp"
@@ -28,6 +31,39 @@ class Evaluator : public ::testing::Test {
   }
   dns::ZoneResolver zone;
 };
+
+// The awaitable is started lazily, after the full expression that made it: evaluate() must own
+// its arguments, or this reads freed memory (the ASan build would say so).
+TEST_F(Evaluator, AwaitableOwnsItsArguments) {
+  record("bank.example", "v=DMARC1; p=reject");
+  asio::io_context io;
+  std::optional<DmarcResult> result;
+  asio::co_spawn(io,
+                 evaluate(zone, with_spf(from("bank.example"), std::string("attacker.example")),
+                          DmarcOptions{}),
+                 [&](std::exception_ptr e, DmarcResult r) {
+                   if (!e) result = std::move(r);
+                 });
+  io.run();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->status, DmarcStatus::fail);
+  ASSERT_TRUE(result->policy.has_value());
+  EXPECT_EQ(*result->policy, Policy::reject);
+
+  result.reset();
+  asio::co_spawn(
+      io,
+      evaluate_authors(zone, {"CEO <ceo@bank.example>"},
+                       with_spf(DmarcInput{}, std::string("attacker.example")), DmarcOptions{}),
+      [&](std::exception_ptr e, DmarcResult r) {
+        if (!e) result = std::move(r);
+      });
+  io.restart();
+  io.run();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->status, DmarcStatus::fail);
+  EXPECT_EQ(result->from_domain, "bank.example");
+}
 
 TEST_F(Evaluator, NoRecordIsNone) {
   const DmarcResult r = run(zone, with_spf(from("example.com"), "example.com"));

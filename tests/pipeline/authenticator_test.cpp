@@ -542,6 +542,32 @@ TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
   EXPECT_EQ(v.authentication_results.find("\xc3("), std::string::npos) << v.authentication_results;
 }
 
+// A second finish() (a milter retrying end-of-message) must not write results for the checks'
+// emptied state: it gives the internal-error verdict, and feed() after finish() is ignored.
+TEST_F(AuthenticatorTest, FinishTwiceGivesAnInternalErrorNotResults) {
+  const std::string message = demo_message("1-all-pass.eml");
+  Authenticator authenticator(zone_, policy_);
+  asio::io_context io;
+  std::vector<Verdict> verdicts;
+  auto task = [&]() -> asio::awaitable<int> {
+    MessageCheck check(authenticator, good_envelope());
+    co_await check.start_envelope_checks();
+    check.feed(message);
+    verdicts.push_back(co_await check.finish());
+    check.feed(message);
+    verdicts.push_back(co_await check.finish());
+    co_return 0;
+  };
+  dns::run_sync(io, task());
+  ASSERT_EQ(verdicts.size(), 2u);
+  EXPECT_EQ(verdicts[0].action, Action::accept);
+  EXPECT_NE(verdicts[0].authentication_results.find("dmarc=pass"), std::string::npos);
+  EXPECT_EQ(verdicts[1].reason, "internal error, checks abandoned: finish() called more than once");
+  EXPECT_EQ(verdicts[1].action, Action::accept);  // fails open, as LocalPolicy says by default
+  EXPECT_EQ(verdicts[1].authentication_results.find("pass"), std::string::npos)
+      << verdicts[1].authentication_results;
+}
+
 TEST_F(AuthenticatorTest, StreamingInSmallChunksGivesTheSameVerdict) {
   const std::string message = demo_message("1-all-pass.eml");
   Authenticator authenticator(zone_, policy_);

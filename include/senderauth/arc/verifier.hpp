@@ -61,7 +61,8 @@ class ArcVerifier final : public message::MessageSink {
 };
 
 // Whole-message convenience: reads `message` (LF or CRLF line ends) and validates its chain.
-// A message the reader rejects gives fail with the reader's reason.
+// A message the reader rejects gives fail with the reader's reason. `message`, the resolver
+// and the cache must stay alive until the awaitable completes (see dkim::verify_message()).
 asio::awaitable<ArcResult> verify_arc(std::string_view message, dns::Resolver& resolver,
                                       VerifyOptions options = {},
                                       dkim::KeyCache* key_cache = nullptr);

@@ -112,6 +112,9 @@ class DkimVerifier final : public message::MessageSink {
 
 // Convenience for tests and the CLI: reads `message` (whole, in memory) and verifies it.
 // A message the reader rejects gives one permerror per signature it could find (or none).
+// `message` is not copied: like an Asio buffer, it is read when the awaitable runs, not when
+// it is made, so it must stay alive until the awaitable completes (co_await it where it is
+// made; co_spawn() it only with a message that outlives it). The resolver and cache likewise.
 asio::awaitable<std::vector<DkimResult>> verify_message(std::string_view message,
                                                         dns::Resolver& resolver,
                                                         VerifyOptions options = {},

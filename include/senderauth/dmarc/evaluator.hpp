@@ -123,13 +123,16 @@ std::string_view to_string(FromProblem problem);
 bool aligned(std::string_view author_org, std::string_view author, std::string_view id_org,
              std::string_view id, AlignmentMode mode);
 
-asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, const DmarcInput& input,
-                                      const DmarcOptions& options);
+// Arguments are taken by value, so the (lazily started) awaitable owns them; only the resolver
+// must outlive it.
+asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, DmarcInput input,
+                                      DmarcOptions options);
 
 // evaluate_authors() in two steps, so that DMARC's own DNS work (the author domains' policy
 // records, the tree walk, np's existence check) can run while SPF and DKIM still wait for
 // theirs: set_authors() and find() need only the From fields, judge() then takes the SPF and
-// DKIM results. The resolver and the options must outlive the object.
+// DKIM results. The resolver and the options must outlive the object, and the object the
+// awaitables of its coroutines; their arguments are taken by value.
 class DmarcEvaluation {
  public:
   DmarcEvaluation(dns::Resolver& resolver, const DmarcOptions& options);
@@ -152,9 +155,9 @@ class DmarcEvaluation {
   // Step 2, once: alignment with `identities` (from_domain ignored) and the disposition, the
   // authors concurrently; the strictest result over the authors, as evaluate_authors() returns
   // it.
-  asio::awaitable<DmarcResult> judge(const DmarcInput& identities);
+  asio::awaitable<DmarcResult> judge(DmarcInput identities);
   // Both steps for input.from_domain, as evaluate() does.
-  asio::awaitable<DmarcResult> evaluate_one(const DmarcInput& input);
+  asio::awaitable<DmarcResult> evaluate_one(DmarcInput input);
 
  private:
   struct Author;
@@ -176,11 +179,10 @@ class DmarcEvaluation {
 // permerror result naming it, with from_problem saying which kind), each evaluated
 // with `identities` (from_domain ignored); the strictest result is returned (disposition first,
 // then fail > temperror > permerror > none > pass), with every failing domain in
-// failed_domains.
+// failed_domains. Arguments are taken by value (see evaluate()).
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
-                                              const std::vector<std::string>& from_values,
-                                              const DmarcInput& identities,
-                                              const DmarcOptions& options);
+                                              std::vector<std::string> from_values,
+                                              DmarcInput identities, DmarcOptions options);
 
 // True when `a` is stricter than `b` by the ordering above.
 bool stricter(const DmarcResult& a, const DmarcResult& b);

@@ -4,6 +4,14 @@
 // Streaming use (a milter): construct a MessageCheck when the envelope is known, call
 // start_envelope_checks() at once (iprev/HELO/SPF lookups overlap the DATA phase), feed() the
 // message as it arrives, then co_await finish(). Whole-message use: Authenticator::check().
+//
+// Threads: an Authenticator, its resolver and its MessageChecks belong to one thread, the one
+// that runs their io_context; none of them locks (the DKIM/ARC key cache inside is a plain
+// map, and so are the resolvers' caches). An io_context run by several threads at once is not
+// one thread. To use several cores, give each thread its own io_context, resolver and
+// Authenticator, as Unbound and NSD run one worker per core. What such workers share
+// underneath is safe to share: OpenSSL and libsodium, DMARC's pct sampling (locked), and a
+// dmarc::PublicSuffixList that LocalPolicy's DMARC options point to (read only once loaded).
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -32,8 +40,10 @@ class MessageCheck {
   asio::awaitable<void> start_envelope_checks();
   // Message bytes in any chunking; CRLF or LF line ends.
   void feed(std::string_view chunk);
-  // End of message: waits for every check and decides. Call once. Never throws for a failed
-  // check: an internal error gives an accept (or tempfail, per LocalPolicy) verdict saying so.
+  // End of message: waits for every check and decides. Never throws for a failed check: an
+  // internal error gives an accept (or tempfail, per LocalPolicy) verdict saying so. Call it
+  // once: a second call gives that internal-error verdict ("finish() called more than once"),
+  // not results; feed() after finish() is ignored.
   asio::awaitable<Verdict> finish();
 
   struct State;  // shared with the background envelope checks
@@ -58,7 +68,10 @@ class Authenticator {
   dns::Resolver& resolver() const { return resolver_; }
   dkim::KeyCache& key_cache() const { return *key_cache_; }
 
-  // The whole message in memory.
+  // The whole message in memory. `message` is not copied: like an Asio buffer, it is read when
+  // the awaitable runs, not when it is made, so it must stay alive until the awaitable
+  // completes (co_await it where it is made; co_spawn() it only with a message that outlives
+  // it, never a temporary). The envelope is taken by value.
   asio::awaitable<Verdict> check(Envelope envelope, std::string_view message) const;
 
  private:
