@@ -7,6 +7,7 @@
 #include "senderauth/authres/clause.hpp"
 #include "senderauth/authres/format.hpp"
 #include "senderauth/core/idna.hpp"
+#include "senderauth/core/utf8.hpp"
 #include "senderauth/message/header_field.hpp"
 #include "senderauth/pipeline/authres_clauses.hpp"
 #include "senderauth/spf/received_spf.hpp"
@@ -80,8 +81,10 @@ bool is_internationalised(const Envelope& envelope, const Verdict& v,
   // decides, and it is only read in that rare case.
   const bool utf8_identity =
       std::ranges::any_of(v.dkim, [](const auto& d) { return !is_ascii(d.identity); });
-  return utf8_identity &&
-         std::ranges::any_of(headers, [](const auto& h) { return !is_ascii(h.raw()); });
+  // A legacy 8-bit field (Latin-1) makes no message internationalised: RFC 6532 is UTF-8.
+  return utf8_identity && std::ranges::any_of(headers, [](const auto& h) {
+           return !is_ascii(h.raw()) && is_valid_utf8(h.raw());
+         });
 }
 
 }  // namespace senderauth::pipeline

@@ -536,6 +536,10 @@ TEST_F(AuthenticatorTest, InternationalisedMessageKeepsUtf8InTheFieldsWeAdd) {
                                   "e"));
   EXPECT_NE(v.authentication_results.find("header.i=j\xc3\xb6rg@example.test"), std::string::npos)
       << v.authentication_results;
+  // A legacy 8-bit (Latin-1) Subject makes no message internationalised.
+  v = check(good_envelope(), sign("caf\xe9"));
+  EXPECT_NE(v.authentication_results.find("header.i=j??rg@example.test"), std::string::npos)
+      << v.authentication_results;
   // Invalid UTF-8 never gets through.
   smtputf8.mail_from = "j\xc3(rg@example.test";
   v = check(smtputf8, demo_message("1-all-pass.eml"));
