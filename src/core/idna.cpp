@@ -125,7 +125,59 @@ std::string culprit(std::string_view domain) {
   return {};
 }
 
+// The code point of the decoded label `u_label` that makes it no U-label: one that IDNA2008
+// disallows, or one UTS #46 maps to another (U+00AD to nothing, U+00DC to U+00FC), so that the
+// label as a reader may be shown it is not the label DNS is asked for. Empty when no single
+// code point is to blame (the bidi rules, a hyphen in the third and fourth places).
+std::string a_label_culprit(std::string_view u_label) {
+  for (std::size_t i = 0; i < u_label.size();) {
+    const std::string_view character = first_character(u_label.substr(i));
+    i += character.size();
+    if (character.size() == 1) continue;
+    auto mapped = idn2_lookup(character);
+    char* back = nullptr;
+    const bool same = mapped && idn2_to_unicode_8z8z(mapped->c_str(), &back, 0) == IDN2_OK &&
+                      back != nullptr && std::string_view(back) == character;
+    idn2_free(back);
+    if (!same) return code_point_name(character);
+  }
+  return {};
+}
+
+// Why the A-label `label` (lower case, "xn--" first) is no A-label; empty when it is one.
+std::string a_label_problem(std::string_view label) {
+  const std::string text(label);
+  char* decoded = nullptr;
+  const int rc = idn2_to_unicode_8z8z(text.c_str(), &decoded, 0);
+  const std::unique_ptr<char, decltype(&idn2_free)> owned(decoded, &idn2_free);
+  if (rc != IDN2_OK || decoded == nullptr) return "its Punycode does not decode";
+  auto converted = idn2_lookup(decoded);
+  if (converted && *converted == label) return {};
+  if (std::string who = a_label_culprit(decoded); !who.empty()) {
+    return "it decodes to " + who + ", which IDNA2008 does not allow in a name";
+  }
+  if (!converted) return converted.reason();
+  return "it is not the A-label of what it decodes to";
+}
+
 }  // namespace
+
+Result<void> check_a_labels(std::string_view name) {
+  std::size_t start = 0;
+  while (start < name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.size() >= 4 && (label[0] | 0x20) == 'x' && (label[1] | 0x20) == 'n' &&
+        label[2] == '-' && label[3] == '-') {
+      const std::string lowered = ascii_lower(label);
+      if (std::string problem = a_label_problem(lowered); !problem.empty()) {
+        return make_error("\"" + lowered + "\" is not a valid A-label (" + problem + ")");
+      }
+    }
+    start = dot + 1;
+  }
+  return {};
+}
 
 bool is_ascii(std::string_view text) {
   for (char c : text) {

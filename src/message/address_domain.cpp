@@ -57,6 +57,8 @@ Result<std::string> normalize_address_domain(std::string_view domain) {
   }
   if (!ascii) {
     if (auto converted = domain_to_a_labels(out); !converted) return converted.error();
+  } else if (auto checked = check_a_labels(out); !checked) {
+    return checked.error();
   }
   return out;
 }

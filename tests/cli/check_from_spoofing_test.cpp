@@ -150,6 +150,25 @@ TEST_F(CheckFromSpoofing, LabelLengthIsCountedOnTheALabel) {
   EXPECT_TRUE(j["dmarc"]["from_problem"].is_null());
 }
 
+// "bank" and a soft hyphen (U+00AD), which UTS #46 maps away: a reader may be shown bank.test
+// either way. Written in UTF-8 it is judged as bank.test; its A-label, xn--bank-tga, was looked
+// up as written and found no policy (dmarc=none, accepted). It is no valid A-label, and is
+// refused as a U-label with a disallowed code point is.
+TEST_F(CheckFromSpoofing, ALabelThatALookupRefusesIsRefused) {
+  auto j = check("From: user@bank\xc2\xad.test\r\n");
+  EXPECT_EQ(j["dmarc"]["from_domain"], "bank.test") << j.dump();
+  EXPECT_EQ(j["action"], "reject");
+  expect_unusable("From: Bank <user@xn--bank-tga.test>\r\n",
+                  "\"xn--bank-tga\" is not a valid A-label (it decodes to U+00AD");
+  expect_unusable("From: user@mail.XN--BANK-TGA.test\r\n", "\"xn--bank-tga\"");
+  expect_unusable("From: user@xn--ls8h.test\r\n", "U+1F4A9");
+  // A valid A-label is evaluated as written.
+  j = check("From: user@xn--bcher-kva.test\r\n");
+  EXPECT_EQ(j["dmarc"]["from_domain"], "xn--bcher-kva.test") << j.dump();
+  EXPECT_EQ(j["dmarc"]["result"], "none");
+  EXPECT_TRUE(j["dmarc"]["from_problem"].is_null());
+}
+
 // The root dot is refused however it is written: "bank.test。" was evaluated as bank.test while
 // "bank.test." was unusable.
 TEST_F(CheckFromSpoofing, RootDotIsRefusedHoweverWritten) {

@@ -15,6 +15,29 @@ TEST(Idna, AsciiNamesAreOnlyLowerCased) {
   EXPECT_EQ(domain_to_a_labels("under_score.example").value(), "under_score.example");
 }
 
+TEST(Idna, ALabelsAreCheckedAsALookupDoes) {
+  EXPECT_TRUE(check_a_labels("xn--bcher-kva.example").ok());
+  EXPECT_TRUE(check_a_labels("mail.XN--BCHER-KVA.Example").ok());
+  EXPECT_TRUE(check_a_labels("xn--r8jz45g.xn--zckzah").ok());
+  EXPECT_TRUE(check_a_labels("plain.example").ok());
+  EXPECT_TRUE(check_a_labels("_dmarc.xn--bcher-kva.example").ok());
+  auto refused = [](std::string_view name, std::string_view why) {
+    auto r = check_a_labels(name);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.reason().find(why), std::string::npos) << name << ": " << r.reason();
+  };
+  // "bank" and a soft hyphen, which UTS #46 maps away: shown as "bank", looked up as another.
+  refused("xn--bank-tga.example",
+          "\"xn--bank-tga\" is not a valid A-label (it decodes to U+00AD, which IDNA2008 does "
+          "not allow in a name)");
+  refused("mail.XN--BANK-TGA.example", "\"xn--bank-tga\"");
+  // An upper-case U+00DC, which a U-label has as U+00FC; and a code point IDNA2008 disallows.
+  refused("xn--bcher-2pa.example", "U+00DC");
+  refused("xn--ls8h.example", "U+1F4A9");
+  refused("xn--.example", "its Punycode does not decode");
+  refused("xn--bank-.example", "its Punycode does not decode");
+}
+
 TEST(Idna, ULabelsBecomeALabels) {
   EXPECT_FALSE(
       is_ascii("b\xc3\xbc"

@@ -28,4 +28,11 @@ bool is_ascii(std::string_view text);
 // empty label, a label or name too long once converted.
 Result<std::string> domain_to_a_labels(std::string_view domain);
 
+// Checks each A-label ("xn--" label, any case) of an all-ASCII name as a lookup does (RFC 5891
+// 5.4): it must decode to a U-label whose A-label it is. "xn--bank-tga" decodes to "bank" and a
+// soft hyphen (U+00AD), which UTS #46 maps away: a reader may be shown "bank" while DNS is asked
+// for another name, which has no DMARC policy. The error names the label and, where one code
+// point is to blame, that code point. Names in U-labels are checked by domain_to_a_labels().
+Result<void> check_a_labels(std::string_view name);
+
 }  // namespace senderauth
