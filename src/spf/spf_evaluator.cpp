@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
 #include "senderauth/dns/shared_answer.hpp"
 #include "senderauth/spf/spf_identity.hpp"
 #include "senderauth/spf/spf_macro.hpp"
@@ -173,6 +174,12 @@ class Evaluation {
   asio::awaitable<MatchOutcome> match_exists(std::string target);
   asio::awaitable<MatchOutcome> match_include(std::string target, int depth);
   // Expands a domain-spec for `domain` (resolving %{p} first when used), truncated to 253.
+  // RFC 8616 4: a term whose domain-spec expands %{l} or %{s} of a local part that is not ASCII
+  // (an SMTPUTF8 MAIL FROM) matches nothing: no DNS label is meant to hold it, so nothing is
+  // looked up.
+  bool expands_utf8_local_part(std::string_view spec) const {
+    return !is_ascii(local_part_) && (uses_macro_letter(spec, 'l') || uses_macro_letter(spec, 's'));
+  }
   asio::awaitable<Result<std::string>> expand_domain(const std::string& spec,
                                                      std::string_view domain);
   // The client's PTR names whose addresses lead back to the client (5.5), at most
@@ -380,6 +387,7 @@ asio::awaitable<std::string> Evaluation::explain(const std::optional<std::string
 asio::awaitable<std::string> Evaluation::explain_from_dns(const std::string& exp,
                                                           std::string_view domain) {
   // Any trouble with exp= leaves the default explanation (6.2); it never changes the result.
+  if (expands_utf8_local_part(exp)) co_return default_explanation(domain);
   auto target = co_await expand_domain(exp, domain);
   if (!target || !usable_dns_name(*target)) co_return default_explanation(domain);
   SharedAnswer answer = answered_now(*target, RecordType::TXT);
@@ -526,6 +534,8 @@ asio::awaitable<MatchOutcome> Evaluation::match(const Mechanism& mech, const std
     target = domain;
   } else if (!mech.has_macros) {
     target = strip_dot(mech.domain_spec);
+  } else if (expands_utf8_local_part(mech.domain_spec)) {
+    co_return no_match();
   } else {
     auto expanded = co_await expand_domain(mech.domain_spec, domain);
     if (!expanded) {
@@ -661,6 +671,12 @@ asio::awaitable<Outcome> Evaluation::check(std::string domain, bool want_exp, in
     if (++terms_ > options_.max_dns_terms) {
       co_return error_outcome(SpfVerdict::permerror,
                               term_limit_problem("redirect=" + *record->redirect, domain));
+    }
+    if (expands_utf8_local_part(*record->redirect)) {
+      co_return error_outcome(SpfVerdict::neutral,
+                              "redirect=" + *record->redirect +
+                                  " expands a local part that is not ASCII, so it matches nothing "
+                                  "(RFC 8616 4)");
     }
     auto target = co_await expand_domain(*record->redirect, domain);
     if (!target) {

@@ -523,6 +523,33 @@ TEST_F(SpfEvaluator, ExplanationOutsidePrintableAsciiFallsBackToTheDefault) {
   EXPECT_EQ(crlf.explanation, fallback);
 }
 
+// RFC 8616 4: a term that expands a local part that is not ASCII (%{l}, %{s}, upper case too)
+// matches nothing, and nothing is looked up for it; an ASCII local part is looked up as ever.
+TEST_F(SpfEvaluator, LocalPartMacrosOfAUtf8LocalPartMatchNothing) {
+  zone.add_txt("example.com", {"v=spf1 exists:%{l}._u.example.com include:%{L}._i.example.com "
+                               "a:%{s}._s.example.com ip4:192.0.2.0/24 -all"});
+  zone.add_txt("redirect.example.com", {"v=spf1 redirect=%{l}._r.example.com"});
+  zone.add_txt("j\xc3\xb6rg._r.example.com", {"v=spf1 +all"});
+  zone.add_address("j\xc3\xb6rg._u.example.com", ip("127.0.0.2"));
+  zone.add_address("jo._u.example.com", ip("127.0.0.2"));
+  zone.set_query_log_enabled(true);
+  // Matched before: the exists: term found the name of the UTF-8 local part.
+  auto utf8 = check("198.51.100.7", "j\xc3\xb6rg@example.com");
+  EXPECT_EQ(utf8.verdict, SpfVerdict::fail);
+  EXPECT_EQ(utf8.mechanism, "-all");
+  for (const auto& [name, type] : zone.query_log()) {
+    EXPECT_EQ(name.find("j\xc3\xb6rg"), std::string::npos) << name;
+  }
+  EXPECT_EQ(utf8.dns_lookups, 3);  // the terms still count towards the limit of 10
+  EXPECT_EQ(check("192.0.2.7", "j\xc3\xb6rg@example.com").verdict, SpfVerdict::pass);
+  EXPECT_EQ(check("198.51.100.7", "jo@example.com").verdict, SpfVerdict::pass);
+  // A redirect= that would expand it applies no record: the result is the default, neutral.
+  auto redirected = check("198.51.100.7", "j\xc3\xb6rg@redirect.example.com");
+  EXPECT_EQ(redirected.verdict, SpfVerdict::neutral);
+  EXPECT_NE(redirected.problem.find("matches nothing (RFC 8616 4)"), std::string::npos)
+      << redirected.problem;
+}
+
 // RFC 7208 4.3: names go to DNS as A-labels, %{h} included, so a HELO in U-labels gives the
 // same result as its A-labels.
 TEST_F(SpfEvaluator, HeloMacroExpandsToALabels) {
