@@ -166,6 +166,29 @@ std::string bad_field_name(std::string_view before_colon) {
   return {};
 }
 
+// The start of a header line for an error message, its CRLF left out and bytes that do not
+// show as themselves escaped: a line of one CR would otherwise show as nothing.
+std::string shown_line(std::string_view line) {
+  line = line.substr(0, line.size() - 2);
+  std::string out = "\"";
+  for (std::size_t i = 0; i < line.size() && i < 40; ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += c == '"' || c == '\\' ? std::string("\\") + static_cast<char>(c)
+                                   : std::string("\\x") + kHex[c >> 4] + kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += line.size() > 40 ? "\"..." : "\"";
+  return out;
+}
+
 }  // namespace
 
 Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
@@ -178,11 +201,17 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
     state_ = State::headers;
     if (is_mbox_separator(line)) return {};
   }
-  if (line == "\r\n") {
+  // PHP's mail() hands sendmail CRLF line ends, which an MTA that adds a CR before each LF
+  // makes "\r\r\n": then the empty line is "\r\r\n" too. Postfix ends the header section at
+  // that line (not a header), and so does a reader that splits lines at CR. Only in a header
+  // section whose every line ends so: after an ordinary line end it would hide what follows
+  // from us and not from a reader that takes the line for a header.
+  if (line == "\r\n" || (line == "\r\r\n" && cr_before_every_line_end_)) {
     if (auto r = close_field(line); !r) return r;
     end_headers();
     return {};
   }
+  if (!line.ends_with("\r\r\n")) cr_before_every_line_end_ = false;
   if (line[0] == ' ' || line[0] == '\t') {
     if (field_.empty() && field_in_chunk_.empty()) {
       return fail_headers("header section starts with a continuation line", line);
@@ -199,10 +228,7 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
     if (auto r = close_field(line); !r) return r;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-      return fail_headers(
-          "header line without a colon: " +
-              std::string(line.substr(0, std::min<std::size_t>(line.size() - 2, 40))),
-          line);
+      return fail_headers("header line without a colon: " + shown_line(line), line);
     }
     if (std::string bad = bad_field_name(line.substr(0, colon)); !bad.empty()) {
       return fail_headers(std::move(bad), line);

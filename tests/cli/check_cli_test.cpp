@@ -458,6 +458,26 @@ TEST_F(CheckCliFiles, ForgedFieldBehindABareCrIsReported) {
   EXPECT_TRUE(j["forged_authres_fields"].empty()) << j.dump();
 }
 
+// A message from PHP's mail() through an MTA that adds a CR before each LF: every line ends
+// "\r\r\n", the empty line after the header section too. It was refused as an unreadable header
+// ("header line without a colon: "), a legitimate sender's mail lost; it is judged as any other.
+TEST_F(CheckCliFiles, EveryLineEndingInCrCrLfIsReadAsPostfixReadsIt) {
+  std::ifstream in(kDemo + "/messages/1-all-pass.eml", std::ios::binary);
+  std::stringstream original;
+  original << in.rdbuf();
+  std::string doubled;
+  for (const char c : original.str()) {
+    if (c == '\n') doubled += '\r';
+    doubled += c;
+  }
+  ASSERT_NE(doubled.find("\r\r\n\r\r\n"), std::string::npos);
+  const std::string path = write("php.eml", doubled);
+  const auto j = json_of(run_cli("check --json" + kCommon + kGoodEnvelope + " '" + path + "'"));
+  EXPECT_EQ(j["dmarc"]["result"], "pass") << j.dump();
+  EXPECT_TRUE(j["dmarc"]["from_problem"].is_null()) << j.dump();
+  EXPECT_EQ(j["action"], "accept") << j.dump();
+}
+
 // --our-name is taken in U-labels as in A-labels, as the HELO is: the same name sent either
 // way is a loop. A name that cannot be converted is a usage error, not a name nothing matches.
 TEST(CheckCli, OurNameInULabelsIsComparedAsALabels) {

@@ -220,8 +220,40 @@ TEST(MessageReader, LimitOnHeaderSection) {
 TEST(MessageReader, RejectsLineWithoutColon) {
   auto r = parse_message("From: a@example.com\r\nnot a header\r\n\r\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.reason().find("without a colon"), std::string::npos);
+  EXPECT_NE(r.reason().find("without a colon: \"not a header\""), std::string::npos) << r.reason();
   EXPECT_FALSE(parse_message(" leading continuation\r\n\r\n").ok());
+  // Bytes that would not show are escaped: a line of one CR was named as nothing at all.
+  r = parse_message("From: a@example.com\r\n\r\r\nTo: b@example.com\r\n\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("without a colon: \"\\r\""), std::string::npos) << r.reason();
+  r = parse_message("From: a@example.com\r\nx\ty\x01\"\\" + std::string(40, 'z') + "\r\n\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("without a colon: \"x\\ty\\x01\\\"\\\\zz"), std::string::npos)
+      << r.reason();
+  EXPECT_TRUE(r.reason().ends_with("z\"...")) << r.reason();
+}
+
+// PHP's mail() gives sendmail CRLF line ends, and an MTA that adds a CR before each LF makes
+// every line end "\r\r\n", the empty line after the header section too. Such a section ends at
+// its "\r\r\n" line, as Postfix reads it. Where the lines before end otherwise, a "\r\r\n" line
+// stays a line without a colon: taken for the empty line it would hide the fields after it from
+// us and not from a reader that takes it for a header line.
+TEST(MessageReader, HeaderOfCrCrLfLinesEndsAtItsCrCrLfLine) {
+  constexpr std::string_view kPhp =
+      "From: a@example.com\r\r\nSubject: hi\r\r\n folded\r\r\n\r\r\nbody\r\r\nFrom: x\r\r\n";
+  for (std::size_t chunk : {1u, 2u, 3u, 7u, 4096u}) {
+    Collect c = read_in_chunks(kPhp, chunk);
+    ASSERT_EQ(c.headers.size(), 2u) << chunk;
+    EXPECT_EQ(c.headers[0].raw(), "From: a@example.com\r\r\n");
+    EXPECT_EQ(c.headers[1].raw(), "Subject: hi\r\r\n folded\r\r\n");
+    EXPECT_EQ(c.body, "body\r\r\nFrom: x\r\r\n") << chunk;
+  }
+  for (std::string_view mixed : {"From: a@example.com\r\n\r\r\nFrom: b@example.com\r\n\r\nx\r\n",
+                                 "From: a@example.com\r\r\nTo: c@example.com\n\r\r\n\r\nx\r\n"}) {
+    auto r = parse_message(mixed);
+    ASSERT_FALSE(r.ok()) << mixed;
+    EXPECT_NE(r.reason().find("without a colon: \"\\r\""), std::string::npos) << r.reason();
+  }
 }
 
 // A field name is printable US-ASCII (RFC 5322 2.2): "From\0x:" is not read as some field
