@@ -527,7 +527,7 @@ asio::awaitable<DmarcResult> DmarcEvaluation::evaluate_one(DmarcInput input) {
 asio::awaitable<DmarcResult> evaluate(dns::Resolver& resolver, DmarcInput input,
                                       DmarcOptions options) {
   DmarcEvaluation evaluation(resolver, options);
-  co_return co_await evaluation.evaluate_one(input);
+  co_return co_await evaluation.evaluate_one(std::move(input));
 }
 
 asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
@@ -536,7 +536,7 @@ asio::awaitable<DmarcResult> evaluate_authors(dns::Resolver& resolver,
   DmarcEvaluation evaluation(resolver, options);
   evaluation.set_authors(from_values);
   co_await evaluation.find();
-  co_return co_await evaluation.judge(identities);
+  co_return co_await evaluation.judge(std::move(identities));
 }
 
 }  // namespace senderauth::dmarc
