@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "senderauth/core/base64.hpp"
+#include "senderauth/dkim/canonicalization.hpp"
 #include "senderauth/dkim/signature.hpp"
 #include "senderauth/dns/run_sync.hpp"
 #include "senderauth/message/message_reader.hpp"
@@ -498,6 +499,38 @@ TEST_F(Verifier, RsaKeysAbove8192BitsAreRefused) {
   EXPECT_EQ(big.reason(),
             "RSA key of 8200 bits: the maximum is 8192, as verifiers may refuse larger keys "
             "(RFC 8301)");
+}
+
+// l= one octet past the body, with a bh= that hashes the whole body (a signer that counted
+// the body wrongly, or a body cut in transit): the signature does not verify (RFC 6376 3.5:
+// l= longer than the body), though every octet hashed matches.
+TEST_F(Verifier, BodyLengthPastTheBodyByOneOctetFails) {
+  auto parsed = message::parse_message(kMessage);
+  ASSERT_TRUE(parsed.ok());
+  BodyHasher body(Canonicalization::relaxed, HashAlgorithm::sha256);
+  body.update(parsed->body);
+  const std::string bh = base64_encode(body.finish());
+  const std::uint64_t length = body.canonical_length();
+  const std::vector<std::string> names = {"from", "to", "subject"};
+  auto signed_with = [&](std::uint64_t l) {
+    const std::string head =
+        "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.test; s=sel;"
+        " t=1700000000; h=from:to:subject; l=" +
+        std::to_string(l) + "; bh=" + bh + "; b=";
+    const std::string input =
+        header_hash_input(Canonicalization::relaxed, parsed->headers, names, head + "\r\n");
+    auto b = test::rsa_key().sign(Algorithm::rsa_sha256, digest(HashAlgorithm::sha256, input));
+    EXPECT_TRUE(b.ok());
+    return head + (b.ok() ? base64_encode(*b) : std::string()) + "\r\n" + std::string(kMessage);
+  };
+  auto r = verify(signed_with(length));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  r = verify(signed_with(length + 1));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::fail);
+  EXPECT_EQ(r[0].reason, "l=" + std::to_string(length + 1) + " is longer than the body (" +
+                             std::to_string(length) + " canonical bytes)");
 }
 
 TEST_F(Verifier, BodyLengthAllowsAppendedText) {

@@ -136,6 +136,20 @@ TEST_F(Evaluator, NoExistenceQueriesWhenNpChangesNothing) {
   for (const std::string& q : r.dns_queries) EXPECT_EQ(q.rfind("_dmarc.", 0), 0u) << q;
 }
 
+// With check_nonexistent off, np= is never applied and the author domain's existence is not
+// looked up: the subdomain policy (sp=) applies to a name that does not exist.
+TEST_F(Evaluator, NonexistentCheckOffAppliesTheSubdomainPolicy) {
+  record("example.com", "v=DMARC1; p=none; sp=none; np=reject");
+  DmarcOptions options;
+  options.check_nonexistent = false;
+  const DmarcResult r = run(zone, from("ghost.example.com"), options);
+  EXPECT_EQ(r.policy, Policy::none);
+  EXPECT_EQ(r.policy_source, PolicySource::sp);
+  EXPECT_TRUE(r.author_domain_exists);
+  for (const std::string& q : r.dns_queries) EXPECT_EQ(q.rfind("_dmarc.", 0), 0u) << q;
+  EXPECT_EQ(run(zone, from("ghost.example.com")).policy, Policy::reject);  // on by default
+}
+
 TEST_F(Evaluator, AuthorRecordBeatsParent) {
   record("example.com", "v=DMARC1; p=reject");
   record("sub.example.com", "v=DMARC1; p=none");
@@ -356,6 +370,22 @@ TEST_F(Evaluator, AlignedTemperrorIsTemperrorNotFail) {
             DmarcStatus::pass);
 }
 
+// A temperror identifier whose alignment cannot be decided (the walk for the organisational
+// domain timed out) is no aligned temperror: the spoofer chooses that identifier, so counting
+// it would turn the rejection of a spoof into a 4xx.
+TEST_F(Evaluator, TemperrorOfUndecidableAlignmentIsNoAlignedTemperror) {
+  record("victim.example", "v=DMARC1; p=reject");
+  zone.inject_failure("_dmarc.example", dns::Status::timeout);
+  for (const DmarcInput& in :
+       {with_spf(from("victim.example"), "spoof.example", AuthOutcome::temperror),
+        with_dkim(from("victim.example"), "spoof.example", AuthOutcome::temperror)}) {
+    const DmarcResult r = run(zone, in);
+    EXPECT_EQ(r.status, DmarcStatus::fail) << r.reason;
+    EXPECT_FALSE(r.aligned_temperror);
+    EXPECT_EQ(r.disposition, Policy::reject);
+  }
+}
+
 // Strict alignment compares names: a failed walk for the author's organisational domain
 // (needed only for relaxed alignment) does not make the result temperror.
 TEST_F(Evaluator, StrictAlignmentNeedsNoOrganisationalDomain) {
@@ -525,6 +555,14 @@ TEST(Strictness, Ordering) {
   EXPECT_TRUE(stricter(reject, none_fail));
   EXPECT_TRUE(stricter(none_fail, pass));
   EXPECT_FALSE(stricter(pass, reject));
+  // The same disposition: the worse result is the stricter one.
+  EXPECT_FALSE(stricter(pass, none_fail));
+  DmarcResult temperror;
+  temperror.status = DmarcStatus::temperror;
+  DmarcResult none;
+  none.status = DmarcStatus::none;
+  EXPECT_TRUE(stricter(temperror, none));
+  EXPECT_FALSE(stricter(none, temperror));
 }
 
 class Authors : public Evaluator {};
@@ -552,6 +590,22 @@ TEST_F(Authors, MultipleFromRejectedOrEvaluatedEach) {
       dns::run_sync(io, evaluate_authors(zone, {"a@example.com, <b@example.org"}, ids, reject));
   EXPECT_EQ(broken.status, DmarcStatus::permerror);
   EXPECT_EQ(broken.from_problem, FromProblem::unusable);
+}
+
+// Evaluated each, two p=none authors, one aligned: the same disposition (none) for both, so the
+// worse result is shown. The failing author was reported as dmarc=pass.
+TEST_F(Authors, SameDispositionShowsTheFailingAuthor) {
+  record("x.example", "v=DMARC1; p=none");
+  record("y.example", "v=DMARC1; p=none");
+  DmarcOptions each;
+  each.multiple_from = message::MultipleFromPolicy::evaluate_each;
+  asio::io_context io;
+  for (const std::string value : {"a@x.example, b@y.example", "b@y.example, a@x.example"}) {
+    const DmarcResult r = dns::run_sync(
+        io, evaluate_authors(zone, {value}, with_spf(DmarcInput{}, "x.example"), each));
+    EXPECT_EQ(r.status, DmarcStatus::fail) << value;
+    EXPECT_EQ(r.from_domain, "y.example") << value;
+  }
 }
 
 // The strictest result names every author domain that failed (or met a temperror), in From

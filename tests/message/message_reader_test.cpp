@@ -215,6 +215,16 @@ TEST(MessageReader, LimitOnHeaderSection) {
   limits.max_header_bytes = 30;
   MessageReader reader(nullptr, limits);
   EXPECT_FALSE(reader.feed("A: 0123456789\r\nB: 0123456789\r\nC: 1\r\n\r\n").ok());
+  // The limit counts the empty line too: a section of exactly the limit is read, one octet more
+  // is not.
+  constexpr std::string_view kSection = "A: 0123456789\r\nB: 0123456789\r\n\r\n";  // 32 octets
+  limits.max_header_bytes = kSection.size();
+  EXPECT_TRUE(parse_message(kSection, limits).ok());
+  limits.max_header_bytes = kSection.size() - 1;
+  auto r = parse_message(kSection, limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.reason().find("header section larger than 31 bytes"), std::string::npos)
+      << r.reason();
 }
 
 TEST(MessageReader, RejectsLineWithoutColon) {

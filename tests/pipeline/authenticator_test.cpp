@@ -926,6 +926,67 @@ TEST_F(AuthenticatorTest, SpfFailRejectsOnlyWhenConfigured) {
   EXPECT_EQ(v.reply.enhanced, "5.7.23");
 }
 
+// --reject-spf-fail refuses an SPF fail only where DMARC did not pass: a forwarded message
+// (SPF fails at the forwarder's address) whose author's aligned DKIM signature verifies is
+// accepted. Refusing it would lose legitimate forwarded mail.
+TEST_F(AuthenticatorTest, SpfFailWithADmarcPassIsAcceptedEvenWhenSpfFailRejects) {
+  policy_.reject_spf_fail = true;
+  Envelope forwarded = good_envelope();
+  forwarded.client_ip = *IpAddress::parse("198.51.100.7");
+  Verdict v = check(forwarded, demo_message("1-all-pass.eml"));
+  ASSERT_TRUE(v.spf_mailfrom);
+  EXPECT_EQ(v.spf_mailfrom->verdict, spf::SpfVerdict::fail);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::pass) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::accept) << v.reason;
+  EXPECT_EQ(v.reason, "DMARC pass for example.test");
+}
+
+// LocalPolicy::skip_authenticated_senders off: an SMTP AUTH user's mail is checked like any
+// other, and a spoof of a p=reject author is refused.
+TEST_F(AuthenticatorTest, AuthenticatedSendersAreCheckedWhenTheOptionIsOff) {
+  policy_.skip_authenticated_senders = false;
+  Envelope e = attacker_envelope();
+  e.authenticated_user = "carol";
+  Verdict v = check(e, demo_message("2-spoofed-from.eml"));
+  EXPECT_FALSE(v.skipped);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+}
+
+// An aligned DNS failure (the author's own SPF record) tempfails under p=quarantine as under
+// p=reject, when that policy is enforced: accepted, the mail would escape the quarantine through
+// a broken delegation. And under p=reject with only quarantine enforced (a rejection becomes a
+// quarantine): still a tempfail, not an accept.
+TEST_F(AuthenticatorTest, AlignedDnsFailureUnderQuarantineTempfails) {
+  zone_.add_txt("_dmarc.q.test", {"v=DMARC1; p=quarantine"});
+  zone_.add_txt("_dmarc.r.test", {"v=DMARC1; p=reject"});
+  zone_.inject_failure("q.test", dns::Status::servfail);
+  zone_.inject_failure("r.test", dns::Status::servfail);
+  Envelope e = attacker_envelope();
+  auto message = [](const std::string& domain) {
+    return "From: a@" + domain + "\r\nTo: bob@example.net\r\nSubject: hi\r\n\r\nbody\r\n";
+  };
+  e.mail_from = "b@q.test";
+  Verdict v = check(e, message("q.test"));
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::temperror) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::tempfail) << v.reason;
+  EXPECT_EQ(v.reply.code, "451");
+  EXPECT_EQ(v.reply.enhanced, "4.4.3");
+  policy_.enforce_dmarc_quarantine = false;
+  EXPECT_EQ(check(e, message("q.test")).action, Action::accept);
+
+  policy_.enforce_dmarc_quarantine = true;
+  policy_.enforce_dmarc_reject = false;
+  e.mail_from = "b@r.test";
+  v = check(e, message("r.test"));
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::temperror) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::tempfail) << v.reason;
+}
+
 TEST_F(AuthenticatorTest, ForgedAuthenticationResultsAreFound) {
   std::string message =
       "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n"

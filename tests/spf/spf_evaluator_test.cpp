@@ -180,6 +180,25 @@ TEST_F(SpfEvaluator, MxNameLimit) {
   EXPECT_EQ(check("198.51.100.4", "user@example.com", strict).verdict, SpfVerdict::permerror);
 }
 
+// RFC 7208 4.6.4: a ptr term looks at no more than 10 PTR names; the 11th is ignored, however
+// well it would match, and no address is looked up for it.
+TEST_F(SpfEvaluator, PtrLooksAtTenNamesAtMost) {
+  zone.add_txt("good.example", {"v=spf1 ptr -all"});
+  for (int i = 1; i <= 10; ++i) {
+    zone.add_ptr("10.2.0.192.in-addr.arpa", "h" + std::to_string(i) + ".other.example");
+  }
+  zone.add_ptr("10.2.0.192.in-addr.arpa", "h11.good.example");
+  zone.add_address("h11.good.example", ip("192.0.2.10"));
+  zone.set_query_log_enabled(true);
+  const SpfResult r = check("192.0.2.10", "a@good.example");
+  EXPECT_EQ(r.verdict, SpfVerdict::fail);
+  EXPECT_EQ(r.mechanism, "-all");
+  for (const auto& [name, type] : zone.query_log()) EXPECT_NE(name, "h11.good.example");
+  SpfOptions more;
+  more.max_ptr_names = 11;
+  EXPECT_EQ(check("192.0.2.10", "a@good.example", more).verdict, SpfVerdict::pass);
+}
+
 TEST_F(SpfEvaluator, DnsErrorsAreTemperror) {
   zone.add_txt("example.com", {"v=spf1 mx a:err.example.com -all"});
   zone.add_mx("example.com", 10, "mx.example.com");
