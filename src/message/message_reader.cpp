@@ -203,15 +203,17 @@ Result<void> MessageReader::header_line(std::string_view line, bool in_chunk) {
   }
   // PHP's mail() hands sendmail CRLF line ends, which an MTA that adds a CR before each LF
   // makes "\r\r\n": then the empty line is "\r\r\n" too. Postfix ends the header section at
-  // that line (not a header), and so does a reader that splits lines at CR. Only in a header
-  // section whose every line ends so: after an ordinary line end it would hide what follows
-  // from us and not from a reader that takes the line for a header.
-  if (line == "\r\n" || (line == "\r\r\n" && cr_before_every_line_end_)) {
+  // that line (not a header), and so does a reader that splits lines at CR. Only after a line
+  // that ends so (fields added on top, a Received or a DKIM-Signature, end in CRLF): after an
+  // ordinary line end it would hide what follows from us, and not from a reader that splits
+  // lines at CR, which sees no empty line there.
+  const bool after_cr_crlf = previous_line_cr_crlf_;
+  previous_line_cr_crlf_ = line.ends_with("\r\r\n");
+  if (line == "\r\n" || (line == "\r\r\n" && after_cr_crlf)) {
     if (auto r = close_field(line); !r) return r;
     end_headers();
     return {};
   }
-  if (!line.ends_with("\r\r\n")) cr_before_every_line_end_ = false;
   if (line[0] == ' ' || line[0] == '\t') {
     if (field_.empty() && field_in_chunk_.empty()) {
       return fail_headers("header section starts with a continuation line", line);

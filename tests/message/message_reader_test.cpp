@@ -245,9 +245,10 @@ TEST(MessageReader, RejectsLineWithoutColon) {
 
 // PHP's mail() gives sendmail CRLF line ends, and an MTA that adds a CR before each LF makes
 // every line end "\r\r\n", the empty line after the header section too. Such a section ends at
-// its "\r\r\n" line, as Postfix reads it. Where the lines before end otherwise, a "\r\r\n" line
-// stays a line without a colon: taken for the empty line it would hide the fields after it from
-// us and not from a reader that takes it for a header line.
+// its "\r\r\n" line, as Postfix reads it, also below fields added on top with ordinary line
+// ends (Received, DKIM-Signature). After a line that ends otherwise a "\r\r\n" line stays a line
+// without a colon: taken for the empty line it would hide the fields after it from us, and not
+// from a reader that splits lines at CR (it sees no empty line there).
 TEST(MessageReader, HeaderOfCrCrLfLinesEndsAtItsCrCrLfLine) {
   constexpr std::string_view kPhp =
       "From: a@example.com\r\r\nSubject: hi\r\r\n folded\r\r\n\r\r\nbody\r\r\nFrom: x\r\r\n";
@@ -257,9 +258,13 @@ TEST(MessageReader, HeaderOfCrCrLfLinesEndsAtItsCrCrLfLine) {
     EXPECT_EQ(c.headers[0].raw(), "From: a@example.com\r\r\n");
     EXPECT_EQ(c.headers[1].raw(), "Subject: hi\r\r\n folded\r\r\n");
     EXPECT_EQ(c.body, "body\r\r\nFrom: x\r\r\n") << chunk;
+    Collect added = read_in_chunks("Received: by mx\r\n" + std::string(kPhp), chunk);
+    ASSERT_EQ(added.headers.size(), 3u) << chunk;
+    EXPECT_EQ(added.body, c.body);
   }
   for (std::string_view mixed : {"From: a@example.com\r\n\r\r\nFrom: b@example.com\r\n\r\nx\r\n",
-                                 "From: a@example.com\r\r\nTo: c@example.com\n\r\r\n\r\nx\r\n"}) {
+                                 "From: a@example.com\r\r\nTo: c@example.com\n\r\r\n\r\nx\r\n",
+                                 "\r\r\nFrom: a@example.com\r\n\r\nx\r\n"}) {
     auto r = parse_message(mixed);
     ASSERT_FALSE(r.ok()) << mixed;
     EXPECT_NE(r.reason().find("without a colon: \"\\r\""), std::string::npos) << r.reason();

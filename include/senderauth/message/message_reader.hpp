@@ -6,9 +6,9 @@
 // the sink says it reads a bare LF in the body as CRLF itself (MessageSink::reads_bare_lf()):
 // then the body is handed on as it came, which spares a pass over every byte of it.
 // A first line "From " (mbox separator) is skipped, but not "From :" (a From field in the obsolete
-// syntax with whitespace before the colon). In a header section whose every line ends in "\r\r\n"
-// (PHP's CRLF with a CR added before each LF by the MTA), a line "\r\r\n" is its empty line, as
-// Postfix reads it; anywhere else it is a line without a colon. A header line with no colon, or
+// syntax with whitespace before the colon). After a header line that ends in "\r\r\n" (PHP's CRLF
+// with a CR added before each LF by an MTA), a line "\r\r\n" is the empty line, as Postfix reads
+// it; after any other it is a line without a colon. A header line with no colon, or
 // whose field name is not printable US-ASCII (RFC 5322 2.2: no NUL, space or 8-bit byte inside it),
 // ends the header section with an error, as does exceeding a limit. The rest of such a header
 // section is still scanned, leniently and without being kept, for the fields a sink may want to see
@@ -116,8 +116,8 @@ class MessageReader {
   std::string body_buf_;       // body bytes converted to CRLF, handed on per feed()
   std::uint64_t body_bytes_ = 0;
   std::uint64_t header_bytes_ = 0;
-  // Every header line so far ended in "\r\r\n": a line "\r\r\n" then ends the section.
-  bool cr_before_every_line_end_ = true;
+  // The header line before ended in "\r\r\n": a line "\r\r\n" then ends the section.
+  bool previous_line_cr_crlf_ = false;
   std::string error_;
   // State::salvage: the field being scanned (at most max_field_bytes of it), and the line being
   // scanned: its length so far, and whether it held nothing but CRs so far.
