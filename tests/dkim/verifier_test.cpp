@@ -533,6 +533,24 @@ TEST_F(Verifier, BodyLengthPastTheBodyByOneOctetFails) {
                              std::to_string(length) + " canonical bytes)");
 }
 
+// A message from PHP's mail() through an MTA that adds a CR before each LF: every line ends in
+// "\r\r\n", the empty line too. Signed, it verifies (the signature field on top ends in CRLF).
+TEST_F(Verifier, CrCrLfMessageSignsAndVerifies) {
+  std::string doubled;
+  for (const char c : kMessage) {
+    if (c == '\n') doubled += '\r';
+    doubled += c;
+  }
+  const std::string m = sign({config(test::rsa_key())}, doubled);
+  ASSERT_FALSE(m.empty());
+  auto r = verify(m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::pass) << r[0].reason;
+  r = verify(m.substr(0, m.size() - 4) + "x\r\r\n");  // the body altered
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::fail) << r[0].reason;
+}
+
 TEST_F(Verifier, BodyLengthAllowsAppendedText) {
   auto c = config(test::rsa_key());
   c.body_length = true;
