@@ -5,6 +5,8 @@
 #include "authres/token_chars.hpp"
 #include "senderauth/authres/clause.hpp"
 #include "senderauth/core/domain_name.hpp"
+#include "senderauth/core/idna.hpp"
+#include "senderauth/core/utf8.hpp"
 
 namespace senderauth::authres {
 
@@ -29,15 +31,24 @@ bool is_blank_or_control(char c) {
 // (or quoted-string) is the claim. With `quoted_pairs` false a backslash in a comment escapes
 // nothing, as SpamAssassin reads comments ("(\)" is a whole comment there). Nothing when the
 // field names no id: it starts with a resinfo ("dkim=none", as Microsoft writes), or a
-// comment or quoted-string never ends.
-std::optional<std::string> claimed_id(std::string_view value, bool quoted_pairs) {
+// comment or quoted-string never ends. With `utf8` a token also takes well-formed UTF-8
+// characters (an internationalised field, RFC 6532), as a reader of UTF-8 text does; without,
+// it ends at the first 8-bit byte, as a reader that skips those does.
+std::optional<std::string> claimed_id(std::string_view value, bool quoted_pairs, bool utf8) {
+  // The length of the token character or UTF-8 character at `at`; 0 when there is none.
+  auto token_char = [&](std::size_t at) -> std::size_t {
+    if (is_token_char(value[at])) return 1;
+    return utf8 && static_cast<unsigned char>(value[at]) >= 0x80
+               ? utf8_sequence_length(value.substr(at))
+               : 0;
+  };
   std::size_t i = 0;
   while (i < value.size()) {
     const char c = value[i];
-    if (is_token_char(c)) {
+    if (token_char(i) != 0) {
       const std::size_t start = i;
       bool keyword = true;
-      for (; i < value.size() && is_token_char(value[i]); ++i)
+      for (std::size_t n = 0; i < value.size() && (n = token_char(i)) != 0; i += n)
         keyword &= is_keyword_char(value[i], true);
       std::string_view token = value.substr(start, i - start);
       while (i < value.size() && is_blank_or_control(value[i])) ++i;
@@ -76,9 +87,16 @@ std::optional<std::string> claimed_id(std::string_view value, bool quoted_pairs)
 
 bool is_ours(const std::optional<std::string>& id, const std::vector<std::string>& our_ids) {
   if (!id || id->empty()) return false;
+  // Our name written in U-labels ("mx.bücher.example" for mx.xn--bcher-kva.example) is the
+  // same name to a reader that converts it (RFC 8616), so it is compared as its A-labels.
+  std::optional<std::string> a_labels;
+  if (!is_ascii(*id)) {
+    if (auto converted = domain_to_a_labels(*id); converted) a_labels = std::move(*converted);
+  }
   for (const auto& ours : our_ids) {
     // domain_equal: ASCII case-insensitive with one trailing dot ignored on either side.
-    if (!ours.empty() && domain_equal(*id, ours)) return true;
+    if (ours.empty()) continue;
+    if (domain_equal(*id, ours) || (a_labels && domain_equal(*a_labels, ours))) return true;
   }
   return false;
 }
@@ -93,8 +111,13 @@ bool is_own_field(std::string_view field_name, std::string_view field_value,
                   const std::vector<std::string>& our_ids) {
   if (!is_authres_field_name(field_name)) return false;
   const std::string_view value = field_value.substr(0, kMaxParseInput);
-  if (is_ours(claimed_id(value, true), our_ids)) return true;
-  return value.find('\\') != std::string_view::npos && is_ours(claimed_id(value, false), our_ids);
+  const bool backslash = value.find('\\') != std::string_view::npos;
+  for (const bool utf8 : {false, true}) {
+    if (utf8 && is_ascii(value)) break;
+    if (is_ours(claimed_id(value, true, utf8), our_ids)) return true;
+    if (backslash && is_ours(claimed_id(value, false, utf8), our_ids)) return true;
+  }
+  return false;
 }
 
 }  // namespace senderauth::authres

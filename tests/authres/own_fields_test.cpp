@@ -87,6 +87,33 @@ TEST(AuthresOwnFields, BytesOtherReadersSkipDoNotHideOurId) {
   EXPECT_EQ(extract_authserv_id("\vmx.example.net; dkim=pass"), std::nullopt);
 }
 
+// Our name written in U-labels is our name to a reader that converts it (RFC 8616): such a
+// field is ours too, and one that only begins with our name is not.
+TEST(AuthresOwnFields, OurIdInULabelsIsOurs) {
+  const std::vector<std::string> ours{"mx.xn--bcher-kva.example"};
+  for (std::string value : {std::string(" mx.b\xc3\xbc"
+                                        "cher.example; dmarc=pass header.from=b\xc3\xbc"
+                                        "cher.example"),
+                            std::string(" MX.B\xc3\x9c"
+                                        "CHER.Example.; dkim=pass"),
+                            std::string(" \"mx.b\xc3\xbc"
+                                        "cher.example\"; dkim=pass"),
+                            std::string(" (c) mx.xn--bcher-kva.example; dkim=pass")}) {
+    EXPECT_TRUE(is_own_field("Authentication-Results", value, ours)) << value;
+  }
+  for (std::string value : {std::string(" mx.b\xc3\xbc"
+                                        "cher.example.evil.test; dkim=pass"),
+                            std::string(" b\xc3\xbc"
+                                        "cher.example; dkim=pass"),
+                            std::string(" mx.b\xc3\xbc"
+                                        "cher\xc3.example; dkim=pass")}) {
+    EXPECT_FALSE(is_own_field("Authentication-Results", value, ours)) << value;
+  }
+  // A reader that ends the id at an 8-bit byte still makes this ours, as before.
+  EXPECT_TRUE(is_own_field("Authentication-Results", " mx.example.net\xc3\xa9; dkim=pass",
+                           {"mx.example.net"}));
+}
+
 TEST(AuthresOwnFields, SeveralOfOurIds) {
   const std::vector<std::string> ours{"mx1.example.org", "mx2.example.org"};
   EXPECT_TRUE(is_own_field("Authentication-Results", " mx2.example.org; none", ours));

@@ -439,6 +439,23 @@ TEST_F(CheckCliFiles, NamesTooLongForTheDnsAreNotFound) {
   EXPECT_EQ(j["action"], "reject") << j.dump();
 }
 
+// An incoming Authentication-Results field that names our authserv-id in U-labels is ours to
+// a reader that converts it, so it is a forgery like one in A-labels.
+TEST_F(CheckCliFiles, ForgedFieldWithOurIdInULabelsIsListed) {
+  std::ifstream in(kDemo + "/messages/2-spoofed-from.eml", std::ios::binary);
+  std::stringstream original;
+  original << in.rdbuf();
+  const std::string path = write("forged-u.eml",
+                                 "Authentication-Results: mx.b\xc3\xbc"
+                                 "cher.example; dmarc=pass header.from=example.test\r\n" +
+                                     original.str());
+  const auto j =
+      json_of(run_cli("check --json --authserv-id mx.xn--bcher-kva.example"
+                      " --now 1795430000" +
+                      kZone + kSpoofEnvelope + " '" + path + "'"));
+  EXPECT_EQ(j["forged_authres_fields"], nlohmann::json::parse("[0]")) << j.dump();
+}
+
 TEST_F(CheckCliFiles, ForgedFieldBehindABareCrIsReported) {
   const std::string path =
       write("bare-cr.eml",
