@@ -259,6 +259,22 @@ TEST(KeyRecordParse, ServiceAndHashRestrictions) {
   EXPECT_FALSE(k->allows_hash(HashAlgorithm::sha256));
 }
 
+// Key-record values compare case-insensitively, as the verifiers of the field read them
+// (dkimpy, OpenDKIM): "k=RSA", "h=SHA256", "s=Email", "t=Y:S" are the lower-case values.
+TEST(KeyRecordParse, ValuesAreCaseInsensitive) {
+  auto rsa = parse_key_record("v=DKIM1; k=RSA; p=AAAA");
+  ASSERT_TRUE(rsa.ok()) << rsa.reason();
+  EXPECT_EQ(rsa->key_type, KeyType::rsa);
+  auto ed = parse_key_record("v=DKIM1; k=Ed25519; h=SHA256; s=Email; t=Y:S; p=AAAA");
+  ASSERT_TRUE(ed.ok()) << ed.reason();
+  EXPECT_EQ(ed->key_type, KeyType::ed25519);
+  EXPECT_TRUE(ed->allows_hash(HashAlgorithm::sha256));
+  EXPECT_FALSE(ed->allows_hash(HashAlgorithm::sha1));
+  EXPECT_TRUE(ed->allows_email());
+  EXPECT_TRUE(ed->testing);
+  EXPECT_TRUE(ed->strict);
+}
+
 TEST(KeyRecordFormat, SplitsIntoTxtStrings) {
   std::string text(600, 'a');
   auto parts = split_txt_strings(text);

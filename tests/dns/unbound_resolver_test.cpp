@@ -272,6 +272,7 @@ ScriptedUdpServer::Bytes scripted_reply(const ScriptedUdpServer::Bytes& query, s
     return reply;
   }
   if (label == "nodatabare") return S::header(query, end, 0, 0, 0);
+  if (label == "yxdomain") return S::header(query, end, 6, 0, 0);  // passed on by libunbound
   auto reply = S::header(query, end, 0, 1, 0);
   S::add_a(reply);
   return reply;
@@ -298,6 +299,17 @@ TEST(UnboundResolver, NxdomainWithAnswerRecordsIsAnError) {
   EXPECT_TRUE(answer.temporary_failure());
   EXPECT_TRUE(answer.addresses.empty());
   EXPECT_EQ(ask_scripted("plain.bad.test").status, Status::ok);
+}
+
+// An rcode other than NOERROR, SERVFAIL and NXDOMAIN (libunbound turns REFUSED, FORMERR and
+// NOTIMP into SERVFAIL, but passes YXDOMAIN on) is an error, a temperror to the protocols:
+// taken for NXDOMAIN it would be "no SPF record", "no DMARC policy".
+TEST(UnboundResolver, OtherRcodesAreErrorsNotNxdomain) {
+  auto answer = ask_scripted("yxdomain.bad.test");
+  EXPECT_EQ(answer.status, Status::error) << to_string(answer.status);
+  EXPECT_TRUE(answer.temporary_failure());
+  EXPECT_FALSE(answer.empty_result());
+  EXPECT_NE(answer.error_text.find("rcode 6"), std::string::npos) << answer.error_text;
 }
 
 // A name no DNS can hold is NXDOMAIN without asking (libunbound refuses it as a syntax error,

@@ -431,6 +431,19 @@ TEST(EncodedWord, DecodesAndRejects) {
   EXPECT_EQ(decode_encoded_word("=?windows-1252?q?=80?=").value_or(""), "\xE2\x82\xAC");
 }
 
+// RFC 2047 2: the encoding letter is case-insensitive ("b" as "B", "q" as "Q"), directly and in a
+// display name.
+TEST(EncodedWord, EncodingLetterIsCaseInsensitive) {
+  EXPECT_EQ(decode_encoded_word("=?utf-8?b?Qm9i?=").value_or(""), "Bob");
+  EXPECT_EQ(decode_encoded_word("=?UTF-8?B?Qm9i?=").value_or(""), "Bob");
+  EXPECT_EQ(decode_encoded_word("=?utf-8?q?B=6Fb?=").value_or(""), "Bob");
+  EXPECT_EQ(decode_encoded_word("=?utf-8?Q?B=6Fb?=").value_or(""), "Bob");
+  auto list = parse_address_list("=?utf-8?b?Qm9i?= <bob@example.com>");
+  ASSERT_TRUE(list.ok()) << list.reason();
+  ASSERT_EQ(list->mailboxes.size(), 1u);
+  EXPECT_EQ(list->mailboxes[0].display_name, "Bob");
+}
+
 TEST(EncodedWord, Phrase) {
   EXPECT_EQ(decode_phrase("=?utf-8?q?a?= =?utf-8?q?b?= c"), "ab c");
   EXPECT_EQ(decode_phrase("x =?utf-8?q?a?="), "x a");

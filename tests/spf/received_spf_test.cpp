@@ -141,6 +141,12 @@ TEST(ReceivedSpf, HeloIdentityOmitsEnvelopeFrom) {
 
 TEST(HeaderText, Sanitize) {
   EXPECT_EQ(sanitize_header_text("a\r\n\tb  c"), "a b c");
+  // White space at either end is dropped, not kept as one space.
+  EXPECT_EQ(sanitize_header_text("  \t x \r\n"), "x");
+  EXPECT_EQ(sanitize_header_text(" \r\n "), "");
+  const std::string h = format_received_spf(sample(), " mybox.example.org ");
+  EXPECT_NE(h.find("(mybox.example.org: "), std::string::npos) << h;
+  EXPECT_NE(h.find("receiver=mybox.example.org;"), std::string::npos) << h;
   EXPECT_EQ(sanitize_header_text("\xc3\xa9t\xc3\xa9"), "??t??");
   EXPECT_EQ(sanitize_header_text(std::string(1000, 'x'), 10).size(), 10u);
   EXPECT_EQ(header_value("example.com"), "example.com");

@@ -157,6 +157,14 @@ TEST_F(SpfMacro, ExpansionIsBounded) {
   EXPECT_TRUE(expand_macro_string(literal.substr(1), ctx, MacroUse::explanation).ok());
 }
 
+// RFC 5234: ABNF literals are case-insensitive, so the transformer "r" may be written "R".
+TEST_F(SpfMacro, ReverseTransformerIsCaseInsensitive) {
+  EXPECT_EQ(expand("%{dR}"), expand("%{dr}"));
+  EXPECT_EQ(expand("%{d2R}"), "example.email");
+  EXPECT_EQ(expand("%{iR}"), expand("%{ir}"));
+  EXPECT_EQ(expand("%{lR-}"), "bad.strong");
+}
+
 TEST(SpfTruncateDomain, DropsLabelsFromTheLeft) {
   std::string label(60, 'a');
   std::string name =
@@ -166,6 +174,14 @@ TEST(SpfTruncateDomain, DropsLabelsFromTheLeft) {
   EXPECT_LE(cut.size(), 253u);
   EXPECT_EQ(cut, label + "." + label + "." + label + "." + label + ".example");
   EXPECT_EQ(truncate_domain("short.example."), "short.example.");
+  // At the boundary (RFC 7208 7.3: "if the expanded domain-spec exceeds 253 characters"): 253
+  // stays, with or without a trailing dot; 254 loses its leftmost label.
+  const std::string l63(63, 'b');
+  const std::string n253 = l63 + "." + l63 + "." + l63 + "." + std::string(61, 'c');
+  ASSERT_EQ(n253.size(), 253u);
+  EXPECT_EQ(truncate_domain(n253), n253);
+  EXPECT_EQ(truncate_domain(n253 + "."), n253 + ".");
+  EXPECT_EQ(truncate_domain("a" + n253), n253.substr(64));
   EXPECT_EQ(truncate_domain(std::string(300, 'a')), "");
 }
 

@@ -97,6 +97,9 @@ TEST(SpfRecordParse, IpNetworks) {
 
 TEST(SpfRecordParse, DomainSpecNeedsValidTopLabel) {
   parsed("v=spf1 a:foo.example.xn--zckzah a:foo.example.com. a:%{d} a:x.%{d2}");
+  // toplabel's second form: alphanumerics with a hyphen inside, digits only allowed.
+  parsed("v=spf1 a:foo.1-2 a:foo.9-x a:foo.a1");
+  parsed("v=spf1 exists:%{iR}.x.example");
   expect_invalid("v=spf1 a:museum");
   expect_invalid("v=spf1 a:museum.");
   expect_invalid("v=spf1 a:abc.123");
