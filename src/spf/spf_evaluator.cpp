@@ -173,13 +173,13 @@ class Evaluation {
   asio::awaitable<MatchOutcome> match_ptr(std::string target);
   asio::awaitable<MatchOutcome> match_exists(std::string target);
   asio::awaitable<MatchOutcome> match_include(std::string target, int depth);
-  // Expands a domain-spec for `domain` (resolving %{p} first when used), truncated to 253.
   // RFC 8616 4: a term whose domain-spec expands %{l} or %{s} of a local part that is not ASCII
   // (an SMTPUTF8 MAIL FROM) matches nothing: no DNS label is meant to hold it, so nothing is
   // looked up.
   bool expands_utf8_local_part(std::string_view spec) const {
     return !is_ascii(local_part_) && (uses_macro_letter(spec, 'l') || uses_macro_letter(spec, 's'));
   }
+  // Expands a domain-spec for `domain` (resolving %{p} first when used), truncated to 253.
   asio::awaitable<Result<std::string>> expand_domain(const std::string& spec,
                                                      std::string_view domain);
   // The client's PTR names whose addresses lead back to the client (5.5), at most
