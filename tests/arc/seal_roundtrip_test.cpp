@@ -498,6 +498,18 @@ TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
   EXPECT_EQ(r.sets[1].unsigned_duplicates, "");
   EXPECT_EQ(r.unsigned_duplicates, "");  // the newest set's
 
+  // The other way round: the newest AMS leaves a copy unsigned, the older one signs no Subject.
+  SealOptions a2 = hop_a();
+  a2.headers = {"from", "to"};
+  std::string first = seal("Subject: added\r\n" + std::string(kMessage), a2, "spf=pass");
+  SealOptions b2 = hop_b();
+  b2.headers = {"from", "subject"};
+  r = verify(seal(first, b2, "arc=pass"));
+  EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
+  ASSERT_EQ(r.sets.size(), 2u);
+  EXPECT_EQ(r.sets[1].unsigned_duplicates, "2 Subject fields, 1 signed");
+  EXPECT_EQ(r.unsigned_duplicates, "2 Subject fields, 1 signed");
+
   // Without oldest-pass the older AMS is not checked, so nothing is said of it.
   asio::io_context io;
   VerifyOptions newest_only;
@@ -506,6 +518,29 @@ TEST_F(ArcRoundTrip, UnsignedDuplicatesArePerSet) {
   EXPECT_EQ(r.status, ChainStatus::pass) << r.reason;
   EXPECT_FALSE(r.sets[0].ams_valid.has_value());
   EXPECT_EQ(r.sets[0].unsigned_duplicates, "");
+}
+
+// An AMS whose x= comes before its t= is refused (RFC 6376 3.5, which ARC inherits), though it
+// has not expired yet and its signature verifies.
+TEST_F(ArcRoundTrip, AmsWithExpiryBeforeItsTimestampFails) {
+  constexpr std::int64_t kNow = 1795000000;
+  SealOptions a = hop_a();
+  a.timestamp = kNow + 100;
+  auto verify_at_now = [&](const std::string& message) {
+    asio::io_context io;
+    VerifyOptions options;
+    options.now = kNow;
+    return dns::run_sync(io, verify_arc(message, zone_, options));
+  };
+  const std::string whole = testing::seal_with_body_length(kMessage, a, 15);
+  ASSERT_FALSE(whole.empty());
+  EXPECT_EQ(verify_at_now(whole).status, ChainStatus::pass);
+  const std::string backwards = testing::seal_with_body_length(
+      kMessage, a, 15, {"from", "to", "subject"}, "; x=" + std::to_string(kNow + 50));
+  ASSERT_FALSE(backwards.empty());
+  ArcResult r = verify_at_now(backwards);
+  EXPECT_EQ(r.status, ChainStatus::fail);
+  EXPECT_NE(r.reason.find("AMS i=1 has x= before t="), std::string::npos) << r.reason;
 }
 
 // An AMS with l= verifies over the first l= octets of the body; each set says how much of the

@@ -170,6 +170,18 @@ TEST(CheckCli, TrustedNetworkSkipsEveryCheck) {
   EXPECT_EQ(mapped["skipped"], true);
 }
 
+// A --trusted-network that cannot be read is a usage error, not a network left out: a typo
+// would have the relay's mail checked as if it came from outside.
+TEST(CheckCli, BadTrustedNetworkIsAUsageError) {
+  for (const char* network : {"192.0.2.0/33", "not-a-net", "2001:db8::/129"}) {
+    const CliRun run = run_cli(std::string("check --trusted-network ") + network + kCommon +
+                               kGoodEnvelope + message("1-all-pass.eml"));
+    EXPECT_EQ(run.exit_code, 2) << network;
+    EXPECT_NE(run.err.find("--trusted-network"), std::string::npos) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+  }
+}
+
 TEST(CheckCli, HeloNamingThisHostIsALoop) {
   const auto j =
       json_of(run_cli("check --json --our-name mx.example.net" + kCommon +

@@ -146,6 +146,33 @@ TEST_F(Verifier, OversignedHeaderCannotBeAdded) {
   EXPECT_EQ(verify(received)[0].status, DkimStatus::pass);
 }
 
+// Fields whose unsigned copy puts no words in the signer's mouth, signed once (not oversigned)
+// with another copy added on top: still a pass. A Content-Transfer-Encoding copy that differs
+// only in case is the same value (RFC 2045 6.1); one of another value is a policy result.
+TEST_F(Verifier, UnsignedCopiesOfRecipientAndThreadFieldsPass) {
+  const std::string message =
+      "Cc: c@example.org\r\nIn-Reply-To: <0@example.test>\r\nReferences: <0@example.test>\r\n"
+      "MIME-Version: 1.0\r\nContent-Transfer-Encoding: 7bit\r\n" +
+      std::string(kMessage);
+  auto c = config(test::rsa_key());
+  c.headers = {"from",       "to",          "cc",         "subject",
+               "message-id", "in-reply-to", "references", "content-transfer-encoding"};
+  c.oversign = {};
+  const std::string m = sign({c}, message);
+  ASSERT_EQ(verify(m)[0].status, DkimStatus::pass);
+  for (const char* added :
+       {"To: Mary <mary@example.org>\r\n", "Cc: x@example.org\r\n",
+        "Message-ID: <relay-123@relay.example.org>\r\n", "In-Reply-To: <9@example.org>\r\n",
+        "References: <9@example.org>\r\n", "Content-Transfer-Encoding: 7BIT\r\n"}) {
+    auto r = verify(added + m);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].status, DkimStatus::pass) << added << r[0].reason;
+  }
+  auto r = verify("Content-Transfer-Encoding: base64\r\n" + m);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, DkimStatus::policy) << r[0].reason;
+}
+
 TEST_F(Verifier, UnsignedCopyOfASingleInstanceFieldIsPolicy) {
   // A signer that does not oversign (most do not): a Subject or To added on top keeps the
   // signature valid, and the reader shows the added one.

@@ -987,6 +987,47 @@ TEST_F(AuthenticatorTest, AlignedDnsFailureUnderQuarantineTempfails) {
   EXPECT_EQ(v.action, Action::tempfail) << v.reason;
 }
 
+// The ignore list leaves out the domains it names, nothing else: a message with no From, or an
+// unusable one, is still refused when the list names some partner; a subdomain of a listed
+// domain is still judged (by its organisational domain's p=reject), and a listed subdomain
+// does not cover its parent.
+TEST_F(AuthenticatorTest, IgnoreListCoversOnlyTheDomainsItNames) {
+  policy_.dmarc_ignore_domains = {"partner.example"};
+  for (const std::string message : {"To: bob@example.net\r\nSubject: x\r\n\r\nbody\r\n",
+                                    "From: ceo@example.test <\r\nSubject: x\r\n\r\nbody\r\n"}) {
+    Verdict v = check(attacker_envelope(), message);
+    EXPECT_FALSE(v.dmarc_ignored) << message;
+    ASSERT_TRUE(v.dmarc) << message;
+    EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::permerror) << message;
+    EXPECT_EQ(v.action, Action::reject) << message << v.reason;
+  }
+  const std::string sub = "From: CEO <ceo@pay.example.test>\r\nSubject: x\r\n\r\nbody\r\n";
+  policy_.dmarc_ignore_domains = {"example.test"};
+  Verdict v = check(attacker_envelope(), sub);
+  EXPECT_FALSE(v.dmarc_ignored);
+  ASSERT_TRUE(v.dmarc);
+  EXPECT_EQ(v.dmarc->status, dmarc::DmarcStatus::fail) << v.dmarc->reason;
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+  policy_.dmarc_ignore_domains = {"pay.example.test"};
+  v = check(attacker_envelope(), demo_message("2-spoofed-from.eml"));
+  EXPECT_FALSE(v.dmarc_ignored);
+  EXPECT_EQ(v.action, Action::reject) << v.reason;
+}
+
+// SPF for the HELO identity only when it is a domain name (RFC 7208 2.3): an address literal
+// or a name that is not one gets no result and no smtp.helo clause.
+TEST_F(AuthenticatorTest, HeloThatIsNoDomainNameGetsNoSpfClause) {
+  for (const char* helo : {"[192.0.2.25]", "mail_example"}) {
+    Envelope e = good_envelope();
+    e.helo = helo;
+    Verdict v = check(e, demo_message("1-all-pass.eml"));
+    EXPECT_FALSE(v.spf_helo) << helo;
+    EXPECT_EQ(v.authentication_results.find("smtp.helo"), std::string::npos)
+        << v.authentication_results;
+    EXPECT_EQ(v.action, Action::accept) << v.reason;
+  }
+}
+
 TEST_F(AuthenticatorTest, ForgedAuthenticationResultsAreFound) {
   std::string message =
       "Authentication-Results: mx.example.net; dmarc=pass header.from=example.test\r\n"

@@ -20,12 +20,12 @@ namespace senderauth::testing {
 // `message` (CRLF line ends, no ARC set yet) with an i=1 set on top, sealed with `o`'s domain,
 // selector, key, timestamp, authserv-id and auth_results (the AAR's results; "none" when
 // unset), cv=none. Its AMS signs `signed_headers` (From, To and Subject unless told) and the
-// first `body_length` octets of the relaxed canonical body. Empty when the message cannot be
-// read or signing fails.
-inline std::string seal_with_body_length(const std::string& message, const arc::SealOptions& o,
-                                         std::uint64_t body_length,
-                                         const std::vector<std::string>& signed_headers = {
-                                             "from", "to", "subject"}) {
+// first `body_length` octets of the relaxed canonical body; `extra_ams_tags` ("; x=...") end
+// its tag list. Empty when the message cannot be read or signing fails.
+inline std::string seal_with_body_length(
+    const std::string& message, const arc::SealOptions& o, std::uint64_t body_length,
+    const std::vector<std::string>& signed_headers = {"from", "to", "subject"},
+    const std::string& extra_ams_tags = "") {
   auto parsed = message::parse_message(message);
   if (!parsed) return {};
   const bool ed = o.key.type() == dkim::KeyType::ed25519;
@@ -48,7 +48,7 @@ inline std::string seal_with_body_length(const std::string& message, const arc::
   for (const auto& name : signed_headers) h += (h.empty() ? "" : ":") + name;
   const std::string ams_tail = "; bh=" + bh + "; c=relaxed/relaxed; d=" + o.domain + "; h=" + h +
                                "; i=1; l=" + std::to_string(body_length) + "; s=" + o.selector +
-                               "; t=" + t + "\r\n";
+                               "; t=" + t + extra_ams_tags + "\r\n";
   message::HeaderList with_aar;
   with_aar.emplace_back(aar);
   with_aar.insert(with_aar.end(), parsed->headers.begin(), parsed->headers.end());
