@@ -167,8 +167,7 @@ Result<void> check_a_labels(std::string_view name) {
   while (start < name.size()) {
     const std::size_t dot = std::min(name.find('.', start), name.size());
     const std::string_view label = name.substr(start, dot - start);
-    if (label.size() >= 4 && (label[0] | 0x20) == 'x' && (label[1] | 0x20) == 'n' &&
-        label[2] == '-' && label[3] == '-') {
+    if (iequals(label.substr(0, 4), "xn--")) {
       const std::string lowered = ascii_lower(label);
       if (std::string problem = a_label_problem(lowered); !problem.empty()) {
         return make_error("\"" + lowered + "\" is not a valid A-label (" + problem + ")");
